@@ -1,0 +1,1 @@
+"""taizhang (台账): the system of record for supervised work."""

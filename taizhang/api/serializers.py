@@ -1,0 +1,110 @@
+from rest_framework import serializers
+
+from taizhang.org.models import Unit
+from taizhang.supervision.choices import Action, Light, SourceKind, Status
+from taizhang.supervision.models import ProgressReport, Task, TaskEvent
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    aliases = serializers.ListField(source="alias_list", child=serializers.CharField(),
+                                    read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "aliases", "kind", "parent"]
+
+
+class UnitCodeField(serializers.SlugRelatedField):
+    """A unit referenced by its code, limited to the requesting user's organisation."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        return Unit.objects.filter(organisation_id=user.organisation_id)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    lead_unit = UnitCodeField()
+    responsible_units = UnitCodeField(many=True, required=False)
+    cooperating_units = UnitCodeField(many=True, required=False)
+    supervising_units = UnitCodeField(many=True, required=False)
+    source_kind = serializers.ChoiceField(choices=SourceKind.choices, default=SourceKind.MEETING)
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    light = serializers.ChoiceField(choices=Light.choices, read_only=True)
+    deadline = serializers.DateField(required=False)
+    parent = serializers.PrimaryKeyRelatedField(queryset=Task.objects.none(), required=False,
+                                                allow_null=True)
+    version = serializers.IntegerField(required=False)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id", "number", "title", "body", "source_kind", "source_ref", "priority", "parent",
+            "lead_unit", "responsible_units", "cooperating_units", "supervising_units",
+            "deadline", "deadline_working_days", "status", "light", "progress_percent",
+            "latest_progress", "assigned_at", "closed_at", "created_at", "updated_at",
+            "version", "url",
+        ]
+        read_only_fields = ["number", "progress_percent", "latest_progress", "assigned_at",
+                            "closed_at", "created_at", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request and request.user.is_authenticated:
+            self.fields["parent"].queryset = Task.objects.visible_to(request.user)
+
+    def validate(self, data):
+        if self.instance is None and not (data.get("deadline") or data.get(
+                "deadline_working_days")):
+            raise serializers.ValidationError(
+                {"deadline": "Give a deadline (a date) or deadline_working_days."})
+        if self.instance is not None and "version" not in data:
+            raise serializers.ValidationError(
+                {"version": "Send the version you read, so a stale edit can be refused."})
+        return data
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[a for a in Action.choices if a[0] in {
+        "approve", "assign", "sign", "submit_completion", "verify", "return",
+        "request_extension", "decide_extension", "cancel"}])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    requested_deadline = serializers.DateField(required=False)
+    approve = serializers.BooleanField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(required=False)
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    author = serializers.StringRelatedField()
+    version = serializers.IntegerField(required=False, write_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "unit", "author", "percent", "text", "created_at", "version"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"percent": {"min_value": 0, "max_value": 100}}
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = TaskEvent
+        fields = ["id", "action", "actor", "unit", "from_status", "to_status", "comment",
+                  "changes", "created_at"]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

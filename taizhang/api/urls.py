@@ -1,0 +1,17 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from . import views
+
+app_name = "api"
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("auth/token", views.TokenView.as_view(), name="token"),
+    path("units", views.UnitList.as_view(), name="units"),
+    path("tasks", views.TaskList.as_view(), name="tasks"),
+    path("tasks/import", views.LedgerImport.as_view(), name="import"),
+    path("tasks/<int:pk>", views.TaskDetail.as_view(), name="task"),
+    path("tasks/<int:pk>/transitions", views.TaskTransition.as_view(), name="transitions"),
+    path("tasks/<int:pk>/progress", views.TaskProgress.as_view(), name="progress"),
+    path("tasks/<int:pk>/history", views.TaskHistory.as_view(), name="history"),
+]

@@ -1,0 +1,151 @@
+"""The REST API. Same reads (``visible_to``), same filters and same services as the pages."""
+
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from taizhang.org.models import Unit
+from taizhang.supervision import excel, services
+from taizhang.supervision.choices import Action
+from taizhang.supervision.filters import TaskFilterSet
+from taizhang.supervision.models import Task
+
+from .serializers import (
+    EventSerializer,
+    ProgressSerializer,
+    TaskSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    TransitionSerializer,
+    UnitSerializer,
+)
+
+
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None:
+            raise AuthenticationFailed(_("Wrong user name or password."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class UnitList(generics.ListAPIView):
+    serializer_class = UnitSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Unit.objects.filter(organisation_id=self.request.user.organisation_id
+                                   ).select_related("parent")
+
+
+class TaskFilterMixin:
+    filterset_class = TaskFilterSet
+
+    def get_queryset(self):
+        return Task.objects.visible_to(self.request.user).with_units()
+
+
+class TaskList(TaskFilterMixin, generics.ListCreateAPIView):
+    serializer_class = TaskSerializer
+
+    def filter_queryset(self, queryset):
+        filterset = TaskFilterSet(self.request.query_params, queryset=queryset,
+                                  user=self.request.user)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        task = services.create_task(by=self.request.user,
+                                    organisation=self.request.user.organisation, **data)
+        serializer.instance = Task.objects.with_units().get(pk=task.pk)
+
+
+class TaskDetail(TaskFilterMixin, generics.RetrieveUpdateAPIView):
+    serializer_class = TaskSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        task = services.update_task(serializer.instance, by=self.request.user,
+                                    version=version, **data)
+        serializer.instance = Task.objects.with_units().get(pk=task.pk)
+
+
+def _task(request, pk):
+    return get_object_or_404(Task.objects.visible_to(request.user).with_units(), pk=pk)
+
+
+class TaskTransition(APIView):
+    @extend_schema(request=TransitionSerializer, responses=TaskSerializer)
+    def post(self, request, pk):
+        task = _task(request, pk)
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        action = params.pop("action")
+        services.perform(task, action, by=request.user, **params)
+        task = Task.objects.with_units().get(pk=task.pk)
+        return Response(TaskSerializer(task, context={"request": request}).data)
+
+
+class TaskProgress(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses=ProgressSerializer(many=True))
+    def get(self, request, pk):
+        reports = _task(request, pk).progress_reports.select_related("unit", "author")
+        return Response(ProgressSerializer(reports, many=True).data)
+
+    @extend_schema(request=ProgressSerializer, responses=TaskSerializer)
+    def post(self, request, pk):
+        task = _task(request, pk)
+        data = ProgressSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.perform(task, Action.PROGRESS, by=request.user,
+                         files=request.FILES.getlist("files"), **data.validated_data)
+        task = Task.objects.with_units().get(pk=task.pk)
+        return Response(TaskSerializer(task, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class TaskHistory(generics.ListAPIView):
+    serializer_class = EventSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return _task(self.request, self.kwargs["pk"]).events.select_related("actor", "unit")
+
+
+class LedgerImport(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}}}, responses=TaskSerializer(many=True))
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"detail": _("Attach the Excel file as “file”.")},
+                            status=status.HTTP_400_BAD_REQUEST)
+        created = excel.import_ledger(upload.read(), by=request.user)
+        tasks = Task.objects.filter(pk__in=[t.pk for t in created]).with_units()
+        return Response(TaskSerializer(tasks, many=True, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)

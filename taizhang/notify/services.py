@@ -1,0 +1,20 @@
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+def notify(recipients, *, title, body="", url=""):
+    """Queue one in-app notification per recipient, once the transaction commits."""
+    recipients = {r.pk: r for r in recipients if r.is_active}.values()
+    if not recipients:
+        return
+    rows = [Notification(recipient=r, title=title, body=body, url=url) for r in recipients]
+    transaction.on_commit(lambda: Notification.objects.bulk_create(rows))
+
+
+def mark_read(user, pk=None):
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,73 @@
+"""The ledger's filters: one definition for the page, the export and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.org.models import Unit
+
+from .choices import Light, Priority, SourceKind, Status, UnitRole
+from .models import Task, TaskUnit
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.none(), to_field_name="code", method="filter_unit",
+        label=_("Unit"),
+    )
+    unit_role = django_filters.ChoiceFilter(
+        choices=UnitRole.choices, method="filter_noop", label=_("Unit's part")
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    light = django_filters.MultipleChoiceFilter(choices=Light.choices, label=_("Light"))
+    source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label=_("Source"))
+    priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("Priority"))
+    deadline = django_filters.DateFromToRangeFilter(label=_("Deadline"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+
+    class Meta:
+        model = Task
+        fields = ["q", "unit", "unit_role", "status", "light", "source_kind", "priority",
+                  "deadline"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated:
+            self.filters["unit"].queryset = Unit.objects.filter(
+                organisation_id=user.organisation_id
+            )
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if hasattr(field.widget, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+    def filter_keyword(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(body__icontains=word) | Q(number__icontains=word)
+                | Q(source_ref__icontains=word) | Q(latest_progress__icontains=word)
+            )
+        return queryset
+
+    def filter_unit(self, queryset, name, unit):
+        if not unit:
+            return queryset
+        parts = TaskUnit.objects.filter(unit=unit)
+        role = self.form.cleaned_data.get("unit_role")
+        if role:
+            parts = parts.filter(role=role)
+        return queryset.filter(pk__in=parts.values("task_id"))
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # read by filter_unit
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(light=Light.RED) if value else queryset.exclude(light=Light.RED)

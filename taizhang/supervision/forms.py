@@ -1,0 +1,114 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.org.models import Unit
+
+from .models import Task
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        single = super().clean
+        return [single(d, initial) for d in data] if isinstance(data, (list, tuple)) else [
+            single(data, initial)
+        ]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TaskForm(forms.ModelForm):
+    lead_unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Lead unit"))
+    responsible_units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(), required=False, label=_("Responsible units")
+    )
+    cooperating_units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(), required=False, label=_("Cooperating units")
+    )
+    supervising_units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(), required=False, label=_("Supervising units")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Task
+        fields = ["title", "body", "source_kind", "source_ref", "priority", "parent",
+                  "deadline", "deadline_working_days"]
+        widgets = {"deadline": DateInput, "body": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "deadline_working_days": _(
+                "Or a number of working days on China's holiday calendar, counted from the "
+                "day the task is assigned."
+            ),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(organisation=organisation)
+        for name in ("lead_unit", "responsible_units", "cooperating_units", "supervising_units"):
+            self.fields[name].queryset = units
+        for name in ("responsible_units", "cooperating_units", "supervising_units"):
+            self.fields[name].widget.attrs["size"] = 6
+        parents = Task.objects.filter(organisation=organisation)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+            self.initial.update({
+                "lead_unit": self.instance.lead_unit,
+                "responsible_units": self.instance.responsible_units,
+                "cooperating_units": self.instance.cooperating_units,
+                "supervising_units": self.instance.supervising_units,
+                "version": self.instance.version,
+            })
+        self.fields["parent"].queryset = parents.only("number", "title")
+        self.fields["deadline"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("deadline") and not data.get("deadline_working_days"):
+            self.add_error("deadline", _("Give a deadline: a date or a number of working days."))
+        units = [data.get("lead_unit"), *data.get("responsible_units", ()),
+                 *data.get("cooperating_units", ()), *data.get("supervising_units", ())]
+        units = [u for u in units if u]
+        if len({u.pk for u in units}) != len(units):
+            raise forms.ValidationError(_("A unit can play only one part in a task."))
+        return data
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class ActionForm(forms.Form):
+    """The inputs any transition may take; each action's template shows the ones it needs."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))
+    percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100,
+                                 required=False)
+    requested_deadline = forms.DateField(label=_("Requested deadline"), required=False,
+                                         widget=DateInput)
+    approve = forms.TypedChoiceField(
+        label=_("Decision"), required=False, coerce=lambda v: v == "yes",
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+    )
+    files = MultipleFileField(label=_("Attachments"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    instruction = forms.BooleanField(label=_("As a leader's instruction (批示)"), required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

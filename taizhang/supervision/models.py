@@ -1,0 +1,279 @@
+import os
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.org.models import Organisation, Unit
+
+from .choices import Action, ExtensionStatus, Light, Priority, SourceKind, Status, UnitRole
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one visibility rule for pages, API, exports and counts.
+
+        Supervisors, leaders and administrators see every task of their organisation.
+        A handler sees the tasks, once assigned, in which one of their units is lead,
+        responsible or cooperating.
+        """
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        tasks = self.filter(organisation_id=user.organisation_id)
+        if user.sees_whole_organisation:
+            return tasks
+        involved = TaskUnit.objects.filter(
+            unit_id__in=user.unit_ids(), role__in=UnitRole.acting()
+        ).values("task_id")
+        return tasks.filter(pk__in=involved).exclude(
+            status__in=[Status.DRAFT, Status.APPROVED]
+        )
+
+    def with_units(self):
+        return self.prefetch_related(
+            models.Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit"))
+        )
+
+
+class Task(models.Model):
+    """督办事项: one line of the supervision ledger."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="tasks", verbose_name=_("organisation")
+    )
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("requirements"), blank=True)
+    source_kind = models.CharField(
+        _("source"), max_length=20, choices=SourceKind, default=SourceKind.MEETING
+    )
+    source_ref = models.CharField(_("source reference"), max_length=300, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority, default=Priority.NORMAL
+    )
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent task"),
+    )
+    deadline = models.DateField(_("deadline"))
+    # Set when the deadline was given as N working days (办理时限 N 个工作日).
+    deadline_working_days = models.PositiveIntegerField(
+        _("working days allowed"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    light = models.CharField(
+        _("light"), max_length=10, choices=Light, default=Light.NONE, db_index=True
+    )
+    progress_percent = models.PositiveSmallIntegerField(_("progress"), default=0)
+    latest_progress = models.TextField(_("latest progress"), blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic lock: every write bumps it; a write based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["deadline", "number"]
+        indexes = [models.Index(fields=["organisation", "status", "deadline"])]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("supervision:task", args=[self.pk])
+
+    def units_in(self, *roles):
+        """Units of the task in the given roles, from the prefetch when there is one."""
+        return [tu.unit for tu in self.task_units.all() if tu.role in roles]
+
+    @property
+    def lead_unit(self):
+        units = self.units_in(UnitRole.LEAD)
+        return units[0] if units else None
+
+    @property
+    def responsible_units(self):
+        return self.units_in(UnitRole.RESPONSIBLE)
+
+    @property
+    def cooperating_units(self):
+        return self.units_in(UnitRole.COOPERATING)
+
+    @property
+    def supervising_units(self):
+        return self.units_in(UnitRole.SUPERVISING)
+
+    @property
+    def status_colour(self):
+        return Status.colour(self.status)
+
+    @property
+    def light_colour(self):
+        return Light.colour(self.light)
+
+    @property
+    def priority_colour(self):
+        return Priority.colour(self.priority)
+
+
+class TaskUnit(models.Model):
+    """A unit's part in a task, and its sign-for (签收)."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="task_units")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="task_units")
+    role = models.CharField(_("role"), max_length=12, choices=UnitRole)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("task unit")
+        verbose_name_plural = _("task units")
+        ordering = ["task", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="task_unit_unique"),
+            models.UniqueConstraint(
+                fields=["task"], condition=models.Q(role="lead"), name="one_lead_unit_per_task"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} ({self.get_role_display()})"
+
+
+class ProgressReport(models.Model):
+    """进展反馈: what a unit did, and how far along the task is."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="progress_reports")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("unit"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    percent = models.PositiveSmallIntegerField(_("progress (%)"))
+    text = models.TextField(_("progress"))
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__lte=100), name="progress_percent_at_most_100"
+            )
+        ]
+
+
+class ExtensionRequest(models.Model):
+    """延期申请 and its decision."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="extension_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    current_deadline = models.DateField(_("current deadline"))
+    requested_deadline = models.DateField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExtensionStatus, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"], condition=models.Q(status="pending"),
+                name="one_pending_extension_per_task",
+            )
+        ]
+
+    @property
+    def status_colour(self):
+        return ExtensionStatus.colour(self.status)
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{instance.task.organisation_id}/{instance.task_id}/{filename}"
+
+
+class Attachment(models.Model):
+    task = models.ForeignKey(Task, models.CASCADE, related_name="attachments")
+    progress_report = models.ForeignKey(
+        ProgressReport, models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def extension(self):
+        return os.path.splitext(self.name)[1].lower()
+
+
+class TaskEvent(models.Model):
+    """One line of a task's timeline: who did what, when, with which comment and changes.
+
+    Written only by the service functions, in the same transaction as the change itself.
+    ``changes`` holds field changes as ``{field: [before, after]}``.
+    """
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+")
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.task_id} {self.action}"
+
+
+class Reminder(models.Model):
+    """催办: one per task, day and light, so the daily job never nags twice."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="reminders")
+    day = models.DateField()
+    light = models.CharField(max_length=10, choices=Light)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "day"], name="one_reminder_per_task_per_day")
+        ]

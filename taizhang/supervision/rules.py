@@ -1,0 +1,94 @@
+"""May this user take this action on this task? One answer, used by pages and API alike.
+
+``why_not`` returns None when the action is allowed, else the reason in the user's language.
+"""
+
+from django.utils.translation import gettext as _
+
+from taizhang.org.choices import Role
+
+from .choices import Action, ExtensionStatus, Status, UnitRole
+from .workflow import TRANSITIONS
+
+
+def acting_task_units(user, task, unit_roles):
+    """The user's units' parts in the task, limited to the given roles."""
+    if user.role != Role.HANDLER:
+        return []
+    mine = user.unit_ids()
+    return [tu for tu in task.task_units.all() if tu.unit_id in mine and tu.role in unit_roles]
+
+
+def unsigned_task_units(user, task):
+    return [
+        tu for tu in acting_task_units(user, task, UnitRole.acting()) if tu.signed_at is None
+    ]
+
+
+def _has_pending_extension(task):
+    return any(r.status == ExtensionStatus.PENDING for r in task.extension_requests.all())
+
+
+def why_not(user, action, task):
+    transition = TRANSITIONS[action]
+    if not user.is_authenticated or user.organisation_id != task.organisation_id:
+        return _("You may not act on this task.")
+    if task.status not in transition.sources:
+        return _("“%(action)s” is not possible while the task is “%(status)s”.") % {
+            "action": Action(action).label,
+            "status": Status(task.status).label,
+        }
+    if user.role in transition.roles:
+        allowed = True
+    elif transition.unit_roles:
+        allowed = bool(acting_task_units(user, task, transition.unit_roles))
+    else:
+        allowed = False
+    if not allowed:
+        return _("Your role may not take the action “%(action)s” on this task.") % {
+            "action": Action(action).label
+        }
+    return _extra_condition(user, action, task)
+
+
+def _extra_condition(user, action, task):
+    if action == Action.SIGN and not unsigned_task_units(user, task):
+        return _("Your unit has already signed for this task.")
+    if action in (Action.PROGRESS, Action.SUBMIT_COMPLETION, Action.REQUEST_EXTENSION):
+        signed = [
+            tu for tu in acting_task_units(user, task, TRANSITIONS[action].unit_roles)
+            if tu.signed_at
+        ]
+        if not signed:
+            return _("Your unit must sign for the task first.")
+    if action == Action.REQUEST_EXTENSION and _has_pending_extension(task):
+        return _("An extension request is already waiting for a decision.")
+    if action == Action.DECIDE_EXTENSION and not _has_pending_extension(task):
+        return _("There is no extension request to decide.")
+    return None
+
+
+def can(user, action, task):
+    return why_not(user, action, task) is None
+
+
+def available_actions(user, task):
+    """The transitions the user may take now, in the table's order."""
+    return [action for action in TRANSITIONS if can(user, action, task)]
+
+
+def can_edit(user, task):
+    return (
+        user.role == Role.SUPERVISOR
+        and user.organisation_id == task.organisation_id
+        and task.status not in Status.final_states()
+    )
+
+
+def can_create(user):
+    return user.role == Role.SUPERVISOR and user.organisation_id is not None
+
+
+def can_instruct(user, task):
+    """批示: a leader's instruction on any task of the organisation."""
+    return user.role == Role.LEADER and user.organisation_id == task.organisation_id

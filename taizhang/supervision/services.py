@@ -1,0 +1,494 @@
+"""Workflow actions on tasks. Views, the API, imports and jobs call these; nothing else
+changes a task's status, units or deadline.
+
+Each action runs in one transaction: it locks the task, refuses a stale ``version``, checks
+the transition table and the user's part in the task, mutates, writes the timeline event and
+queues its notifications.
+"""
+
+import datetime
+import os
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from taizhang.notify.services import notify
+from taizhang.org.choices import Role
+from taizhang.org.models import User
+from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
+from taizhang.utils.workdays import add_working_days
+
+from . import rules
+from .choices import Action, ExtensionStatus, Status, UnitRole
+from .lights import compute_light
+from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskEvent, TaskUnit
+
+# Fields an edit may change, with the unit roles kept beside them.
+EDITABLE_FIELDS = (
+    "title", "body", "source_kind", "source_ref", "priority", "parent", "deadline",
+    "deadline_working_days",
+)
+UNIT_FIELDS = {
+    "lead_unit": UnitRole.LEAD,
+    "responsible_units": UnitRole.RESPONSIBLE,
+    "cooperating_units": UnitRole.COOPERATING,
+    "supervising_units": UnitRole.SUPERVISING,
+}
+
+
+# ---- helpers -----------------------------------------------------------------------------
+
+def _lock(task, version=None):
+    """The task fresh from the database, locked for this transaction; refuse a stale version."""
+    fresh = Task.objects.select_for_update().with_units().get(pk=task.pk)
+    if version is not None and int(version) != fresh.version:
+        raise Conflict(
+            _(
+                "This task was changed by someone else since you opened it "
+                "(your version %(yours)s, current %(current)s). Reload it and try again."
+            )
+            % {"yours": version, "current": fresh.version}
+        )
+    return fresh
+
+
+def _require(user, action, task):
+    reason = rules.why_not(user, action, task)
+    if reason:
+        raise NotAllowed(reason)
+
+
+def _require_text(text, message):
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(message)
+    return text
+
+
+def _save(task, *fields):
+    task.version += 1
+    task.light = compute_light(task, timezone.localdate())
+    task.save(update_fields=[*fields, "version", "light", "updated_at"])
+
+
+def _event(task, action, by, *, comment="", from_status="", unit=None, changes=None):
+    return TaskEvent.objects.create(
+        task=task, action=action, actor=by, unit=unit, comment=comment,
+        from_status=from_status, to_status=task.status if from_status else "",
+        changes=changes or {},
+    )
+
+
+def _move(task, action, by, comment, *, unit=None, extra_fields=()):
+    """Apply the table's target state, save, and write the event."""
+    before = task.status
+    target = rules.TRANSITIONS[action].target
+    if target:
+        task.status = target
+    _save(task, "status", *extra_fields)
+    return _event(task, action, by, comment=comment, from_status=before, unit=unit)
+
+
+def handlers_of(units):
+    return User.objects.filter(
+        memberships__unit__in=units, role=Role.HANDLER, is_active=True
+    ).distinct()
+
+
+def org_users(task, role):
+    return User.objects.filter(organisation_id=task.organisation_id, role=role, is_active=True)
+
+
+def _tell(users, task, title):
+    notify(users, title=f"{title}：{task.title}", url=task.get_absolute_url())
+
+
+def _display(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def _next_number(organisation):
+    year = timezone.localdate().year
+    prefix = f"{organisation.code.upper()}-{year}-"
+    last = (
+        Task.objects.filter(number__startswith=prefix).order_by("-number")
+        .values_list("number", flat=True).first()
+    )
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+def resolve_deadline(deadline, working_days, start=None):
+    """A fixed date, or N working days on China's holiday calendar from ``start`` (today)."""
+    if working_days:
+        return add_working_days(start or timezone.localdate(), int(working_days))
+    if not deadline:
+        raise WorkflowError(_("Give a deadline: a date or a number of working days."))
+    return deadline
+
+
+def _check_units(organisation, units):
+    lead = units.get("lead_unit")
+    if lead is None:
+        raise WorkflowError(_("A task needs a lead unit."))
+    everyone = [lead, *units.get("responsible_units", ()), *units.get("cooperating_units", ()),
+                *units.get("supervising_units", ())]
+    if any(u.organisation_id != organisation.pk for u in everyone):
+        raise WorkflowError(_("All units must belong to the task's organisation."))
+    if len({u.pk for u in everyone}) != len(everyone):
+        raise WorkflowError(_("A unit can play only one part in a task."))
+
+
+def _set_units(task, units):
+    """Replace the task's units; sign-fors of units that keep their part are kept."""
+    wanted = {}
+    for field, role in UNIT_FIELDS.items():
+        value = units.get(field)
+        for unit in [value] if field == "lead_unit" else (value or ()):
+            wanted[unit.pk] = (unit, role)
+    existing = {tu.unit_id: tu for tu in task.task_units.all()}
+    for unit_id, tu in existing.items():
+        if unit_id not in wanted:
+            tu.delete()
+        elif tu.role != wanted[unit_id][1]:
+            tu.role = wanted[unit_id][1]
+            tu.save(update_fields=["role"])
+    TaskUnit.objects.bulk_create(
+        TaskUnit(task=task, unit=unit, role=role)
+        for unit_id, (unit, role) in wanted.items() if unit_id not in existing
+    )
+
+
+def _unit_summary(task):
+    return {
+        field: (
+            str(task.lead_unit) if role == UnitRole.LEAD
+            else [str(u) for u in task.units_in(role)]
+        )
+        for field, role in UNIT_FIELDS.items()
+    }
+
+
+# ---- registering and editing ----------------------------------------------------------------
+
+@transaction.atomic
+def create_task(*, by, organisation, title, deadline=None, deadline_working_days=None,
+                body="", source_kind="meeting", source_ref="", priority="normal", parent=None,
+                **units):
+    """立项: register a task as a draft."""
+    if not rules.can_create(by) or by.organisation_id != organisation.pk:
+        raise NotAllowed(_("Only a supervisor may register tasks."))
+    _check_units(organisation, units)
+    task = Task.objects.create(
+        organisation=organisation, number=_next_number(organisation),
+        title=_require_text(title, _("A task needs a title.")), body=body,
+        source_kind=source_kind, source_ref=source_ref, priority=priority, parent=parent,
+        deadline=resolve_deadline(deadline, deadline_working_days),
+        deadline_working_days=deadline_working_days or None, created_by=by,
+    )
+    _set_units(task, units)
+    _event(task, Action.CREATE, by, from_status=Status.DRAFT)
+    _tell(org_users(task, Role.LEADER), task, _("To approve"))
+    return task
+
+
+@transaction.atomic
+def update_task(task, *, by, version, **data):
+    """Edit a task's fields and units; refused when ``version`` is stale."""
+    task = _lock(task, version)
+    if not rules.can_edit(by, task):
+        raise NotAllowed(_("You may not edit this task."))
+    before_units = _unit_summary(task)
+    if data.get("deadline_working_days") and "deadline" not in data:
+        data["deadline"] = resolve_deadline(None, data["deadline_working_days"])
+    changes = {}
+    for field in EDITABLE_FIELDS:
+        if field in data and getattr(task, field) != data[field]:
+            changes[field] = [_display(getattr(task, field)), _display(data[field])]
+            setattr(task, field, data[field])
+    if "title" in changes:
+        task.title = _require_text(task.title, _("A task needs a title."))
+    unit_data = {f: data[f] for f in UNIT_FIELDS if f in data}
+    if unit_data:
+        unit_data = {**_current_units(task), **unit_data}
+        _check_units(task.organisation, unit_data)
+        _set_units(task, unit_data)
+        task = Task.objects.with_units().get(pk=task.pk)
+        after_units = _unit_summary(task)
+        changes.update({
+            f: [before_units[f], after_units[f]]
+            for f in UNIT_FIELDS if before_units[f] != after_units[f]
+        })
+    if not changes:
+        return task
+    _save(task, *[f for f in EDITABLE_FIELDS if f in changes])
+    _event(task, Action.EDIT, by, changes=changes)
+    return task
+
+
+def _current_units(task):
+    return {
+        field: task.lead_unit if role == UnitRole.LEAD else task.units_in(role)
+        for field, role in UNIT_FIELDS.items()
+    }
+
+
+# ---- the lifecycle ---------------------------------------------------------------------------
+
+@transaction.atomic
+def approve_task(task, *, by, comment="", version=None):
+    """审核: a leader approves a draft."""
+    task = _lock(task, version)
+    _require(by, Action.APPROVE, task)
+    _move(task, Action.APPROVE, by, comment)
+    _tell(org_users(task, Role.SUPERVISOR), task, _("Approved, ready to assign"))
+    return task
+
+
+@transaction.atomic
+def assign_task(task, *, by, comment="", version=None):
+    """交办: send the task to its units. A working-day deadline starts counting today."""
+    task = _lock(task, version)
+    _require(by, Action.ASSIGN, task)
+    task.assigned_at = timezone.now()
+    fields = ["assigned_at"]
+    if task.deadline_working_days:
+        task.deadline = resolve_deadline(None, task.deadline_working_days)
+        fields.append("deadline")
+    _move(task, Action.ASSIGN, by, comment, extra_fields=fields)
+    _tell(handlers_of(task.units_in(*UnitRole.acting())), task, _("New task to sign for"))
+    return task
+
+
+@transaction.atomic
+def sign_task(task, *, by, comment="", version=None):
+    """签收: the user signs for each of their units in the task that has not yet."""
+    task = _lock(task, version)
+    _require(by, Action.SIGN, task)
+    now = timezone.now()
+    for tu in rules.unsigned_task_units(by, task):
+        tu.signed_at, tu.signed_by = now, by
+        tu.save(update_fields=["signed_at", "signed_by"])
+        before = task.status
+        if tu.role == UnitRole.LEAD and task.status == Status.ASSIGNED:
+            task.status = Status.SIGNED
+        _save(task, "status")
+        _event(task, Action.SIGN, by, comment=comment, unit=tu.unit, from_status=before)
+    return task
+
+
+@transaction.atomic
+def report_progress(task, *, by, percent=None, text="", files=(), version=None):
+    """反馈: a signed unit reports what it did and how far the task is."""
+    task = _lock(task, version)
+    _require(by, Action.PROGRESS, task)
+    percent = _percent(percent)
+    text = _require_text(text, _("Describe the progress."))
+    unit = rules.acting_task_units(by, task, UnitRole.acting())[0].unit
+    report = ProgressReport.objects.create(
+        task=task, unit=unit, author=by, percent=percent, text=text
+    )
+    _attach_files(task, by, files, progress_report=report)
+    task.progress_percent, task.latest_progress = percent, text
+    _move(task, Action.PROGRESS, by, text, unit=unit,
+          extra_fields=["progress_percent", "latest_progress"])
+    return task
+
+
+def _percent(value):
+    try:
+        percent = int(value)
+    except (TypeError, ValueError):
+        raise WorkflowError(_("Progress must be a whole number from 0 to 100.")) from None
+    if not 0 <= percent <= 100:
+        raise WorkflowError(_("Progress must be a whole number from 0 to 100."))
+    return percent
+
+
+@transaction.atomic
+def submit_completion(task, *, by, comment="", files=(), version=None):
+    """办结报告: the lead unit reports the task done."""
+    task = _lock(task, version)
+    _require(by, Action.SUBMIT_COMPLETION, task)
+    comment = _require_text(comment, _("Write the completion report."))
+    _attach_files(task, by, files)
+    task.progress_percent, task.latest_progress = 100, comment
+    _move(task, Action.SUBMIT_COMPLETION, by, comment, unit=task.lead_unit,
+          extra_fields=["progress_percent", "latest_progress"])
+    _tell(org_users(task, Role.SUPERVISOR), task, _("Completion reported, to verify"))
+    return task
+
+
+@transaction.atomic
+def verify_task(task, *, by, comment="", version=None):
+    """复核销号: the supervisor checks the completion report and closes the task."""
+    task = _lock(task, version)
+    _require(by, Action.VERIFY, task)
+    task.closed_at = timezone.now()
+    _move(task, Action.VERIFY, by, comment, extra_fields=["closed_at"])
+    _tell(handlers_of(task.units_in(UnitRole.LEAD)), task, _("Verified and closed"))
+    return task
+
+
+@transaction.atomic
+def return_task(task, *, by, comment="", version=None):
+    """退回: the completion report is not accepted; the reason goes back to the units."""
+    task = _lock(task, version)
+    _require(by, Action.RETURN, task)
+    comment = _require_text(comment, _("Give the reason for returning the task."))
+    _move(task, Action.RETURN, by, comment)
+    _tell(handlers_of(task.units_in(*UnitRole.acting())), task, _("Returned"))
+    return task
+
+
+@transaction.atomic
+def request_extension(task, *, by, requested_deadline=None, comment="", version=None):
+    """延期申请: the lead unit asks for a later deadline, with a reason."""
+    task = _lock(task, version)
+    _require(by, Action.REQUEST_EXTENSION, task)
+    comment = _require_text(comment, _("Give the reason for the extension."))
+    if not requested_deadline or requested_deadline <= task.deadline:
+        raise WorkflowError(_("The requested deadline must be later than the current one."))
+    ExtensionRequest.objects.create(
+        task=task, requested_by=by, current_deadline=task.deadline,
+        requested_deadline=requested_deadline, reason=comment,
+    )
+    _save(task)
+    _event(task, Action.REQUEST_EXTENSION, by, comment=comment, unit=task.lead_unit,
+           changes={"deadline": [task.deadline.isoformat(), requested_deadline.isoformat()]})
+    _tell(org_users(task, Role.LEADER), task, _("Extension requested"))
+    return task
+
+
+@transaction.atomic
+def decide_extension(task, *, by, approve, comment="", version=None):
+    """Approve (the deadline moves) or refuse (with a reason) the pending extension request."""
+    task = _lock(task, version)
+    _require(by, Action.DECIDE_EXTENSION, task)
+    request = task.extension_requests.get(status=ExtensionStatus.PENDING)
+    if not approve:
+        comment = _require_text(comment, _("Give the reason for refusing the extension."))
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.decision_comment = comment
+    request.save()
+    changes = {}
+    if approve:
+        changes["deadline"] = [task.deadline.isoformat(), request.requested_deadline.isoformat()]
+        task.deadline = request.requested_deadline
+    _save(task, "deadline")
+    verdict = _("approved") if approve else _("refused")
+    _event(task, Action.DECIDE_EXTENSION, by, comment=f"{verdict}：{comment}".rstrip("："),
+           changes=changes)
+    _tell(handlers_of(task.units_in(UnitRole.LEAD)), task,
+          _("Extension %(verdict)s") % {"verdict": verdict})
+    return task
+
+
+@transaction.atomic
+def cancel_task(task, *, by, comment="", version=None):
+    """中止: stop a task for good, with a reason."""
+    task = _lock(task, version)
+    _require(by, Action.CANCEL, task)
+    comment = _require_text(comment, _("Give the reason for cancelling the task."))
+    _move(task, Action.CANCEL, by, comment)
+    _tell(handlers_of(task.units_in(*UnitRole.acting())), task, _("Cancelled"))
+    return task
+
+
+# The inputs each action takes, besides ``by`` and ``version``.
+ACTION_PARAMS = {
+    Action.APPROVE: ("comment",),
+    Action.ASSIGN: ("comment",),
+    Action.SIGN: ("comment",),
+    Action.PROGRESS: ("percent", "text", "files"),
+    Action.SUBMIT_COMPLETION: ("comment", "files"),
+    Action.VERIFY: ("comment",),
+    Action.RETURN: ("comment",),
+    Action.REQUEST_EXTENSION: ("requested_deadline", "comment"),
+    Action.DECIDE_EXTENSION: ("approve", "comment"),
+    Action.CANCEL: ("comment",),
+}
+
+
+def perform(task, action, *, by, version=None, **params):
+    """Run a transition by its name, as the API and the task page do; unknown inputs are
+    ignored, missing required ones are refused by the action itself."""
+    if action not in ACTION_PARAMS:
+        raise WorkflowError(_("Unknown action “%(action)s”.") % {"action": action})
+    params = {k: v for k, v in params.items() if k in ACTION_PARAMS[action] and v is not None}
+    if action == Action.DECIDE_EXTENSION and "approve" not in params:
+        raise WorkflowError(_("Decide: approve or refuse."))
+    handlers = {
+        Action.APPROVE: approve_task,
+        Action.ASSIGN: assign_task,
+        Action.SIGN: sign_task,
+        Action.SUBMIT_COMPLETION: submit_completion,
+        Action.VERIFY: verify_task,
+        Action.RETURN: return_task,
+        Action.REQUEST_EXTENSION: request_extension,
+        Action.DECIDE_EXTENSION: decide_extension,
+        Action.CANCEL: cancel_task,
+        Action.PROGRESS: report_progress,
+    }
+    return handlers[action](task, by=by, version=version, **params)
+
+
+# ---- comments, instructions, attachments -------------------------------------------------------
+
+@transaction.atomic
+def add_comment(task, *, by, text, instruction=False):
+    """A comment by anyone who sees the task, or a leader's instruction (批示)."""
+    text = _require_text(text, _("Write something first."))
+    if instruction and not rules.can_instruct(by, task):
+        raise NotAllowed(_("Only a leader may write an instruction."))
+    if not Task.objects.visible_to(by).filter(pk=task.pk).exists():
+        raise NotAllowed(_("You may not act on this task."))
+    event = _event(task, Action.INSTRUCT if instruction else Action.COMMENT, by, comment=text)
+    if instruction:
+        _tell(handlers_of(task.units_in(*UnitRole.acting())) if task.assigned_at else
+              org_users(task, Role.SUPERVISOR), task, _("Leader instruction"))
+    return event
+
+
+def validate_upload(upload):
+    """Refuse a file we will not keep, saying why."""
+    ext = os.path.splitext(upload.name)[1].lower()
+    if ext not in settings.TAIZHANG_UPLOAD_EXTENSIONS:
+        raise WorkflowError(
+            _("“%(name)s”: files of type %(ext)s cannot be attached. Allowed: %(allowed)s.")
+            % {"name": upload.name, "ext": ext or "?",
+               "allowed": " ".join(settings.TAIZHANG_UPLOAD_EXTENSIONS)}
+        )
+    if upload.size > settings.TAIZHANG_UPLOAD_MAX_BYTES:
+        raise WorkflowError(
+            _("“%(name)s” is larger than %(limit)s MB.")
+            % {"name": upload.name, "limit": settings.TAIZHANG_UPLOAD_MAX_BYTES // 2**20}
+        )
+    if upload.size == 0:
+        raise WorkflowError(_("“%(name)s” is empty.") % {"name": upload.name})
+
+
+def _attach_files(task, by, files, progress_report=None):
+    for upload in files:
+        validate_upload(upload)
+    for upload in files:
+        Attachment.objects.create(
+            task=task, progress_report=progress_report, file=upload,
+            name=os.path.basename(upload.name)[:200], size=upload.size, uploaded_by=by,
+        )
+        _event(task, Action.ATTACH, by, comment=upload.name)
+
+
+@transaction.atomic
+def add_attachments(task, *, by, files):
+    if not Task.objects.visible_to(by).filter(pk=task.pk).exists():
+        raise NotAllowed(_("You may not act on this task."))
+    _attach_files(task, by, files)

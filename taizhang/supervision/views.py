@@ -1,0 +1,255 @@
+"""Pages of the ledger. Thin: they read through ``visible_to`` and write through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taizhang.org.choices import Role
+from taizhang.utils.errors import Conflict, WorkflowError
+from taizhang.utils.htmx import is_htmx
+
+from . import excel, rules, services
+from .choices import Action, ExtensionStatus, Light, Status, UnitRole
+from .filters import TaskFilterSet
+from .forms import ActionForm, CommentForm, ImportForm, TaskForm
+from .models import Attachment, ExtensionRequest, Task, TaskUnit
+
+PAGE_SIZES = (20, 50, 100)
+
+
+def _visible(request):
+    return Task.objects.visible_to(request.user)
+
+
+def _get_task(request, pk):
+    """The task if the user may see it; 404 otherwise, so its existence is not revealed."""
+    return get_object_or_404(_visible(request).with_units(), pk=pk)
+
+
+def _ledger_rows(queryset):
+    return queryset.with_units().select_related("parent")
+
+
+@login_required
+def todo(request):
+    """我的待办: what waits for this user, by kind of work."""
+    user, tasks = request.user, _visible(request)
+    sections = []
+    if user.role == Role.LEADER:
+        sections.append((_("To approve"), tasks.filter(status=Status.DRAFT)))
+    if user.role == Role.SUPERVISOR:
+        sections += [
+            (_("To assign"), tasks.filter(status=Status.APPROVED)),
+            (_("To verify"), tasks.filter(status=Status.COMPLETION_REPORTED)),
+        ]
+    if user.role in (Role.LEADER, Role.SUPERVISOR):
+        pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
+        sections.append((_("Extensions to decide"), tasks.filter(
+            pk__in=pending.values("task_id"))))
+    if user.role == Role.HANDLER:
+        mine = TaskUnit.objects.filter(unit_id__in=user.unit_ids(), role__in=UnitRole.acting())
+        sections += [
+            (_("To sign for"), tasks.filter(
+                pk__in=mine.filter(signed_at__isnull=True).values("task_id"))),
+            (_("To report on"), tasks.filter(
+                status__in=[Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED],
+                pk__in=mine.filter(signed_at__isnull=False).values("task_id"))),
+        ]
+    sections += [
+        (_("Due soon"), tasks.filter(light=Light.BLUE)),
+        (_("Overdue"), tasks.filter(light=Light.RED)),
+    ]
+    sections = [(title, list(_ledger_rows(qs)[:50])) for title, qs in sections]
+    counts = tasks.aggregate(
+        open=Count("pk", filter=Q(status__in=Status.open_states())),
+        red=Count("pk", filter=Q(light=Light.RED)),
+        yellow=Count("pk", filter=Q(light=Light.YELLOW)),
+        closed=Count("pk", filter=Q(status=Status.CLOSED)),
+    )
+    return render(request, "supervision/todo.html", {"sections": sections, "counts": counts})
+
+
+def _filtered(request):
+    filterset = TaskFilterSet(request.GET or None, queryset=_visible(request), user=request.user)
+    return filterset, filterset.qs
+
+
+@login_required
+def ledger(request):
+    """督办台账: the filtered, paged list of tasks; htmx gets the table alone."""
+    filterset, tasks = _filtered(request)
+    try:
+        per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        per_page = PAGE_SIZES[0]
+    per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+    page = Paginator(_ledger_rows(tasks), per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filterset": filterset, "page": page, "query": query.urlencode(),
+               "per_page": per_page, "page_sizes": PAGE_SIZES,
+               "can_create": rules.can_create(request.user)}
+    template = "supervision/includes/ledger_table.html" if is_htmx(request) else (
+        "supervision/ledger.html")
+    return render(request, template, context)
+
+
+@login_required
+def ledger_export(request):
+    _filterset, tasks = _filtered(request)
+    data = excel.export_ledger(_ledger_rows(tasks))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+def ledger_import(request):
+    if not rules.can_create(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = excel.import_ledger(form.cleaned_data["file"].read(), by=request.user)
+        except excel.ImportFailed as exc:
+            errors = exc.errors
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(count)d tasks imported as drafts.")
+                             % {"count": len(created)})
+            return redirect("supervision:ledger")
+    return render(request, "supervision/import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def task_detail(request, pk):
+    task = _get_task(request, pk)
+    user = request.user
+    events = task.events.select_related("actor", "unit")
+    context = {
+        "task": task,
+        "actions": rules.available_actions(user, task),
+        "action_form": ActionForm(initial={"version": task.version}),
+        "comment_form": CommentForm(),
+        "can_edit": rules.can_edit(user, task),
+        "can_instruct": rules.can_instruct(user, task),
+        "events": events,
+        "instructions": [e for e in events if e.action == Action.INSTRUCT],
+        "reports": task.progress_reports.select_related("unit", "author").prefetch_related(
+            "attachments"),
+        "extensions": task.extension_requests.select_related("requested_by", "decided_by"),
+        "attachments": task.attachments.filter(progress_report__isnull=True),
+        "children": _visible(request).filter(parent=task).with_units(),
+        "task_units": task.task_units.all(),
+    }
+    return render(request, "supervision/task_detail.html", context)
+
+
+@login_required
+def task_create(request):
+    if not rules.can_create(request.user):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None, organisation=request.user.organisation,
+                    initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.create_task(
+                by=request.user, organisation=request.user.organisation, **form.service_kwargs()
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Task %(number)s registered.") % {"number": task.number})
+            return redirect(task)
+    return render(request, "supervision/task_form.html", {"form": form})
+
+
+@login_required
+def task_edit(request, pk):
+    task = _get_task(request, pk)
+    if not rules.can_edit(request.user, task):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None, instance=task, organisation=task.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_task(task, by=request.user, version=form.cleaned_data["version"],
+                                 **form.service_kwargs())
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(task)
+    return render(request, "supervision/task_form.html", {"form": form, "task": task})
+
+
+@require_POST
+@login_required
+def task_action(request, pk, action):
+    task = _get_task(request, pk)
+    if action not in services.ACTION_PARAMS:
+        raise Http404
+    form = ActionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect(task)
+    data = form.cleaned_data
+    params = {**data, "text": data["comment"]}
+    if action != Action.DECIDE_EXTENSION:
+        params.pop("approve")
+    try:
+        services.perform(task, action, by=request.user, **params)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(action)s: done.") % {"action": Action(action).label})
+    return redirect(task)
+
+
+@require_POST
+@login_required
+def task_comment(request, pk):
+    task = _get_task(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(task, by=request.user, text=form.cleaned_data["text"],
+                                 instruction=form.cleaned_data["instruction"])
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Write something first."))
+    return redirect(task)
+
+
+@require_POST
+@login_required
+def task_attach(request, pk):
+    task = _get_task(request, pk)
+    try:
+        services.add_attachments(task, by=request.user, files=request.FILES.getlist("files"))
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect(task)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(
+        Attachment.objects.filter(task__in=_visible(request)), pk=pk
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.name)

@@ -1,0 +1,56 @@
+"""The lifecycle of a task as one table: which role may take which action in which state.
+
+立项 draft → 审核 approved → 交办 assigned → 签收 signed → 办理 in progress → 办结报告
+completion reported → 复核销号 closed; side paths: 退回 returned, 延期申请 and its decision,
+中止 cancelled. ``target=None`` means the action leaves the status as it is.
+"""
+
+from dataclasses import dataclass
+
+from taizhang.org.choices import Role
+
+from .choices import Action, Status, UnitRole
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset
+    target: Status | None
+    # Organisation-wide roles that may take the action...
+    roles: frozenset = frozenset()
+    # ...or, for handlers, the parts their unit must play in the task.
+    unit_roles: frozenset = frozenset()
+    needs_comment: bool = False
+
+
+_WORKING = frozenset({Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED})
+_AFTER_ASSIGNMENT = frozenset({Status.ASSIGNED}) | _WORKING
+
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition(Action.APPROVE, frozenset({Status.DRAFT}), Status.APPROVED,
+                   roles=frozenset({Role.LEADER})),
+        Transition(Action.ASSIGN, frozenset({Status.APPROVED}), Status.ASSIGNED,
+                   roles=frozenset({Role.SUPERVISOR})),
+        # Each acting unit signs; the task counts as signed once its lead unit has.
+        Transition(Action.SIGN, _AFTER_ASSIGNMENT, None,
+                   unit_roles=frozenset(UnitRole.acting())),
+        Transition(Action.PROGRESS, _WORKING, Status.IN_PROGRESS,
+                   unit_roles=frozenset(UnitRole.acting())),
+        Transition(Action.SUBMIT_COMPLETION, _WORKING, Status.COMPLETION_REPORTED,
+                   unit_roles=frozenset({UnitRole.LEAD}), needs_comment=True),
+        Transition(Action.VERIFY, frozenset({Status.COMPLETION_REPORTED}), Status.CLOSED,
+                   roles=frozenset({Role.SUPERVISOR})),
+        Transition(Action.RETURN, frozenset({Status.COMPLETION_REPORTED}), Status.RETURNED,
+                   roles=frozenset({Role.SUPERVISOR}), needs_comment=True),
+        Transition(Action.REQUEST_EXTENSION, _AFTER_ASSIGNMENT, None,
+                   unit_roles=frozenset({UnitRole.LEAD}), needs_comment=True),
+        Transition(Action.DECIDE_EXTENSION, _AFTER_ASSIGNMENT | {Status.COMPLETION_REPORTED},
+                   None, roles=frozenset({Role.LEADER, Role.SUPERVISOR})),
+        Transition(Action.CANCEL,
+                   frozenset(Status) - Status.final_states(), Status.CANCELLED,
+                   roles=frozenset({Role.SUPERVISOR, Role.LEADER}), needs_comment=True),
+    ]
+}

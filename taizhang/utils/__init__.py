@@ -1,0 +1,1 @@
+"""Model-less helpers shared by the apps."""
