@@ -1,16 +1,16 @@
-from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
 
 
 def notify(recipients, *, title, body="", url=""):
-    """Queue one in-app notification per recipient, once the transaction commits."""
+    """One in-app notification per recipient, written in the caller's transaction so that it
+    exists exactly when the change it announces does."""
     recipients = {r.pk: r for r in recipients if r.is_active}.values()
     if not recipients:
         return
     rows = [Notification(recipient=r, title=title, body=body, url=url) for r in recipients]
-    transaction.on_commit(lambda: Notification.objects.bulk_create(rows))
+    Notification.objects.bulk_create(rows)
 
 
 def mark_read(user, pk=None):

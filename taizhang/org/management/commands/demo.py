@@ -1,0 +1,170 @@
+"""Load the demo: two organisations built from the seeds, their users and a ledger of tasks
+that have walked the lifecycle through the same service functions people use."""
+
+import datetime
+import os
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from taizhang.org.choices import Role
+from taizhang.org.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
+from taizhang.org.demo.units import CITY, FEDERATION
+from taizhang.org.models import Membership, Organisation, Unit, User
+from taizhang.supervision import services
+from taizhang.supervision.jobs import refresh_lights
+from taizhang.supervision.models import Task, TaskEvent
+
+DEMO_PASSWORD = os.environ.get("TAIZHANG_DEMO_PASSWORD", "taizhang2026")
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations, users and tasks (once; --reset to load them anew)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true",
+                            help="Delete the demo organisations first.")
+
+    def handle(self, *args, reset, **options):
+        codes = [FEDERATION["code"], CITY["code"]]
+        if Organisation.objects.filter(code__in=codes).exists():
+            if not reset:
+                self.stdout.write("The demo is already loaded (use --reset to load it anew).")
+                self._print_accounts()
+                return
+            self._delete(codes)
+        with transaction.atomic():
+            federation = self._organisation(FEDERATION)
+            city = self._organisation(CITY)
+            self._people(federation, "duban", "lingdao", "办公室督办员", "会领导")
+            self._people(city, "city-duban", "city-lingdao", "联席会议办公室督查员", "市委领导")
+            admin = User.objects.create_superuser(
+                "admin", password=DEMO_PASSWORD, organisation=federation, role=Role.ADMIN,
+                display_name="系统管理员",
+            )
+            self._tasks(federation, FEDERATION_TASKS, FEDERATION_SOURCE, "duban", "lingdao")
+            self._tasks(city, CITY_TASKS, CITY_SOURCE, "city-duban", "city-lingdao")
+        result = refresh_lights.call()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo loaded: {Task.objects.count()} tasks; lights refreshed ({result})."))
+        self._print_accounts()
+
+    def _print_accounts(self):
+        self.stdout.write(
+            "Demo accounts (password for all: %s): admin; duban (supervisor) and lingdao "
+            "(leader) of the federation; city-duban and city-lingdao of the city; and one "
+            "handler per unit whose user name is the unit's code (djb, jjyxb, tzb, gzw, …)."
+            % DEMO_PASSWORD
+        )
+
+    def _delete(self, codes):
+        orgs = Organisation.objects.filter(code__in=codes)
+        with transaction.atomic():
+            TaskEvent.objects.filter(task__organisation__in=orgs).delete()
+            for task in Task.objects.filter(organisation__in=orgs).order_by("-parent_id", "-pk"):
+                task.delete()
+            User.objects.filter(organisation__in=orgs).delete()
+            for org in orgs:
+                for unit in org.units.order_by("-parent_id"):
+                    unit.delete()
+                org.delete()
+
+    def _organisation(self, spec):
+        org = Organisation.objects.create(code=spec["code"], name=spec["name"])
+        units = {}
+        for order, (code, name, short, aliases, kind, *parent) in enumerate(spec["units"]):
+            units[code] = Unit.objects.create(
+                organisation=org, code=code, name=name, short_name=short, aliases=aliases,
+                kind=kind, sort_order=order, parent=units[parent[0]] if parent else None,
+            )
+            user = User.objects.create_user(
+                code, password=DEMO_PASSWORD, organisation=org, role=Role.HANDLER,
+                display_name=f"{short or name}承办人",
+            )
+            Membership.objects.create(user=user, unit=units[code], title="承办人")
+        return org
+
+    def _people(self, org, supervisor, leader, supervisor_name, leader_name):
+        office = org.units.order_by("sort_order").first()
+        duban = User.objects.create_user(supervisor, password=DEMO_PASSWORD, organisation=org,
+                                         role=Role.SUPERVISOR, display_name=supervisor_name)
+        Membership.objects.create(user=duban, unit=office, title="督查员")
+        User.objects.create_user(leader, password=DEMO_PASSWORD, organisation=org,
+                                 role=Role.LEADER, display_name=leader_name)
+
+    def _tasks(self, org, specs, source_ref, supervisor, leader):
+        duban = User.objects.get(username=supervisor)
+        lingdao = User.objects.get(username=leader)
+        unit = {u.code: u for u in org.units.all()}
+        office = org.units.order_by("sort_order").first()  # the supervision office's unit
+        made = {}
+        today = timezone.localdate()
+        for spec in specs:
+            deadline = spec.get("deadline")
+            task = services.create_task(
+                by=duban, organisation=org, title=spec["title"], body=spec["body"],
+                source_kind=spec.get("source_kind", "meeting"), source_ref=source_ref,
+                priority=spec.get("priority", "normal"), parent=made.get(spec.get("parent")),
+                deadline=today + datetime.timedelta(days=deadline) if deadline is not None
+                else None,
+                deadline_working_days=spec.get("working_days"),
+                lead_unit=unit[spec["lead"]],
+                responsible_units=[unit[c] for c in spec["responsible"]],
+                cooperating_units=[unit[c] for c in spec["cooperating"]],
+                supervising_units=[] if office.code in {spec["lead"], *spec["responsible"],
+                                                         *spec["cooperating"]} else [office],
+            )
+            made[spec["key"]] = task
+            _walk(task, spec, duban, lingdao)
+            _backdate(task, spec.get("assigned"), today)
+
+
+def _handler(unit):
+    return User.objects.get(username=unit.code)
+
+
+def _walk(task, spec, duban, lingdao):
+    """Take the task along its path with the people who would."""
+    path = spec["path"]
+    if path == "draft":
+        return
+    services.approve_task(task, by=lingdao, comment="同意立项，请抓紧交办。")
+    if path == "approved":
+        return
+    services.assign_task(task, by=duban, comment="请按时限办理，按月反馈进展。")
+    if path == "assigned":
+        return
+    task = Task.objects.with_units().get(pk=task.pk)
+    for unit in task.units_in("lead", "responsible", "cooperating"):
+        services.sign_task(task, by=_handler(unit), comment="已签收。")
+    lead = _handler(task.lead_unit)
+    for percent, text in spec.get("progress", []):
+        services.report_progress(task, by=lead, percent=percent, text=text)
+    if path == "extension":
+        days, reason = spec["extension"]
+        services.request_extension(
+            task, by=lead, comment=reason,
+            requested_deadline=Task.objects.get(pk=task.pk).deadline
+            + datetime.timedelta(days=days),
+        )
+    if path in ("reported", "returned", "closed"):
+        services.submit_completion(task, by=lead, comment=spec.get("completion") or
+                                   spec["progress"][-1][1])
+    if path == "returned":
+        services.return_task(task, by=duban, comment=spec["returned"])
+    if path == "closed":
+        services.verify_task(task, by=duban, comment="经复核，办结材料齐全，同意销号。")
+
+
+def _backdate(task, days_ago, today):
+    """Spread the timeline over the months it would have taken (demo data only)."""
+    if days_ago is None:
+        return
+    start = timezone.now() - datetime.timedelta(days=days_ago)
+    events = list(task.events.order_by("created_at", "id"))
+    step = datetime.timedelta(days=days_ago) / max(len(events), 1)
+    for i, event in enumerate(events):
+        TaskEvent.objects.filter(pk=event.pk).update(
+            created_at=start - datetime.timedelta(days=3) + step * i)
+    Task.objects.filter(pk=task.pk).update(assigned_at=start)

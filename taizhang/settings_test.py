@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real ones, with tasks run at once and fast hashing."""
+
+import tempfile
+
+from .settings import *  # noqa: F403
+from .settings import STORAGES
+
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="taizhang-media-")
