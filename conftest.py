@@ -2,6 +2,8 @@
 in every role, and a helper that walks a task to a given state through the services."""
 
 import datetime
+import os
+import shutil
 
 import pytest
 from django.utils import timezone
@@ -13,6 +15,29 @@ from taizhang.supervision.models import Task
 
 PASSWORD = "pw-for-tests"
 
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium (Playwright cannot download its own browser here)."""
+    executable = os.environ.get("TAIZHANG_CHROMIUM") or shutil.which("chromium")
+    if not executable:
+        pytest.fail("Browser tests need Debian's chromium: run scripts/install-browser.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
 
 @pytest.fixture
 def org(db):
@@ -22,8 +47,9 @@ def org(db):
 @pytest.fixture
 def units(org):
     def unit(code, name, short="", aliases="", parent=None):
-        return Unit.objects.create(organisation=org, code=code, name=name, short_name=short,
-                                   aliases=aliases, parent=parent)
+        return Unit.objects.create(
+            organisation=org, code=code, name=name, short_name=short, aliases=aliases, parent=parent
+        )
 
     office = unit("office", "市委督查室", "督查室")
     tzb = unit("tzb", "中共XX市委统战部", "市委统战部", "统战部")
@@ -34,8 +60,9 @@ def units(org):
 
 
 def make_user(org, username, role, unit=None):
-    user = User.objects.create_user(username, password=PASSWORD, organisation=org, role=role,
-                                    display_name=username)
+    user = User.objects.create_user(
+        username, password=PASSWORD, organisation=org, role=role, display_name=username
+    )
     if unit:
         Membership.objects.create(user=user, unit=unit)
     return user
@@ -59,8 +86,11 @@ def other_org(db):
     """A second organisation with its own supervisor and unit, to test isolation."""
     org = Organisation.objects.create(code="fed", name="联合会")
     unit = Unit.objects.create(organisation=org, code="fed-office", name="总部办公室")
-    return {"org": org, "unit": unit,
-            "supervisor": make_user(org, "fed-duban", Role.SUPERVISOR, unit)}
+    return {
+        "org": org,
+        "unit": unit,
+        "supervisor": make_user(org, "fed-duban", Role.SUPERVISOR, unit),
+    }
 
 
 STEPS = ["approved", "assigned", "signed", "in_progress", "completion_reported", "closed"]
@@ -72,15 +102,20 @@ def make_task(org, units, people):
 
     def make(state="draft", *, title="建立专门的建言献策台账", deadline=None, **extra):
         unit_args = {
-            "lead_unit": units["tzb"], "responsible_units": [units["gzw"]],
-            "cooperating_units": [units["czj"]], "supervising_units": [units["office"]],
+            "lead_unit": units["tzb"],
+            "responsible_units": [units["gzw"]],
+            "cooperating_units": [units["czj"]],
+            "supervising_units": [units["office"]],
         }
         unit_args.update({k: v for k, v in extra.items() if k in unit_args})
         fields = {k: v for k, v in extra.items() if k not in unit_args}
         task = services.create_task(
-            by=people["supervisor"], organisation=org, title=title,
+            by=people["supervisor"],
+            organisation=org,
+            title=title,
             deadline=deadline or timezone.localdate() + datetime.timedelta(days=60),
-            **unit_args, **fields,
+            **unit_args,
+            **fields,
         )
         walk(task, state, people)
         return Task.objects.with_units().get(pk=task.pk)
@@ -94,10 +129,12 @@ def walk(task, state, people):
         "approved": lambda: services.approve_task(task, by=people["leader"]),
         "assigned": lambda: services.assign_task(task, by=people["supervisor"]),
         "signed": lambda: services.sign_task(task, by=lead),
-        "in_progress": lambda: services.report_progress(task, by=lead, percent=40,
-                                                        text="已召开专题会议部署。"),
-        "completion_reported": lambda: services.submit_completion(task, by=lead,
-                                                                  comment="已全部完成。"),
+        "in_progress": lambda: services.report_progress(
+            task, by=lead, percent=40, text="已召开专题会议部署。"
+        ),
+        "completion_reported": lambda: services.submit_completion(
+            task, by=lead, comment="已全部完成。"
+        ),
         "closed": lambda: services.verify_task(task, by=people["supervisor"]),
     }
     if state in ("draft",):

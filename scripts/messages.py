@@ -19,9 +19,23 @@ TAIZHANG = [sys.executable, "-m", "taizhang.cli"]
 
 
 def main():
-    subprocess.run([*TAIZHANG, "makemessages", "-l", "zh_Hans", "-l", "zh_Hant", "-l", "en",
-                    "--ignore", "settings_test.py", "--no-obsolete"],
-                   cwd=ROOT / "taizhang", check=True)
+    subprocess.run(
+        [
+            *TAIZHANG,
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "-l",
+            "zh_Hant",
+            "-l",
+            "en",
+            "--ignore",
+            "settings_test.py",
+            "--no-obsolete",
+        ],
+        cwd=ROOT / "taizhang",
+        check=True,
+    )
     simplified = polib.pofile(LOCALE / "zh_Hans/LC_MESSAGES/django.po")
     traditional = polib.pofile(LOCALE / "zh_Hant/LC_MESSAGES/django.po")
     convert = opencc.OpenCC("s2twp").convert

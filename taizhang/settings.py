@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TAIZHANG_VAR_DIR", BASE_DIR.parent / "var")).resolve()
@@ -80,7 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "taizhang.utils.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,9 +163,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 # Background work goes through Django's Tasks framework with a database-backed worker.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "TAIZHANG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        )
+        "BACKEND": os.environ.get("TAIZHANG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     }
 }
 
@@ -195,9 +192,21 @@ SPECTACULAR_SETTINGS = {
 TAIZHANG_LIGHT_BLUE_WORKING_DAYS = _env_int("TAIZHANG_LIGHT_BLUE_WORKING_DAYS", 3)
 TAIZHANG_LIGHT_BEHIND_TOLERANCE = _env_int("TAIZHANG_LIGHT_BEHIND_TOLERANCE", 10)
 TAIZHANG_UPLOAD_MAX_BYTES = _env_int("TAIZHANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-TAIZHANG_UPLOAD_EXTENSIONS = (
-    ".pdf .doc .docx .xls .xlsx .wps .et .txt .png .jpg .jpeg .zip .ofd".split()
-)
+TAIZHANG_UPLOAD_EXTENSIONS = [
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".wps",
+    ".et",
+    ".txt",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".zip",
+    ".ofd",
+]
 
 LOGGING = {
     "version": 1,

@@ -7,8 +7,9 @@ from taizhang.supervision.models import ProgressReport, Task, TaskEvent
 
 class UnitSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    aliases = serializers.ListField(source="alias_list", child=serializers.CharField(),
-                                    read_only=True)
+    aliases = serializers.ListField(
+        source="alias_list", child=serializers.CharField(), read_only=True
+    )
 
     class Meta:
         model = Unit
@@ -35,22 +36,49 @@ class TaskSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
     light = serializers.ChoiceField(choices=Light.choices, read_only=True)
     deadline = serializers.DateField(required=False)
-    parent = serializers.PrimaryKeyRelatedField(queryset=Task.objects.none(), required=False,
-                                                allow_null=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Task.objects.none(), required=False, allow_null=True
+    )
     version = serializers.IntegerField(required=False)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
         model = Task
         fields = [
-            "id", "number", "title", "body", "source_kind", "source_ref", "priority", "parent",
-            "lead_unit", "responsible_units", "cooperating_units", "supervising_units",
-            "deadline", "deadline_working_days", "status", "light", "progress_percent",
-            "latest_progress", "assigned_at", "closed_at", "created_at", "updated_at",
-            "version", "url",
+            "id",
+            "number",
+            "title",
+            "body",
+            "source_kind",
+            "source_ref",
+            "priority",
+            "parent",
+            "lead_unit",
+            "responsible_units",
+            "cooperating_units",
+            "supervising_units",
+            "deadline",
+            "deadline_working_days",
+            "status",
+            "light",
+            "progress_percent",
+            "latest_progress",
+            "assigned_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+            "version",
+            "url",
         ]
-        read_only_fields = ["number", "progress_percent", "latest_progress", "assigned_at",
-                            "closed_at", "created_at", "updated_at"]
+        read_only_fields = [
+            "number",
+            "progress_percent",
+            "latest_progress",
+            "assigned_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,20 +87,38 @@ class TaskSerializer(serializers.ModelSerializer):
             self.fields["parent"].queryset = Task.objects.visible_to(request.user)
 
     def validate(self, data):
-        if self.instance is None and not (data.get("deadline") or data.get(
-                "deadline_working_days")):
+        if self.instance is None and not (
+            data.get("deadline") or data.get("deadline_working_days")
+        ):
             raise serializers.ValidationError(
-                {"deadline": "Give a deadline (a date) or deadline_working_days."})
+                {"deadline": "Give a deadline (a date) or deadline_working_days."}
+            )
         if self.instance is not None and "version" not in data:
             raise serializers.ValidationError(
-                {"version": "Send the version you read, so a stale edit can be refused."})
+                {"version": "Send the version you read, so a stale edit can be refused."}
+            )
         return data
 
 
 class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[a for a in Action.choices if a[0] in {
-        "approve", "assign", "sign", "submit_completion", "verify", "return",
-        "request_extension", "decide_extension", "cancel"}])
+    action = serializers.ChoiceField(
+        choices=[
+            a
+            for a in Action.choices
+            if a[0]
+            in {
+                "approve",
+                "assign",
+                "sign",
+                "submit_completion",
+                "verify",
+                "return",
+                "request_extension",
+                "decide_extension",
+                "cancel",
+            }
+        ]
+    )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     requested_deadline = serializers.DateField(required=False)
     approve = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -97,8 +143,17 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskEvent
-        fields = ["id", "action", "actor", "unit", "from_status", "to_status", "comment",
-                  "changes", "created_at"]
+        fields = [
+            "id",
+            "action",
+            "actor",
+            "unit",
+            "from_status",
+            "to_status",
+            "comment",
+            "changes",
+            "created_at",
+        ]
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -49,8 +49,9 @@ class UnitList(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return Unit.objects.filter(organisation_id=self.request.user.organisation_id
-                                   ).select_related("parent")
+        return Unit.objects.filter(
+            organisation_id=self.request.user.organisation_id
+        ).select_related("parent")
 
 
 class TaskFilterMixin:
@@ -64,8 +65,9 @@ class TaskList(TaskFilterMixin, generics.ListCreateAPIView):
     serializer_class = TaskSerializer
 
     def filter_queryset(self, queryset):
-        filterset = TaskFilterSet(self.request.query_params, queryset=queryset,
-                                  user=self.request.user)
+        filterset = TaskFilterSet(
+            self.request.query_params, queryset=queryset, user=self.request.user
+        )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs
@@ -73,8 +75,9 @@ class TaskList(TaskFilterMixin, generics.ListCreateAPIView):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        task = services.create_task(by=self.request.user,
-                                    organisation=self.request.user.organisation, **data)
+        task = services.create_task(
+            by=self.request.user, organisation=self.request.user.organisation, **data
+        )
         serializer.instance = Task.objects.with_units().get(pk=task.pk)
 
 
@@ -85,8 +88,9 @@ class TaskDetail(TaskFilterMixin, generics.RetrieveUpdateAPIView):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         version = data.pop("version")
-        task = services.update_task(serializer.instance, by=self.request.user,
-                                    version=version, **data)
+        task = services.update_task(
+            serializer.instance, by=self.request.user, version=version, **data
+        )
         serializer.instance = Task.objects.with_units().get(pk=task.pk)
 
 
@@ -120,11 +124,17 @@ class TaskProgress(APIView):
         task = _task(request, pk)
         data = ProgressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.perform(task, Action.PROGRESS, by=request.user,
-                         files=request.FILES.getlist("files"), **data.validated_data)
+        services.perform(
+            task,
+            Action.PROGRESS,
+            by=request.user,
+            files=request.FILES.getlist("files"),
+            **data.validated_data,
+        )
         task = Task.objects.with_units().get(pk=task.pk)
-        return Response(TaskSerializer(task, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            TaskSerializer(task, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class TaskHistory(generics.ListAPIView):
@@ -138,14 +148,25 @@ class TaskHistory(generics.ListAPIView):
 class LedgerImport(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"}}}}, responses=TaskSerializer(many=True))
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses=TaskSerializer(many=True),
+    )
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
-            return Response({"detail": _("Attach the Excel file as “file”.")},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": _("Attach the Excel file as “file”.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         created = excel.import_ledger(upload.read(), by=request.user)
         tasks = Task.objects.filter(pk__in=[t.pk for t in created]).with_units()
-        return Response(TaskSerializer(tasks, many=True, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            TaskSerializer(tasks, many=True, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )

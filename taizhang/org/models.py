@@ -42,7 +42,11 @@ class Unit(models.Model):
         Organisation, models.CASCADE, related_name="units", verbose_name=_("organisation")
     )
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -76,7 +80,11 @@ class User(AbstractUser):
     a handler acts for the units they are a member of."""
 
     organisation = models.ForeignKey(
-        Organisation, models.PROTECT, null=True, blank=True, related_name="users",
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.HANDLER)

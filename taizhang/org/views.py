@@ -24,10 +24,16 @@ def units(request):
     """单位树: the organisation's units with their open and red tasks."""
     open_states = Status.open_states()
     rows = Unit.objects.filter(organisation_id=request.user.organisation_id).annotate(
-        open_tasks=Count("task_units", filter=Q(
-            task_units__role__in=UnitRole.acting(), task_units__task__status__in=open_states)),
-        red_tasks=Count("task_units", filter=Q(
-            task_units__role__in=UnitRole.acting(), task_units__task__light=Light.RED)),
+        open_tasks=Count(
+            "task_units",
+            filter=Q(
+                task_units__role__in=UnitRole.acting(), task_units__task__status__in=open_states
+            ),
+        ),
+        red_tasks=Count(
+            "task_units",
+            filter=Q(task_units__role__in=UnitRole.acting(), task_units__task__light=Light.RED),
+        ),
         member_count=Count("memberships", distinct=True),
     )
     return render(request, "org/units.html", {"tree": unit_tree(rows)})

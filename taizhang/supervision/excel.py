@@ -24,29 +24,65 @@ from taizhang.utils.errors import NotAllowed, WorkflowError
 from . import rules, services
 from .choices import Light, SourceKind, Status
 
-HEADERS = ["序号", "事项名称", "来源", "牵头单位", "责任单位", "配合单位", "办理时限", "进展情况",
-           "状态", "督办灯"]
+HEADERS = [
+    "序号",
+    "事项名称",
+    "来源",
+    "牵头单位",
+    "责任单位",
+    "配合单位",
+    "办理时限",
+    "进展情况",
+    "状态",
+    "督办灯",
+]
 WIDTHS = [6, 40, 18, 16, 22, 22, 14, 40, 12, 8]
-LIGHT_FILLS = {Light.RED: "FFC7CE", Light.YELLOW: "FFEB9C", Light.BLUE: "BDD7EE",
-               Light.GREEN: "C6EFCE"}
+LIGHT_FILLS = {
+    Light.RED: "FFC7CE",
+    Light.YELLOW: "FFEB9C",
+    Light.BLUE: "BDD7EE",
+    Light.GREEN: "C6EFCE",
+}
 # Chinese labels are the layout's, whatever the user's language.
 STATUS_LABELS = {
-    Status.DRAFT: "立项", Status.APPROVED: "已审核", Status.ASSIGNED: "已交办",
-    Status.SIGNED: "已签收", Status.IN_PROGRESS: "办理中", Status.RETURNED: "已退回",
-    Status.COMPLETION_REPORTED: "已报办结", Status.CLOSED: "已销号", Status.CANCELLED: "已中止",
+    Status.DRAFT: "立项",
+    Status.APPROVED: "已审核",
+    Status.ASSIGNED: "已交办",
+    Status.SIGNED: "已签收",
+    Status.IN_PROGRESS: "办理中",
+    Status.RETURNED: "已退回",
+    Status.COMPLETION_REPORTED: "已报办结",
+    Status.CLOSED: "已销号",
+    Status.CANCELLED: "已中止",
 }
-LIGHT_LABELS = {Light.NONE: "", Light.GREEN: "绿灯", Light.BLUE: "蓝灯", Light.YELLOW: "黄灯",
-                Light.RED: "红灯"}
+LIGHT_LABELS = {
+    Light.NONE: "",
+    Light.GREEN: "绿灯",
+    Light.BLUE: "蓝灯",
+    Light.YELLOW: "黄灯",
+    Light.RED: "红灯",
+}
 SOURCE_LABELS = {
-    SourceKind.MEETING: "会议", SourceKind.SPEECH: "讲话", SourceKind.DOCUMENT: "文件",
-    SourceKind.INSTRUCTION: "领导批示", SourceKind.PLAN: "计划", SourceKind.SUGGESTION: "建言献策",
+    SourceKind.MEETING: "会议",
+    SourceKind.SPEECH: "讲话",
+    SourceKind.DOCUMENT: "文件",
+    SourceKind.INSTRUCTION: "领导批示",
+    SourceKind.PLAN: "计划",
+    SourceKind.SUGGESTION: "建言献策",
 }
 # Words in a 来源 cell that tell its kind, checked in this order.
 SOURCE_WORDS = [
-    ("批示", SourceKind.INSTRUCTION), ("建议", SourceKind.SUGGESTION),
-    ("建言", SourceKind.SUGGESTION), ("讲话", SourceKind.SPEECH), ("计划", SourceKind.PLAN),
-    ("方案", SourceKind.PLAN), ("要点", SourceKind.PLAN), ("会", SourceKind.MEETING),
-    ("纪要", SourceKind.MEETING), ("文", SourceKind.DOCUMENT), ("通知", SourceKind.DOCUMENT),
+    ("批示", SourceKind.INSTRUCTION),
+    ("建议", SourceKind.SUGGESTION),
+    ("建言", SourceKind.SUGGESTION),
+    ("讲话", SourceKind.SPEECH),
+    ("计划", SourceKind.PLAN),
+    ("方案", SourceKind.PLAN),
+    ("要点", SourceKind.PLAN),
+    ("会", SourceKind.MEETING),
+    ("纪要", SourceKind.MEETING),
+    ("文", SourceKind.DOCUMENT),
+    ("通知", SourceKind.DOCUMENT),
 ]
 UNIT_SEPARATORS = re.compile(r"[、，,；;/\n]+")
 EXTRA_BODY_HEADERS = ("工作要求", "具体内容", "主要内容", "任务内容")
@@ -67,8 +103,9 @@ def export_ledger(tasks, title="督查督办事项台账"):
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     ws["A1"].font = Font(name="黑体", size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([_("Exported at %(time)s") % {
-        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
+    ws.append(
+        [_("Exported at %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}]
+    )
     ws.append(HEADERS)
     for col, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -84,11 +121,20 @@ def export_ledger(tasks, title="督查督办事项台账"):
         progress = task.latest_progress
         if task.progress_percent:
             progress = f"（{task.progress_percent}%）{progress}"
-        ws.append([
-            n, task.title, source, task.lead_unit.name if task.lead_unit else "",
-            _names(task.responsible_units), _names(task.cooperating_units), task.deadline,
-            progress, STATUS_LABELS[task.status], LIGHT_LABELS[task.light],
-        ])
+        ws.append(
+            [
+                n,
+                task.title,
+                source,
+                task.lead_unit.name if task.lead_unit else "",
+                _names(task.responsible_units),
+                _names(task.cooperating_units),
+                task.deadline,
+                progress,
+                STATUS_LABELS[task.status],
+                LIGHT_LABELS[task.light],
+            ]
+        )
         row = ws.max_row
         for col in range(1, len(HEADERS) + 1):
             cell = ws.cell(row=row, column=col)
@@ -120,8 +166,15 @@ def _open_sheet(data):
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFailed([(None, _("The file is not an Excel .xlsx workbook (%(error)s).")
-                             % {"error": exc.__class__.__name__})]) from None
+        raise ImportFailed(
+            [
+                (
+                    None,
+                    _("The file is not an Excel .xlsx workbook (%(error)s).")
+                    % {"error": exc.__class__.__name__},
+                )
+            ]
+        ) from None
     return wb.worksheets[0]
 
 
@@ -140,7 +193,7 @@ def _source(text):
         if text == label:
             return kind, ""
         if text.startswith(f"{label}：") or text.startswith(f"{label}:"):
-            return kind, text[len(label) + 1:].strip()
+            return kind, text[len(label) + 1 :].strip()
     for word, kind in SOURCE_WORDS:
         if word in text:
             return kind, text
@@ -156,7 +209,9 @@ def _deadline(value):
     text = str(value or "").strip()
     if m := re.fullmatch(r"(\d+)\s*个?工作日(内)?", text):
         return None, int(m.group(1))
-    if m := re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(前|之前)?", text):
+    if m := re.fullmatch(
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(前|之前)?", text
+    ):
         try:
             return datetime.date(*map(int, m.groups()[:3])), None
         except ValueError:
@@ -176,8 +231,13 @@ def _units(text, units, errors, line, column):
     for name in filter(None, (n.strip() for n in UNIT_SEPARATORS.split(text or ""))):
         unit = units.resolve(name)
         if unit is None:
-            errors.append((line, _("%(column)s “%(name)s” is not a unit of this organisation.")
-                           % {"column": column, "name": name}))
+            errors.append(
+                (
+                    line,
+                    _("%(column)s “%(name)s” is not a unit of this organisation.")
+                    % {"column": column, "name": name},
+                )
+            )
         else:
             found.append(unit)
     return found
@@ -188,11 +248,13 @@ def parse_ledger(data, organisation):
     rows = list(_open_sheet(data).iter_rows(values_only=True))
     header, columns = _header_row(rows)
     if header is None:
-        raise ImportFailed([(None, _("No header row with “事项名称” was found in the first sheet."))])
+        raise ImportFailed(
+            [(None, _("No header row with “事项名称” was found in the first sheet."))]
+        )
     units = Unit.objects.filter(organisation=organisation)
     body_column = next((h for h in EXTRA_BODY_HEADERS if h in columns), None)
     parsed, errors = [], []
-    for offset, row in enumerate(rows[header + 1:], start=header + 2):
+    for offset, row in enumerate(rows[header + 1 :], start=header + 2):
         if not any(c not in (None, "") for c in row):
             continue
         title = _cell(row, columns, "事项名称")
@@ -207,20 +269,37 @@ def parse_ledger(data, organisation):
         try:
             deadline, working_days = _deadline(_cell(row, columns, "办理时限"))
         except ValueError as exc:
-            errors.append((offset, _("办理时限 “%(value)s” is not a date such as 2024-06-30 or "
-                                     "a number of working days such as 15个工作日.")
-                           % {"value": exc.args[0]}))
+            errors.append(
+                (
+                    offset,
+                    _(
+                        "办理时限 “%(value)s” is not a date such as 2024-06-30 or "
+                        "a number of working days such as 15个工作日."
+                    )
+                    % {"value": exc.args[0]},
+                )
+            )
             deadline = working_days = None
-        parsed.append((offset, {
-            "title": title, "source_kind": kind, "source_ref": ref[:300],
-            "body": _cell(row, columns, body_column) if body_column else "",
-            "lead_unit": lead[0] if lead else None,
-            "responsible_units": _units(_cell(row, columns, "责任单位"), units, errors, offset,
-                                        "责任单位"),
-            "cooperating_units": _units(_cell(row, columns, "配合单位"), units, errors, offset,
-                                        "配合单位"),
-            "deadline": deadline, "deadline_working_days": working_days,
-        }))
+        parsed.append(
+            (
+                offset,
+                {
+                    "title": title,
+                    "source_kind": kind,
+                    "source_ref": ref[:300],
+                    "body": _cell(row, columns, body_column) if body_column else "",
+                    "lead_unit": lead[0] if lead else None,
+                    "responsible_units": _units(
+                        _cell(row, columns, "责任单位"), units, errors, offset, "责任单位"
+                    ),
+                    "cooperating_units": _units(
+                        _cell(row, columns, "配合单位"), units, errors, offset, "配合单位"
+                    ),
+                    "deadline": deadline,
+                    "deadline_working_days": working_days,
+                },
+            )
+        )
     if not parsed and not errors:
         errors.append((None, _("The sheet has no task rows.")))
     return parsed, errors
@@ -247,5 +326,5 @@ def import_ledger(data, *, by):
         except ImportFailed:
             created = []
     if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: (e[0] or 0)))
+        raise ImportFailed(sorted(errors, key=lambda e: e[0] or 0))
     return created

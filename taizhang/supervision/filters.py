@@ -13,7 +13,9 @@ from .models import Task, TaskUnit
 class TaskFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
     unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.none(), to_field_name="code", method="filter_unit",
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        method="filter_unit",
         label=_("Unit"),
     )
     unit_role = django_filters.ChoiceFilter(
@@ -28,8 +30,16 @@ class TaskFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["q", "unit", "unit_role", "status", "light", "source_kind", "priority",
-                  "deadline"]
+        fields = [
+            "q",
+            "unit",
+            "unit_role",
+            "status",
+            "light",
+            "source_kind",
+            "priority",
+            "deadline",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,8 +60,11 @@ class TaskFilterSet(django_filters.FilterSet):
         words = value.split()
         for word in words:
             queryset = queryset.filter(
-                Q(title__icontains=word) | Q(body__icontains=word) | Q(number__icontains=word)
-                | Q(source_ref__icontains=word) | Q(latest_progress__icontains=word)
+                Q(title__icontains=word)
+                | Q(body__icontains=word)
+                | Q(number__icontains=word)
+                | Q(source_ref__icontains=word)
+                | Q(latest_progress__icontains=word)
             )
         return queryset
 

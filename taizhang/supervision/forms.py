@@ -17,9 +17,11 @@ class MultipleFileField(forms.FileField):
         if not data:
             return []
         single = super().clean
-        return [single(d, initial) for d in data] if isinstance(data, (list, tuple)) else [
-            single(data, initial)
-        ]
+        return (
+            [single(d, initial) for d in data]
+            if isinstance(data, (list, tuple))
+            else [single(data, initial)]
+        )
 
 
 class DateInput(forms.DateInput):
@@ -41,8 +43,16 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ["title", "body", "source_kind", "source_ref", "priority", "parent",
-                  "deadline", "deadline_working_days"]
+        fields = [
+            "title",
+            "body",
+            "source_kind",
+            "source_ref",
+            "priority",
+            "parent",
+            "deadline",
+            "deadline_working_days",
+        ]
         widgets = {"deadline": DateInput, "body": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "deadline_working_days": _(
@@ -61,13 +71,15 @@ class TaskForm(forms.ModelForm):
         parents = Task.objects.filter(organisation=organisation)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-            self.initial.update({
-                "lead_unit": self.instance.lead_unit,
-                "responsible_units": self.instance.responsible_units,
-                "cooperating_units": self.instance.cooperating_units,
-                "supervising_units": self.instance.supervising_units,
-                "version": self.instance.version,
-            })
+            self.initial.update(
+                {
+                    "lead_unit": self.instance.lead_unit,
+                    "responsible_units": self.instance.responsible_units,
+                    "cooperating_units": self.instance.cooperating_units,
+                    "supervising_units": self.instance.supervising_units,
+                    "version": self.instance.version,
+                }
+            )
         self.fields["parent"].queryset = parents.only("number", "title")
         self.fields["deadline"].required = False
 
@@ -75,8 +87,12 @@ class TaskForm(forms.ModelForm):
         data = super().clean()
         if not data.get("deadline") and not data.get("deadline_working_days"):
             self.add_error("deadline", _("Give a deadline: a date or a number of working days."))
-        units = [data.get("lead_unit"), *data.get("responsible_units", ()),
-                 *data.get("cooperating_units", ()), *data.get("supervising_units", ())]
+        units = [
+            data.get("lead_unit"),
+            *data.get("responsible_units", ()),
+            *data.get("cooperating_units", ()),
+            *data.get("supervising_units", ()),
+        ]
         units = [u for u in units if u]
         if len({u.pk for u in units}) != len(units):
             raise forms.ValidationError(_("A unit can play only one part in a task."))
@@ -91,14 +107,19 @@ class TaskForm(forms.ModelForm):
 class ActionForm(forms.Form):
     """The inputs any transition may take; each action's template shows the ones it needs."""
 
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(
-        attrs={"rows": 3}))
-    percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100,
-                                 required=False)
-    requested_deadline = forms.DateField(label=_("Requested deadline"), required=False,
-                                         widget=DateInput)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    percent = forms.IntegerField(
+        label=_("Progress (%)"), min_value=0, max_value=100, required=False
+    )
+    requested_deadline = forms.DateField(
+        label=_("Requested deadline"), required=False, widget=DateInput
+    )
     approve = forms.TypedChoiceField(
-        label=_("Decision"), required=False, coerce=lambda v: v == "yes",
+        label=_("Decision"),
+        required=False,
+        coerce=lambda v: v == "yes",
         choices=[("yes", _("Approve")), ("no", _("Refuse"))],
     )
     files = MultipleFileField(label=_("Attachments"), required=False)

@@ -41,8 +41,12 @@ def refresh_lights(day=None):
     with transaction.atomic():
         Task.objects.bulk_update(changed, ["light"], batch_size=500)
         reminded = _remind([t for t in tasks if t.light in REMINDED_LIGHTS], today)
-    return {"day": today.isoformat(), "tasks": len(tasks), "changed": len(changed),
-            "reminded": reminded}
+    return {
+        "day": today.isoformat(),
+        "tasks": len(tasks),
+        "changed": len(changed),
+        "reminded": reminded,
+    }
 
 
 def _remind(tasks, today):
@@ -52,8 +56,12 @@ def _remind(tasks, today):
     due = [t for t in tasks if t.pk not in already]
     if not due:
         return 0
-    unit_ids = {tu.unit_id for t in due for tu in t.task_units.all()
-                if tu.role in (UnitRole.LEAD, UnitRole.RESPONSIBLE)}
+    unit_ids = {
+        tu.unit_id
+        for t in due
+        for tu in t.task_units.all()
+        if tu.role in (UnitRole.LEAD, UnitRole.RESPONSIBLE)
+    }
     members = {}
     for m in Membership.objects.filter(
         unit_id__in=unit_ids, user__role=Role.HANDLER, user__is_active=True
@@ -63,7 +71,8 @@ def _remind(tasks, today):
     for t in due:
         title = f"{REMINDER_TITLES[t.light]}：{t.title}"
         recipients = {
-            u.pk: u for tu in t.task_units.all()
+            u.pk: u
+            for tu in t.task_units.all()
             if tu.role in (UnitRole.LEAD, UnitRole.RESPONSIBLE)
             for u in members.get(tu.unit_id, ())
         }

@@ -26,9 +26,7 @@ class TaskQuerySet(models.QuerySet):
         involved = TaskUnit.objects.filter(
             unit_id__in=user.unit_ids(), role__in=UnitRole.acting()
         ).values("task_id")
-        return tasks.filter(pk__in=involved).exclude(
-            status__in=[Status.DRAFT, Status.APPROVED]
-        )
+        return tasks.filter(pk__in=involved).exclude(status__in=[Status.DRAFT, Status.APPROVED])
 
     def with_units(self):
         return self.prefetch_related(
@@ -53,7 +51,11 @@ class Task(models.Model):
         _("priority"), max_length=10, choices=Priority, default=Priority.NORMAL
     )
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent task"),
     )
     deadline = models.DateField(_("deadline"))
@@ -173,6 +175,9 @@ class ProgressReport(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.unit} {self.percent}%"
+
 
 class ExtensionRequest(models.Model):
     """延期申请 and its decision."""
@@ -198,10 +203,14 @@ class ExtensionRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["task"], condition=models.Q(status="pending"),
+                fields=["task"],
+                condition=models.Q(status="pending"),
                 name="one_pending_extension_per_task",
             )
         ]
+
+    def __str__(self):
+        return f"{self.current_deadline} → {self.requested_deadline}"
 
     @property
     def status_colour(self):
@@ -246,7 +255,11 @@ class TaskEvent(models.Model):
     task = models.ForeignKey(Task, models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("by"),
     )
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+")
@@ -277,3 +290,6 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "day"], name="one_reminder_per_task_per_day")
         ]
+
+    def __str__(self):
+        return f"{self.task_id} {self.day} {self.light}"

@@ -20,9 +20,7 @@ def acting_task_units(user, task, unit_roles):
 
 
 def unsigned_task_units(user, task):
-    return [
-        tu for tu in acting_task_units(user, task, UnitRole.acting()) if tu.signed_at is None
-    ]
+    return [tu for tu in acting_task_units(user, task, UnitRole.acting()) if tu.signed_at is None]
 
 
 def _has_pending_extension(task):
@@ -56,7 +54,8 @@ def _extra_condition(user, action, task):
         return _("Your unit has already signed for this task.")
     if action in (Action.PROGRESS, Action.SUBMIT_COMPLETION, Action.REQUEST_EXTENSION):
         signed = [
-            tu for tu in acting_task_units(user, task, TRANSITIONS[action].unit_roles)
+            tu
+            for tu in acting_task_units(user, task, TRANSITIONS[action].unit_roles)
             if tu.signed_at
         ]
         if not signed:

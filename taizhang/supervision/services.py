@@ -11,7 +11,6 @@ import os
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,13 @@ from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskEven
 
 # Fields an edit may change, with the unit roles kept beside them.
 EDITABLE_FIELDS = (
-    "title", "body", "source_kind", "source_ref", "priority", "parent", "deadline",
+    "title",
+    "body",
+    "source_kind",
+    "source_ref",
+    "priority",
+    "parent",
+    "deadline",
     "deadline_working_days",
 )
 UNIT_FIELDS = {
@@ -40,6 +45,7 @@ UNIT_FIELDS = {
 
 
 # ---- helpers -----------------------------------------------------------------------------
+
 
 def _lock(task, version=None):
     """The task fresh from the database, locked for this transaction; refuse a stale version."""
@@ -76,8 +82,13 @@ def _save(task, *fields):
 
 def _event(task, action, by, *, comment="", from_status="", unit=None, changes=None):
     return TaskEvent.objects.create(
-        task=task, action=action, actor=by, unit=unit, comment=comment,
-        from_status=from_status, to_status=task.status if from_status else "",
+        task=task,
+        action=action,
+        actor=by,
+        unit=unit,
+        comment=comment,
+        from_status=from_status,
+        to_status=task.status if from_status else "",
         changes=changes or {},
     )
 
@@ -118,8 +129,10 @@ def _next_number(organisation):
     year = timezone.localdate().year
     prefix = f"{organisation.code.upper()}-{year}-"
     last = (
-        Task.objects.filter(number__startswith=prefix).order_by("-number")
-        .values_list("number", flat=True).first()
+        Task.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
     )
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{seq:04d}"
@@ -138,8 +151,12 @@ def _check_units(organisation, units):
     lead = units.get("lead_unit")
     if lead is None:
         raise WorkflowError(_("A task needs a lead unit."))
-    everyone = [lead, *units.get("responsible_units", ()), *units.get("cooperating_units", ()),
-                *units.get("supervising_units", ())]
+    everyone = [
+        lead,
+        *units.get("responsible_units", ()),
+        *units.get("cooperating_units", ()),
+        *units.get("supervising_units", ()),
+    ]
     if any(u.organisation_id != organisation.pk for u in everyone):
         raise WorkflowError(_("All units must belong to the task's organisation."))
     if len({u.pk for u in everyone}) != len(everyone):
@@ -162,15 +179,15 @@ def _set_units(task, units):
             tu.save(update_fields=["role"])
     TaskUnit.objects.bulk_create(
         TaskUnit(task=task, unit=unit, role=role)
-        for unit_id, (unit, role) in wanted.items() if unit_id not in existing
+        for unit_id, (unit, role) in wanted.items()
+        if unit_id not in existing
     )
 
 
 def _unit_summary(task):
     return {
         field: (
-            str(task.lead_unit) if role == UnitRole.LEAD
-            else [str(u) for u in task.units_in(role)]
+            str(task.lead_unit) if role == UnitRole.LEAD else [str(u) for u in task.units_in(role)]
         )
         for field, role in UNIT_FIELDS.items()
     }
@@ -178,20 +195,38 @@ def _unit_summary(task):
 
 # ---- registering and editing ----------------------------------------------------------------
 
+
 @transaction.atomic
-def create_task(*, by, organisation, title, deadline=None, deadline_working_days=None,
-                body="", source_kind="meeting", source_ref="", priority="normal", parent=None,
-                **units):
+def create_task(
+    *,
+    by,
+    organisation,
+    title,
+    deadline=None,
+    deadline_working_days=None,
+    body="",
+    source_kind="meeting",
+    source_ref="",
+    priority="normal",
+    parent=None,
+    **units,
+):
     """立项: register a task as a draft."""
     if not rules.can_create(by) or by.organisation_id != organisation.pk:
         raise NotAllowed(_("Only a supervisor may register tasks."))
     _check_units(organisation, units)
     task = Task.objects.create(
-        organisation=organisation, number=_next_number(organisation),
-        title=_require_text(title, _("A task needs a title.")), body=body,
-        source_kind=source_kind, source_ref=source_ref, priority=priority, parent=parent,
+        organisation=organisation,
+        number=_next_number(organisation),
+        title=_require_text(title, _("A task needs a title.")),
+        body=body,
+        source_kind=source_kind,
+        source_ref=source_ref,
+        priority=priority,
+        parent=parent,
         deadline=resolve_deadline(deadline, deadline_working_days),
-        deadline_working_days=deadline_working_days or None, created_by=by,
+        deadline_working_days=deadline_working_days or None,
+        created_by=by,
     )
     _set_units(task, units)
     _event(task, Action.CREATE, by, from_status=Status.DRAFT)
@@ -222,10 +257,13 @@ def update_task(task, *, by, version, **data):
         _set_units(task, unit_data)
         task = Task.objects.with_units().get(pk=task.pk)
         after_units = _unit_summary(task)
-        changes.update({
-            f: [before_units[f], after_units[f]]
-            for f in UNIT_FIELDS if before_units[f] != after_units[f]
-        })
+        changes.update(
+            {
+                f: [before_units[f], after_units[f]]
+                for f in UNIT_FIELDS
+                if before_units[f] != after_units[f]
+            }
+        )
     if not changes:
         return task
     _save(task, *[f for f in EDITABLE_FIELDS if f in changes])
@@ -241,6 +279,7 @@ def _current_units(task):
 
 
 # ---- the lifecycle ---------------------------------------------------------------------------
+
 
 @transaction.atomic
 def approve_task(task, *, by, comment="", version=None):
@@ -297,8 +336,14 @@ def report_progress(task, *, by, percent=None, text="", files=(), version=None):
     )
     _attach_files(task, by, files, progress_report=report)
     task.progress_percent, task.latest_progress = percent, text
-    _move(task, Action.PROGRESS, by, text, unit=unit,
-          extra_fields=["progress_percent", "latest_progress"])
+    _move(
+        task,
+        Action.PROGRESS,
+        by,
+        text,
+        unit=unit,
+        extra_fields=["progress_percent", "latest_progress"],
+    )
     return task
 
 
@@ -320,8 +365,14 @@ def submit_completion(task, *, by, comment="", files=(), version=None):
     comment = _require_text(comment, _("Write the completion report."))
     _attach_files(task, by, files)
     task.progress_percent, task.latest_progress = 100, comment
-    _move(task, Action.SUBMIT_COMPLETION, by, comment, unit=task.lead_unit,
-          extra_fields=["progress_percent", "latest_progress"])
+    _move(
+        task,
+        Action.SUBMIT_COMPLETION,
+        by,
+        comment,
+        unit=task.lead_unit,
+        extra_fields=["progress_percent", "latest_progress"],
+    )
     _tell(org_users(task, Role.SUPERVISOR), task, _("Completion reported, to verify"))
     return task
 
@@ -357,12 +408,21 @@ def request_extension(task, *, by, requested_deadline=None, comment="", version=
     if not requested_deadline or requested_deadline <= task.deadline:
         raise WorkflowError(_("The requested deadline must be later than the current one."))
     ExtensionRequest.objects.create(
-        task=task, requested_by=by, current_deadline=task.deadline,
-        requested_deadline=requested_deadline, reason=comment,
+        task=task,
+        requested_by=by,
+        current_deadline=task.deadline,
+        requested_deadline=requested_deadline,
+        reason=comment,
     )
     _save(task)
-    _event(task, Action.REQUEST_EXTENSION, by, comment=comment, unit=task.lead_unit,
-           changes={"deadline": [task.deadline.isoformat(), requested_deadline.isoformat()]})
+    _event(
+        task,
+        Action.REQUEST_EXTENSION,
+        by,
+        comment=comment,
+        unit=task.lead_unit,
+        changes={"deadline": [task.deadline.isoformat(), requested_deadline.isoformat()]},
+    )
     _tell(org_users(task, Role.LEADER), task, _("Extension requested"))
     return task
 
@@ -385,10 +445,18 @@ def decide_extension(task, *, by, approve, comment="", version=None):
         task.deadline = request.requested_deadline
     _save(task, "deadline")
     verdict = _("approved") if approve else _("refused")
-    _event(task, Action.DECIDE_EXTENSION, by, comment=f"{verdict}：{comment}".rstrip("："),
-           changes=changes)
-    _tell(handlers_of(task.units_in(UnitRole.LEAD)), task,
-          _("Extension %(verdict)s") % {"verdict": verdict})
+    _event(
+        task,
+        Action.DECIDE_EXTENSION,
+        by,
+        comment=f"{verdict}：{comment}".rstrip("："),
+        changes=changes,
+    )
+    _tell(
+        handlers_of(task.units_in(UnitRole.LEAD)),
+        task,
+        _("Extension %(verdict)s") % {"verdict": verdict},
+    )
     return task
 
 
@@ -443,6 +511,7 @@ def perform(task, action, *, by, version=None, **params):
 
 # ---- comments, instructions, attachments -------------------------------------------------------
 
+
 @transaction.atomic
 def add_comment(task, *, by, text, instruction=False):
     """A comment by anyone who sees the task, or a leader's instruction (批示)."""
@@ -453,8 +522,13 @@ def add_comment(task, *, by, text, instruction=False):
         raise NotAllowed(_("You may not act on this task."))
     event = _event(task, Action.INSTRUCT if instruction else Action.COMMENT, by, comment=text)
     if instruction:
-        _tell(handlers_of(task.units_in(*UnitRole.acting())) if task.assigned_at else
-              org_users(task, Role.SUPERVISOR), task, _("Leader instruction"))
+        _tell(
+            handlers_of(task.units_in(*UnitRole.acting()))
+            if task.assigned_at
+            else org_users(task, Role.SUPERVISOR),
+            task,
+            _("Leader instruction"),
+        )
     return event
 
 
@@ -464,8 +538,11 @@ def validate_upload(upload):
     if ext not in settings.TAIZHANG_UPLOAD_EXTENSIONS:
         raise WorkflowError(
             _("“%(name)s”: files of type %(ext)s cannot be attached. Allowed: %(allowed)s.")
-            % {"name": upload.name, "ext": ext or "?",
-               "allowed": " ".join(settings.TAIZHANG_UPLOAD_EXTENSIONS)}
+            % {
+                "name": upload.name,
+                "ext": ext or "?",
+                "allowed": " ".join(settings.TAIZHANG_UPLOAD_EXTENSIONS),
+            }
         )
     if upload.size > settings.TAIZHANG_UPLOAD_MAX_BYTES:
         raise WorkflowError(
@@ -481,8 +558,12 @@ def _attach_files(task, by, files, progress_report=None):
         validate_upload(upload)
     for upload in files:
         Attachment.objects.create(
-            task=task, progress_report=progress_report, file=upload,
-            name=os.path.basename(upload.name)[:200], size=upload.size, uploaded_by=by,
+            task=task,
+            progress_report=progress_report,
+            file=upload,
+            name=os.path.basename(upload.name)[:200],
+            size=upload.size,
+            uploaded_by=by,
         )
         _event(task, Action.ATTACH, by, comment=upload.name)
 

@@ -51,16 +51,21 @@ def todo(request):
         ]
     if user.role in (Role.LEADER, Role.SUPERVISOR):
         pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
-        sections.append((_("Extensions to decide"), tasks.filter(
-            pk__in=pending.values("task_id"))))
+        sections.append((_("Extensions to decide"), tasks.filter(pk__in=pending.values("task_id"))))
     if user.role == Role.HANDLER:
         mine = TaskUnit.objects.filter(unit_id__in=user.unit_ids(), role__in=UnitRole.acting())
         sections += [
-            (_("To sign for"), tasks.filter(
-                pk__in=mine.filter(signed_at__isnull=True).values("task_id"))),
-            (_("To report on"), tasks.filter(
-                status__in=[Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED],
-                pk__in=mine.filter(signed_at__isnull=False).values("task_id"))),
+            (
+                _("To sign for"),
+                tasks.filter(pk__in=mine.filter(signed_at__isnull=True).values("task_id")),
+            ),
+            (
+                _("To report on"),
+                tasks.filter(
+                    status__in=[Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED],
+                    pk__in=mine.filter(signed_at__isnull=False).values("task_id"),
+                ),
+            ),
         ]
     sections += [
         (_("Due soon"), tasks.filter(light=Light.BLUE)),
@@ -93,11 +98,19 @@ def ledger(request):
     page = Paginator(_ledger_rows(tasks), per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filterset": filterset, "page": page, "query": query.urlencode(),
-               "per_page": per_page, "page_sizes": PAGE_SIZES,
-               "can_create": rules.can_create(request.user)}
-    template = "supervision/includes/ledger_table.html" if is_htmx(request) else (
-        "supervision/ledger.html")
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "can_create": rules.can_create(request.user),
+    }
+    template = (
+        "supervision/includes/ledger_table.html"
+        if is_htmx(request)
+        else ("supervision/ledger.html")
+    )
     return render(request, template, context)
 
 
@@ -126,8 +139,9 @@ def ledger_import(request):
             errors = exc.errors
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("%(count)d tasks imported as drafts.")
-                             % {"count": len(created)})
+            messages.success(
+                request, _("%(count)d tasks imported as drafts.") % {"count": len(created)}
+            )
             return redirect("supervision:ledger")
     return render(request, "supervision/import.html", {"form": form, "errors": errors})
 
@@ -147,7 +161,8 @@ def task_detail(request, pk):
         "events": events,
         "instructions": [e for e in events if e.action == Action.INSTRUCT],
         "reports": task.progress_reports.select_related("unit", "author").prefetch_related(
-            "attachments"),
+            "attachments"
+        ),
         "extensions": task.extension_requests.select_related("requested_by", "decided_by"),
         "attachments": task.attachments.filter(progress_report__isnull=True),
         "children": _visible(request).filter(parent=task).with_units(),
@@ -160,8 +175,11 @@ def task_detail(request, pk):
 def task_create(request):
     if not rules.can_create(request.user):
         raise PermissionDenied
-    form = TaskForm(request.POST or None, organisation=request.user.organisation,
-                    initial={"parent": request.GET.get("parent")})
+    form = TaskForm(
+        request.POST or None,
+        organisation=request.user.organisation,
+        initial={"parent": request.GET.get("parent")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             task = services.create_task(
@@ -183,8 +201,9 @@ def task_edit(request, pk):
     form = TaskForm(request.POST or None, instance=task, organisation=task.organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_task(task, by=request.user, version=form.cleaned_data["version"],
-                                 **form.service_kwargs())
+            services.update_task(
+                task, by=request.user, version=form.cleaned_data["version"], **form.service_kwargs()
+            )
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -226,8 +245,12 @@ def task_comment(request, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.add_comment(task, by=request.user, text=form.cleaned_data["text"],
-                                 instruction=form.cleaned_data["instruction"])
+            services.add_comment(
+                task,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                instruction=form.cleaned_data["instruction"],
+            )
         except WorkflowError as exc:
             messages.error(request, exc.message)
     else:
@@ -248,8 +271,5 @@ def task_attach(request, pk):
 
 @login_required
 def attachment_download(request, pk):
-    attachment = get_object_or_404(
-        Attachment.objects.filter(task__in=_visible(request)), pk=pk
-    )
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.name)
+    attachment = get_object_or_404(Attachment.objects.filter(task__in=_visible(request)), pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

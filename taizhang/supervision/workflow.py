@@ -30,27 +30,62 @@ _AFTER_ASSIGNMENT = frozenset({Status.ASSIGNED}) | _WORKING
 TRANSITIONS = {
     t.action: t
     for t in [
-        Transition(Action.APPROVE, frozenset({Status.DRAFT}), Status.APPROVED,
-                   roles=frozenset({Role.LEADER})),
-        Transition(Action.ASSIGN, frozenset({Status.APPROVED}), Status.ASSIGNED,
-                   roles=frozenset({Role.SUPERVISOR})),
+        Transition(
+            Action.APPROVE,
+            frozenset({Status.DRAFT}),
+            Status.APPROVED,
+            roles=frozenset({Role.LEADER}),
+        ),
+        Transition(
+            Action.ASSIGN,
+            frozenset({Status.APPROVED}),
+            Status.ASSIGNED,
+            roles=frozenset({Role.SUPERVISOR}),
+        ),
         # Each acting unit signs; the task counts as signed once its lead unit has.
-        Transition(Action.SIGN, _AFTER_ASSIGNMENT, None,
-                   unit_roles=frozenset(UnitRole.acting())),
-        Transition(Action.PROGRESS, _WORKING, Status.IN_PROGRESS,
-                   unit_roles=frozenset(UnitRole.acting())),
-        Transition(Action.SUBMIT_COMPLETION, _WORKING, Status.COMPLETION_REPORTED,
-                   unit_roles=frozenset({UnitRole.LEAD}), needs_comment=True),
-        Transition(Action.VERIFY, frozenset({Status.COMPLETION_REPORTED}), Status.CLOSED,
-                   roles=frozenset({Role.SUPERVISOR})),
-        Transition(Action.RETURN, frozenset({Status.COMPLETION_REPORTED}), Status.RETURNED,
-                   roles=frozenset({Role.SUPERVISOR}), needs_comment=True),
-        Transition(Action.REQUEST_EXTENSION, _AFTER_ASSIGNMENT, None,
-                   unit_roles=frozenset({UnitRole.LEAD}), needs_comment=True),
-        Transition(Action.DECIDE_EXTENSION, _AFTER_ASSIGNMENT | {Status.COMPLETION_REPORTED},
-                   None, roles=frozenset({Role.LEADER, Role.SUPERVISOR})),
-        Transition(Action.CANCEL,
-                   frozenset(Status) - Status.final_states(), Status.CANCELLED,
-                   roles=frozenset({Role.SUPERVISOR, Role.LEADER}), needs_comment=True),
+        Transition(Action.SIGN, _AFTER_ASSIGNMENT, None, unit_roles=frozenset(UnitRole.acting())),
+        Transition(
+            Action.PROGRESS, _WORKING, Status.IN_PROGRESS, unit_roles=frozenset(UnitRole.acting())
+        ),
+        Transition(
+            Action.SUBMIT_COMPLETION,
+            _WORKING,
+            Status.COMPLETION_REPORTED,
+            unit_roles=frozenset({UnitRole.LEAD}),
+            needs_comment=True,
+        ),
+        Transition(
+            Action.VERIFY,
+            frozenset({Status.COMPLETION_REPORTED}),
+            Status.CLOSED,
+            roles=frozenset({Role.SUPERVISOR}),
+        ),
+        Transition(
+            Action.RETURN,
+            frozenset({Status.COMPLETION_REPORTED}),
+            Status.RETURNED,
+            roles=frozenset({Role.SUPERVISOR}),
+            needs_comment=True,
+        ),
+        Transition(
+            Action.REQUEST_EXTENSION,
+            _AFTER_ASSIGNMENT,
+            None,
+            unit_roles=frozenset({UnitRole.LEAD}),
+            needs_comment=True,
+        ),
+        Transition(
+            Action.DECIDE_EXTENSION,
+            _AFTER_ASSIGNMENT | {Status.COMPLETION_REPORTED},
+            None,
+            roles=frozenset({Role.LEADER, Role.SUPERVISOR}),
+        ),
+        Transition(
+            Action.CANCEL,
+            frozenset(Status) - Status.final_states(),
+            Status.CANCELLED,
+            roles=frozenset({Role.SUPERVISOR, Role.LEADER}),
+            needs_comment=True,
+        ),
     ]
 }

@@ -12,3 +12,6 @@ class DailyRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name", "day"], name="daily_run_once"),
         ]
+
+    def __str__(self):
+        return f"{self.name} {self.day}"

@@ -17,7 +17,8 @@ def _running(make_task, deadline, percent=40, assigned_days_ago=10):
     task = make_task("in_progress", deadline=deadline)
     Task.objects.filter(pk=task.pk).update(
         assigned_at=timezone.now() - datetime.timedelta(days=assigned_days_ago),
-        progress_percent=percent)
+        progress_percent=percent,
+    )
     return Task.objects.with_units().get(pk=task.pk)
 
 
@@ -38,8 +39,9 @@ def test_due_within_the_working_day_threshold_is_blue(make_task, settings):
 def test_progress_behind_elapsed_time_is_yellow(make_task):
     today = timezone.localdate()
     # Assigned 80 days ago with 100 days in all: 80 % of the time gone, 40 % reported.
-    task = _running(make_task, today + datetime.timedelta(days=20), percent=40,
-                    assigned_days_ago=80)
+    task = _running(
+        make_task, today + datetime.timedelta(days=20), percent=40, assigned_days_ago=80
+    )
     assert compute_light(task, today) == Light.YELLOW
     task.progress_percent = 75
     assert compute_light(task, today) == Light.GREEN
@@ -62,9 +64,11 @@ def test_daily_job_relights_and_reminds_once_a_day(make_task, people):
     assert task.light == Light.RED
     reminder = Notification.objects.get(recipient=people["tzb"], title__contains="逾期")
     assert reminder.url == task.get_absolute_url()
-    assert Notification.objects.filter(recipient=people["gzw"], pk__gt=reminder.pk - 10,
-                                       title__contains="逾期").exists()
-    assert not Notification.objects.filter(recipient=people["czj"], title__contains="逾期"
-                                           ).exists()  # cooperating units are not chased
+    assert Notification.objects.filter(
+        recipient=people["gzw"], pk__gt=reminder.pk - 10, title__contains="逾期"
+    ).exists()
+    assert not Notification.objects.filter(
+        recipient=people["czj"], title__contains="逾期"
+    ).exists()  # cooperating units are not chased
     assert task.events.filter(action=Action.REMIND).count() == 1
     assert refresh_lights.call()["reminded"] == 0  # the same day again: no second reminder

@@ -19,11 +19,21 @@ def test_whole_lifecycle_leaves_a_timeline(make_task, people):
     assert task.status == Status.CLOSED
     assert task.closed_at is not None
     actions = list(task.events.order_by("created_at", "id").values_list("action", flat=True))
-    assert actions == [Action.CREATE, Action.APPROVE, Action.ASSIGN, Action.SIGN,
-                       Action.PROGRESS, Action.SUBMIT_COMPLETION, Action.VERIFY]
+    assert actions == [
+        Action.CREATE,
+        Action.APPROVE,
+        Action.ASSIGN,
+        Action.SIGN,
+        Action.PROGRESS,
+        Action.SUBMIT_COMPLETION,
+        Action.VERIFY,
+    ]
     verify = task.events.get(action=Action.VERIFY)
     assert (verify.actor, verify.from_status, verify.to_status) == (
-        people["supervisor"], Status.COMPLETION_REPORTED, Status.CLOSED)
+        people["supervisor"],
+        Status.COMPLETION_REPORTED,
+        Status.CLOSED,
+    )
 
 
 # Each row: state, action, who may, who may not.
@@ -50,11 +60,18 @@ def test_roles_by_action_and_state(make_task, people, state, action, allowed, re
         assert not rules.can(people[name], action, task), name
 
 
-@pytest.mark.parametrize(("state", "action"), [
-    ("draft", Action.ASSIGN), ("approved", Action.SIGN), ("assigned", Action.VERIFY),
-    ("closed", Action.CANCEL), ("cancelled", Action.APPROVE), ("closed", Action.PROGRESS),
-    ("in_progress", Action.APPROVE),
-])
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [
+        ("draft", Action.ASSIGN),
+        ("approved", Action.SIGN),
+        ("assigned", Action.VERIFY),
+        ("closed", Action.CANCEL),
+        ("cancelled", Action.APPROVE),
+        ("closed", Action.PROGRESS),
+        ("in_progress", Action.APPROVE),
+    ],
+)
 def test_actions_out_of_state_are_refused_with_a_message(make_task, people, state, action):
     task = make_task(state)
     for person in people.values():
@@ -111,13 +128,14 @@ def test_extension_approved_moves_the_deadline(make_task, people):
     task = make_task("in_progress")
     later = task.deadline + datetime.timedelta(days=30)
     with pytest.raises(WorkflowError):
-        services.request_extension(task, by=people["tzb"], requested_deadline=task.deadline,
-                                   comment="需要更多时间")
-    services.request_extension(task, by=people["tzb"], requested_deadline=later,
-                               comment="年会推迟")
+        services.request_extension(
+            task, by=people["tzb"], requested_deadline=task.deadline, comment="需要更多时间"
+        )
+    services.request_extension(task, by=people["tzb"], requested_deadline=later, comment="年会推迟")
     with pytest.raises(NotAllowed):  # one pending request at a time
-        services.request_extension(task, by=people["tzb"], requested_deadline=later,
-                                   comment="再次申请")
+        services.request_extension(
+            task, by=people["tzb"], requested_deadline=later, comment="再次申请"
+        )
     services.decide_extension(task, by=people["leader"], approve=True, comment="同意")
     task = Task.objects.get(pk=task.pk)
     assert task.deadline == later
@@ -127,8 +145,12 @@ def test_extension_approved_moves_the_deadline(make_task, people):
 def test_extension_refused_needs_a_reason_and_keeps_the_deadline(make_task, people):
     task = make_task("in_progress")
     before = task.deadline
-    services.request_extension(task, by=people["tzb"], comment="人手不足",
-                               requested_deadline=before + datetime.timedelta(days=10))
+    services.request_extension(
+        task,
+        by=people["tzb"],
+        comment="人手不足",
+        requested_deadline=before + datetime.timedelta(days=10),
+    )
     with pytest.raises(WorkflowError):
         services.decide_extension(task, by=people["leader"], approve=False, comment="")
     services.decide_extension(task, by=people["leader"], approve=False, comment="时限不能延后")
@@ -149,8 +171,9 @@ def test_stale_version_is_refused(make_task, people):
     task = make_task("draft")
     services.update_task(task, by=people["supervisor"], version=task.version, title="新标题")
     with pytest.raises(Conflict):
-        services.update_task(task, by=people["supervisor"], version=task.version,
-                             title="另一个标题")
+        services.update_task(
+            task, by=people["supervisor"], version=task.version, title="另一个标题"
+        )
     with pytest.raises(Conflict):
         services.approve_task(task, by=people["leader"], version=task.version)
     assert Task.objects.get(pk=task.pk).title == "新标题"
@@ -158,8 +181,13 @@ def test_stale_version_is_refused(make_task, people):
 
 def test_edit_records_field_and_unit_changes(make_task, people, units):
     task = make_task("draft")
-    services.update_task(task, by=people["supervisor"], version=task.version,
-                         title="建立建言献策专门台账", cooperating_units=[units["steel"]])
+    services.update_task(
+        task,
+        by=people["supervisor"],
+        version=task.version,
+        title="建立建言献策专门台账",
+        cooperating_units=[units["steel"]],
+    )
     event = Task.objects.get(pk=task.pk).events.get(action=Action.EDIT)
     assert event.changes["title"] == ["建立专门的建言献策台账", "建立建言献策专门台账"]
     assert event.changes["cooperating_units"] == [["市财政局"], ["XX钢铁集团"]]
@@ -167,15 +195,25 @@ def test_edit_records_field_and_unit_changes(make_task, people, units):
 
 def test_unit_can_play_one_part_only(org, units, people):
     with pytest.raises(WorkflowError):
-        services.create_task(by=people["supervisor"], organisation=org, title="x",
-                             deadline=timezone.localdate(), lead_unit=units["tzb"],
-                             responsible_units=[units["tzb"]])
+        services.create_task(
+            by=people["supervisor"],
+            organisation=org,
+            title="x",
+            deadline=timezone.localdate(),
+            lead_unit=units["tzb"],
+            responsible_units=[units["tzb"]],
+        )
 
 
 def test_handlers_cannot_register_tasks(org, units, people):
     with pytest.raises(NotAllowed):
-        services.create_task(by=people["tzb"], organisation=org, title="x",
-                             deadline=timezone.localdate(), lead_unit=units["tzb"])
+        services.create_task(
+            by=people["tzb"],
+            organisation=org,
+            title="x",
+            deadline=timezone.localdate(),
+            lead_unit=units["tzb"],
+        )
 
 
 def test_assignment_notifies_the_units_handlers(make_task, people):

@@ -23,8 +23,9 @@ class Command(BaseCommand):
     help = "Load the demo organisations, users and tasks (once; --reset to load them anew)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete the demo organisations first.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo organisations first."
+        )
 
     def handle(self, *args, reset, **options):
         codes = [FEDERATION["code"], CITY["code"]]
@@ -39,23 +40,28 @@ class Command(BaseCommand):
             city = self._organisation(CITY)
             self._people(federation, "duban", "lingdao", "办公室督办员", "会领导")
             self._people(city, "city-duban", "city-lingdao", "联席会议办公室督查员", "市委领导")
-            admin = User.objects.create_superuser(
-                "admin", password=DEMO_PASSWORD, organisation=federation, role=Role.ADMIN,
+            User.objects.create_superuser(
+                "admin",
+                password=DEMO_PASSWORD,
+                organisation=federation,
+                role=Role.ADMIN,
                 display_name="系统管理员",
             )
             self._tasks(federation, FEDERATION_TASKS, FEDERATION_SOURCE, "duban", "lingdao")
             self._tasks(city, CITY_TASKS, CITY_SOURCE, "city-duban", "city-lingdao")
         result = refresh_lights.call()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo loaded: {Task.objects.count()} tasks; lights refreshed ({result})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {Task.objects.count()} tasks; lights refreshed ({result})."
+            )
+        )
         self._print_accounts()
 
     def _print_accounts(self):
         self.stdout.write(
-            "Demo accounts (password for all: %s): admin; duban (supervisor) and lingdao "
-            "(leader) of the federation; city-duban and city-lingdao of the city; and one "
-            "handler per unit whose user name is the unit's code (djb, jjyxb, tzb, gzw, …)."
-            % DEMO_PASSWORD
+            f"Demo accounts (password for all: {DEMO_PASSWORD}): admin; duban (supervisor) "
+            "and lingdao (leader) of the federation; city-duban and city-lingdao of the city; "
+            "and one handler per unit whose user name is the unit's code (djb, jjyxb, tzb, …)."
         )
 
     def _delete(self, codes):
@@ -75,11 +81,20 @@ class Command(BaseCommand):
         units = {}
         for order, (code, name, short, aliases, kind, *parent) in enumerate(spec["units"]):
             units[code] = Unit.objects.create(
-                organisation=org, code=code, name=name, short_name=short, aliases=aliases,
-                kind=kind, sort_order=order, parent=units[parent[0]] if parent else None,
+                organisation=org,
+                code=code,
+                name=name,
+                short_name=short,
+                aliases=aliases,
+                kind=kind,
+                sort_order=order,
+                parent=units[parent[0]] if parent else None,
             )
             user = User.objects.create_user(
-                code, password=DEMO_PASSWORD, organisation=org, role=Role.HANDLER,
+                code,
+                password=DEMO_PASSWORD,
+                organisation=org,
+                role=Role.HANDLER,
                 display_name=f"{short or name}承办人",
             )
             Membership.objects.create(user=user, unit=units[code], title="承办人")
@@ -87,11 +102,21 @@ class Command(BaseCommand):
 
     def _people(self, org, supervisor, leader, supervisor_name, leader_name):
         office = org.units.order_by("sort_order").first()
-        duban = User.objects.create_user(supervisor, password=DEMO_PASSWORD, organisation=org,
-                                         role=Role.SUPERVISOR, display_name=supervisor_name)
+        duban = User.objects.create_user(
+            supervisor,
+            password=DEMO_PASSWORD,
+            organisation=org,
+            role=Role.SUPERVISOR,
+            display_name=supervisor_name,
+        )
         Membership.objects.create(user=duban, unit=office, title="督查员")
-        User.objects.create_user(leader, password=DEMO_PASSWORD, organisation=org,
-                                 role=Role.LEADER, display_name=leader_name)
+        User.objects.create_user(
+            leader,
+            password=DEMO_PASSWORD,
+            organisation=org,
+            role=Role.LEADER,
+            display_name=leader_name,
+        )
 
     def _tasks(self, org, specs, source_ref, supervisor, leader):
         duban = User.objects.get(username=supervisor)
@@ -103,17 +128,24 @@ class Command(BaseCommand):
         for spec in specs:
             deadline = spec.get("deadline")
             task = services.create_task(
-                by=duban, organisation=org, title=spec["title"], body=spec["body"],
-                source_kind=spec.get("source_kind", "meeting"), source_ref=source_ref,
-                priority=spec.get("priority", "normal"), parent=made.get(spec.get("parent")),
-                deadline=today + datetime.timedelta(days=deadline) if deadline is not None
+                by=duban,
+                organisation=org,
+                title=spec["title"],
+                body=spec["body"],
+                source_kind=spec.get("source_kind", "meeting"),
+                source_ref=source_ref,
+                priority=spec.get("priority", "normal"),
+                parent=made.get(spec.get("parent")),
+                deadline=today + datetime.timedelta(days=deadline)
+                if deadline is not None
                 else None,
                 deadline_working_days=spec.get("working_days"),
                 lead_unit=unit[spec["lead"]],
                 responsible_units=[unit[c] for c in spec["responsible"]],
                 cooperating_units=[unit[c] for c in spec["cooperating"]],
-                supervising_units=[] if office.code in {spec["lead"], *spec["responsible"],
-                                                         *spec["cooperating"]} else [office],
+                supervising_units=[]
+                if office.code in {spec["lead"], *spec["responsible"], *spec["cooperating"]}
+                else [office],
             )
             made[spec["key"]] = task
             _walk(task, spec, duban, lingdao)
@@ -144,13 +176,16 @@ def _walk(task, spec, duban, lingdao):
     if path == "extension":
         days, reason = spec["extension"]
         services.request_extension(
-            task, by=lead, comment=reason,
+            task,
+            by=lead,
+            comment=reason,
             requested_deadline=Task.objects.get(pk=task.pk).deadline
             + datetime.timedelta(days=days),
         )
     if path in ("reported", "returned", "closed"):
-        services.submit_completion(task, by=lead, comment=spec.get("completion") or
-                                   spec["progress"][-1][1])
+        services.submit_completion(
+            task, by=lead, comment=spec.get("completion") or spec["progress"][-1][1]
+        )
     if path == "returned":
         services.return_task(task, by=duban, comment=spec["returned"])
     if path == "closed":
@@ -166,5 +201,6 @@ def _backdate(task, days_ago, today):
     step = datetime.timedelta(days=days_ago) / max(len(events), 1)
     for i, event in enumerate(events):
         TaskEvent.objects.filter(pk=event.pk).update(
-            created_at=start - datetime.timedelta(days=3) + step * i)
+            created_at=start - datetime.timedelta(days=3) + step * i
+        )
     Task.objects.filter(pk=task.pk).update(assigned_at=start)

@@ -11,8 +11,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--as", dest="username", default="duban",
-                            help="The supervisor registering the tasks (default: duban).")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            default="duban",
+            help="The supervisor registering the tasks (default: duban).",
+        )
 
     def handle(self, *args, file, username, **options):
         try:

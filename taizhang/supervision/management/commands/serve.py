@@ -13,10 +13,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("TAIZHANG_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get(
-            "TAIZHANG_WEB_WORKERS", "2")))
-        parser.add_argument("--no-worker", action="store_true",
-                            help="Do not start the background worker beside the server.")
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("TAIZHANG_WEB_WORKERS", "2"))
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker beside the server.",
+        )
 
     def handle(self, *args, bind, workers, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -24,11 +28,26 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         children = []
         if not no_worker:
-            children.append(subprocess.Popen(
-                [sys.executable, "-m", "taizhang.cli", "worker"], env=env))
-        children.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "taizhang.wsgi", "--bind", bind,
-             "--workers", str(workers), "--access-logfile", "-"], env=env))
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "taizhang.cli", "worker"], env=env)
+            )
+        children.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "taizhang.wsgi",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "-",
+                ],
+                env=env,
+            )
+        )
         self.stdout.write(f"taizhang is serving on http://{bind}/")
 
         def stop(*_):
