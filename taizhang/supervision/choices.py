@@ -114,6 +114,21 @@ class Action(models.TextChoices):
     ATTACH = "attach", _("Attachment added")
 
 
+# What a button says: the imperative of each transition (the labels above name past events).
+Action.VERBS = {
+    Action.APPROVE: _("Approve"),
+    Action.ASSIGN: _("Assign"),
+    Action.SIGN: _("Sign for"),
+    Action.PROGRESS: _("Report progress"),
+    Action.SUBMIT_COMPLETION: _("Report completion"),
+    Action.VERIFY: _("Verify and close"),
+    Action.RETURN: _("Return"),
+    Action.REQUEST_EXTENSION: _("Request extension"),
+    Action.DECIDE_EXTENSION: _("Decide extension"),
+    Action.CANCEL: _("Cancel task"),
+}
+
+
 class ExtensionStatus(ColouredChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")

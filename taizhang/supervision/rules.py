@@ -33,7 +33,7 @@ def why_not(user, action, task):
         return _("You may not act on this task.")
     if task.status not in transition.sources:
         return _("“%(action)s” is not possible while the task is “%(status)s”.") % {
-            "action": Action(action).label,
+            "action": Action.VERBS[action],
             "status": Status(task.status).label,
         }
     if user.role in transition.roles:
@@ -44,7 +44,7 @@ def why_not(user, action, task):
         allowed = False
     if not allowed:
         return _("Your role may not take the action “%(action)s” on this task.") % {
-            "action": Action(action).label
+            "action": Action.VERBS[action]
         }
     return _extra_condition(user, action, task)
 
@@ -72,8 +72,8 @@ def can(user, action, task):
 
 
 def available_actions(user, task):
-    """The transitions the user may take now, in the table's order."""
-    return [action for action in TRANSITIONS if can(user, action, task)]
+    """The transitions the user may take now, in the table's order, with their verbs."""
+    return [(action, Action.VERBS[action]) for action in TRANSITIONS if can(user, action, task)]
 
 
 def can_edit(user, task):

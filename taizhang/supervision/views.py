@@ -234,7 +234,7 @@ def task_action(request, pk, action):
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(action)s: done.") % {"action": Action(action).label})
+        messages.success(request, _("%(action)s: done.") % {"action": Action.VERBS[action]})
     return redirect(task)
 
 

@@ -91,7 +91,7 @@ def test_task_from_registration_to_close(journey, page, live_server, units):
     journey.act("复核销号", "材料齐全，同意销号。")
     expect(page.get_by_test_id("status")).to_have_text("已销号")
     expect(page.locator("#timeline")).to_contain_text("复核销号")
-    expect(page.locator("#timeline")).to_contain_text("报送办结".replace("报送", "已报"))
+    expect(page.locator("#timeline")).to_contain_text("已报办结")
     journey.shot("supervisor-closes")
     assert Task.objects.get(pk=task.pk).status == "closed"
 

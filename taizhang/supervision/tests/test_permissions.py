@@ -76,15 +76,15 @@ def test_api_applies_the_same_rule(client, make_task, people):
 
 
 def test_handler_sees_the_action_refused_with_a_reason(client, make_task, people):
-    task = make_task("assigned")
-    login(client, people["gzw"])  # responsible unit: may sign, may not report completion
+    task = make_task("in_progress")
+    login(client, people["gzw"])  # responsible unit: may report progress, not completion
     response = client.post(
         reverse("supervision:act", args=[task.pk, "submit_completion"]),
         {"comment": "完成了"},
         follow=True,
     )
-    assert "您的角色不可对此事项进行“已报办结”操作" in response.text
-    assert Task.objects.get(pk=task.pk).status == "assigned"
+    assert "您的角色不可对此事项进行“报送办结”操作" in response.text
+    assert Task.objects.get(pk=task.pk).status == "in_progress"
 
 
 def test_pages_need_a_login(client, make_task):
