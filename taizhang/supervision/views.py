@@ -22,6 +22,7 @@ from .forms import ActionForm, CommentForm, ImportForm, TaskForm
 from .models import Attachment, ExtensionRequest, Task, TaskUnit
 
 PAGE_SIZES = (20, 50, 100)
+UNIT_ROLE_ORDER = {role: i for i, role in enumerate(UnitRole)}
 
 
 def _visible(request):
@@ -166,7 +167,7 @@ def task_detail(request, pk):
         "extensions": task.extension_requests.select_related("requested_by", "decided_by"),
         "attachments": task.attachments.filter(progress_report__isnull=True),
         "children": _visible(request).filter(parent=task).with_units(),
-        "task_units": task.task_units.all(),
+        "task_units": sorted(task.task_units.all(), key=lambda tu: UNIT_ROLE_ORDER[tu.role]),
     }
     return render(request, "supervision/task_detail.html", context)
 

@@ -110,3 +110,19 @@ def test_action_from_the_page_with_an_upload(client, make_task, people, settings
     client.logout()
     login(client, "steel")
     assert client.get(reverse("supervision:attachment", args=[attachment.pk])).status_code == 404
+
+
+def test_timeline_names_changed_fields_in_the_users_words(client, make_task, people, units):
+    task = make_task("draft")
+    from taizhang.supervision import services
+
+    services.update_task(
+        task,
+        by=people["supervisor"],
+        version=task.version,
+        deadline=task.deadline.replace(year=task.deadline.year + 1),
+        cooperating_units=[units["steel"]],
+    )
+    login(client, "duban")
+    page = client.get(reverse("supervision:task", args=[task.pk])).text
+    assert "办理时限：" in page and "配合单位：" in page

@@ -204,3 +204,4 @@ def _backdate(task, days_ago, today):
             created_at=start - datetime.timedelta(days=3) + step * i
         )
     Task.objects.filter(pk=task.pk).update(assigned_at=start)
+    task.task_units.filter(signed_at__isnull=False).update(signed_at=start + step)
