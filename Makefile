@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: run test lint messages clean
+.PHONY: run test test-postgres lint messages clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
@@ -30,6 +30,11 @@ lint: $(VENV)/.installed
 test: $(VENV)/.installed lint
 	scripts/install-browser
 	$(BIN)/pytest
+
+# The same suite on a throwaway PostgreSQL cluster (needs Debian's postgresql and root).
+test-postgres: $(VENV)/.installed
+	scripts/install-browser
+	scripts/test-postgres
 
 # Regenerate translations: English msgids, simplified Chinese written by hand,
 # traditional Chinese converted from it with OpenCC.
