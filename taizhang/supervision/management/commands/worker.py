@@ -5,7 +5,7 @@ import threading
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import IntegrityError, close_old_connections
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
 from taizhang.supervision.jobs import refresh_lights
@@ -20,7 +20,8 @@ def enqueue_daily_jobs(now=None):
     if now.time() < DAILY_AT and DailyRun.objects.exists():
         return False
     try:
-        DailyRun.objects.create(name="refresh_lights", day=now.date())
+        with transaction.atomic():
+            DailyRun.objects.create(name="refresh_lights", day=now.date())
     except IntegrityError:
         return False
     refresh_lights.enqueue(day=now.date().isoformat())
