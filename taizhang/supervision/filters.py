@@ -19,12 +19,16 @@ class TaskFilterSet(django_filters.FilterSet):
         label=_("Unit"),
     )
     unit_role = django_filters.ChoiceFilter(
-        choices=UnitRole.choices, method="filter_noop", label=_("Unit's part")
+        choices=UnitRole.choices, method="filter_noop", label=_("Unit's part"), empty_label=_("All")
     )
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     light = django_filters.MultipleChoiceFilter(choices=Light.choices, label=_("Light"))
-    source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label=_("Source"))
-    priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("Priority"))
+    source_kind = django_filters.ChoiceFilter(
+        choices=SourceKind.choices, label=_("Source"), empty_label=_("All")
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), empty_label=_("All")
+    )
     deadline = django_filters.DateFromToRangeFilter(label=_("Deadline"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
