@@ -1,8 +1,10 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from taizhang.org.models import Unit
 from taizhang.supervision.choices import Action, Light, SourceKind, Status
 from taizhang.supervision.models import ProgressReport, Task, TaskEvent
+from taizhang.supervision.services import ACTION_PARAMS
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -87,37 +89,18 @@ class TaskSerializer(serializers.ModelSerializer):
             self.fields["parent"].queryset = Task.objects.visible_to(request.user)
 
     def validate(self, data):
-        if self.instance is None and not (
-            data.get("deadline") or data.get("deadline_working_days")
-        ):
-            raise serializers.ValidationError(
-                {"deadline": "Give a deadline (a date) or deadline_working_days."}
-            )
+        # The deadline and units are checked by the services; only the API needs the version.
         if self.instance is not None and "version" not in data:
             raise serializers.ValidationError(
-                {"version": "Send the version you read, so a stale edit can be refused."}
+                {"version": _("Send the version you read, so that a stale edit can be refused.")}
             )
         return data
 
 
 class TransitionSerializer(serializers.Serializer):
+    # Progress has its own endpoint, with its text and percentage.
     action = serializers.ChoiceField(
-        choices=[
-            a
-            for a in Action.choices
-            if a[0]
-            in {
-                "approve",
-                "assign",
-                "sign",
-                "submit_completion",
-                "verify",
-                "return",
-                "request_extension",
-                "decide_extension",
-                "cancel",
-            }
-        ]
+        choices=[(a, Action(a).label) for a in ACTION_PARAMS if a != Action.PROGRESS]
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     requested_deadline = serializers.DateField(required=False)

@@ -54,15 +54,14 @@ class UnitList(generics.ListAPIView):
         ).select_related("parent")
 
 
-class TaskFilterMixin:
-    filterset_class = TaskFilterSet
-
+class VisibleTasks:
     def get_queryset(self):
         return Task.objects.visible_to(self.request.user).with_units()
 
 
-class TaskList(TaskFilterMixin, generics.ListCreateAPIView):
+class TaskList(VisibleTasks, generics.ListCreateAPIView):
     serializer_class = TaskSerializer
+    filterset_class = TaskFilterSet  # documents the filters in the OpenAPI schema
 
     def filter_queryset(self, queryset):
         filterset = TaskFilterSet(
@@ -81,8 +80,9 @@ class TaskList(TaskFilterMixin, generics.ListCreateAPIView):
         serializer.instance = Task.objects.with_units().get(pk=task.pk)
 
 
-class TaskDetail(TaskFilterMixin, generics.RetrieveUpdateAPIView):
+class TaskDetail(VisibleTasks, generics.RetrieveUpdateAPIView):
     serializer_class = TaskSerializer
+    filter_backends = []
     http_method_names = ["get", "patch", "head", "options"]
 
     def perform_update(self, serializer):

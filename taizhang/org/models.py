@@ -1,6 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role, UnitKind
@@ -22,17 +21,17 @@ class Organisation(models.Model):
 
 
 class UnitQuerySet(models.QuerySet):
-    def resolve(self, name):
-        """One unit for a name as people write it (full name, short name, alias, code), or None."""
-        name = " ".join(name.split())
-        if not name:
-            return None
-        for unit in self.filter(Q(name=name) | Q(short_name=name) | Q(code=name)):
-            return unit
-        for unit in self.filter(aliases__contains=name):
-            if name in unit.alias_list:
-                return unit
-        return None
+    def by_name(self):
+        """Every way people write these units (full name, short name, alias, code) mapped to
+        the unit, read in one query; a full name wins over another unit's alias."""
+        index = {}
+        units = list(self)
+        for unit in units:
+            for name in unit.alias_list:
+                index.setdefault(name, unit)
+        for unit in units:
+            index.update({n: unit for n in (unit.code, unit.short_name, unit.name) if n})
+        return index
 
 
 class Unit(models.Model):

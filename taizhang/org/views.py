@@ -26,14 +26,15 @@ def units(request):
     rows = Unit.objects.filter(organisation_id=request.user.organisation_id).annotate(
         open_tasks=Count(
             "task_units",
+            distinct=True,
             filter=Q(
                 task_units__role__in=UnitRole.acting(), task_units__task__status__in=open_states
             ),
         ),
         red_tasks=Count(
             "task_units",
+            distinct=True,
             filter=Q(task_units__role__in=UnitRole.acting(), task_units__task__light=Light.RED),
         ),
-        member_count=Count("memberships", distinct=True),
     )
     return render(request, "org/units.html", {"tree": unit_tree(rows)})

@@ -156,7 +156,7 @@ class ImportFailed(WorkflowError):
     """The file was not imported; ``errors`` lists every bad row, ``(row, message)``."""
 
     def __init__(self, errors):
-        self.errors = errors
+        self.errors = sorted(errors, key=lambda e: e[0] or 0)
         super().__init__(
             _("Nothing was imported: %(count)d problem(s) found.") % {"count": len(errors)}
         )
@@ -228,8 +228,8 @@ def _cell(row, columns, name):
 
 def _units(text, units, errors, line, column):
     found = []
-    for name in filter(None, (n.strip() for n in UNIT_SEPARATORS.split(text or ""))):
-        unit = units.resolve(name)
+    for name in filter(None, (" ".join(n.split()) for n in UNIT_SEPARATORS.split(text or ""))):
+        unit = units.get(name)
         if unit is None:
             errors.append(
                 (
@@ -251,7 +251,7 @@ def parse_ledger(data, organisation):
         raise ImportFailed(
             [(None, _("No header row with “事项名称” was found in the first sheet."))]
         )
-    units = Unit.objects.filter(organisation=organisation)
+    units = Unit.objects.filter(organisation=organisation).by_name()
     body_column = next((h for h in EXTRA_BODY_HEADERS if h in columns), None)
     parsed, errors = [], []
     for offset, row in enumerate(rows[header + 1 :], start=header + 2):
@@ -310,21 +310,15 @@ def import_ledger(data, *, by):
     if not rules.can_create(by):
         raise NotAllowed(_("Only a supervisor may register tasks."))
     parsed, errors = parse_ledger(data, by.organisation)
-    created = []
-    if not errors:
-        try:
-            with transaction.atomic():
-                for line, fields in parsed:
-                    try:
-                        created.append(
-                            services.create_task(by=by, organisation=by.organisation, **fields)
-                        )
-                    except WorkflowError as exc:
-                        errors.append((line, exc.message))
-                if errors:
-                    raise ImportFailed(errors)
-        except ImportFailed:
-            created = []
     if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: e[0] or 0))
+        raise ImportFailed(errors)
+    created = []
+    with transaction.atomic():  # ImportFailed raised inside rolls every row back
+        for line, fields in parsed:
+            try:
+                created.append(services.create_task(by=by, organisation=by.organisation, **fields))
+            except WorkflowError as exc:
+                errors.append((line, exc.message))
+        if errors:
+            raise ImportFailed(errors)
     return created

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.org.models import Unit
 
 from .models import Task
+from .services import EDITABLE_FIELDS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -43,16 +44,7 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = [
-            "title",
-            "body",
-            "source_kind",
-            "source_ref",
-            "priority",
-            "parent",
-            "deadline",
-            "deadline_working_days",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"deadline": DateInput, "body": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "deadline_working_days": _(
@@ -83,20 +75,7 @@ class TaskForm(forms.ModelForm):
         self.fields["parent"].queryset = parents.only("number", "title")
         self.fields["deadline"].required = False
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("deadline") and not data.get("deadline_working_days"):
-            self.add_error("deadline", _("Give a deadline: a date or a number of working days."))
-        units = [
-            data.get("lead_unit"),
-            *data.get("responsible_units", ()),
-            *data.get("cooperating_units", ()),
-            *data.get("supervising_units", ()),
-        ]
-        units = [u for u in units if u]
-        if len({u.pk for u in units}) != len(units):
-            raise forms.ValidationError(_("A unit can play only one part in a task."))
-        return data
+    # The deadline and the units' parts are checked by the services, the one place for both.
 
     def service_kwargs(self):
         data = dict(self.cleaned_data)
@@ -120,6 +99,7 @@ class ActionForm(forms.Form):
         label=_("Decision"),
         required=False,
         coerce=lambda v: v == "yes",
+        empty_value=None,
         choices=[("yes", _("Approve")), ("no", _("Refuse"))],
     )
     files = MultipleFileField(label=_("Attachments"), required=False)

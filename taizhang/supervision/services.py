@@ -184,13 +184,31 @@ def _set_units(task, units):
     )
 
 
-def _unit_summary(task):
+def _current_units(task):
     return {
-        field: (
-            str(task.lead_unit) if role == UnitRole.LEAD else [str(u) for u in task.units_in(role)]
-        )
+        field: task.lead_unit if role == UnitRole.LEAD else task.units_in(role)
         for field, role in UNIT_FIELDS.items()
     }
+
+
+def _unit_summary(units):
+    """Units by field as the timeline shows them: names, a list for the many-unit fields."""
+    return {
+        field: str(units[field]) if role == UnitRole.LEAD else sorted(str(u) for u in units[field])
+        for field, role in UNIT_FIELDS.items()
+    }
+
+
+def _deadline_for_edit(task, data):
+    """A changed number of working days sets the deadline again, counted from the day of 交办
+    (or today for a task not yet assigned); an unchanged one leaves the deadline, which an
+    approved extension may have moved."""
+    days = data.get("deadline_working_days")
+    if days and (days != task.deadline_working_days or not data.get("deadline")):
+        start = timezone.localdate(task.assigned_at) if task.assigned_at else None
+        data["deadline"] = resolve_deadline(None, days, start)
+    elif "deadline" in data and not data["deadline"]:
+        raise WorkflowError(_("Give a deadline: a date or a number of working days."))
 
 
 # ---- registering and editing ----------------------------------------------------------------
@@ -240,9 +258,7 @@ def update_task(task, *, by, version, **data):
     task = _lock(task, version)
     if not rules.can_edit(by, task):
         raise NotAllowed(_("You may not edit this task."))
-    before_units = _unit_summary(task)
-    if data.get("deadline_working_days") and "deadline" not in data:
-        data["deadline"] = resolve_deadline(None, data["deadline_working_days"])
+    _deadline_for_edit(task, data)
     changes = {}
     for field in EDITABLE_FIELDS:
         if field in data and getattr(task, field) != data[field]:
@@ -252,30 +268,17 @@ def update_task(task, *, by, version, **data):
         task.title = _require_text(task.title, _("A task needs a title."))
     unit_data = {f: data[f] for f in UNIT_FIELDS if f in data}
     if unit_data:
-        unit_data = {**_current_units(task), **unit_data}
+        current = _current_units(task)
+        unit_data = {**current, **unit_data}
         _check_units(task.organisation, unit_data)
         _set_units(task, unit_data)
-        task = Task.objects.with_units().get(pk=task.pk)
-        after_units = _unit_summary(task)
-        changes.update(
-            {
-                f: [before_units[f], after_units[f]]
-                for f in UNIT_FIELDS
-                if before_units[f] != after_units[f]
-            }
-        )
+        before, after = _unit_summary(current), _unit_summary(unit_data)
+        changes.update({f: [before[f], after[f]] for f in UNIT_FIELDS if before[f] != after[f]})
     if not changes:
         return task
     _save(task, *[f for f in EDITABLE_FIELDS if f in changes])
     _event(task, Action.EDIT, by, changes=changes)
     return task
-
-
-def _current_units(task):
-    return {
-        field: task.lead_unit if role == UnitRole.LEAD else task.units_in(role)
-        for field, role in UNIT_FIELDS.items()
-    }
 
 
 # ---- the lifecycle ---------------------------------------------------------------------------
@@ -330,7 +333,9 @@ def report_progress(task, *, by, percent=None, text="", files=(), version=None):
     _require(by, Action.PROGRESS, task)
     percent = _percent(percent)
     text = _require_text(text, _("Describe the progress."))
-    unit = rules.acting_task_units(by, task, UnitRole.acting())[0].unit
+    unit = next(
+        tu.unit for tu in rules.acting_task_units(by, task, UnitRole.acting()) if tu.signed_at
+    )
     report = ProgressReport.objects.create(
         task=task, unit=unit, author=by, percent=percent, text=text
     )

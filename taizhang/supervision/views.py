@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.org.choices import Role
-from taizhang.utils.errors import Conflict, WorkflowError
+from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
 
 from . import excel, rules, services
@@ -166,7 +166,7 @@ def task_detail(request, pk):
         ),
         "extensions": task.extension_requests.select_related("requested_by", "decided_by"),
         "attachments": task.attachments.filter(progress_report__isnull=True),
-        "children": _visible(request).filter(parent=task).with_units(),
+        "children": _visible(request).filter(parent=task),
         "task_units": sorted(task.task_units.all(), key=lambda tu: UNIT_ROLE_ORDER[tu.role]),
     }
     return render(request, "supervision/task_detail.html", context)
@@ -224,14 +224,10 @@ def task_action(request, pk, action):
         for error in form.errors.values():
             messages.error(request, " ".join(error))
         return redirect(task)
-    data = form.cleaned_data
-    params = {**data, "text": data["comment"]}
-    if action != Action.DECIDE_EXTENSION:
-        params.pop("approve")
+    # One form for every action; perform() keeps the inputs this action takes.
+    params = {**form.cleaned_data, "text": form.cleaned_data["comment"]}
     try:
         services.perform(task, action, by=request.user, **params)
-    except Conflict as exc:
-        messages.error(request, exc.message)
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:

@@ -10,6 +10,7 @@ from taizhang.supervision import rules, services
 from taizhang.supervision.choices import Action, ExtensionStatus, Status
 from taizhang.supervision.models import Task
 from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
+from taizhang.utils.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +163,6 @@ def test_extension_refused_needs_a_reason_and_keeps_the_deadline(make_task, peop
 def test_working_day_deadline_counts_from_assignment(make_task, people):
     task = make_task("approved", deadline_working_days=5)
     services.assign_task(task, by=people["supervisor"])
-    from taizhang.utils.workdays import add_working_days
-
     assert Task.objects.get(pk=task.pk).deadline == add_working_days(timezone.localdate(), 5)
 
 
@@ -191,6 +190,44 @@ def test_edit_records_field_and_unit_changes(make_task, people, units):
     event = Task.objects.get(pk=task.pk).events.get(action=Action.EDIT)
     assert event.changes["title"] == ["建立专门的建言献策台账", "建立建言献策专门台账"]
     assert event.changes["cooperating_units"] == [["市财政局"], ["XX钢铁集团"]]
+    task = Task.objects.with_units().get(pk=task.pk)
+    assert task.title == "建立建言献策专门台账"  # saved along with the units
+    assert task.cooperating_units == [units["steel"]]
+
+
+def test_editing_keeps_an_extended_deadline_unless_working_days_change(make_task, people):
+    task = make_task("in_progress", deadline_working_days=10)
+    later = task.deadline + datetime.timedelta(days=30)
+    services.request_extension(task, by=people["tzb"], requested_deadline=later, comment="推迟")
+    services.decide_extension(task, by=people["leader"], approve=True)
+    task = Task.objects.get(pk=task.pk)
+    services.update_task(
+        task,
+        by=people["supervisor"],
+        version=task.version,
+        title="新标题",
+        deadline=task.deadline,
+        deadline_working_days=10,
+    )
+    task = Task.objects.get(pk=task.pk)
+    assert task.deadline == later
+    services.update_task(
+        task,
+        by=people["supervisor"],
+        version=task.version,
+        deadline=task.deadline,
+        deadline_working_days=20,
+    )
+    task = Task.objects.get(pk=task.pk)
+    assert task.deadline == add_working_days(timezone.localdate(task.assigned_at), 20)
+    with pytest.raises(WorkflowError):  # a deadline cannot be taken away
+        services.update_task(
+            task,
+            by=people["supervisor"],
+            version=task.version,
+            deadline=None,
+            deadline_working_days=None,
+        )
 
 
 def test_unit_can_play_one_part_only(org, units, people):

@@ -67,14 +67,10 @@ class Command(BaseCommand):
     def _delete(self, codes):
         orgs = Organisation.objects.filter(code__in=codes)
         with transaction.atomic():
-            TaskEvent.objects.filter(task__organisation__in=orgs).delete()
-            for task in Task.objects.filter(organisation__in=orgs).order_by("-parent_id", "-pk"):
-                task.delete()
+            _delete_leaves_first(Task.objects.filter(organisation__in=orgs))
             User.objects.filter(organisation__in=orgs).delete()
-            for org in orgs:
-                for unit in org.units.order_by("-parent_id"):
-                    unit.delete()
-                org.delete()
+            _delete_leaves_first(Unit.objects.filter(organisation__in=orgs))
+            orgs.delete()
 
     def _organisation(self, spec):
         org = Organisation.objects.create(code=spec["code"], name=spec["name"])
@@ -150,6 +146,12 @@ class Command(BaseCommand):
             made[spec["key"]] = task
             _walk(task, spec, duban, lingdao)
             _backdate(task, spec.get("assigned"), today)
+
+
+def _delete_leaves_first(queryset):
+    """Delete a tree whose parent links protect it: the childless nodes, until none is left."""
+    while queryset.exists():
+        queryset.filter(children__isnull=True).delete()
 
 
 def _handler(unit):
