@@ -1,0 +1,250 @@
+"""The document's structure: paragraphs, enumerated items and the tree they form.
+
+Official documents number their parts with a small set of enumerators — 第一方面, 一、, （一）,
+1、, 1., (1), ①, 一是, 一要, 第一，, 首先/其次/最后, bullets — and nest them in whatever order the
+author chose. As in the usual reading of such documents, the first enumerator kind met opens a
+level, a kind not yet open nests below the current item, and a kind already open closes the
+items below it and starts a sibling.
+
+Items found inside a paragraph ("主要体现在：一是…二是…", "整改措施：1、…；2、…") count only when
+they form a sequence starting at one, and they end with their paragraph.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from .numerals import CN_NUMBER, cn_to_int
+
+CN = CN_NUMBER + "+"
+SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": 9}
+
+# Enumerators, by kind. Matched on normalised text (half-width brackets and punctuation).
+KINDS = {
+    "part": rf"第(?P<part>{CN})(?:方面|部分|章|篇)\s*[:,、.]?\s*",
+    "cn": rf"(?P<cn>{CN})\s*[、.]\s*",
+    "cn_paren": rf"\((?P<cn_paren>{CN})\)\s*[、.]?\s*",
+    "num": r"(?P<num>\d{1,2})\s*、\s*",
+    "num_dot": r"(?P<num_dot>\d{1,2})\.(?!\d)\s*",
+    "num_paren": r"\((?P<num_paren>\d{1,2})\)\s*[、.]?\s*",
+    "circled": r"(?P<circled>[①-⑳])\s*",
+    "cn_shi": rf"(?P<cn_shi>{CN})是(?=[^,。:;的])",
+    "cn_yao": rf"(?P<cn_yao>{CN})要(?![求素点])",
+    "di": rf"第(?P<di>{CN})\s*[,:]\s*",
+    "seq": r"(?P<seq>首先|其次|再次|最后)\s*[,:]\s*",
+}
+# Kinds that can also start inside a paragraph (after a sentence or clause boundary).
+INLINE_KINDS = (
+    "cn_shi",
+    "cn_yao",
+    "num",
+    "num_dot",
+    "num_paren",
+    "cn_paren",
+    "circled",
+    "di",
+    "seq",
+)
+BULLET = re.compile(r"(?P<indent>[ \t]*)[•●◆■▪▶►]\s*")
+PARAGRAPH_MARKER = re.compile(r"[ \t]*(?:" + "|".join(KINDS.values()) + ")")
+INLINE_MARKER = re.compile(
+    r"(?:(?<=[。;:!?])|(?<=[。;:!?]\s)|(?<=[。;:!?]\s\s))(?:"
+    + "|".join(KINDS[k] for k in INLINE_KINDS)
+    + ")"
+)
+# "要全面抓好…。要全面提升…。要全面推进…": parallel directives without numbers (speech reports).
+PARALLEL_YAO = re.compile(
+    r"(?:^|(?<=[。!?;]))\s*(?:[^,。;]{1,8}(?:强调|指出|要求|表示)[,:])?\s*(?P<yao>要)(?![求是])"
+)
+LABEL_LINE = re.compile(
+    r"\s*(?:牵头单位|责任单位|配合单位|协办单位|主办单位|承办单位|参与单位|责任部门|牵头部门|配合部门"
+    r"|完成时限|完成时间|办结时限|时间节点|时限要求|责任人|牵头领导)\s*[:]"
+)
+CLOSING_PARAGRAPH = re.compile(
+    r"\s*(?:出席|列席|参加|参会|请假|记录|主持|抄送|附件|同志们|特此|以上"
+    r"|\d{4}年\d{1,2}月\d{1,2}日\s*$)"
+)
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int  # exclusive, before the newline
+
+
+@dataclass
+class Item:
+    kind: str
+    number: int
+    start: int  # where the enumerator starts
+    body_start: int  # after the enumerator
+    own_end: int  # end of the item's own text (children excluded only if they follow it)
+    paragraph: int
+    inline: bool
+    parent: "Item | None" = None
+    children: list["Item"] = field(default_factory=list)
+
+    @property
+    def end(self) -> int:
+        return max([self.own_end] + [c.end for c in self.children])
+
+    @property
+    def depth(self) -> int:
+        return 0 if self.parent is None else self.parent.depth + 1
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Structure:
+    paragraphs: list[Paragraph]
+    roots: list[Item]
+
+    def items(self):
+        for root in self.roots:
+            yield from root.walk()
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    paragraphs, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            paragraphs.append(Paragraph(start, end))
+        start = end + 1
+    return paragraphs
+
+
+def marker_at(norm: str, pos: int, pattern: re.Pattern) -> tuple[str, int, int] | None:
+    m = pattern.match(norm, pos)
+    if not m:
+        return None
+    kind = m.lastgroup
+    raw = m.group(kind)
+    number = SEQUENCE_WORDS.get(raw) or cn_to_int(raw) if kind != "circled" else ord(raw) - 0x245F
+    if not number:
+        return None
+    return kind, number, m.end()
+
+
+def paragraph_marker(norm: str, para: Paragraph) -> tuple[str, int, int] | None:
+    bullet = BULLET.match(norm, para.start, para.end)
+    if bullet:
+        return f"bullet{len(bullet.group('indent').expandtabs(4))}", 1, bullet.end()
+    found = marker_at(norm, para.start, PARAGRAPH_MARKER)
+    if found and found[2] < para.end:
+        return found
+    return None
+
+
+def inline_markers(
+    norm: str, para: Paragraph, first: tuple[str, int] | None
+) -> list[tuple[str, int, int, int]]:
+    """Enumerators inside a paragraph that form sequences 1, 2, 3… (start, kind, number, body)."""
+    candidates = []
+    for m in INLINE_MARKER.finditer(norm, para.start, para.end):
+        if m.start() == para.start:
+            continue
+        kind = m.lastgroup
+        raw = m.group(kind)
+        number = (
+            SEQUENCE_WORDS.get(raw)
+            if kind == "seq"
+            else (ord(raw) - 0x245F if kind == "circled" else cn_to_int(raw))
+        )
+        if number:
+            candidates.append((m.start(), kind, number, m.end()))
+    kept = []
+    for kind in {c[1] for c in candidates}:
+        expected = 2 if first == (kind, 1) else 1
+        run = []
+        for c in (c for c in candidates if c[1] == kind):
+            if c[2] == expected or (kind == "seq" and run and c[2] > expected):
+                run.append(c)
+                expected = c[2] + 1
+        if len(run) >= 2 or (run and first == (kind, 1)):
+            kept.extend(run)
+    if not kept and first is None:
+        kept = parallel_yao(norm, para)
+    return sorted(kept)
+
+
+def parallel_yao(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
+    found = [m for m in PARALLEL_YAO.finditer(norm, para.start, para.end)]
+    if len(found) < 3:
+        return []
+    return [(m.start("yao"), "yao", i + 1, m.end("yao")) for i, m in enumerate(found)]
+
+
+def is_heading(norm: str, para: Paragraph, body_start: int) -> bool:
+    """A heading line: short, and not a sentence (no full stop inside or at its end)."""
+    body = norm[body_start : para.end].strip()
+    return 0 < len(body) <= 40 and "。" not in body[:-1] and not body.endswith(("。", ";", ","))
+
+
+def parse(norm: str) -> Structure:  # noqa: C901 — one pass over the paragraphs, kept together
+    paragraphs = split_paragraphs(norm)
+    roots: list[Item] = []
+    stack: list[Item] = []
+
+    def place(item: Item):
+        kinds = [s.kind for s in stack]
+        if item.kind in kinds:
+            del stack[kinds.index(item.kind) :]
+        if stack:
+            item.parent = stack[-1]
+            stack[-1].children.append(item)
+        else:
+            roots.append(item)
+        stack.append(item)
+
+    last_paragraph_item: Item | None = None
+    for index, para in enumerate(paragraphs):
+        while stack and stack[-1].inline:
+            stack.pop()
+        found = paragraph_marker(norm, para)
+        if found and found[0] == "seq" and found[1] != 1 and "seq" not in [s.kind for s in stack]:
+            found = None  # "最后，…" closing a speech, not the end of a 首先/其次 list
+        inline_first = None
+        if found:
+            kind, number, body = found
+            item = Item(kind, number, para.start, body, para.end, index, inline=False)
+            place(item)
+            last_paragraph_item = item
+            inline_first = (kind, number)
+        elif last_paragraph_item and continues(norm, para, last_paragraph_item):
+            last_paragraph_item.own_end = para.end
+        else:
+            last_paragraph_item = None
+            if norm[para.start : para.end].rstrip().endswith(":"):
+                stack.clear()  # "明确了七项重点任务：" opens a new list
+        markers = inline_markers(norm, para, inline_first)
+        for i, (start, kind, number, body) in enumerate(markers):
+            end = markers[i + 1][0] if i + 1 < len(markers) else para.end
+            if found and kind == found[0]:  # "一是…。二是…" where the paragraph opened with 一是
+                place(Item(kind, number, start, body, end, index, inline=False))
+                continue
+            place(Item(kind, number, start, body, end, index, inline=True))
+        if found and markers:
+            item = last_paragraph_item
+            item.own_end = next((s for s, *_ in markers if s > item.start), para.end)
+            if any(k == found[0] for _, k, *_ in markers):
+                last_paragraph_item = None
+    return Structure(paragraphs, roots)
+
+
+def continues(norm: str, para: Paragraph, item: Item) -> bool:
+    """Whether a paragraph without an enumerator belongs to the item above it."""
+    if LABEL_LINE.match(norm, para.start):
+        return True
+    if CLOSING_PARAGRAPH.match(norm, para.start):
+        return False
+    first = item_first_paragraph_end(norm, item)
+    return is_heading(norm, type(para)(item.start, first), item.body_start)
+
+
+def item_first_paragraph_end(norm: str, item: Item) -> int:
+    end = norm.find("\n", item.start)
+    return len(norm) if end < 0 else end
