@@ -43,6 +43,13 @@ PAST_MARKS = re.compile(
 )
 
 
+# Sections of a plan that state principles or background, not work to do.
+NOT_A_TASK = re.compile(
+    r"(?:一、|二、)?(?:指导思想|基本原则|工作原则|总体要求|总体目标|工作目标|主要目标|重要意义|编制依据|适用范围"
+    r"|基本情况|背景|存在的?问题|主要问题|问题清单|组织保障|保障措施)"
+)
+
+
 def context_shift(text: str, doc_year: int | None) -> int | None:
     """The context a lead-in sets (FUTURE, PAST or NEUTRAL for problems), or None for no change."""
     last, value = -1, None
@@ -59,6 +66,8 @@ def context_shift(text: str, doc_year: int | None) -> int | None:
 
 def item_score(title: str, text: str) -> int:
     """Positive for directive wording, negative for a report on the past."""
+    if NOT_A_TASK.fullmatch(title):
+        return -99
     modal = min(len(MODAL.findall(text)), 2) * 2
     imperative = min(len(IMPERATIVE.findall(text)), 2)
     if IMPERATIVE.match(title) or re.match(r"关于", title):

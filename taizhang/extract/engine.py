@@ -10,10 +10,13 @@ from .damage import find_damage
 from .deadlines import document_date, find_deadline
 from .normalise import normalise
 from .read import read_path
-from .structure import Item, Structure, parse
+from .structure import LABEL_LINE, Item, Structure, parse
 from .units import COOPERATING, LEAD, RESPONSIBLE, UnitDictionary, assign
 
 TITLE_MAX = 40
+# Stops outside quotation marks and brackets: "「發現臺北.願景臺北:社區故事」等委辦案…".
+SENTENCE_STOP = re.compile(r"[。;:!?\n](?![^“「《(]*[”」》)])")
+CLAUSE_STOP = re.compile(r"[,。;:!?\n](?![^“「《(]*[”」》)])")
 TRAILING = " \t,.;:!?。、"
 
 
@@ -99,15 +102,21 @@ def heading(norm: str, item: Item) -> str:
 
 
 def title_span(norm: str, item: Item) -> tuple[int, int, str]:
-    """The item's heading clause: its first sentence when short, else its first clause."""
+    """The item's heading clause.
+
+    An item that goes on after its first sentence is headed by that sentence ("推行企业开办
+    “一网通办”。将企业开办时间压缩至…"); a one-sentence item, or a long first sentence, by its
+    first clause ("对用电线路进行全面改造，确保用电安全；").
+    """
     start = item.body_start
     while start < item.own_end and norm[start] in " \t:":
         start += 1
     end = item.own_end
-    sentence = re.compile(r"[。;:!?\n]").search(norm, start, end)
+    sentence = SENTENCE_STOP.search(norm, start, end)
     stop = sentence.start() if sentence else end
-    if stop - start > TITLE_MAX:
-        clause = re.compile(r"[,。;:!?\n]").search(norm, start, end)
+    goes_on = bool(norm[stop + 1: end].strip()) and not LABEL_LINE.match(norm, stop + 1)
+    if stop - start > TITLE_MAX or not goes_on:
+        clause = CLAUSE_STOP.search(norm, start, end)
         stop = clause.start() if clause else min(end, start + TITLE_MAX)
     while stop > start and norm[stop - 1] in TRAILING:
         stop -= 1

@@ -1,0 +1,215 @@
+"""Each stage of the text engine on small documents written for the purpose."""
+
+import datetime
+
+import pytest
+
+from taizhang.extract import ReadError, UnitDictionary, extract_text
+from taizhang.extract.damage import find_damage
+from taizhang.extract.deadlines import document_date, find_deadline
+from taizhang.extract.normalise import normalise
+from taizhang.extract.read import decode_text, join_wrapped, read_bytes, strip_running_lines
+from taizhang.extract.structure import parse
+from taizhang.extract.units import is_generic
+
+# -- read ----------------------------------------------------------------------------------------
+
+TEXT = "一、加强组织领导。市财政局要于6月底前完成。\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_text_in_every_office_encoding_reads_the_same(encoding):
+    assert decode_text(TEXT.encode(encoding)) == TEXT
+
+
+def test_a_binary_file_named_txt_is_refused_in_chinese():
+    with pytest.raises(ReadError, match="不是文本文件"):
+        read_bytes(b"\x00\x01\x02PK" * 10, ".txt")
+
+
+def test_a_broken_word_file_says_why():
+    with pytest.raises(ReadError, match="Word 文件"):
+        read_bytes(b"this is not a zip", ".docx")
+
+
+def test_a_broken_pdf_says_why():
+    with pytest.raises(ReadError, match="PDF"):
+        read_bytes(b"%PDF-1.4 garbage", ".pdf")
+
+
+def test_unknown_file_types_are_refused():
+    with pytest.raises(ReadError, match=r"\.txt、\.docx 或 \.pdf"):
+        read_bytes(b"x", ".doc")
+
+
+def test_word_tables_of_a_task_plan_become_labelled_items(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("2025年稳就业重点任务分工方案")
+    table = document.add_table(rows=1, cols=5)
+    for cell, name in zip(table.rows[0].cells, ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"], strict=True):
+        cell.text = name
+    rows = [
+        ["1", "开展高校毕业生就业服务专项行动", "市人力资源社会保障局", "市教育局、团市委", "2025年8月底前"],
+        ["2", "落实稳岗返还政策", "市社保中心", "市财政局", "2025年三季度"],
+    ]
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = value
+    path = tmp_path / "plan.docx"
+    document.save(path)
+
+    source = read_bytes(path.read_bytes(), ".docx")
+    assert "1.开展高校毕业生就业服务专项行动。牵头单位：市人力资源社会保障局；配合单位：市教育局、团市委" in source.text
+    result = extract_text(source.text)
+    first, second = result.proposals
+    assert first.title == "开展高校毕业生就业服务专项行动"
+    assert first.lead_units == ["市人力资源社会保障局"]
+    assert first.cooperating_units == ["市教育局", "团市委"]
+    assert first.deadline == datetime.date(2025, 8, 31)
+    assert second.lead_units == ["市社保中心"]
+    assert second.deadline == datetime.date(2025, 9, 30)
+
+
+def test_pdf_page_furniture_is_dropped_and_wrapped_lines_joined():
+    pages = [
+        ["XX市人民政府文件", "一、加强组织领导。各区县人民政府要在今年年底前建立工作专", "班，明确责任分工。", "- 1 -"],
+        ["XX市人民政府文件", "二、强化督查考核。", "市政府督查室要每季度通报进展情况，对工作不力的单位予", "以约谈。", "- 2 -"],
+        ["XX市人民政府文件", "三、做好宣传引导。", "第3页"],
+    ]
+    text = join_wrapped(strip_running_lines(pages))
+    assert "XX市人民政府文件" not in text and "- 1 -" not in text and "第3页" not in text
+    assert "建立工作专班，明确责任分工。" in text
+    assert text.splitlines()[2] == "市政府督查室要每季度通报进展情况，对工作不力的单位予以约谈。"
+
+
+# -- normalise and damage --------------------------------------------------------------------------
+
+def test_normalised_text_lines_up_with_the_original():
+    original = "會議要求，由縣應急管理局牽頭（４月３０日前）。"
+    norm = normalise(original)
+    assert len(norm) == len(original)
+    assert norm == "会议要求,由县应急管理局牵头(4月30日前)。"
+
+
+def test_damage_is_reported_with_its_line():
+    text = "一、总体要求\n---此处隐藏2100字，下载后查看---\n二、重点任务\n章程??l放至会员单位。\n三、工作要求：各单位要"
+    warnings = find_damage(normalise(text), text)
+    codes = [w.code for w in warnings]
+    assert codes == ["hidden", "mojibake", "truncated"]
+    assert "第2行" in warnings[0].message and "2100字" in warnings[0].message
+    assert "第4行" in warnings[1].message and "??l放" in warnings[1].message
+    assert "第5行" in warnings[2].message
+
+
+def test_a_complete_document_has_no_warnings():
+    assert find_damage(normalise("一、加强领导。\n各单位要抓好落实。\n\n办公室\n2025年3月1日")) == []
+
+
+# -- structure ----------------------------------------------------------------------------------------
+
+def test_enumerators_nest_in_the_order_the_author_chose():
+    text = (
+        "第一部分 总体安排\n一、加强组织领导\n（一）成立专班。\n1.明确分工。\n2.建立例会。\n（二）压实责任。\n"
+        "二、强化督查考核\n主要内容：一是定期通报；二是年终考核。\n"
+    )
+    structure = parse(normalise(text))
+    shape = [(item.kind, item.number, item.depth) for item in structure.items()]
+    assert shape == [
+        ("part", 1, 0), ("cn", 1, 1), ("cn_paren", 1, 2), ("num_dot", 1, 3), ("num_dot", 2, 3),
+        ("cn_paren", 2, 2), ("cn", 2, 1), ("cn_shi", 1, 2), ("cn_shi", 2, 2),
+    ]
+
+
+def test_numbers_inside_sentences_are_not_enumerators():
+    text = "全年完成2.5万件，其中1.8万件为线上办理，第1次会议于3月召开。\n"
+    assert list(parse(normalise(text)).items()) == []
+
+
+def test_inline_enumerators_count_only_as_a_sequence_from_one():
+    structure = parse(normalise("措施：2、加强宣传；5、完善制度。\n措施：1、加强宣传；2、完善制度。\n"))
+    assert [(i.number, i.paragraph) for i in structure.items()] == [(1, 1), (2, 1)]
+
+
+# -- directives -----------------------------------------------------------------------------------------
+
+SPEECH = """过去一年，各项工作取得了显著成效。主要体现在：一是完成了12个项目建设。二是引进了一批人才。
+但也存在一些问题：一是统筹不够；二是落实不力。
+下一步，要重点抓好以下工作：一是加快推进项目建设，确保年底前全部开工。二是完善人才引进政策。
+"""
+
+
+def test_achievements_and_problems_are_not_tasks_but_the_plan_is():
+    titles = [p.title for p in extract_text(SPEECH).proposals]
+    assert titles == ["加快推进项目建设", "完善人才引进政策"]
+
+
+def test_principle_sections_are_not_tasks():
+    text = "一、指导思想\n坚持以人民为中心的发展思想。\n二、重点任务\n（一）加快建设养老服务中心，年底前投入使用。\n"
+    assert [p.title for p in extract_text(text).proposals] == ["加快建设养老服务中心"]
+
+
+# -- units ---------------------------------------------------------------------------------------------
+
+def test_generic_words_are_not_units():
+    for generic in ("各部门", "相关部门", "有关单位", "各级党组织", "各产业主管部门", "各牵头单位"):
+        assert is_generic(generic), generic
+    for unit in ("统战部门", "各区县人民政府", "各市属国有企业", "市国资委", "各管委会"):
+        assert not is_generic(unit), unit
+
+
+def test_roles_come_from_the_wording():
+    text = (
+        "一要抓好专项整治。由市生态环境局牵头，市水利局、各区县人民政府配合，"
+        "市城管委负责日常巡查，相关部门要积极支持。整治方案报市政府办公室备案。\n"
+        "二要建好平台。市大数据中心要承担平台建设的主体责任。\n"
+    )
+    first, second = extract_text(text).proposals
+    assert first.lead_units == ["市生态环境局"]
+    assert first.cooperating_units == ["市水利局", "各区县人民政府"]
+    assert first.responsible_units == ["市城管委"]  # 市政府办公室 only receives the plan
+    assert second.responsible_units == ["市大数据中心"]
+
+
+def test_dictionary_units_match_in_either_script_and_are_quoted_as_written():
+    units = UnitDictionary.from_entries([("XX市国有资产监督管理委员会", "市国资委", "国资委")])
+    assert units.canonical("市國資委") == "XX市国有资产监督管理委员会"
+    proposal = extract_text("一、加強監管。市國資委要牽頭制定方案。\n", units).proposals[0]
+    assert proposal.lead_units == ["市國資委"]
+
+
+# -- deadlines -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "date", "written"),
+    [
+        ("于2025年6月底前完成", datetime.date(2025, 6, 30), "2025年6月底前"),
+        ("确保年底前建成", datetime.date(2024, 12, 31), "年底前"),
+        ("三季度末前完成整治", datetime.date(2024, 9, 30), "三季度末前"),
+        ("2024年第四季度完成", datetime.date(2024, 12, 31), "2024年第四季度"),
+        ("上半年完成招标", datetime.date(2024, 6, 30), "上半年"),
+        ("于11月15日前报送", datetime.date(2024, 11, 15), "11月15日前"),
+        ("二〇二五年三月底前完成", datetime.date(2025, 3, 31), "二〇二五年三月底前"),
+        # From Friday 2024-09-27, ten working days skip the National Day week and count the
+        # make-up working days Sunday 09-29 and Saturday 10-12 (chinese-calendar).
+        ("10个工作日内完成整改", datetime.date(2024, 10, 16), "10个工作日内"),
+        ("每季度通报一次", None, "每季度"),
+    ],
+)
+def test_deadlines_resolve_against_the_document_date(text, date, written):
+    issued = datetime.date(2024, 9, 27)
+    norm = normalise(text)
+    deadline = find_deadline(norm, 0, len(norm), 2024, issued)
+    assert (deadline.date, text[deadline.start: deadline.end]) == (date, written)
+
+
+def test_a_date_of_record_is_not_a_deadline():
+    norm = normalise("2024年3月5日，市长主持召开常务会议。")
+    assert find_deadline(norm, 0, len(norm), 2024, None) is None
+
+
+def test_the_document_year_comes_from_its_date_line():
+    assert document_date(normalise("会议纪要\n2023年4月12日，县长主持会议。")) == (2023, datetime.date(2023, 4, 12))
+    assert document_date(normalise("总结2022年工作，部署2023年工作。2023年要……"))[0] == 2023
