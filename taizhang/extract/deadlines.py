@@ -113,7 +113,9 @@ def find_deadline(
     labelled = LABELLED.search(norm, start, end)
     if labelled and not DEADLINE.search(norm, labelled.start("value"), labelled.end("value")):
         # "完成时限：长期坚持", "立行立改": as written, with no day to resolve
-        return Deadline(labelled.group("value").strip(), None, labelled.start("value"), labelled.end("value"))
+        return Deadline(
+            labelled.group("value").strip(), None, labelled.start("value"), labelled.end("value")
+        )
     spans = [(labelled.start("value"), labelled.end("value"))] if labelled else []
     spans.append((start, end))
     recurring = None

@@ -114,7 +114,7 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
     end = item.own_end
     sentence = SENTENCE_STOP.search(norm, start, end)
     stop = sentence.start() if sentence else end
-    goes_on = bool(norm[stop + 1: end].strip()) and not LABEL_LINE.match(norm, stop + 1)
+    goes_on = bool(norm[stop + 1 : end].strip()) and not LABEL_LINE.match(norm, stop + 1)
     if stop - start > TITLE_MAX or not goes_on:
         clause = CLAUSE_STOP.search(norm, start, end)
         stop = clause.start() if clause else min(end, start + TITLE_MAX)

@@ -82,9 +82,9 @@ GENERIC_WORDS = {
 }
 
 
-def is_generic(name: str) -> bool:
+def is_generic(name: str, normalised: bool = False) -> bool:
     """各部门, 相关部门, 有关单位, 各级党组织 … are not units; 统战部门, 各区县人民政府 are."""
-    norm = normalise(name)
+    norm = name if normalised else normalise(name)
     if norm in GENERIC_WORDS or len(norm) < 2 or re.search(r"相关|有关|其他|其它", norm):
         return True
     return bool(
@@ -146,7 +146,7 @@ def find_names(norm: str, start: int, end: int, dictionary: UnitDictionary | Non
         while shaped and shaped[-1].start >= left:  # "人民银行" inside "人民银行XX市分行"
             shaped.pop()
         shaped.append(Mention(left, m.end()))
-    shaped = [m for m in shaped if not is_generic(norm[m.start : m.end])]
+    shaped = [m for m in shaped if not is_generic(norm[m.start : m.end], normalised=True)]
     return sorted(known + shaped, key=lambda m: m.start)
 
 
@@ -193,7 +193,7 @@ def assign(
         value_start = m.start("value")
         for part in re.finditer(r"[^、,/;\s]+", m.group("value")):
             name = re.sub(r"(?:等(?:单位|部门)?)$", "", part.group())
-            if 2 <= len(name) <= 30 and not is_generic(name):
+            if 2 <= len(name) <= 30 and not is_generic(name, normalised=True):
                 s = value_start + part.start()
                 assigned.append((role, Mention(s, s + len(name))))
         labelled.update(range(m.start(), m.end()))

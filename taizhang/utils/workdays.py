@@ -6,10 +6,12 @@ which is what an office assumes until the notice is published.
 """
 
 import datetime
+import functools
 
 import chinese_calendar
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the date, asked for again and again
 def is_working_day(day: datetime.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)

@@ -22,12 +22,17 @@ def proposals(name):
 def test_speech_skips_achievements_and_problems_and_finds_the_three_directives():
     first, second, third = proposals("speech.txt")
     assert [first.title, second.title, third.title] == [
-        "压紧压实安全生产责任", "深化重点行业领域专项整治", "全面提升应急处置能力",
+        "压紧压实安全生产责任",
+        "深化重点行业领域专项整治",
+        "全面提升应急处置能力",
     ]
     assert first.lead_units == ["市应急管理局"]
     assert first.responsible_units == ["市住建委", "市交通运输局", "各区县人民政府"]
     assert first.deadline == datetime.date(2025, 6, 30)
-    assert (second.responsible_units, second.cooperating_units) == (["市消防救援支队"], ["市市场监管局"])
+    assert (second.responsible_units, second.cooperating_units) == (
+        ["市消防救援支队"],
+        ["市市场监管局"],
+    )
     assert second.deadline == datetime.date(2025, 9, 30)
     assert (third.responsible_units, third.deadline_text) == (["市财政局"], "年底前")
 
@@ -38,17 +43,24 @@ def test_traditional_minutes_are_quoted_in_their_own_script():
     assert first.lead_units == ["市城市管理局"]
     assert first.cooperating_units == ["市財政局", "市住房和城鄉建設局"]
     assert first.deadline == datetime.date(2025, 9, 30)
-    assert (second.responsible_units, second.cooperating_units) == (["市教育局"], ["各區縣人民政府"])
+    assert (second.responsible_units, second.cooperating_units) == (
+        ["市教育局"],
+        ["各區縣人民政府"],
+    )
     assert (second.deadline, second.deadline_text) == (datetime.date(2025, 8, 31), "8月底前")
     # Ten working days from the meeting on Friday 2025-05-09.
     assert (third.lead_units, third.deadline) == (["市水利局"], datetime.date(2025, 5, 23))
     text = (DOCUMENTS / "minutes_hant.txt").read_text(encoding="utf-8")
-    assert text[third.start: third.end] == third.text and "出席" not in third.text
+    assert text[third.start : third.end] == third.text and "出席" not in third.text
 
 
 def test_rectification_plan_lists_measures_not_problems_or_principles():
     measures = proposals("rectification.txt")
-    assert [m.title for m in measures] == ["强化项目全过程监管", "规范惠农补贴资金发放", "健全长效监管机制"]
+    assert [m.title for m in measures] == [
+        "强化项目全过程监管",
+        "规范惠农补贴资金发放",
+        "健全长效监管机制",
+    ]
     assert measures[0].responsible_units == ["县农业农村局农田建设股"]
     assert measures[1].cooperating_units == ["县财政局"]
     assert measures[1].deadline == datetime.date(2025, 8, 31)
@@ -69,14 +81,34 @@ def test_cli_reads_folders_and_writes_one_json_line_per_document(tmp_path):
     units = tmp_path / "units.tsv"
     units.write_text("市水利局\t水利局\n", encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "taizhang.extract", str(DOCUMENTS), "--jsonl", "--units", str(units)],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "taizhang.extract",
+            str(DOCUMENTS),
+            "--jsonl",
+            "--units",
+            str(units),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     lines = [json.loads(line) for line in run.stdout.splitlines()]
     assert [Path(d["file"]).name for d in lines] == sorted(p.name for p in DOCUMENTS.glob("*.txt"))
     task = lines[0]["tasks"][0]
-    assert set(task) >= {"title", "text", "start", "end", "lead_units", "responsible_units",
-                         "cooperating_units", "deadline", "deadline_text", "confidence"}
+    assert set(task) >= {
+        "title",
+        "text",
+        "start",
+        "end",
+        "lead_units",
+        "responsible_units",
+        "cooperating_units",
+        "deadline",
+        "deadline_text",
+        "confidence",
+    }
     assert isinstance(task["confidence"], float) and task["deadline"] == "2025-09-30"
 
 
@@ -85,7 +117,8 @@ def test_cli_table_and_unreadable_files(tmp_path):
     broken.write_bytes(b"not a word file")
     run = subprocess.run(
         [sys.executable, "-m", "taizhang.extract", str(DOCUMENTS / "speech.txt"), str(broken)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 1
     assert "压紧压实安全生产责任" in run.stdout and "市应急管理局" in run.stdout
@@ -100,7 +133,9 @@ def load_scorer():
 
 
 def test_quality_floors_on_the_shared_development_set():
-    assert (SHARED_EVAL / "dev" / "gold.jsonl").exists(), f"the development set is missing: {SHARED_EVAL}"
+    assert (SHARED_EVAL / "dev" / "gold.jsonl").exists(), (
+        f"the development set is missing: {SHARED_EVAL}"
+    )
     score = load_scorer()
     gold_dir = SHARED_EVAL / "dev"
     predicted = {}
@@ -117,6 +152,6 @@ def test_quality_floors_on_the_shared_development_set():
 def test_offsets_quote_the_original(name):
     text = (DOCUMENTS / name).read_text(encoding="utf-8")
     for p in proposals(name):
-        assert text[p.start: p.end] == p.text
+        assert text[p.start : p.end] == p.text
         assert p.text.startswith(p.title)
         assert 0 < p.confidence < 1

@@ -48,10 +48,18 @@ def test_word_tables_of_a_task_plan_become_labelled_items(tmp_path):
     document = docx.Document()
     document.add_paragraph("2025年稳就业重点任务分工方案")
     table = document.add_table(rows=1, cols=5)
-    for cell, name in zip(table.rows[0].cells, ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"], strict=True):
+    for cell, name in zip(
+        table.rows[0].cells, ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"], strict=True
+    ):
         cell.text = name
     rows = [
-        ["1", "开展高校毕业生就业服务专项行动", "市人力资源社会保障局", "市教育局、团市委", "2025年8月底前"],
+        [
+            "1",
+            "开展高校毕业生就业服务专项行动",
+            "市人力资源社会保障局",
+            "市教育局、团市委",
+            "2025年8月底前",
+        ],
         ["2", "落实稳岗返还政策", "市社保中心", "市财政局", "2025年三季度"],
     ]
     for values in rows:
@@ -62,7 +70,10 @@ def test_word_tables_of_a_task_plan_become_labelled_items(tmp_path):
     document.save(path)
 
     source = read_bytes(path.read_bytes(), ".docx")
-    assert "1.开展高校毕业生就业服务专项行动。牵头单位：市人力资源社会保障局；配合单位：市教育局、团市委" in source.text
+    assert (
+        "1.开展高校毕业生就业服务专项行动。牵头单位：市人力资源社会保障局；配合单位：市教育局、团市委"
+        in source.text
+    )
     result = extract_text(source.text)
     first, second = result.proposals
     assert first.title == "开展高校毕业生就业服务专项行动"
@@ -75,8 +86,19 @@ def test_word_tables_of_a_task_plan_become_labelled_items(tmp_path):
 
 def test_pdf_page_furniture_is_dropped_and_wrapped_lines_joined():
     pages = [
-        ["XX市人民政府文件", "一、加强组织领导。各区县人民政府要在今年年底前建立工作专", "班，明确责任分工。", "- 1 -"],
-        ["XX市人民政府文件", "二、强化督查考核。", "市政府督查室要每季度通报进展情况，对工作不力的单位予", "以约谈。", "- 2 -"],
+        [
+            "XX市人民政府文件",
+            "一、加强组织领导。各区县人民政府要在今年年底前建立工作专",
+            "班，明确责任分工。",
+            "- 1 -",
+        ],
+        [
+            "XX市人民政府文件",
+            "二、强化督查考核。",
+            "市政府督查室要每季度通报进展情况，对工作不力的单位予",
+            "以约谈。",
+            "- 2 -",
+        ],
         ["XX市人民政府文件", "三、做好宣传引导。", "第3页"],
     ]
     text = join_wrapped(strip_running_lines(pages))
@@ -86,6 +108,7 @@ def test_pdf_page_furniture_is_dropped_and_wrapped_lines_joined():
 
 
 # -- normalise and damage --------------------------------------------------------------------------
+
 
 def test_normalised_text_lines_up_with_the_original():
     original = "會議要求，由縣應急管理局牽頭（４月３０日前）。"
@@ -105,10 +128,13 @@ def test_damage_is_reported_with_its_line():
 
 
 def test_a_complete_document_has_no_warnings():
-    assert find_damage(normalise("一、加强领导。\n各单位要抓好落实。\n\n办公室\n2025年3月1日")) == []
+    assert (
+        find_damage(normalise("一、加强领导。\n各单位要抓好落实。\n\n办公室\n2025年3月1日")) == []
+    )
 
 
 # -- structure ----------------------------------------------------------------------------------------
+
 
 def test_enumerators_nest_in_the_order_the_author_chose():
     text = (
@@ -118,8 +144,15 @@ def test_enumerators_nest_in_the_order_the_author_chose():
     structure = parse(normalise(text))
     shape = [(item.kind, item.number, item.depth) for item in structure.items()]
     assert shape == [
-        ("part", 1, 0), ("cn", 1, 1), ("cn_paren", 1, 2), ("num_dot", 1, 3), ("num_dot", 2, 3),
-        ("cn_paren", 2, 2), ("cn", 2, 1), ("cn_shi", 1, 2), ("cn_shi", 2, 2),
+        ("part", 1, 0),
+        ("cn", 1, 1),
+        ("cn_paren", 1, 2),
+        ("num_dot", 1, 3),
+        ("num_dot", 2, 3),
+        ("cn_paren", 2, 2),
+        ("cn", 2, 1),
+        ("cn_shi", 1, 2),
+        ("cn_shi", 2, 2),
     ]
 
 
@@ -129,7 +162,9 @@ def test_numbers_inside_sentences_are_not_enumerators():
 
 
 def test_inline_enumerators_count_only_as_a_sequence_from_one():
-    structure = parse(normalise("措施：2、加强宣传；5、完善制度。\n措施：1、加强宣传；2、完善制度。\n"))
+    structure = parse(
+        normalise("措施：2、加强宣传；5、完善制度。\n措施：1、加强宣传；2、完善制度。\n")
+    )
     assert [(i.number, i.paragraph) for i in structure.items()] == [(1, 1), (2, 1)]
 
 
@@ -152,6 +187,7 @@ def test_principle_sections_are_not_tasks():
 
 
 # -- units ---------------------------------------------------------------------------------------------
+
 
 def test_generic_words_are_not_units():
     for generic in ("各部门", "相关部门", "有关单位", "各级党组织", "各产业主管部门", "各牵头单位"):
@@ -182,6 +218,7 @@ def test_dictionary_units_match_in_either_script_and_are_quoted_as_written():
 
 # -- deadlines -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "date", "written"),
     [
@@ -202,7 +239,7 @@ def test_deadlines_resolve_against_the_document_date(text, date, written):
     issued = datetime.date(2024, 9, 27)
     norm = normalise(text)
     deadline = find_deadline(norm, 0, len(norm), 2024, issued)
-    assert (deadline.date, text[deadline.start: deadline.end]) == (date, written)
+    assert (deadline.date, text[deadline.start : deadline.end]) == (date, written)
 
 
 def test_a_date_of_record_is_not_a_deadline():
@@ -211,5 +248,8 @@ def test_a_date_of_record_is_not_a_deadline():
 
 
 def test_the_document_year_comes_from_its_date_line():
-    assert document_date(normalise("会议纪要\n2023年4月12日，县长主持会议。")) == (2023, datetime.date(2023, 4, 12))
+    assert document_date(normalise("会议纪要\n2023年4月12日，县长主持会议。")) == (
+        2023,
+        datetime.date(2023, 4, 12),
+    )
     assert document_date(normalise("总结2022年工作，部署2023年工作。2023年要……"))[0] == 2023
