@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "taizhang.org",
     "taizhang.supervision",
     "taizhang.notify",
+    "taizhang.documents",
     "taizhang.api",
 ]
 

@@ -28,6 +28,10 @@ class MultipleFileField(forms.FileField):
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 — Django's own name
+        # A date input takes ISO dates only; the localised default would leave it empty.
+        super().__init__(attrs, format)
+
 
 class TaskForm(forms.ModelForm):
     lead_unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Lead unit"))

@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.org.models import Unit
+from taizhang.supervision.forms import TaskForm
+from taizhang.supervision.services import EDITABLE_FIELDS
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+
+
+class AcceptForm(TaskForm):
+    """The task form, filled in from the proposal; the supervisor edits before accepting."""
+
+    class Meta(TaskForm.Meta):
+        fields = [f for f in EDITABLE_FIELDS if f != "source_ref"]  # the span is the source
+
+
+class MapUnitForm(forms.Form):
+    name = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Unit"))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)

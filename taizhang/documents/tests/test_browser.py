@@ -1,0 +1,41 @@
+"""A supervisor uploads a speech, reads it with the proposals highlighted and accepts one."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD
+from taizhang.documents.tests.test_documents import SPEECH
+from taizhang.supervision.models import Task
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_upload_review_and_accept(live_server, page, people, units, tmp_path, output_path):
+    speech = tmp_path / "统战工作推进会讲话.txt"
+    speech.write_text(SPEECH, encoding="utf-8")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", people["supervisor"].username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+    page.click("text=文件解析")
+    page.set_input_files("input[name=file]", str(speech))
+    page.click("button:has-text('上传')")
+    expect(page.get_by_test_id("proposal")).to_have_count(3)
+    expect(page.locator("mark.proposal-span").first).to_contain_text(
+        "市委统战部要切实履行牵头抓总职责"
+    )
+    page.screenshot(path=f"{output_path}/01-proposals.png", full_page=True)
+
+    page.get_by_test_id("proposal").first.locator("text=接受").click()
+    expect(page.locator("#id_lead_unit option:checked")).to_have_text("市委统战部")
+    page.fill("#id_title", "健全国企统战工作统筹协调机制")
+    page.screenshot(path=f"{output_path}/02-accept.png", full_page=True)
+    page.click("button:has-text('登记为督办事项')")
+    expect(page.locator(".alert-success")).to_contain_text("已从文件登记督办事项")
+    expect(page.get_by_test_id("proposal").first).to_contain_text("已接受")
+
+    page.get_by_test_id("proposal").nth(1).locator("button:has-text('舍弃')").click()
+    expect(page.get_by_test_id("proposal").nth(1)).to_contain_text("已舍弃")
+    page.screenshot(path=f"{output_path}/03-reviewed.png", full_page=True)
+    assert Task.objects.get().title == "健全国企统战工作统筹协调机制"

@@ -1,0 +1,159 @@
+"""The documents page: upload, read with the proposals highlighted, accept / edit / drop."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taizhang.org.models import Unit
+from taizhang.supervision import rules
+from taizhang.utils.errors import WorkflowError
+from taizhang.utils.htmx import is_htmx
+
+from . import services
+from .forms import AcceptForm, MapUnitForm, UploadForm
+from .models import Proposal, ProposalState, SourceDocument
+
+
+def _documents(request):
+    if not rules.can_create(request.user):
+        raise PermissionDenied
+    return SourceDocument.objects.filter(organisation=request.user.organisation)
+
+
+@login_required
+def document_list(request):
+    documents = (
+        _documents(request)
+        .select_related("uploaded_by")
+        .annotate(
+            proposed=Count("proposals", filter=Q(proposals__state=ProposalState.PROPOSED)),
+            accepted=Count("proposals", filter=Q(proposals__state=ProposalState.ACCEPTED)),
+        )
+    )
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.upload(
+                by=request.user, file=form.cleaned_data["file"], title=form.cleaned_data["title"]
+            )
+        except WorkflowError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect(document)
+    return render(request, "documents/list.html", {"documents": documents, "form": form})
+
+
+def segments(text, proposals):
+    """The text cut into plain runs and proposal spans, for highlighting."""
+    out, pos = [], 0
+    for p in sorted(proposals, key=lambda p: p.start):
+        if p.start < pos:
+            continue
+        out.append((text[pos : p.start], None))
+        out.append((text[p.start : p.end], p))
+        pos = p.end
+    out.append((text[pos:], None))
+    return out
+
+
+@login_required
+def document_detail(request, pk):
+    document = get_object_or_404(_documents(request).select_related("uploaded_by"), pk=pk)
+    polling = is_htmx(request) and request.headers.get("HX-Target") == "document-status"
+    proposals = list(document.proposals.select_related("task"))
+    context = {
+        "document": document,
+        "proposals": proposals,
+        "segments": segments(document.text, proposals),
+        "open": sum(p.state == ProposalState.PROPOSED for p in proposals),
+    }
+    if polling and not document.finished:
+        return render(request, "documents/includes/status.html", context)
+    if polling:  # done: reload the whole page to show the text and its proposals
+        response = render(request, "documents/includes/status.html", context)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "documents/detail.html", context)
+
+
+def _proposal(request, pk):
+    return get_object_or_404(
+        Proposal.objects.select_related("document").filter(
+            document__organisation=request.user.organisation
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def proposal_accept(request, pk):
+    _documents(request)  # supervisors only
+    proposal = _proposal(request, pk)
+    organisation = request.user.organisation
+    index = Unit.objects.filter(organisation=organisation).by_name()
+    matched, unknown = services.match_units(proposal, index)
+    lead = matched["lead_units"] or matched["responsible_units"]
+    initial = {
+        "title": proposal.title,
+        "source_kind": "document",
+        "body": proposal.text,
+        "deadline": proposal.deadline,
+        "lead_unit": lead[0] if lead else None,
+        "responsible_units": [u for u in matched["responsible_units"] if not lead or u != lead[0]],
+        "cooperating_units": matched["cooperating_units"],
+    }
+    form = AcceptForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.accept(proposal, by=request.user, **form.service_kwargs())
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Task %(number)s registered from the document.") % {"number": task.number},
+            )
+            return redirect(proposal.document)
+    context = {
+        "proposal": proposal,
+        "form": form,
+        "unknown": [
+            (name, MapUnitForm(organisation=organisation, initial={"name": name}))
+            for name in unknown
+        ],
+    }
+    return render(request, "documents/accept.html", context)
+
+
+@login_required
+@require_POST
+def proposal_map_unit(request, pk):
+    _documents(request)
+    proposal = _proposal(request, pk)
+    form = MapUnitForm(request.POST, organisation=request.user.organisation)
+    if form.is_valid():
+        unit = services.remember_alias(
+            by=request.user, unit=form.cleaned_data["unit"], name=form.cleaned_data["name"]
+        )
+        messages.success(
+            request,
+            _("“%(name)s” will be read as %(unit)s from now on.")
+            % {"name": form.cleaned_data["name"], "unit": unit.name},
+        )
+    return redirect("documents:accept", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_drop(request, pk):
+    _documents(request)
+    proposal = _proposal(request, pk)
+    try:
+        services.drop(proposal, by=request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    return redirect(proposal.document)
