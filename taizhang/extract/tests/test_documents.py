@@ -3,6 +3,7 @@
 import datetime
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,11 @@ import pytest
 from taizhang.extract import extract_file
 
 DOCUMENTS = Path(__file__).parent / "documents"
-SHARED_EVAL = Path(__file__).resolve().parents[3].parent / "shared" / "eval"
+# The shared evaluation set lives beside the project (../shared/eval); TAIZHANG_EVAL_DIR moves it.
+SHARED_EVAL = Path(
+    os.environ.get("TAIZHANG_EVAL_DIR")
+    or Path(__file__).resolve().parents[3].parent / "shared" / "eval"
+)
 
 
 def proposals(name):
