@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.extract import ReadError, UnitDictionary, extract_text
+from taizhang.extract.normalise import to_simplified
 from taizhang.extract.read import SUFFIXES, read_bytes
 from taizhang.org.models import Unit
 from taizhang.supervision import rules
@@ -70,7 +71,16 @@ def process(document_id):
         _progress(document, 100, status=DocumentStatus.FAILED, error=str(exc))
         return
     _progress(document, 40, text=source.text)
-    result = extract_text(source.text, unit_dictionary(document.organisation))
+    try:
+        result = extract_text(source.text, unit_dictionary(document.organisation))
+    except Exception:
+        _progress(
+            document,
+            100,
+            status=DocumentStatus.FAILED,
+            error=_("The tasks of this document could not be found; the error has been logged."),
+        )
+        raise
     _progress(document, 80)
     with transaction.atomic():
         document.proposals.all().delete()
@@ -107,19 +117,13 @@ def match_units(proposal, index):
     unknown = []
     seen = set()
     for field, name in proposal.written_units():
-        unit = index.get(name) or index.get(_simplified(name))
+        unit = index.get(name) or index.get(to_simplified(name))
         if unit is None:
             unknown.append(name)
         elif unit.pk not in seen:
             seen.add(unit.pk)
             matched[field].append(unit)
     return matched, unknown
-
-
-def _simplified(name):
-    from taizhang.extract.normalise import to_simplified
-
-    return to_simplified(name)
 
 
 @transaction.atomic

@@ -18,9 +18,13 @@ from .forms import AcceptForm, MapUnitForm, UploadForm
 from .models import Proposal, ProposalState, SourceDocument
 
 
-def _documents(request):
+def _require_supervisor(request):
     if not rules.can_create(request.user):
         raise PermissionDenied
+
+
+def _documents(request):
+    _require_supervisor(request)
     return SourceDocument.objects.filter(organisation=request.user.organisation)
 
 
@@ -91,7 +95,7 @@ def _proposal(request, pk):
 
 @login_required
 def proposal_accept(request, pk):
-    _documents(request)  # supervisors only
+    _require_supervisor(request)
     proposal = _proposal(request, pk)
     organisation = request.user.organisation
     index = Unit.objects.filter(organisation=organisation).by_name()
@@ -132,7 +136,7 @@ def proposal_accept(request, pk):
 @login_required
 @require_POST
 def proposal_map_unit(request, pk):
-    _documents(request)
+    _require_supervisor(request)
     proposal = _proposal(request, pk)
     form = MapUnitForm(request.POST, organisation=request.user.organisation)
     if form.is_valid():
@@ -144,13 +148,15 @@ def proposal_map_unit(request, pk):
             _("“%(name)s” will be read as %(unit)s from now on.")
             % {"name": form.cleaned_data["name"], "unit": unit.name},
         )
+    else:
+        messages.error(request, _("Choose the unit this name means."))
     return redirect("documents:accept", pk=proposal.pk)
 
 
 @login_required
 @require_POST
 def proposal_drop(request, pk):
-    _documents(request)
+    _require_supervisor(request)
     proposal = _proposal(request, pk)
     try:
         services.drop(proposal, by=request.user)

@@ -242,7 +242,7 @@ def continues(norm: str, para: Paragraph, item: Item) -> bool:
     if CLOSING_PARAGRAPH.match(norm, para.start):
         return False
     first = item_first_paragraph_end(norm, item)
-    return is_heading(norm, type(para)(item.start, first), item.body_start)
+    return is_heading(norm, Paragraph(item.start, first), item.body_start)
 
 
 def item_first_paragraph_end(norm: str, item: Item) -> int:

@@ -10,6 +10,7 @@ A name found in the text is tied to an item only where the text assigns work to 
 sent to (报…备案), the one that made a proposal (…所提) — are not assigned.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,13 +118,12 @@ class UnitDictionary:
     def canonical(self, written: str) -> str | None:
         return self.names.get(normalise(written))
 
+    @functools.cached_property
     def pattern(self) -> re.Pattern | None:
+        """All written forms, longest first, so 市国资委 wins over 国资委."""
         if not self.names:
             return None
-        if getattr(self, "_pattern", None) is None:
-            alternatives = sorted(self.names, key=len, reverse=True)
-            self._pattern = re.compile("|".join(map(re.escape, alternatives)))
-        return self._pattern
+        return re.compile("|".join(map(re.escape, sorted(self.names, key=len, reverse=True))))
 
 
 @dataclass
@@ -134,7 +134,7 @@ class Mention:
 
 def find_names(norm: str, start: int, end: int, dictionary: UnitDictionary | None) -> list[Mention]:
     """Unit names in norm[start:end], dictionary names first, then names by their shape."""
-    pattern = dictionary.pattern() if dictionary else None
+    pattern = dictionary.pattern if dictionary else None
     known = (
         [Mention(m.start(), m.end()) for m in pattern.finditer(norm, start, end)] if pattern else []
     )
