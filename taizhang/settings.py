@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "taizhang.notify",
     "taizhang.documents",
     "taizhang.api",
+    "taizhang.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,12 +6,19 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")  # 督查员
     LEADER = "leader", _("Leader")  # 领导
     HANDLER = "handler", _("Unit handler")  # 承办人
-    ADMIN = "admin", _("Administrator")  # 管理员
+    # 三员分立 (等保2.0): three administrators, none of whom does or sees the business work.
+    ADMIN = "admin", _("System administrator")  # 系统管理员: users, units, settings
+    SECURITY = "security", _("Security administrator")  # 安全管理员: roles, lock-outs, policy
+    AUDITOR = "auditor", _("Audit administrator")  # 审计管理员: reads the audit log
 
     @classmethod
     def org_wide(cls):
         """Roles that see every task of their organisation."""
-        return {cls.SUPERVISOR, cls.LEADER, cls.ADMIN}
+        return {cls.SUPERVISOR, cls.LEADER}
+
+    @classmethod
+    def administrators(cls):
+        return {cls.ADMIN, cls.SECURITY, cls.AUDITOR}
 
 
 class UnitKind(models.TextChoices):

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from taizhang.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
+from taizhang.demo.units import CITY, FEDERATION
 from taizhang.org.choices import Role
-from taizhang.org.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
-from taizhang.org.demo.units import CITY, FEDERATION
 from taizhang.org.models import Membership, Organisation, Unit, User
 from taizhang.supervision import services
 from taizhang.supervision.jobs import refresh_lights
@@ -40,13 +40,8 @@ class Command(BaseCommand):
             city = self._organisation(CITY)
             self._people(federation, "duban", "lingdao", "办公室督办员", "会领导")
             self._people(city, "city-duban", "city-lingdao", "联席会议办公室督查员", "市委领导")
-            User.objects.create_superuser(
-                "admin",
-                password=DEMO_PASSWORD,
-                organisation=federation,
-                role=Role.ADMIN,
-                display_name="系统管理员",
-            )
+            self._administrators(federation, "")
+            self._administrators(city, "city-")
             self._tasks(federation, FEDERATION_TASKS, FEDERATION_SOURCE, "duban", "lingdao")
             self._tasks(city, CITY_TASKS, CITY_SOURCE, "city-duban", "city-lingdao")
         result = refresh_lights.call()
@@ -59,7 +54,9 @@ class Command(BaseCommand):
 
     def _print_accounts(self):
         self.stdout.write(
-            f"Demo accounts (password for all: {DEMO_PASSWORD}): admin; duban (supervisor) "
+            f"Demo accounts (password for all: {DEMO_PASSWORD}): admin, anquan, shenji "
+            "(system, security and audit administrators; city-admin, … for the city); "
+            "duban (supervisor) "
             "and lingdao (leader) of the federation; city-duban and city-lingdao of the city; "
             "and one handler per unit whose user name is the unit's code (djb, jjyxb, tzb, …)."
         )
@@ -95,6 +92,21 @@ class Command(BaseCommand):
             )
             Membership.objects.create(user=user, unit=units[code], title="承办人")
         return org
+
+    def _administrators(self, org, prefix):
+        """三员分立: a system, a security and an audit administrator per organisation."""
+        for username, role, name in [
+            ("admin", Role.ADMIN, "系统管理员"),
+            ("anquan", Role.SECURITY, "安全管理员"),
+            ("shenji", Role.AUDITOR, "审计管理员"),
+        ]:
+            User.objects.create_user(
+                prefix + username,
+                password=DEMO_PASSWORD,
+                organisation=org,
+                role=role,
+                display_name=name,
+            )
 
     def _people(self, org, supervisor, leader, supervisor_name, leader_name):
         office = org.units.order_by("sort_order").first()
