@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Organisation, Unit
+from taizhang.utils.lifecycle import LifecycleEvent
 
 from .choices import Action, ExtensionStatus, Light, Priority, SourceKind, Status, UnitRole
 
@@ -245,34 +246,18 @@ class Attachment(models.Model):
         return os.path.splitext(self.name)[1].lower()
 
 
-class TaskEvent(models.Model):
-    """One line of a task's timeline: who did what, when, with which comment and changes.
-
-    Written only by the service functions, in the same transaction as the change itself.
-    ``changes`` holds field changes as ``{field: [before, after]}``.
-    """
+class TaskEvent(LifecycleEvent):
+    """One line of a task's timeline (see ``LifecycleEvent``)."""
 
     task = models.ForeignKey(Task, models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+")
     from_status = models.CharField(max_length=20, choices=Status, blank=True)
     to_status = models.CharField(max_length=20, choices=Status, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(LifecycleEvent.Meta):
         verbose_name = _("task event")
         verbose_name_plural = _("task events")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.task_id} {self.action}"

@@ -4,8 +4,10 @@
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang.org.choices import Role
+from taizhang.utils.lifecycle import Lifecycle
 
 from .choices import Action, ExtensionStatus, Status, UnitRole
 from .workflow import TRANSITIONS
@@ -27,36 +29,12 @@ def _has_pending_extension(task):
     return any(r.status == ExtensionStatus.PENDING for r in task.extension_requests.all())
 
 
-def why_not(user, action, task):
-    transition = TRANSITIONS[action]
-    if not user.is_authenticated or user.organisation_id != task.organisation_id:
-        return _("You may not act on this task.")
-    if task.status not in transition.sources:
-        return _("“%(action)s” is not possible while the task is “%(status)s”.") % {
-            "action": Action.VERBS[action],
-            "status": Status(task.status).label,
-        }
-    if user.role in transition.roles:
-        allowed = True
-    elif transition.unit_roles:
-        allowed = bool(acting_task_units(user, task, transition.unit_roles))
-    else:
-        allowed = False
-    if not allowed:
-        return _("Your role may not take the action “%(action)s” on this task.") % {
-            "action": Action.VERBS[action]
-        }
-    return _extra_condition(user, action, task)
-
-
 def _extra_condition(user, action, task):
     if action == Action.SIGN and not unsigned_task_units(user, task):
         return _("Your unit has already signed for this task.")
     if action in (Action.PROGRESS, Action.SUBMIT_COMPLETION, Action.REQUEST_EXTENSION):
         signed = [
-            tu
-            for tu in acting_task_units(user, task, TRANSITIONS[action].unit_roles)
-            if tu.signed_at
+            tu for tu in acting_task_units(user, task, TRANSITIONS[action].parts) if tu.signed_at
         ]
         if not signed:
             return _("Your unit must sign for the task first.")
@@ -67,13 +45,21 @@ def _extra_condition(user, action, task):
     return None
 
 
-def can(user, action, task):
-    return why_not(user, action, task) is None
-
-
-def available_actions(user, task):
-    """The transitions the user may take now, in the table's order, with their verbs."""
-    return [(action, Action.VERBS[action]) for action in TRANSITIONS if can(user, action, task)]
+LIFECYCLE = Lifecycle(
+    TRANSITIONS.values(),
+    verbs=Action.VERBS,
+    state_label=lambda status: Status(status).label,
+    parts=acting_task_units,
+    extra=_extra_condition,
+    messages={
+        "outside": gettext_lazy("You may not act on this task."),
+        "state": gettext_lazy("“%(action)s” is not possible while the task is “%(status)s”."),
+        "role": gettext_lazy("Your role may not take the action “%(action)s” on this task."),
+    },
+)
+why_not = LIFECYCLE.why_not
+can = LIFECYCLE.can
+available_actions = LIFECYCLE.available
 
 
 def can_edit(user, task):

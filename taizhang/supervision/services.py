@@ -95,10 +95,7 @@ def _event(task, action, by, *, comment="", from_status="", unit=None, changes=N
 
 def _move(task, action, by, comment, *, unit=None, extra_fields=()):
     """Apply the table's target state, save, and write the event."""
-    before = task.status
-    target = rules.TRANSITIONS[action].target
-    if target:
-        task.status = target
+    before = rules.LIFECYCLE.enter(task, action)
     _save(task, "status", *extra_fields)
     return _event(task, action, by, comment=comment, from_status=before, unit=unit)
 

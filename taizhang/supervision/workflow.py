@@ -5,24 +5,12 @@ completion reported → 复核销号 closed; side paths: 退回 returned, 延期
 中止 cancelled. ``target=None`` means the action leaves the status as it is.
 """
 
-from dataclasses import dataclass
-
 from taizhang.org.choices import Role
+from taizhang.utils.lifecycle import Transition
 
 from .choices import Action, Status, UnitRole
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: Action
-    sources: frozenset
-    target: Status | None
-    # Organisation-wide roles that may take the action...
-    roles: frozenset = frozenset()
-    # ...or, for handlers, the parts their unit must play in the task.
-    unit_roles: frozenset = frozenset()
-    needs_comment: bool = False
-
+# For handlers, a transition's ``parts`` are the roles their unit must play in the task.
 
 _WORKING = frozenset({Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED})
 _AFTER_ASSIGNMENT = frozenset({Status.ASSIGNED}) | _WORKING
@@ -43,15 +31,15 @@ TRANSITIONS = {
             roles=frozenset({Role.SUPERVISOR}),
         ),
         # Each acting unit signs; the task counts as signed once its lead unit has.
-        Transition(Action.SIGN, _AFTER_ASSIGNMENT, None, unit_roles=frozenset(UnitRole.acting())),
+        Transition(Action.SIGN, _AFTER_ASSIGNMENT, None, parts=frozenset(UnitRole.acting())),
         Transition(
-            Action.PROGRESS, _WORKING, Status.IN_PROGRESS, unit_roles=frozenset(UnitRole.acting())
+            Action.PROGRESS, _WORKING, Status.IN_PROGRESS, parts=frozenset(UnitRole.acting())
         ),
         Transition(
             Action.SUBMIT_COMPLETION,
             _WORKING,
             Status.COMPLETION_REPORTED,
-            unit_roles=frozenset({UnitRole.LEAD}),
+            parts=frozenset({UnitRole.LEAD}),
             needs_comment=True,
         ),
         Transition(
@@ -71,7 +59,7 @@ TRANSITIONS = {
             Action.REQUEST_EXTENSION,
             _AFTER_ASSIGNMENT,
             None,
-            unit_roles=frozenset({UnitRole.LEAD}),
+            parts=frozenset({UnitRole.LEAD}),
             needs_comment=True,
         ),
         Transition(
