@@ -135,13 +135,44 @@ def _next_number(organisation):
     return f"{prefix}{seq:04d}"
 
 
+def _years_from(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_deadline(day):
+    """Refuse a deadline no office means: further than the configured years from today."""
+    years = settings.TAIZHANG_DEADLINE_MAX_YEARS
+    today = timezone.localdate()
+    earliest, latest = _years_from(today, -years), _years_from(today, years)
+    if not earliest <= day <= latest:
+        raise WorkflowError(
+            _("The deadline %(day)s is not between %(earliest)s and %(latest)s.")
+            % {"day": day.isoformat(), "earliest": earliest, "latest": latest}
+        )
+    return day
+
+
+def check_working_days(count):
+    limit = settings.TAIZHANG_MAX_WORKING_DAYS
+    if not 1 <= count <= limit:
+        raise WorkflowError(
+            _("A deadline in working days must be from 1 to %(limit)d working days.")
+            % {"limit": limit}
+        )
+    return count
+
+
 def resolve_deadline(deadline, working_days, start=None):
     """A fixed date, or N working days on China's holiday calendar from ``start`` (today)."""
     if working_days:
-        return add_working_days(start or timezone.localdate(), int(working_days))
+        days = check_working_days(int(working_days))
+        return check_deadline(add_working_days(start or timezone.localdate(), days))
     if not deadline:
         raise WorkflowError(_("Give a deadline: a date or a number of working days."))
-    return deadline
+    return check_deadline(deadline)
 
 
 def _check_units(organisation, units):
@@ -204,8 +235,8 @@ def _deadline_for_edit(task, data):
     if days and (days != task.deadline_working_days or not data.get("deadline")):
         start = timezone.localdate(task.assigned_at) if task.assigned_at else None
         data["deadline"] = resolve_deadline(None, days, start)
-    elif "deadline" in data and not data["deadline"]:
-        raise WorkflowError(_("Give a deadline: a date or a number of working days."))
+    elif "deadline" in data:
+        data["deadline"] = resolve_deadline(data["deadline"], None)
 
 
 # ---- registering and editing ----------------------------------------------------------------
@@ -409,6 +440,7 @@ def request_extension(task, *, by, requested_deadline=None, comment="", version=
     comment = _require_text(comment, _("Give the reason for the extension."))
     if not requested_deadline or requested_deadline <= task.deadline:
         raise WorkflowError(_("The requested deadline must be later than the current one."))
+    check_deadline(requested_deadline)
     ExtensionRequest.objects.create(
         task=task,
         requested_by=by,

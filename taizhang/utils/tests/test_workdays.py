@@ -31,3 +31,27 @@ def test_working_days_between_counts_both_ways():
     assert working_days_between(D(2025, 9, 29), D(2025, 10, 13)) == 5
     assert working_days_between(D(2025, 10, 13), D(2025, 9, 29)) == -5
     assert working_days_between(D(2025, 10, 13), D(2025, 10, 13)) == 0
+
+
+def _one_day_at_a_time(start, end):
+    day, count = start, 0
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+def test_arithmetic_counting_agrees_with_walking_the_calendar():
+    """Spans over Spring Festivals, National Days, make-up weekends and years without data."""
+    start = datetime.date(2023, 12, 25)
+    for length in range(0, 1200, 7):
+        end = start + datetime.timedelta(days=length)
+        assert working_days_between(start, end) == _one_day_at_a_time(start, end), end
+    for count in range(0, 400, 3):
+        day = add_working_days(start, count)
+        assert _one_day_at_a_time(start, day) == count and (count == 0 or is_working_day(day))
+
+
+def test_spans_of_centuries_cost_nothing():
+    assert working_days_between(datetime.date(2026, 1, 1), datetime.date(9999, 12, 31)) > 2_000_000
+    assert add_working_days(datetime.date(2026, 1, 1), 2000) == datetime.date(2033, 9, 19)
