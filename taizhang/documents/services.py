@@ -140,7 +140,12 @@ def remember_alias(*, by, unit, name):
 
 
 def _decide(proposal, by):
-    fresh = Proposal.objects.select_for_update().select_related("decided_by").get(pk=proposal.pk)
+    # Lock the proposal's row only: PostgreSQL refuses FOR UPDATE on the nullable outer join.
+    fresh = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("decided_by")
+        .get(pk=proposal.pk)
+    )
     if fresh.state != ProposalState.PROPOSED:
         raise Conflict(
             _("This proposal was already %(state)s by %(user)s.")

@@ -1,11 +1,12 @@
 from django.utils import timezone
 
-from .models import Notification
+from .models import Notification, fit_title
 
 
 def notify(recipients, *, title, body="", url=""):
     """One in-app notification per recipient, written in the caller's transaction so that it
     exists exactly when the change it announces does."""
+    title = fit_title(title)
     recipients = {r.pk: r for r in recipients if r.is_active}.values()
     if not recipients:
         return

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.notify.models import Notification
+from taizhang.notify.models import Notification, fit_title
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership
 
@@ -69,7 +69,7 @@ def _remind(tasks, today):
         members.setdefault(m.unit_id, []).append(m.user)
     notifications, events = [], []
     for t in due:
-        title = f"{REMINDER_TITLES[t.light]}：{t.title}"
+        title = fit_title(f"{REMINDER_TITLES[t.light]}：{t.title}")
         recipients = {
             u.pk: u
             for tu in t.task_units.all()

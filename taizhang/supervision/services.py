@@ -18,6 +18,7 @@ from taizhang.notify.services import notify
 from taizhang.org.choices import Role
 from taizhang.org.models import User
 from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
+from taizhang.utils.models import Counter
 from taizhang.utils.workdays import add_working_days
 
 from . import rules
@@ -123,16 +124,9 @@ def _display(value):
 
 
 def _next_number(organisation):
-    year = timezone.localdate().year
-    prefix = f"{organisation.code.upper()}-{year}-"
-    last = (
-        Task.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+    """编号 ORG-2026-0001: the organisation's counter for the year, taken in the transaction."""
+    prefix = f"{organisation.code.upper()}-{timezone.localdate().year}"
+    return f"{prefix}-{Counter.next_value(f'task-number:{prefix}'):04d}"
 
 
 def _years_from(day, years):

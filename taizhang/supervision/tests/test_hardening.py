@@ -2,14 +2,19 @@
 write, crashes, leaks of titles and counts, and holes in the stale-edit check."""
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from taizhang.notify.models import Notification
 from taizhang.supervision import services
 from taizhang.supervision.excel import ImportFailed, import_ledger
+from taizhang.supervision.models import Task
 from taizhang.supervision.tests.test_excel import sheet
 from taizhang.utils.errors import WorkflowError
+from taizhang.utils.models import Counter
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +71,41 @@ def test_an_extension_to_the_year_9999_is_refused(make_task, people):
     later = timezone.localdate() + datetime.timedelta(days=365)
     services.request_extension(task, by=people["tzb"], requested_deadline=later, comment="延期。")
     services.decide_extension(task, by=people["leader"], approve=True)
+
+
+# ---- 3. numbering and lengths that broke on PostgreSQL -------------------------------------
+
+
+def test_numbers_keep_counting_past_9999(make_task, org):
+    prefix = f"CITY-{timezone.localdate().year}"
+    Counter.objects.create(name=f"task-number:{prefix}", value=9998)
+    numbers = [make_task("draft").number for _ in range(3)]
+    assert numbers == [f"{prefix}-9999", f"{prefix}-10000", f"{prefix}-10001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_get_distinct_numbers(org, units, people):
+    def register(i):
+        try:
+            return services.create_task(
+                by=people["supervisor"],
+                organisation=org,
+                title=f"并发立项 {i}",
+                deadline=timezone.localdate() + datetime.timedelta(days=30),
+                lead_unit=units["tzb"],
+            ).number
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(register, range(40)))
+    assert len(set(numbers)) == 40
+    assert Task.objects.count() == 40
+
+
+def test_a_title_of_300_characters_notifies_without_overflow(make_task, people):
+    task = make_task("draft", title="长" * 300)
+    note = Notification.objects.get(recipient=people["leader"])
+    assert len(note.title) == 300 and note.title.endswith("…")
+    services.approve_task(task, by=people["leader"])
+    services.assign_task(task, by=people["supervisor"])
