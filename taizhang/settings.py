@@ -196,6 +196,9 @@ TAIZHANG_LIGHT_BEHIND_TOLERANCE = _env_int("TAIZHANG_LIGHT_BEHIND_TOLERANCE", 10
 # Bounds on what a deadline may be: within this many years of today, or this many working days.
 TAIZHANG_DEADLINE_MAX_YEARS = _env_int("TAIZHANG_DEADLINE_MAX_YEARS", 10)
 TAIZHANG_MAX_WORKING_DAYS = _env_int("TAIZHANG_MAX_WORKING_DAYS", 2000)
+# Excel imports: the upload's size and the rows of a sheet, read in streaming mode.
+TAIZHANG_IMPORT_MAX_BYTES = _env_int("TAIZHANG_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+TAIZHANG_IMPORT_MAX_ROWS = _env_int("TAIZHANG_IMPORT_MAX_ROWS", 20000)
 TAIZHANG_UPLOAD_MAX_BYTES = _env_int("TAIZHANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 TAIZHANG_UPLOAD_EXTENSIONS = [
     ".pdf",

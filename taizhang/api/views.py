@@ -164,7 +164,7 @@ class LedgerImport(APIView):
                 {"detail": _("Attach the Excel file as “file”.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        created = excel.import_ledger(upload.read(), by=request.user)
+        created = excel.import_upload(upload, by=request.user)
         tasks = Task.objects.filter(pk__in=[t.pk for t in created]).with_units()
         return Response(
             TaskSerializer(tasks, many=True, context={"request": request}).data,

@@ -8,21 +8,27 @@ is reported with its reason.
 
 import datetime
 import io
+import logging
 import re
 import zipfile
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from taizhang.org.models import Unit
 from taizhang.utils.errors import NotAllowed, WorkflowError
+from taizhang.utils.text import clean_text
 
 from . import rules, services
 from .choices import Light, SourceKind, Status
+
+logger = logging.getLogger(__name__)
 
 HEADERS = [
     "序号",
@@ -84,8 +90,23 @@ SOURCE_WORDS = [
     ("文", SourceKind.DOCUMENT),
     ("通知", SourceKind.DOCUMENT),
 ]
+# A ledger's columns are few; a sheet declaring A1:XFD1048576 is read only this far.
+MAX_COLUMNS = 30
+HEADER_SEARCH_ROWS = 10
 UNIT_SEPARATORS = re.compile(r"[、，,；;/\n]+")
 EXTRA_BODY_HEADERS = ("工作要求", "具体内容", "主要内容", "任务内容")
+
+
+def write_cell(ws, row, column, value):
+    """Put a value in a cell; text always as text, so that what a user typed (=HYPERLINK(…),
+    +1, @SUM) is never a formula in someone else's Excel, and never a broken file."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
 
 
 def _names(units):
@@ -121,23 +142,21 @@ def export_ledger(tasks, title="督查督办事项台账"):
         progress = task.latest_progress
         if task.progress_percent:
             progress = f"（{task.progress_percent}%）{progress}"
-        ws.append(
-            [
-                n,
-                task.title,
-                source,
-                task.lead_unit.name if task.lead_unit else "",
-                _names(task.responsible_units),
-                _names(task.cooperating_units),
-                task.deadline,
-                progress,
-                STATUS_LABELS[task.status],
-                LIGHT_LABELS[task.light],
-            ]
-        )
-        row = ws.max_row
-        for col in range(1, len(HEADERS) + 1):
-            cell = ws.cell(row=row, column=col)
+        values = [
+            n,
+            task.title,
+            source,
+            task.lead_unit.name if task.lead_unit else "",
+            _names(task.responsible_units),
+            _names(task.cooperating_units),
+            task.deadline,
+            progress,
+            STATUS_LABELS[task.status],
+            LIGHT_LABELS[task.light],
+        ]
+        row = n + 3  # after the title, the time and the header
+        for col, value in enumerate(values, 1):
+            cell = write_cell(ws, row, col, value)
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.cell(row=row, column=7).number_format = "yyyy-mm-dd"
@@ -162,25 +181,64 @@ class ImportFailed(WorkflowError):
         )
 
 
-def _open_sheet(data):
+def _refuse(message):
+    return ImportFailed([(None, message)])
+
+
+def _check_archive(data):
+    """Refuse what no ledger is before openpyxl parses it: an oversized upload, a zip that is
+    not one, or parts that inflate far beyond any real sheet (a zip bomb)."""
+    limit = settings.TAIZHANG_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise _refuse(_("The file is larger than %(limit)s MB.") % {"limit": limit // 2**20})
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _refuse(
+            _("The file is not an Excel .xlsx workbook (%(error)s).")
+            % {"error": exc.__class__.__name__}
+        ) from None
+    if inflated > 20 * limit:
+        raise _refuse(_("The workbook expands to more data than any ledger holds."))
+
+
+def _read_rows(data):
+    """The first sheet's rows as values, read in streaming mode and bounded: at most the
+    configured number of rows and the columns a ledger can have, whatever the sheet declares."""
+    _check_archive(data)
+    max_rows = settings.TAIZHANG_IMPORT_MAX_ROWS
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFailed(
-            [
-                (
-                    None,
-                    _("The file is not an Excel .xlsx workbook (%(error)s).")
-                    % {"error": exc.__class__.__name__},
+        try:
+            if not wb.worksheets:
+                raise _refuse(_("The workbook has no sheet."))
+            ws = wb.worksheets[0]
+            # One more than allowed, to tell a full sheet from one that is too long; a header
+            # row may sit under a title, so allow a few rows above the data.
+            rows = list(
+                ws.iter_rows(
+                    max_row=max_rows + HEADER_SEARCH_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
                 )
-            ]
+            )
+        finally:
+            wb.close()
+    except ImportFailed:
+        raise
+    except Exception as exc:  # broken XML, forbidden entities, missing parts: all unreadable
+        logger.info("Unreadable workbook: %r", exc)
+        raise _refuse(
+            _("The workbook could not be read (%(error)s). Save it again from Excel as .xlsx.")
+            % {"error": exc.__class__.__name__}
         ) from None
-    return wb.worksheets[0]
+    while rows and not any(c not in (None, "") for c in rows[-1]):
+        rows.pop()  # the empty rows a far-away declared cell drags along
+    return rows
 
 
 def _header_row(rows):
     """The index of the header row (the one naming 事项名称) and its column map."""
-    for index, row in enumerate(rows[:10]):
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cells = [str(c).strip() if c is not None else "" for c in row]
         if "事项名称" in cells:
             return index, {name: i for i, name in enumerate(cells) if name}
@@ -223,7 +281,10 @@ def _cell(row, columns, name):
     i = columns.get(name)
     if i is None or i >= len(row) or row[i] is None:
         return ""
-    return row[i] if isinstance(row[i], (datetime.date, datetime.datetime)) else str(row[i]).strip()
+    value = row[i]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value
+    return clean_text(str(value)).strip()
 
 
 def _units(text, units, errors, line, column):
@@ -245,11 +306,16 @@ def _units(text, units, errors, line, column):
 
 def parse_ledger(data, organisation):
     """Rows of the sheet as keyword arguments for ``create_task``, and the errors found."""
-    rows = list(_open_sheet(data).iter_rows(values_only=True))
+    rows = _read_rows(data)
     header, columns = _header_row(rows)
     if header is None:
         raise ImportFailed(
             [(None, _("No header row with “事项名称” was found in the first sheet."))]
+        )
+    if len(rows) - header - 1 > settings.TAIZHANG_IMPORT_MAX_ROWS:
+        raise _refuse(
+            _("The sheet has more than %(limit)d rows; split it into several files.")
+            % {"limit": settings.TAIZHANG_IMPORT_MAX_ROWS}
         )
     units = Unit.objects.filter(organisation=organisation).by_name()
     body_column = next((h for h in EXTRA_BODY_HEADERS if h in columns), None)
@@ -303,6 +369,16 @@ def parse_ledger(data, organisation):
     if not parsed and not errors:
         errors.append((None, _("The sheet has no task rows.")))
     return parsed, errors
+
+
+def import_upload(upload, *, by):
+    """Import an uploaded file, refusing an oversized one before reading it into memory."""
+    if upload.size > settings.TAIZHANG_IMPORT_MAX_BYTES:
+        raise _refuse(
+            _("The file is larger than %(limit)s MB.")
+            % {"limit": settings.TAIZHANG_IMPORT_MAX_BYTES // 2**20}
+        )
+    return import_ledger(upload.read(), by=by)
 
 
 def import_ledger(data, *, by):

@@ -19,6 +19,7 @@ from taizhang.org.choices import Role
 from taizhang.org.models import User
 from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
 from taizhang.utils.models import Counter
+from taizhang.utils.text import clean_text
 from taizhang.utils.workdays import add_working_days
 
 from . import rules
@@ -69,10 +70,21 @@ def _require(user, action, task):
 
 
 def _require_text(text, message):
-    text = (text or "").strip()
+    text = clean_text(text or "").strip()
     if not text:
         raise WorkflowError(message)
     return text
+
+
+def _title(text):
+    title = _require_text(text, _("A task needs a title."))
+    limit = Task._meta.get_field("title").max_length
+    if len(title) > limit:
+        raise WorkflowError(
+            _("A title may have at most %(limit)d characters (this one has %(count)d).")
+            % {"limit": limit, "count": len(title)}
+        )
+    return title
 
 
 def _save(task, *fields):
@@ -87,7 +99,7 @@ def _event(task, action, by, *, comment="", from_status="", unit=None, changes=N
         action=action,
         actor=by,
         unit=unit,
-        comment=comment,
+        comment=clean_text(comment),
         from_status=from_status,
         to_status=task.status if from_status else "",
         changes=changes or {},
@@ -258,10 +270,10 @@ def create_task(
     task = Task.objects.create(
         organisation=organisation,
         number=_next_number(organisation),
-        title=_require_text(title, _("A task needs a title.")),
-        body=body,
+        title=_title(title),
+        body=clean_text(body),
         source_kind=source_kind,
-        source_ref=source_ref,
+        source_ref=clean_text(source_ref)[:300],
         priority=priority,
         parent=parent,
         deadline=resolve_deadline(deadline, deadline_working_days),
@@ -281,13 +293,14 @@ def update_task(task, *, by, version, **data):
     if not rules.can_edit(by, task):
         raise NotAllowed(_("You may not edit this task."))
     _deadline_for_edit(task, data)
+    data = {k: clean_text(v) for k, v in data.items()}
+    if "title" in data:
+        data["title"] = _title(data["title"])
     changes = {}
     for field in EDITABLE_FIELDS:
         if field in data and getattr(task, field) != data[field]:
             changes[field] = [_display(getattr(task, field)), _display(data[field])]
             setattr(task, field, data[field])
-    if "title" in changes:
-        task.title = _require_text(task.title, _("A task needs a title."))
     unit_data = {f: data[f] for f in UNIT_FIELDS if f in data}
     if unit_data:
         current = _current_units(task)

@@ -135,7 +135,7 @@ def ledger_import(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            created = excel.import_ledger(form.cleaned_data["file"].read(), by=request.user)
+            created = excel.import_upload(form.cleaned_data["file"], by=request.user)
         except excel.ImportFailed as exc:
             errors = exc.errors
             messages.error(request, exc.message)

@@ -2,11 +2,17 @@
 write, crashes, leaks of titles and counts, and holes in the stale-edit check."""
 
 import datetime
+import io
+import re
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from taizhang.notify.models import Notification
 from taizhang.supervision import services
@@ -109,3 +115,119 @@ def test_a_title_of_300_characters_notifies_without_overflow(make_task, people):
     assert len(note.title) == 300 and note.title.endswith("…")
     services.approve_task(task, by=people["leader"])
     services.assign_task(task, by=people["supervisor"])
+
+
+# ---- 4. what a handler types reaches the supervisor's Excel as text --------------------------
+
+
+def exported(client, user):
+    response = as_user(client, user).get(reverse("supervision:export"))
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def test_a_formula_in_a_title_or_progress_is_exported_as_text(client, make_task, people):
+    task = make_task("signed", title='=HYPERLINK("http://evil.example","点我")')
+    services.report_progress(task, by=people["tzb"], percent=10, text="=1+1")
+    ws = exported(client, people["supervisor"])
+    title, progress = ws.cell(row=4, column=2), ws.cell(row=4, column=8)
+    assert title.data_type == "s" and title.value.startswith("=HYPERLINK")
+    assert progress.data_type == "s" and progress.value.endswith("=1+1")
+
+
+def test_control_characters_are_dropped_at_input_and_the_export_still_opens(
+    client, make_task, people
+):
+    task = make_task("signed")
+    services.report_progress(task, by=people["tzb"], percent=10, text="已部署\u000b落实")
+    assert Task.objects.get(pk=task.pk).latest_progress == "已部署落实"
+    Task.objects.filter(pk=task.pk).update(latest_progress="旧数据\u000b")  # written before the fix
+    assert exported(client, people["supervisor"]).cell(row=4, column=8).value.endswith("旧数据")
+
+
+# ---- 5. workbooks built to hurt -----------------------------------------------------------------
+
+
+def rewrite(data, part, change):
+    """The workbook with one of its parts changed by ``change(xml) -> xml``."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info, change(content) if info.filename == part else content)
+    return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+GOOD_ROW = [1, "定期召集联席会议", "会议", "市委统战部", "", "", "2027-06-30"]
+
+
+def test_a_sheet_declaring_every_cell_is_read_in_a_moment(people):
+    def far_cell(xml):
+        xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+        return xml.replace(
+            b"</sheetData>",
+            b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+            b"</sheetData>",
+        )
+
+    data = rewrite(sheet(GOOD_ROW), SHEET, far_cell)
+    assert [t.title for t in import_ledger(data, by=people["supervisor"])] == ["定期召集联席会议"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda xml: xml[: len(xml) // 2],  # cut XML
+        lambda xml: xml.replace(  # entity amplification ("billion laughs")
+            b"<worksheet",
+            b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><worksheet',
+            1,
+        ).replace(b"<v>1</v>", b"<v>&c;</v>", 1),
+    ],
+    ids=["cut-xml", "entities"],
+)
+def test_a_malformed_workbook_is_refused_with_a_reason(people, change):
+    data = rewrite(sheet(GOOD_ROW), SHEET, change)
+    with pytest.raises(ImportFailed) as failed:
+        import_ledger(data, by=people["supervisor"])
+    assert "无法读取" in failed.value.errors[0][1]
+    assert Task.objects.count() == 0
+
+
+def test_a_workbook_without_sheets_is_refused(people):
+    data = rewrite(
+        sheet(GOOD_ROW),
+        "xl/workbook.xml",
+        lambda xml: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", xml),
+    )
+    with pytest.raises(ImportFailed):
+        import_ledger(data, by=people["supervisor"])
+
+
+def test_size_rows_and_title_length_are_bounded(people, settings):
+    settings.TAIZHANG_IMPORT_MAX_ROWS = 3
+    with pytest.raises(ImportFailed) as failed:
+        import_ledger(sheet(*[GOOD_ROW] * 4), by=people["supervisor"])
+    assert "3" in failed.value.errors[0][1]
+    settings.TAIZHANG_IMPORT_MAX_ROWS = 100
+    with pytest.raises(ImportFailed) as failed:
+        import_ledger(
+            sheet([1, "长" * 301, "会议", "市委统战部", "", "", "2027-06-30"]),
+            by=people["supervisor"],
+        )
+    assert failed.value.errors[0][0] == 3 and "300" in failed.value.errors[0][1]
+    settings.TAIZHANG_IMPORT_MAX_BYTES = 1000
+    with pytest.raises(ImportFailed) as failed:
+        import_ledger(sheet(GOOD_ROW), by=people["supervisor"])
+    assert "MB" in failed.value.errors[0][1]
+
+
+def test_the_command_reports_a_broken_workbook_without_a_traceback(people, tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(rewrite(sheet(GOOD_ROW), SHEET, lambda xml: xml[:100]))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import-ledger", str(path), "--as", "duban", stderr=err)
+    assert "无法读取" in err.getvalue() and "Traceback" not in err.getvalue()
