@@ -6,7 +6,6 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("taizhang.supervision.urls")),
-    path("units/", include("taizhang.org.urls")),
     path("documents/", include("taizhang.documents.urls")),
     path("notifications/", include("taizhang.notify.urls")),
     path("api/", include("taizhang.api.urls")),

@@ -197,6 +197,28 @@ def _check_units(organisation, units):
         raise WorkflowError(_("A unit can play only one part in a task."))
 
 
+MAX_TASK_DEPTH = 10  # 任务分解: a task, its sub-tasks, theirs… no office goes deeper
+
+
+def _check_parent(organisation, parent, task=None):
+    """The parent is a task of the same organisation, and not the task itself or one of its
+    descendants (which would make the tree a loop)."""
+    if parent is None:
+        return
+    if parent.organisation_id != organisation.pk:
+        raise WorkflowError(_("The parent task must belong to the same organisation."))
+    node, depth = parent.pk, 0
+    while node is not None:
+        if task is not None and node == task.pk:
+            raise WorkflowError(_("A task cannot be placed under itself or one of its sub-tasks."))
+        depth += 1
+        if depth >= MAX_TASK_DEPTH:
+            raise WorkflowError(
+                _("Tasks can be nested at most %(depth)d levels deep.") % {"depth": MAX_TASK_DEPTH}
+            )
+        node = Task.objects.filter(pk=node).values_list("parent_id", flat=True).first()
+
+
 def _set_units(task, units):
     """Replace the task's units; sign-fors of units that keep their part are kept."""
     wanted = {}
@@ -267,6 +289,7 @@ def create_task(
     if not rules.can_create(by) or by.organisation_id != organisation.pk:
         raise NotAllowed(_("Only a supervisor may register tasks."))
     _check_units(organisation, units)
+    _check_parent(organisation, parent)
     task = Task.objects.create(
         organisation=organisation,
         number=_next_number(organisation),
@@ -296,6 +319,8 @@ def update_task(task, *, by, version, **data):
     data = {k: clean_text(v) for k, v in data.items()}
     if "title" in data:
         data["title"] = _title(data["title"])
+    if data.get("parent") is not None:
+        _check_parent(task.organisation, data["parent"], task)
     changes = {}
     for field in EDITABLE_FIELDS:
         if field in data and getattr(task, field) != data[field]:

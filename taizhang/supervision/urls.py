@@ -15,4 +15,5 @@ urlpatterns = [
     path("tasks/<int:pk>/comment/", views.task_comment, name="comment"),
     path("tasks/<int:pk>/attach/", views.task_attach, name="attach"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("units/", views.units, name="units"),
 ]

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.org.choices import Role
+from taizhang.org.models import Unit
+from taizhang.org.views import unit_tree
 from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
 
@@ -35,7 +37,7 @@ def _get_task(request, pk):
 
 
 def _ledger_rows(queryset):
-    return queryset.with_units().select_related("parent")
+    return queryset.with_units()
 
 
 @login_required
@@ -166,6 +168,8 @@ def task_detail(request, pk):
         ),
         "extensions": task.extension_requests.select_related("requested_by", "decided_by"),
         "attachments": task.attachments.filter(progress_report__isnull=True),
+        # The parent only when the user may open it: its title is not theirs to read otherwise.
+        "parent": _visible(request).filter(pk=task.parent_id).first() if task.parent_id else None,
         "children": _visible(request).filter(parent=task),
         "task_units": sorted(task.task_units.all(), key=lambda tu: UNIT_ROLE_ORDER[tu.role]),
     }
@@ -270,3 +274,23 @@ def task_attach(request, pk):
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.filter(task__in=_visible(request)), pk=pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@login_required
+def units(request):
+    """单位树: the organisation's units with the open and overdue tasks this user can see."""
+    visible = TaskUnit.objects.filter(
+        task__in=_visible(request), role__in=UnitRole.acting()
+    ).values("unit_id")
+    counts = {
+        row["unit_id"]: row
+        for row in visible.annotate(
+            open=Count("task", distinct=True, filter=Q(task__status__in=Status.open_states())),
+            red=Count("task", distinct=True, filter=Q(task__light=Light.RED)),
+        )
+    }
+    rows = list(Unit.objects.filter(organisation_id=request.user.organisation_id))
+    for unit in rows:
+        found = counts.get(unit.pk, {})
+        unit.open_tasks, unit.red_tasks = found.get("open", 0), found.get("red", 0)
+    return render(request, "supervision/units.html", {"tree": unit_tree(rows)})

@@ -231,3 +231,38 @@ def test_the_command_reports_a_broken_workbook_without_a_traceback(people, tmp_p
     with pytest.raises(CommandError):
         call_command("import-ledger", str(path), "--as", "duban", stderr=err)
     assert "无法读取" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+# ---- 7. what a handler may not open, they do not read ----------------------------------------
+
+
+def test_a_handler_does_not_see_the_title_of_a_parent_they_cannot_open(client, make_task, people):
+    parent = make_task("draft", title="尚在立项的上级事项")
+    child = make_task("assigned", title="分解出的子事项", parent=parent)
+    page = as_user(client, people["tzb"]).get(reverse("supervision:task", args=[child.pk]))
+    assert "分解出的子事项" in page.text and "尚在立项的上级事项" not in page.text
+    page = as_user(client, people["supervisor"]).get(reverse("supervision:task", args=[child.pk]))
+    assert "尚在立项的上级事项" in page.text
+
+
+def test_the_units_page_counts_only_what_the_user_can_see(client, make_task, people, units):
+    make_task("in_progress", lead_unit=units["steel"], responsible_units=[])  # not tzb's
+    make_task("in_progress")  # tzb leads
+    page = as_user(client, people["tzb"]).get(reverse("supervision:units")).text
+    steel = page[page.index("XX钢铁集团有限公司") :]
+    assert "在办 0 项" in steel[:400]
+    page = as_user(client, people["supervisor"]).get(reverse("supervision:units")).text
+    steel = page[page.index("XX钢铁集团有限公司") :]
+    assert "在办 1 项" in steel[:400]
+
+
+def test_a_task_cannot_be_its_own_parent_or_its_grandparents(make_task, people):
+    grandparent = make_task("draft")
+    parent = make_task("draft", parent=grandparent)
+    child = make_task("draft", parent=parent)
+    for task, new_parent in [(grandparent, grandparent), (grandparent, child)]:
+        with pytest.raises(WorkflowError, match="子事项"):
+            services.update_task(
+                task, by=people["supervisor"], version=task.version, parent=new_parent
+            )
+    assert Task.objects.get(pk=grandparent.pk).parent is None

@@ -21,7 +21,7 @@ def test_every_page_renders_for_every_role(client, make_task, people, name):
         reverse("supervision:todo"),
         reverse("supervision:ledger"),
         reverse("supervision:task", args=[task.pk]),
-        reverse("org:units"),
+        reverse("supervision:units"),
         reverse("notify:list"),
     ]:
         response = client.get(url)

@@ -94,7 +94,7 @@ def test_pages_need_a_login(client, make_task):
         reverse("supervision:todo"),
         reverse("supervision:ledger"),
         reverse("supervision:task", args=[task.pk]),
-        reverse("org:units"),
+        reverse("supervision:units"),
         reverse("supervision:export"),
     ]:
         response = client.get(url)
