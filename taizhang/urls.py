@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+handler404 = "taizhang.api.exceptions.api_aware_not_found"
+
 urlpatterns = [
     path("", include("taizhang.supervision.urls")),
     path("documents/", include("taizhang.documents.urls")),

@@ -1,3 +1,6 @@
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -12,3 +15,11 @@ def exception_handler(exc, context):
             body["errors"] = [{"row": row, "message": message} for row, message in errors]
         return Response(body, status=exc.status_code)
     return drf_exception_handler(exc, context)
+
+
+def api_aware_not_found(request, exception):
+    """404 for a URL that matched nothing: JSON under /api/ (what an API client parses), the
+    site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -1,4 +1,6 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from taizhang.org.models import Unit
@@ -6,9 +8,11 @@ from taizhang.supervision.choices import Action, Light, SourceKind, Status
 from taizhang.supervision.models import ProgressReport, Task, TaskEvent
 from taizhang.supervision.services import ACTION_PARAMS
 
+VERSION_HELP = "The task's version as you read it; a stale one is refused with 409."
+
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     aliases = serializers.ListField(
         source="alias_list", child=serializers.CharField(), read_only=True
     )
@@ -18,6 +22,7 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "short_name", "aliases", "kind", "parent"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class UnitCodeField(serializers.SlugRelatedField):
     """A unit referenced by its code, limited to the requesting user's organisation."""
 
@@ -105,13 +110,13 @@ class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     requested_deadline = serializers.DateField(required=False)
     approve = serializers.BooleanField(required=False, allow_null=True, default=None)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(help_text=VERSION_HELP)
 
 
 class ProgressSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     author = serializers.StringRelatedField()
-    version = serializers.IntegerField(required=False, write_only=True)
+    version = serializers.IntegerField(write_only=True, help_text=VERSION_HELP)
 
     class Meta:
         model = ProgressReport
@@ -121,8 +126,9 @@ class ProgressSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # None for what the daily job did (催办) and for events of no particular unit.
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = TaskEvent

@@ -10,6 +10,7 @@ urlpatterns = [
     path("units", views.UnitList.as_view(), name="units"),
     path("tasks", views.TaskList.as_view(), name="tasks"),
     path("tasks/import", views.LedgerImport.as_view(), name="import"),
+    path("tasks/export.xlsx", views.LedgerExport.as_view(), name="export"),
     path("tasks/<int:pk>", views.TaskDetail.as_view(), name="task"),
     path("tasks/<int:pk>/transitions", views.TaskTransition.as_view(), name="transitions"),
     path("tasks/<int:pk>/progress", views.TaskProgress.as_view(), name="progress"),

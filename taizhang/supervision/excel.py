@@ -14,6 +14,7 @@ import zipfile
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -169,6 +170,17 @@ def export_ledger(tasks, title="督查督办事项台账"):
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def ledger_response(tasks):
+    """The export as a download, the same for the page and the API."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(export_ledger(tasks), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.xlsx"'
+    return response
 
 
 class ImportFailed(WorkflowError):

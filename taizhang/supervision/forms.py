@@ -107,7 +107,11 @@ class ActionForm(forms.Form):
         choices=[("yes", _("Approve")), ("no", _("Refuse"))],
     )
     files = MultipleFileField(label=_("Attachments"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Required: without it the stale-edit check would be skipped.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The page is out of date: reload it and try again.")},
+    )
 
 
 class CommentForm(forms.Form):

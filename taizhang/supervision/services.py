@@ -581,11 +581,11 @@ def perform(task, action, *, by, version=None, **params):
 @transaction.atomic
 def add_comment(task, *, by, text, instruction=False):
     """A comment by anyone who sees the task, or a leader's instruction (批示)."""
+    task = _lock(task)
     text = _require_text(text, _("Write something first."))
     if instruction and not rules.can_instruct(by, task):
         raise NotAllowed(_("Only a leader may write an instruction."))
-    if not Task.objects.visible_to(by).filter(pk=task.pk).exists():
-        raise NotAllowed(_("You may not act on this task."))
+    _require_open(by, task)
     event = _event(task, Action.INSTRUCT if instruction else Action.COMMENT, by, comment=text)
     if instruction:
         _tell(
@@ -634,8 +634,19 @@ def _attach_files(task, by, files, progress_report=None):
         _event(task, Action.ATTACH, by, comment=upload.name)
 
 
+def _require_open(user, task):
+    """Comments and files belong to a running task; a closed or cancelled one is a record."""
+    if not Task.objects.visible_to(user).filter(pk=task.pk).exists():
+        raise NotAllowed(_("You may not act on this task."))
+    if task.status in Status.final_states():
+        raise WorkflowError(
+            _("The task is “%(status)s”: nothing more can be added to it.")
+            % {"status": Status(task.status).label}
+        )
+
+
 @transaction.atomic
 def add_attachments(task, *, by, files):
-    if not Task.objects.visible_to(by).filter(pk=task.pk).exists():
-        raise NotAllowed(_("You may not act on this task."))
+    task = _lock(task)
+    _require_open(by, task)
     _attach_files(task, by, files)

@@ -5,9 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -120,13 +119,7 @@ def ledger(request):
 @login_required
 def ledger_export(request):
     _filterset, tasks = _filtered(request)
-    data = excel.export_ledger(_ledger_rows(tasks))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.xlsx"'
-    return response
+    return excel.ledger_response(_ledger_rows(tasks))
 
 
 @login_required

@@ -67,14 +67,18 @@ def test_walk_a_task_from_draft_to_closed(api, people):
     url = f"/api/tasks/{task['id']}"
 
     def act(caller, action, **data):
-        response = caller.post(f"{url}/transitions", {"action": action, **data})
+        version = caller.get(url).json()["version"]
+        response = caller.post(f"{url}/transitions", {"action": action, "version": version, **data})
         assert response.status_code == 200, response.content
         return response.json()
 
     act(lingdao, "approve")
     act(duban, "assign", comment="请按时办理")
     assert act(tzb, "sign")["status"] == "signed"
-    response = tzb.post(f"{url}/progress", {"text": "线上平台需求已确定。", "percent": 30})
+    version = tzb.get(url).json()["version"]
+    response = tzb.post(
+        f"{url}/progress", {"text": "线上平台需求已确定。", "percent": 30, "version": version}
+    )
     assert response.status_code == 201 and response.json()["progress_percent"] == 30
     act(tzb, "submit_completion", comment="台账已建立并运行。")
     assert act(duban, "return", comment="请附台账样表。")["status"] == "returned"
@@ -87,10 +91,11 @@ def test_walk_a_task_from_draft_to_closed(api, people):
 
 def test_refused_transition_says_why(api, make_task):
     task = make_task("draft")
-    response = api("duban").post(f"/api/tasks/{task.pk}/transitions", {"action": "approve"})
+    url, version = f"/api/tasks/{task.pk}/transitions", task.version
+    response = api("duban").post(url, {"action": "approve", "version": version})
     assert response.status_code == 403
     assert "角色" in response.json()["detail"]
-    response = api("lingdao").post(f"/api/tasks/{task.pk}/transitions", {"action": "verify"})
+    response = api("lingdao").post(url, {"action": "verify", "version": version})
     assert response.status_code == 403
     assert "立项" in response.json()["detail"]
 
@@ -100,10 +105,18 @@ def test_extension_through_the_api(api, make_task):
     later = (task.deadline + datetime.timedelta(days=20)).isoformat()
     url = f"/api/tasks/{task.pk}/transitions"
     response = api("tzb").post(
-        url, {"action": "request_extension", "comment": "会议推迟", "requested_deadline": later}
+        url,
+        {
+            "action": "request_extension",
+            "comment": "会议推迟",
+            "requested_deadline": later,
+            "version": task.version,
+        },
     )
     assert response.status_code == 200, response.content
-    response = api("lingdao").post(url, {"action": "decide_extension", "approve": True})
+    response = api("lingdao").post(
+        url, {"action": "decide_extension", "approve": True, "version": task.version + 1}
+    )
     assert response.json()["deadline"] == later
 
 

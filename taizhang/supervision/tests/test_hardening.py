@@ -8,6 +8,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
@@ -266,3 +267,75 @@ def test_a_task_cannot_be_its_own_parent_or_its_grandparents(make_task, people):
                 task, by=people["supervisor"], version=task.version, parent=new_parent
             )
     assert Task.objects.get(pk=grandparent.pk).parent is None
+
+
+# ---- 8. smaller holes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["limit=9223372036854775808", "offset=9223372036854775808"])
+def test_absurd_paging_numbers_are_not_a_server_error(client, make_task, people, query):
+    make_task("draft")
+    response = as_user(client, people["supervisor"]).get(f"/api/tasks?{query}")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+@pytest.mark.parametrize("state", ["closed", "cancelled"])
+def test_nothing_is_added_to_a_closed_or_cancelled_task(client, make_task, people, state):
+    task = make_task(state)
+    with pytest.raises(WorkflowError, match="不能再"):
+        services.add_comment(task, by=people["supervisor"], text="补充一句。")
+    upload = SimpleUploadedFile("补充材料.pdf", b"%PDF-1.4")
+    with pytest.raises(WorkflowError, match="不能再"):
+        services.add_attachments(task, by=people["supervisor"], files=[upload])
+    as_user(client, people["supervisor"]).post(
+        reverse("supervision:comment", args=[task.pk]), {"text": "补充一句。"}
+    )
+    assert not task.events.filter(action="comment").exists()
+    assert not task.attachments.exists()
+
+
+def test_transitions_and_progress_need_the_version(client, make_task, people):
+    task = make_task("signed")
+    as_user(client, people["tzb"])
+    response = post_json(client, f"/api/tasks/{task.pk}/progress", {"text": "进展", "percent": 20})
+    assert response.status_code == 400 and "version" in response.json()
+    response = post_json(
+        client, f"/api/tasks/{task.pk}/transitions", {"action": "request_extension"}
+    )
+    assert response.status_code == 400 and "version" in response.json()
+    page = client.post(
+        reverse("supervision:act", args=[task.pk, "progress"]),
+        {"percent": 20, "comment": "进展"},
+        follow=True,
+    )
+    assert "请刷新" in page.text
+    assert Task.objects.get(pk=task.pk).progress_percent == 0
+
+
+def test_the_api_export_is_the_pages_export(client, make_task, people, units):
+    make_task("in_progress", title="统战部牵头")
+    make_task("in_progress", title="国资委牵头", lead_unit=units["gzw"], responsible_units=[])
+    as_user(client, people["supervisor"])
+
+    def rows(url):
+        response = client.get(url, {"unit": "gzw", "unit_role": "lead"})
+        assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return [row for row in sheet.iter_rows(min_row=3, values_only=True)]
+
+    assert rows("/api/tasks/export.xlsx") == rows(reverse("supervision:export"))
+    assert [r[1] for r in rows("/api/tasks/export.xlsx")[1:]] == ["国资委牵头"]
+    client.force_login(people["steel"])
+    assert rows("/api/tasks/export.xlsx")[1:] == []
+
+
+def test_the_openapi_document_declares_nulls_and_errors(client):
+    schema = client.get("/api/openapi.json").json()
+    components = schema["components"]["schemas"]
+    assert components["Event"]["properties"]["actor"]["nullable"] is True
+    assert components["Task"]["properties"]["closed_at"]["nullable"] is True
+    transitions = schema["paths"]["/api/tasks/{id}/transitions"]["post"]
+    assert {"400", "401", "403", "404", "409"} <= set(transitions["responses"])
+    assert "429" in schema["paths"]["/api/auth/token"]["post"]["responses"]
+    assert "version" in components["TransitionRequest"]["required"]

@@ -81,7 +81,7 @@ def test_handler_sees_the_action_refused_with_a_reason(client, make_task, people
     login(client, people["gzw"])  # responsible unit: may report progress, not completion
     response = client.post(
         reverse("supervision:act", args=[task.pk, "submit_completion"]),
-        {"comment": "完成了"},
+        {"comment": "完成了", "version": task.version},
         follow=True,
     )
     assert "您的角色不可对此事项进行“报送办结”操作" in response.text
