@@ -74,7 +74,7 @@ def create_backup(target, *, with_secret_key=False, using=DEFAULT_DB_ALIAS):
 
 def _write_archive(path, connection, dump, with_secret_key):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # it holds every record
-    with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+    with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
         files = [_add_file(tar, DUMPS[connection.vendor], dump)]
         media_root = Path(settings.MEDIA_ROOT)
         for path in sorted(media_root.rglob("*")) if media_root.is_dir() else []:
