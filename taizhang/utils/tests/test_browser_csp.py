@@ -17,7 +17,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 def test_pages_raise_no_csp_violation_and_the_language_menu_works(
-    page, live_server, people, make_task
+    page, live_server, people, make_task, output_path
 ):
     task = make_task("in_progress", title="建立专门的建言献策台账")
     console = []
@@ -52,6 +52,9 @@ def test_pages_raise_no_csp_violation_and_the_language_menu_works(
 
     visit(f"{live_server.url}{task.get_absolute_url()}")
     page.locator("summary").first.click()  # an action's form opens in place
+    form = page.locator("details[open] form")
+    assert form.evaluate("e => getComputedStyle(e).minWidth") not in ("0px", "auto")
+    page.screenshot(path=f"{output_path}/task-under-csp.png", full_page=True)
     expect(page.get_by_test_id("progress")).to_have_text("40%")
     width = page.get_by_test_id("progress").evaluate("e => e.getBoundingClientRect().width")
     track = page.locator(".progress").first.evaluate("e => e.getBoundingClientRect().width")
