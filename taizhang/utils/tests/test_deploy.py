@@ -125,10 +125,10 @@ def production_server(tmp_path_factory):
         log.close()
 
 
-def get(port, path, **headers):
+def get(port, path, method="GET", **headers):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     try:
-        conn.request("GET", path, headers=headers)
+        conn.request(method, path, headers=headers)
         response = conn.getresponse()
         return response, response.read().decode("utf-8", "replace")
     finally:
@@ -169,5 +169,12 @@ def test_error_pages_show_no_debug_information(production_server):
     response, body = get(production_server, "/no-such-page/", **{"X-Forwarded-Proto": "https"})
     assert response.status == 404
     assert response.getheader("Content-Security-Policy")
+    assert "页面不存在" in body  # the product's own page, in Chinese
     for leak in ("Traceback", "DEBUG", "URLconf", "taizhang.urls", "settings"):
+        assert leak not in body
+
+    response, body = get(production_server, "/login/", "POST", **{"X-Forwarded-Proto": "https"})
+    assert response.status == 403
+    assert "表单已失效" in body
+    for leak in ("CSRF verification failed", "Referer", "DEBUG", "settings"):
         assert leak not in body
