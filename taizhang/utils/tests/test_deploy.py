@@ -12,6 +12,8 @@ import sys
 import time
 
 import pytest
+from django.test import override_settings
+from django.urls import path
 
 from .conftest import fresh_env
 
@@ -178,3 +180,21 @@ def test_error_pages_show_no_debug_information(production_server):
     assert "表单已失效" in body
     for leak in ("CSRF verification failed", "Referer", "DEBUG", "settings"):
         assert leak not in body
+
+
+def broken_view(request):
+    raise RuntimeError("secret detail of a failure")
+
+
+urlpatterns = [path("broken/", broken_view)]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_server_error_shows_our_page_and_no_detail(client, settings):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "服务器错误" in body
+    assert "secret detail" not in body and "RuntimeError" not in body
