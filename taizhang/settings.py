@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TAIZHANG_VAR_DIR", BASE_DIR.parent / "var")).resolve()
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "taizhang.utils.middleware.LanguageMiddleware",
@@ -187,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"TaskStatusEnum": "taizhang.supervision.choices.Status"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "taizhang.api.schema.add_error_responses",
@@ -226,3 +229,37 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TAIZHANG_LOG_LEVEL", "INFO")},
 }
+
+# Headers and TLS. The Content-Security-Policy allows no inline script or style and nothing from
+# another origin: every behaviour lives in static files (taizhang/static/taizhang/taizhang.js).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],  # Tabler draws its form icons as data: SVG
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if _env_bool("TAIZHANG_CSP_REPORT_ONLY"):
+    SECURE_CSP, SECURE_CSP_REPORT_ONLY = {}, SECURE_CSP
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get("TAIZHANG_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# TAIZHANG_HTTPS=true: served over TLS, terminated by a reverse proxy in front of gunicorn that
+# sets X-Forwarded-Proto (and overwrites any the client sent). It switches on the redirect to
+# HTTPS, secure cookies and HSTS; each can be overridden on its own.
+HTTPS = _env_bool("TAIZHANG_HTTPS")
+SECURE_SSL_REDIRECT = _env_bool("TAIZHANG_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("TAIZHANG_SECURE_COOKIES", HTTPS)
+SECURE_HSTS_SECONDS = _env_int("TAIZHANG_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("TAIZHANG_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _env_bool("TAIZHANG_HSTS_PRELOAD", HTTPS)
+if proxy_header := os.environ.get(
+    "TAIZHANG_PROXY_SSL_HEADER", "X-Forwarded-Proto" if HTTPS else ""
+):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")

@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from taizhang.org.models import Unit
 
@@ -10,9 +12,14 @@ from .choices import Light, Priority, SourceKind, Status, UnitRole
 from .models import Task, TaskUnit
 
 
+@extend_schema_field(OpenApiTypes.STR)  # a unit's code
+class UnitCodeFilter(django_filters.ModelChoiceFilter):
+    pass
+
+
 class TaskFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitCodeFilter(
         queryset=Unit.objects.none(),
         to_field_name="code",
         method="filter_unit",

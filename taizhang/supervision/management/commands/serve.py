@@ -38,6 +38,7 @@ class Command(BaseCommand):
                     "-m",
                     "gunicorn",
                     "taizhang.wsgi",
+                    "--config=python:taizhang.utils.gunicorn_config",
                     "--bind",
                     bind,
                     "--workers",
