@@ -177,9 +177,13 @@ def queue_overview(now=None):
     }
     for row in counts:
         queues.setdefault(row["queue_name"], {"name": row["queue_name"]}).update(row)
+    alive = {}
+    for heartbeat in WorkerHeartbeat.objects.filter(stopped_at=None):
+        if not worker_gone(heartbeat, now):
+            alive[heartbeat.queue_name] = alive.get(heartbeat.queue_name, 0) + 1
     for queue in queues.values():
-        queue["waiting"] = now - queue["oldest"] if queue["oldest"] else None
         queue.pop("queue_name", None)
+        queue["workers"] = alive.get(queue["name"], 0)
     return list(queues.values())
 
 
@@ -217,15 +221,14 @@ def last_daily_run():
     }
 
 
-def workers(now=None):
-    """The workers seen this week, each with how long ago it was last seen and whether it runs."""
+def workers(now=None, limit=20):
+    """The workers seen lately, each with whether it still runs."""
     now = now or timezone.now()
     rows = []
-    for heartbeat in WorkerHeartbeat.objects.all():
+    for heartbeat in WorkerHeartbeat.objects.all()[:limit]:
         rows.append(
             {
                 "heartbeat": heartbeat,
-                "silent_for": now - heartbeat.seen_at,
                 "alive": not worker_gone(heartbeat, now),
             }
         )

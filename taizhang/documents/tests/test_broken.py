@@ -100,6 +100,15 @@ def test_a_reader_past_the_memory_limit_fails_with_a_reason(upload, settings, mo
     assert "1024 MB" in document.error and "内存" in document.error
 
 
+def test_an_engine_that_crashes_fails_the_document_and_its_job(upload, monkeypatch, caplog):
+    monkeypatch.setattr(services, "READ_AND_EXTRACT", slow.read_and_crash)
+    document = upload("speech.txt", "市委统战部要牵头抓总。".encode())
+    assert document.status == DocumentStatus.FAILED
+    assert document.error == "未能从该文件中分解任务，错误已记录。"
+    assert document.text == "市委统战部要牵头抓总。"  # what was read before the crash
+    assert "RuntimeError: a bug in the engine" in caplog.text  # in the worker's log
+
+
 def test_a_19_mb_text_ends_at_the_time_limit(upload, settings):
     settings.TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS = 2
     line = "一要健全统筹协调机制。市委统战部要切实履行牵头抓总职责，市国资委要履行好主体责任。\n"

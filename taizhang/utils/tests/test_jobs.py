@@ -108,6 +108,7 @@ def test_the_page_shows_queues_the_daily_run_failures_and_workers(page, people, 
     queues = {q["name"]: q for q in response.context["queues"]}
     assert (queues["documents"]["queued"], queues["documents"]["running"]) == (3, 1)
     assert queues["default"]["failed"] == 1
+    assert (queues["default"]["workers"], queues["documents"]["workers"]) == (1, 0)
     html = response.content.decode()
     assert "OperationalError: database is locked" in html
     assert "12 个在办任务，3 个督办灯变化，发出 2 份催办" in html
