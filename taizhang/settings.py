@@ -164,12 +164,22 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
-# Background work goes through Django's Tasks framework with a database-backed worker.
+# Background work goes through Django's Tasks framework with a database-backed worker. Each
+# queue gets worker processes of its own, so a long document never delays the daily run.
+TASK_QUEUES = ["default", "documents"]
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TAIZHANG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+        "BACKEND": os.environ.get("TAIZHANG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
+# A job RUNNING longer than this, or whose worker stopped, is ended as failed (or retried once
+# when its worker died under it: TAIZHANG_JOB_ATTEMPTS runs in all).
+TAIZHANG_JOB_TIMEOUT_SECONDS = _env_int("TAIZHANG_JOB_TIMEOUT_SECONDS", 600)
+TAIZHANG_JOB_ATTEMPTS = _env_int("TAIZHANG_JOB_ATTEMPTS", 2)
+# Reading one document runs in a child process with these limits (0: no memory limit).
+TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS = _env_int("TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS", 120)
+TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB = _env_int("TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB", 2048)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,20 +1,28 @@
 """Every change to documents and proposals goes through here."""
 
+import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.extract import ReadError, UnitDictionary, extract_text
+from taizhang.extract import UnitDictionary
 from taizhang.extract.normalise import to_simplified
-from taizhang.extract.read import SUFFIXES, read_bytes
+from taizhang.extract.read import SUFFIXES
 from taizhang.org.models import Unit
 from taizhang.supervision import rules
 from taizhang.supervision import services as supervision
 from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
 
+from . import reading
 from .models import DocumentStatus, Proposal, ProposalState, SourceDocument
+
+logger = logging.getLogger("taizhang.documents")
+
+# What the child process runs (tests swap in a slow reader).
+READ_AND_EXTRACT = reading.read_and_extract
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -61,26 +69,26 @@ def _progress(document, percent, **fields):
 
 
 def process(document_id):
-    """Read the file, run the engine, store its proposals; a file that fails is marked so."""
+    """Read the file and run the engine in a child process within the time and memory limits,
+    then store the proposals; a file that cannot be read, or takes too long, is marked failed
+    with the reason."""
     document = SourceDocument.objects.select_related("organisation").get(pk=document_id)
     _progress(document, 10, status=DocumentStatus.PROCESSING)
-    try:
-        with document.file.open("rb") as f:
-            source = read_bytes(f.read(), Path(document.file.name).suffix)
-    except ReadError as exc:
-        _progress(document, 100, status=DocumentStatus.FAILED, error=str(exc))
+    with document.file.open("rb") as f:
+        data = f.read()
+    outcome = reading.run_isolated(
+        data,
+        Path(document.file.name).suffix,
+        unit_dictionary(document.organisation),
+        time_limit=settings.TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS,
+        memory_limit_mb=settings.TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB,
+        on_read=lambda source: _progress(document, 40, text=source.text),
+        work=READ_AND_EXTRACT,
+    )
+    if outcome.kind != "done":
+        _fail_outcome(document, outcome)
         return
-    _progress(document, 40, text=source.text)
-    try:
-        result = extract_text(source.text, unit_dictionary(document.organisation))
-    except Exception:
-        _progress(
-            document,
-            100,
-            status=DocumentStatus.FAILED,
-            error=_("The tasks of this document could not be found; the error has been logged."),
-        )
-        raise
+    result = outcome.result
     _progress(document, 80)
     with transaction.atomic():
         document.proposals.all().delete()
@@ -106,9 +114,57 @@ def process(document_id):
             document,
             100,
             status=DocumentStatus.DONE,
-            warnings=source.warnings + result.warnings,
+            warnings=result.warnings,
             processed_at=timezone.now(),
         )
+
+
+class DocumentFailed(Exception):
+    """Raised after a document was marked failed for a reason the administrators should see."""
+
+
+def _fail(document, error):
+    _progress(document, 100, status=DocumentStatus.FAILED, error=error)
+
+
+def _fail_outcome(document, outcome):
+    if outcome.kind == "unreadable":
+        _fail(
+            document,
+            outcome.message
+            or _("The file could not be read: it is damaged or not in a format we can read."),
+        )
+        return
+    if outcome.kind == "timed_out":
+        error = _(
+            "Processing timed out: reading this document took longer than %(seconds)s seconds."
+        ) % {"seconds": settings.TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS}
+    elif outcome.kind == "out_of_memory":
+        error = _(
+            "Reading this document needed more memory than the limit of %(megabytes)s MB."
+        ) % {"megabytes": settings.TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB}
+    elif outcome.kind == "crashed":
+        logger.error("reading document %s failed:\n%s", document.pk, outcome.message)
+        error = _("The tasks of this document could not be found; the error has been logged.")
+    else:
+        error = _(
+            "Reading this document stopped unexpectedly (exit code %(code)s); "
+            "it may need more memory than allowed."
+        ) % {"code": outcome.exit_code}
+    _fail(document, error)
+    raise DocumentFailed(f"document {document.pk}: {outcome.kind} {error}")
+
+
+def fail_interrupted(document_id, reason):
+    """A document whose background job was ended (its worker died, or it overran) fails too."""
+    updated = SourceDocument.objects.filter(
+        pk=document_id, status__in=(DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
+    ).update(
+        status=DocumentStatus.FAILED,
+        progress=100,
+        error=_("Processing was interrupted: %(reason)s") % {"reason": reason},
+    )
+    return bool(updated)
 
 
 def match_units(proposal, index):

@@ -87,12 +87,19 @@ def read_docx(data: bytes) -> str:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+    from lxml import etree
 
+    # python-docx's parser resolves no entities (no XXE), and libxml2 refuses entity
+    # amplification and text nodes over 10 MB: each of those is a syntax error here.
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError(
             "无法读取该 Word 文件：文件已损坏，或不是 .docx 格式（.doc 请先另存为 .docx）"
+        ) from exc
+    except etree.XMLSyntaxError as exc:
+        raise ReadError(
+            "无法读取该 Word 文件：文件内容已损坏或含有不允许的结构（XML 错误），请重新保存后上传"
         ) from exc
     lines = []
     for block in document.element.body.iterchildren():

@@ -1,4 +1,5 @@
 from django.db import connection, models
+from django.utils.translation import gettext_lazy as _
 
 
 class DailyRun(models.Model):
@@ -7,6 +8,8 @@ class DailyRun(models.Model):
     name = models.CharField(max_length=60)
     day = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # The django.tasks result of the job, so the administrators' page can show how it went.
+    result_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [
@@ -41,3 +44,27 @@ class Counter(models.Model):
                 [name],
             )
             return cursor.fetchone()[0]
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker's sign of life, written every minute while it runs.
+
+    The worker id is the one the worker claims jobs with (``DBTaskResult.worker_ids``), so a
+    job still RUNNING under a worker that stopped beating can be found and ended.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    queue_name = models.CharField(_("queue"), max_length=32)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    seen_at = models.DateTimeField(_("last seen"))
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.queue_name} {self.hostname}:{self.pid}"

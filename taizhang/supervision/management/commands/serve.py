@@ -1,15 +1,20 @@
 import os
-import signal
 import subprocess
 import sys
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from taizhang.utils.supervisor import Supervisor
+
+from .worker import supervisor_env, worker_programs
+
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files and serve with gunicorn, with the background worker."
+    help = (
+        "Migrate, collect static files and serve with gunicorn, with one background worker per "
+        "queue, each restarted (with back-off) if it exits."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("TAIZHANG_BIND", "127.0.0.1:8000"))
@@ -19,48 +24,41 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="Do not start the background worker beside the server.",
+            help="Do not start the background workers beside the server.",
         )
 
     def handle(self, *args, bind, workers, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
-        children = []
-        if not no_worker:
-            children.append(
-                subprocess.Popen([sys.executable, "-m", "taizhang.cli", "worker"], env=env)
-            )
-        children.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "taizhang.wsgi",
-                    "--config=python:taizhang.utils.gunicorn_config",
-                    "--bind",
-                    bind,
-                    "--workers",
-                    str(workers),
-                    "--access-logfile",
-                    "-",
-                ],
-                env=env,
-            )
+        env = supervisor_env()
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "taizhang.wsgi",
+                "--config=python:taizhang.utils.gunicorn_config",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ],
+            env=env,
         )
         self.stdout.write(f"taizhang is serving on http://{bind}/")
-
-        def stop(*_):
-            for child in children:
-                child.terminate()
-
-        signal.signal(signal.SIGTERM, stop)
+        supervisor = Supervisor([] if no_worker else worker_programs(), env=env)
         try:
-            children[-1].wait()
-        except KeyboardInterrupt:
-            pass
+            # gunicorn keeps its own web workers alive; when it exits, so does serve.
+            supervisor.run_until_signalled(alive=lambda: web.poll() is None)
         finally:
-            stop()
-            for child in children:
-                child.wait(timeout=10)
+            if web.poll() is None:
+                web.terminate()
+            try:
+                web.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                web.kill()
+                web.wait()
+        if web.returncode:
+            sys.exit(web.returncode)
