@@ -5,14 +5,21 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    PermissionDenied,
+    Throttled,
+    ValidationError,
+)
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from taizhang.org import security, totp
+from taizhang.org import services as accounts
 from taizhang.org.models import Unit
+from taizhang.org.security import locked_message
 from taizhang.supervision import excel, services
 from taizhang.supervision.choices import Action
 from taizhang.supervision.filters import TaskFilterSet
@@ -29,19 +36,43 @@ from .serializers import (
 )
 
 
+class Locked(Throttled):
+    """429 with the lock-out's own message (until when), not DRF's "request was throttled"."""
+
+    def __init__(self, message):
+        super().__init__(detail=message)
+        self.detail = message
+
+
 class TokenView(APIView):
+    """Trade a user name and password for a new API token. The same lock-out of repeated
+    failures as the login page: 429 while the account or the address is locked."""
+
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 400: None, 401: None, 403: None, 429: None},
+    )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        credentials = data.validated_data
+        user = authenticate(
+            request, username=credentials["username"], password=credentials["password"]
+        )
+        if (lockout := getattr(request, "login_lockout", None)) is not None:
+            raise Locked(locked_message(lockout))
         if user is None:
             raise AuthenticationFailed(_("Wrong user name or password."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        if user.has_totp and not totp.verify(user, credentials.get("code", "")):
+            security.record_failure(user.username, security.client_address(request))
+            raise AuthenticationFailed(_("Wrong or missing second-factor code."))
+        if user.must_change_password:
+            raise PermissionDenied(_("You must change your password first."))
+        token, key = accounts.create_api_token(user, credentials.get("name", ""))
+        return Response({"token": key, "expires": token.expires})
 
 
 class UnitList(generics.ListAPIView):
