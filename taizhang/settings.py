@@ -84,9 +84,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "taizhang.org.middleware.IdleTimeoutMiddleware",
     "taizhang.org.middleware.PasswordChangeRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -153,7 +153,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": TAIZHANG_PASSWORD_MIN_LENGTH},
     },
     {"NAME": "taizhang.org.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "display_name", "email", "phone"]},
+    },
+    {"NAME": "taizhang.org.passwords.NotUserNameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {
         "NAME": "taizhang.org.passwords.PasswordHistoryValidator",

@@ -51,6 +51,9 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'  # so that wrong credentials are a 401, not a 403
+
     @extend_schema(
         request=TokenRequestSerializer,
         responses={200: TokenSerializer, 400: None, 401: None, 403: None, 429: None},

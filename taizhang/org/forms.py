@@ -28,6 +28,11 @@ class Styled:
 class LoginForm(AuthenticationForm):
     """The login page's form, with the lock-out's message when the account is locked."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong user name or password."),
+    }
+
     def clean(self):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")

@@ -37,6 +37,24 @@ class CharacterClassesValidator:
         ) % {"count": self.min_classes}
 
 
+class NotUserNameValidator:
+    """Does not contain the user name, forwards or backwards. Django's similarity check compares
+    whole strings, so it lets ``duban2026!X`` through for the user ``duban``."""
+
+    min_length = 3
+
+    def validate(self, password, user=None):
+        name = (getattr(user, "username", "") or "").lower()
+        if len(name) < self.min_length:
+            return
+        lowered = password.lower()
+        if name in lowered or name[::-1] in lowered:
+            raise ValidationError(self.get_help_text(), code="password_contains_username")
+
+    def get_help_text(self):
+        return _("Your password cannot contain your user name.")
+
+
 class PasswordHistoryValidator:
     """Not one of the user's last ``count`` passwords. Keeps the history itself: Django calls
     ``password_changed`` each time a user with a new password is saved."""

@@ -58,9 +58,7 @@ def _check_manages(admin, user):
     if user.organisation_id != admin.organisation_id:
         raise PermissionDenied
     if user.pk != admin.pk and user.is_administrator:
-        raise ManagementError(
-            _("Administrator accounts are managed by the security administrator.")
-        )
+        raise ManagementError(_("Administrators' accounts are not managed here."))
 
 
 def _set_units(user, units):
