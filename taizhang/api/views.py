@@ -36,14 +36,6 @@ from .serializers import (
 )
 
 
-class Locked(Throttled):
-    """429 with the lock-out's own message (until when), not DRF's "request was throttled"."""
-
-    def __init__(self, message):
-        super().__init__(detail=message)
-        self.detail = message
-
-
 class TokenView(APIView):
     """Trade a user name and password for a new API token. The same lock-out of repeated
     failures as the login page: 429 while the account or the address is locked."""
@@ -66,7 +58,7 @@ class TokenView(APIView):
             request, username=credentials["username"], password=credentials["password"]
         )
         if (lockout := getattr(request, "login_lockout", None)) is not None:
-            raise Locked(locked_message(lockout))
+            raise Throttled(detail=locked_message(lockout))  # 429, saying until when
         if user is None:
             raise AuthenticationFailed(_("Wrong user name or password."))
         if user.has_totp and not totp.verify(user, credentials.get("code", "")):
@@ -74,6 +66,7 @@ class TokenView(APIView):
             raise AuthenticationFailed(_("Wrong or missing second-factor code."))
         if user.must_change_password:
             raise PermissionDenied(_("You must change your password first."))
+        security.record_success(user.username)
         token, key = accounts.create_api_token(user, credentials.get("name", ""))
         return Response({"token": key, "expires": token.expires})
 

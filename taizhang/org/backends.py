@@ -25,7 +25,9 @@ class LockoutBackend(ModelBackend):
             if (lock := security.record_failure(username, address)) is not None:
                 _tell(request, lock)
             return None
-        security.record_success(username)
+        if not user.has_totp:
+            # With a second factor, sign-in succeeds only once the code is right too.
+            security.record_success(username)
         return user
 
 

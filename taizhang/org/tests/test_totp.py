@@ -64,6 +64,14 @@ def test_wrong_codes_lock_the_account(client, enrolled):
     assert "已被锁定" in client.post(reverse("login_code"), {"code": code}).text
 
 
+def test_the_right_password_again_does_not_reset_the_count_of_wrong_codes(client, enrolled):
+    for _ in range(4):
+        client.post("/login/", {"username": "duban", "password": PASSWORD})
+        client.post(reverse("login_code"), {"code": "000000"})
+    client.post("/login/", {"username": "duban", "password": PASSWORD})
+    assert "已被锁定" in client.post(reverse("login_code"), {"code": "000000"}).text
+
+
 def test_the_code_page_without_a_password_first_goes_back_to_login(client, enrolled):
     response = client.post(reverse("login_code"), {"code": "000000"})
     assert response.status_code == 302 and response.url == reverse("login")
