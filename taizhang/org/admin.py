@@ -27,6 +27,9 @@ class TaizhangUserAdmin(UserAdmin):
     list_filter = ["organisation", "role", "is_active"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        ("taizhang", {"fields": ["organisation", "role", "display_name", "phone"]}),
+        (
+            "taizhang",
+            {"fields": ["organisation", "role", "display_name", "phone", "must_change_password"]},
+        ),
     ]
     inlines = [MembershipInline]

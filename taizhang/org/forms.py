@@ -16,7 +16,7 @@ class Styled:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             elif hasattr(widget, "choices") and not isinstance(widget, forms.SelectMultiple):
                 css = "form-select"
@@ -77,7 +77,12 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
 class UserForm(Styled, forms.ModelForm):
     """A system administrator edits a business user of their organisation."""
 
-    units = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("units"))
+    units = UnitChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("units"),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = User
