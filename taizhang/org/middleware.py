@@ -4,10 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from taizhang.utils.htmx import is_htmx
 
 # The session's idle clock is written at most this often (seconds), not on every request.
 REFRESH_EVERY = 60
@@ -16,6 +18,14 @@ LAST_SEEN = "taizhang_last_seen"
 
 def _is_api(request):
     return request.path.startswith("/api/")
+
+
+def _leave(response, request):
+    """A redirect that also works for htmx, which would otherwise swap the target page into
+    a fragment of the current one."""
+    if is_htmx(request):
+        return HttpResponse(status=204, headers={"HX-Redirect": response.url})
+    return response
 
 
 def start_idle_clock(sender, request, user, **kwargs):
@@ -48,7 +58,7 @@ class IdleTimeoutMiddleware:
                     _("You were signed out after %(minutes)d minutes without activity.")
                     % {"minutes": settings.TAIZHANG_SESSION_IDLE_MINUTES},
                 )
-                return redirect_to_login(request.get_full_path())
+                return _leave(redirect_to_login(request.get_full_path()), request)
             if last is None or now - last >= REFRESH_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
@@ -70,7 +80,7 @@ class PasswordChangeRequiredMiddleware:
                 return JsonResponse(
                     {"detail": _("You must change your password first.")}, status=403
                 )
-            return redirect("password_change")
+            return _leave(redirect("password_change"), request)
         return self.get_response(request)
 
     def _allowed(self, request):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from .models import Lockout, LoginFailure
 
 Scope = Lockout.Scope
+KEEP_FAILURES = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ def record_failure(username, address):
     key = _key(username)
     locked = None
     with transaction.atomic():
+        # Failures older than the window no longer count for anything (the audit log keeps
+        # its own record of failed sign-ins): drop them as new ones come.
+        LoginFailure.objects.filter(created__lt=now - max(policy.window, KEEP_FAILURES)).delete()
         LoginFailure.objects.create(username=key, address=address, created=now)
         limits = [(Scope.ACCOUNT, key, policy.max_failures)]
         if address:

@@ -97,3 +97,10 @@ def test_failures_are_shared_by_every_app_server(sign_in, people):
     """The count lives in the database: rows written elsewhere count here."""
     LoginFailure.objects.bulk_create([LoginFailure(username="duban") for _ in range(4)])
     assert "已被锁定" in sign_in("duban", "wrong").text
+
+
+def test_failures_older_than_a_day_are_dropped(sign_in, people):
+    sign_in("duban", "wrong")
+    LoginFailure.objects.update(created=timezone.now() - datetime.timedelta(days=2))
+    sign_in("lingdao", "wrong")
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["lingdao"]

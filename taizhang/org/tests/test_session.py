@@ -49,3 +49,10 @@ def test_the_api_answers_401_to_an_idle_session(client, people):
     client.login(username="duban", password=PASSWORD)
     idle_for(client, 31 * 60)
     assert client.get("/api/tasks").status_code == 401
+
+
+def test_an_htmx_request_of_an_idle_session_redirects_the_whole_page(client, people):
+    client.login(username="duban", password=PASSWORD)
+    idle_for(client, 31 * 60)
+    response = client.get(reverse("supervision:ledger"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("login"))
