@@ -105,7 +105,7 @@ def login_code(request):
 @login_required
 def account(request):
     tokens = request.user.api_tokens.usable().count()
-    return render(request, "org/account.html", {"usable_tokens": tokens})
+    return render(request, "accounts/account.html", {"usable_tokens": tokens})
 
 
 @never_cache
@@ -137,7 +137,7 @@ def two_factor(request):
                 messages.success(request, _("The second factor is off."))
                 return redirect("account")
             form.add_error("code", _("Wrong code. Try again."))
-        return render(request, "org/two_factor.html", {"form": form, "enrolled": True})
+        return render(request, "accounts/two_factor.html", {"form": form, "enrolled": True})
     secret = request.session.get(ENROLMENT) or totp.new_secret()
     request.session[ENROLMENT] = secret
     if request.method == "POST" and form.is_valid():
@@ -153,7 +153,7 @@ def two_factor(request):
         "secret": secret,
         "uri": totp.provisioning_uri(user, secret),
     }
-    return render(request, "org/two_factor.html", context)
+    return render(request, "accounts/two_factor.html", context)
 
 
 @never_cache
@@ -165,7 +165,7 @@ def api_tokens(request):
         token, key = services.create_api_token(request.user, request.POST.get("name", ""))
         created = {"token": token, "key": key}
     tokens = request.user.api_tokens.all()
-    return render(request, "org/api_tokens.html", {"tokens": tokens, "created": created})
+    return render(request, "accounts/api_tokens.html", {"tokens": tokens, "created": created})
 
 
 @require_POST

@@ -53,7 +53,7 @@ def _save(form, action):
 @role_required(Role.ADMIN)
 def users(request):
     rows = _org_users(request).prefetch_related("units").order_by("role", "username")
-    return render(request, "org/manage/users.html", {"users": rows})
+    return render(request, "manage/users.html", {"users": rows})
 
 
 @role_required(Role.ADMIN)
@@ -77,7 +77,7 @@ def user_create(request):
         if user is not None:
             messages.success(request, _("User %(user)s created.") % {"user": user.username})
             return redirect("manage:users")
-    return render(request, "org/manage/user_form.html", {"form": form, "new": True})
+    return render(request, "manage/user_form.html", {"form": form, "new": True})
 
 
 @role_required(Role.ADMIN)
@@ -102,7 +102,7 @@ def user_edit(request, pk):
             return redirect("manage:users")
     reset = ResetPasswordForm(user=user)
     context = {"form": form, "reset": reset, "managed": user, "new": False}
-    return render(request, "org/manage/user_form.html", context)
+    return render(request, "manage/user_form.html", context)
 
 
 @require_POST
@@ -123,13 +123,13 @@ def user_reset_password(request, pk):
         return redirect("manage:users")
     form = UserForm(instance=user, organisation=request.user.organisation)
     context = {"form": form, "reset": reset, "managed": user, "new": False}
-    return render(request, "org/manage/user_form.html", context, status=400)
+    return render(request, "manage/user_form.html", context, status=400)
 
 
 @role_required(Role.ADMIN)
 def units(request):
     rows = Unit.objects.filter(organisation_id=request.user.organisation_id)
-    return render(request, "org/manage/units.html", {"tree": unit_tree(rows)})
+    return render(request, "manage/units.html", {"tree": unit_tree(rows)})
 
 
 @role_required(Role.ADMIN)
@@ -142,7 +142,7 @@ def unit_edit(request, pk=None):
         if saved is not None:
             messages.success(request, _("Unit %(unit)s saved.") % {"unit": saved.name})
             return redirect("manage:units")
-    return render(request, "org/manage/unit_form.html", {"form": form, "unit": unit})
+    return render(request, "manage/unit_form.html", {"form": form, "unit": unit})
 
 
 # --- security administrator -----------------------------------------------------------------
@@ -169,7 +169,7 @@ def security_overview(request):
         "lockouts": services.lockouts_visible_to(request.user).order_by("-created"),
         "policy": password_policy(),
     }
-    return render(request, "org/manage/security.html", context)
+    return render(request, "manage/security.html", context)
 
 
 @require_POST
