@@ -151,9 +151,3 @@ class TokenRequestSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires = serializers.DateTimeField()
-
-
-class DetailSerializer(serializers.Serializer):
-    """The body of a refusal: ``{"detail": message}``, in the user's language."""
-
-    detail = serializers.CharField()
