@@ -126,13 +126,16 @@ def change_role(user, role, *, by):
 
 def lockouts_visible_to(user):
     """Lock-outs in force that the security administrator may see and lift: their own
-    organisation's accounts, and client addresses (which belong to no organisation)."""
+    organisation's accounts, and the addresses from which someone failed to sign in to one of
+    those accounts (an address that tried only other organisations' accounts is theirs)."""
     if user.role != Role.SECURITY:
         return Lockout.objects.none()
     usernames = User.objects.filter(organisation_id=user.organisation_id).values("username")
-    return Lockout.objects.active().filter(
-        scope=Lockout.Scope.ACCOUNT, key__in=usernames
-    ) | Lockout.objects.active().filter(scope=Lockout.Scope.ADDRESS)
+    addresses = LoginFailure.objects.filter(username__in=usernames).values("address")
+    active = Lockout.objects.active()
+    return active.filter(scope=Lockout.Scope.ACCOUNT, key__in=usernames) | active.filter(
+        scope=Lockout.Scope.ADDRESS, key__in=addresses
+    )
 
 
 @transaction.atomic

@@ -210,6 +210,29 @@ def test_the_security_administrator_sees_and_lifts_lock_outs(client, staff, peop
     assert Lockout.objects.active().filter(key="fed-duban").exists()
 
 
+def test_address_lock_outs_are_shown_where_that_address_tried_the_organisations_accounts(
+    client, staff, people, other_org
+):
+    def fail(username, address):
+        client.post("/login/", {"username": username, "password": "x"}, REMOTE_ADDR=address)
+
+    for i in range(20):
+        fail("tzb" if i == 0 else f"nobody{i}", "10.1.1.1")
+        fail(f"fed-nobody{i}", "10.2.2.2")
+    assert Lockout.objects.filter(scope="address").count() == 2
+    page = as_user(client, staff["security"]).get(reverse("manage:security")).text
+    assert "10.1.1.1" in page and "10.2.2.2" not in page
+    theirs = Lockout.objects.get(key="10.2.2.2")
+    assert client.post(reverse("manage:unlock", args=[theirs.pk])).status_code == 404
+    mine = Lockout.objects.get(key="10.1.1.1")
+    assert client.post(reverse("manage:unlock", args=[mine.pk])).status_code == 302
+    client.logout()
+    response = client.post(
+        "/login/", {"username": "tzb", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert response.status_code == 302
+
+
 def test_the_policy_page_lists_the_password_rules(client, staff):
     page = as_user(client, staff["security"]).get(reverse("manage:security")).text
     for rule in ("至少 10 个字符", "至少 3 类", "不能包含用户名", "最近 5 次", "30 分钟"):
