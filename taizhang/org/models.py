@@ -166,7 +166,8 @@ class LoginFailure(models.Model):
     every app server counts the same failures."""
 
     username = models.CharField(_("user name"), max_length=150, db_index=True)
-    address = models.GenericIPAddressField(_("address"), null=True, blank=True, db_index=True)
+    # Text, not GenericIPAddressField: PostgreSQL's inet would not compare with Lockout.key.
+    address = models.CharField(_("address"), max_length=45, blank=True, db_index=True)
     created = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -111,7 +111,7 @@ def record_failure(username, address):
         # Failures older than the window no longer count for anything (the audit log keeps
         # its own record of failed sign-ins): drop them as new ones come.
         LoginFailure.objects.filter(created__lt=now - max(policy.window, KEEP_FAILURES)).delete()
-        LoginFailure.objects.create(username=key, address=address, created=now)
+        LoginFailure.objects.create(username=key, address=address or "", created=now)
         limits = [(Scope.ACCOUNT, key, policy.max_failures)]
         if address:
             limits.append((Scope.ADDRESS, address, policy.max_failures_per_address))
