@@ -66,7 +66,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_tasks_db",
     "taizhang.utils",
@@ -88,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "taizhang.org.middleware.IdleTimeoutMiddleware",
+    "taizhang.org.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -130,11 +131,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "supervision:todo"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Every sign-in (pages, API token, /admin/) goes through the lock-out of repeated failures.
+AUTHENTICATION_BACKENDS = ["taizhang.org.backends.LockoutBackend"]
+
+# Login controls (等保2.0): lock an account after repeated failures, throttle an address.
+TAIZHANG_LOGIN_MAX_FAILURES = _env_int("TAIZHANG_LOGIN_MAX_FAILURES", 5)
+TAIZHANG_LOGIN_FAILURE_WINDOW_MINUTES = _env_int("TAIZHANG_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+TAIZHANG_LOCKOUT_MINUTES = _env_int("TAIZHANG_LOCKOUT_MINUTES", 15)
+TAIZHANG_LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("TAIZHANG_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+TAIZHANG_PASSWORD_MIN_LENGTH = _env_int("TAIZHANG_PASSWORD_MIN_LENGTH", 10)
+TAIZHANG_PASSWORD_HISTORY = _env_int("TAIZHANG_PASSWORD_HISTORY", 5)
+TAIZHANG_API_TOKEN_DAYS = _env_int("TAIZHANG_API_TOKEN_DAYS", 90)
+# Idle sessions end: the cookie and the server-side session expire this long after the last
+# request (the session is refreshed at most once a minute, see org.middleware).
+TAIZHANG_SESSION_IDLE_MINUTES = _env_int("TAIZHANG_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = TAIZHANG_SESSION_IDLE_MINUTES * 60
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": TAIZHANG_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "taizhang.org.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "display_name", "email", "phone"]},
+    },
+    {"NAME": "taizhang.org.passwords.NotUserNameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "taizhang.org.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"count": TAIZHANG_PASSWORD_HISTORY},
+    },
 ]
 
 LANGUAGE_CODE = "zh-hans"

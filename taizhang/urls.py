@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from taizhang.org import account_views
+
 handler404 = "taizhang.api.exceptions.api_aware_not_found"
 
 urlpatterns = [
@@ -12,7 +14,11 @@ urlpatterns = [
     path("notifications/", include("taizhang.notify.urls")),
     path("system/", include("taizhang.utils.urls")),
     path("api/", include("taizhang.api.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("home/", account_views.home, name="home"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("login/code/", account_views.login_code, name="login_code"),
+    path("account/", include("taizhang.org.account_urls")),
+    path("manage/", include("taizhang.org.manage_urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -30,7 +30,7 @@ REASONS = {
 
 def _codes(path, method):
     if path.endswith("/auth/token"):
-        return ["400", "401", "429"]
+        return ["400", "401", "403", "429"]
     codes = ["400", "401", "403"]
     if "{" in path:
         codes.append("404")

@@ -148,7 +148,12 @@ class EventSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    code = serializers.CharField(
+        required=False, allow_blank=True, max_length=10, help_text="TOTP code, if enrolled"
+    )
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires = serializers.DateTimeField()

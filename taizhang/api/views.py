@@ -6,14 +6,21 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    PermissionDenied,
+    Throttled,
+    ValidationError,
+)
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from taizhang.org import security, totp
+from taizhang.org import services as accounts
 from taizhang.org.models import Unit
+from taizhang.org.security import locked_message
 from taizhang.supervision import excel, services
 from taizhang.supervision.choices import Action
 from taizhang.supervision.filters import TaskFilterSet
@@ -31,22 +38,38 @@ from .serializers import (
 
 
 class TokenView(APIView):
+    """Trade a user name and password for a new API token. The same lock-out of repeated
+    failures as the login page: 429 while the account or the address is locked."""
+
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'  # so that wrong credentials are a 401, not a 403
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses=TokenSerializer,
+    )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        credentials = data.validated_data
+        user = authenticate(
+            request, username=credentials["username"], password=credentials["password"]
+        )
+        if (lockout := getattr(request, "login_lockout", None)) is not None:
+            raise Throttled(detail=locked_message(lockout))  # 429, saying until when
         if user is None:
-            return Response(
-                {"detail": _("Wrong user name or password.")},
-                status=status.HTTP_401_UNAUTHORIZED,
-                headers={"WWW-Authenticate": 'Bearer realm="api"'},
-            )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+            raise AuthenticationFailed(_("Wrong user name or password."))
+        if user.has_totp and not totp.verify(user, credentials.get("code", "")):
+            security.record_failure(user.username, security.client_address(request))
+            raise AuthenticationFailed(_("Wrong or missing second-factor code."))
+        if user.must_change_password:
+            raise PermissionDenied(_("You must change your password first."))
+        security.record_success(user.username)
+        token, key = accounts.create_api_token(user, credentials.get("name", ""))
+        return Response({"token": key, "expires": token.expires})
 
 
 class UnitList(generics.ListAPIView):

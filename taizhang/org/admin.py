@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Membership, Organisation, Unit, User
+from .models import ApiToken, Lockout, Membership, Organisation, Unit, User
 
 
 @admin.register(Organisation)
@@ -27,6 +27,26 @@ class TaizhangUserAdmin(UserAdmin):
     list_filter = ["organisation", "role", "is_active"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        ("taizhang", {"fields": ["organisation", "role", "display_name", "phone"]}),
+        (
+            "taizhang",
+            {"fields": ["organisation", "role", "display_name", "phone", "must_change_password"]},
+        ),
     ]
     inlines = [MembershipInline]
+
+
+@admin.register(Lockout)
+class LockoutAdmin(admin.ModelAdmin):
+    """For a platform superuser: address lock-outs that no organisation's page shows."""
+
+    list_display = ["scope", "key", "created", "locked_until", "unlocked_by"]
+    list_filter = ["scope"]
+    search_fields = ["key"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "prefix", "created", "expires", "last_used", "revoked_at"]
+    search_fields = ["user__username", "name", "prefix"]
+    exclude = ["key_hash"]
+    readonly_fields = ["user", "prefix", "created", "last_used"]

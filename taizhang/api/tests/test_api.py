@@ -20,6 +20,7 @@ def api(client):
                 content_type="application/json",
             )
             assert response.status_code == 200, response.content
+            assert set(response.json()) == {"token", "expires"}
             self.auth = {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
 
         def get(self, url, **params):
@@ -38,7 +39,8 @@ def test_token_with_wrong_password_is_refused(client, people):
     response = client.post(
         "/api/auth/token", {"username": "duban", "password": "x"}, content_type="application/json"
     )
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "用户名或密码错误。"
     assert client.get("/api/tasks", HTTP_AUTHORIZATION="Bearer nonsense").status_code == 401
 
 
