@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/", include("taizhang.org.urls")),
     path("documents/", include("taizhang.documents.urls")),
     path("notifications/", include("taizhang.notify.urls")),
+    path("audit/", include("taizhang.audit.urls")),
     path("api/", include("taizhang.api.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
