@@ -188,6 +188,27 @@ def purge(now=None, using=None):
 
 # ---- verifying ----------------------------------------------------------------------------
 
+# The triggers of migration 0002, by vendor. (On SQLite a migration that rebuilds the table
+# drops them: ``verify`` says so.)
+TRIGGERS = {
+    "sqlite": {"audit_record_no_update", "audit_record_no_delete", "audit_record_head"},
+    "postgresql": {"audit_record_append_only", "audit_record_no_truncate", "audit_record_head"},
+}
+
+
+def missing_triggers(using=None):
+    """Names of the append-only triggers that are missing or disabled."""
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    expected = TRIGGERS.get(connection.vendor, set())
+    if connection.vendor == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s"
+    else:
+        sql = "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgenabled <> 'D'"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [AuditRecord._meta.db_table])
+        present = {row[0] for row in cursor.fetchall()}
+    return sorted(expected - present)
+
 
 @dataclasses.dataclass
 class Verdict:

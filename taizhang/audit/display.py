@@ -17,31 +17,39 @@ def type_label(object_type):
     return str(model._meta.verbose_name) if model else object_type
 
 
-def field_label(model, name):
+def field_of(model, name):
     if model is not None:
         for field in model._meta.get_fields():
             if name in (field.name, getattr(field, "attname", None)):
-                return str(getattr(field, "verbose_name", None) or field.name)
-    return name
+                return field
+    return None
 
 
-def value_text(value):
+def field_label(field, name):
+    return str(getattr(field, "verbose_name", None) or name) if field is not None else name
+
+
+def value_text(value, field=None):
+    """A recorded value as text; a choice by its label."""
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value) or "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
     return str(value)
 
 
 def change_rows(record):
     """``(field, before, after)`` for each recorded field."""
     model = model_of(record.object_type)
-    return [
-        (field_label(model, name), value_text(before), value_text(after))
-        for name, (before, after) in record.changes_dict().items()
-    ]
+    rows = []
+    for name, (before, after) in record.changes_dict().items():
+        field = field_of(model, name)
+        rows.append((field_label(field, name), value_text(before, field), value_text(after, field)))
+    return rows
 
 
 def describe_changes(record):

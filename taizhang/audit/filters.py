@@ -43,7 +43,7 @@ class AuditFilterSet(django_filters.FilterSet):
     address = django_filters.CharFilter(
         field_name="address", lookup_expr="startswith", label=_("Address")
     )
-    q = django_filters.CharFilter(method="filter_text", label=_("Text"))
+    q = django_filters.CharFilter(method="filter_text", label=_("Keyword"))
 
     class Meta:
         model = AuditRecord

@@ -148,7 +148,7 @@ def snapshot(values, *, deleted=False):
         if is_secret(name)
         else ([value, None] if deleted else [None, value])
         for name, value in sorted(values.items())
-        if value is not None and value != ""
+        if value not in (None, "", [], {})
     }
 
 

@@ -54,6 +54,16 @@ def test_each_record_links_to_the_one_before(org):
     assert (head.seq, head.hash) == (records[-1].seq, records[-1].hash)
 
 
+def test_verify_warns_when_the_triggers_are_gone(org, tamper):
+    assert chain.missing_triggers() == []
+    with tamper():
+        assert chain.missing_triggers()
+        err = io.StringIO()
+        call_command("audit", "verify", stdout=io.StringIO(), stderr=err)
+        assert "triggers are missing or disabled" in err.getvalue()
+    assert chain.missing_triggers() == []
+
+
 def test_verify_names_an_altered_record(org, tamper):
     some_records(org)
     victim = AuditRecord.objects.order_by("seq")[2]

@@ -4,12 +4,15 @@ import io
 import json
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from conftest import make_user
 from taizhang.audit.models import AuditRecord
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit
+from taizhang.supervision.choices import Status
+from taizhang.supervision.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +77,16 @@ def test_filters_narrow_the_list(client, people, auditor, make_task):
 def test_the_page_shows_before_and_after_in_words(client, people, auditor, make_task):
     make_task()
     response = page(client, auditor, object_type="supervision.task", action="create")
-    text = response.content.decode()
-    assert "建言献策台账" in text
-    assert "事项名称" in text or "title" in text.lower()  # the field's own name
+    (row,) = response.context["rows"]
+    with translation.override("zh-hans"):
+        title = str(Task._meta.get_field("title").verbose_name)
+        draft = str(Status.DRAFT.label)
+        status = str(Task._meta.get_field("status").verbose_name)
+    # Fields by their names in the user's language, choices by their labels.
+    assert (title, "—", "建立专门的建言献策台账") in row["changes"]
+    assert (status, "—", draft) in row["changes"]
+    assert title != "title" and draft != "draft"
+    assert "建立专门的建言献策台账" in response.content.decode()
 
 
 def test_viewing_and_exporting_are_recorded(client, auditor):

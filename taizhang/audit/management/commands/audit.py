@@ -21,6 +21,12 @@ class Command(BaseCommand):
         getattr(self, subcommand)()
 
     def verify(self):
+        missing = chain.missing_triggers()
+        if missing:
+            self.stderr.write(
+                "Warning: the audit table's append-only triggers are missing or disabled: "
+                + ", ".join(missing)
+            )
         verdict = chain.verify()
         if not verdict.ok:
             raise CommandError(f"Audit chain broken: {verdict}.", returncode=1)
