@@ -318,3 +318,16 @@ def test_the_daily_job_records_its_bulk_writes_as_itself(make_task, since):
     assert of(records, "create", "supervision.reminder")
     assert of(records, "create", "supervision.taskevent")
     assert all(r.organisation_id == task.organisation_id for r in records)
+
+
+def test_noise_is_not_traced():
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sessions.models import Session
+    from django_tasks_db.models import DBTaskResult
+
+    from taizhang.audit.models import AuditChain
+
+    for model in (Session, DBTaskResult, ContentType, AuditRecord, AuditChain):
+        assert not recorder.audited(model), model
+    for model in (User, Task, Unit, Membership):
+        assert recorder.audited(model), model
