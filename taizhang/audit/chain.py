@@ -91,9 +91,8 @@ def _head(connection):
 
 
 def _remember(connection, using, seq, hash_):
-    if not connection.in_atomic_block:
-        connection._taizhang_audit_head = None
-        return
+    """Keep the head for the rest of this transaction, tied to a marker callback registered
+    in the current savepoint (one per savepoint, not one per record)."""
     cached = getattr(connection, "_taizhang_audit_head", None)
     if (
         cached is not None

@@ -326,3 +326,14 @@ def test_concurrent_writers_of_unrelated_rows_share_one_chain(org):
     assert AuditRecord.objects.filter(object_type="org.unit").count() == 160
     verdict = chain.verify()
     assert verdict.ok, verdict
+
+
+def test_a_transaction_reads_the_head_once_then_adds_one_insert_per_change(
+    org, django_assert_num_queries
+):
+    Unit.objects.create(organisation=org, code="warm", name="预热")
+    chain.forget_head()
+    # The first change: its INSERT, the head (locked), the record's INSERT; then two each.
+    with django_assert_num_queries(3 + 2 + 2):
+        some_records(org, 3)
+    assert chain.verify().ok
