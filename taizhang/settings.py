@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "taizhang.utils",
     "taizhang.org",
+    "taizhang.audit",
     "taizhang.supervision",
     "taizhang.notify",
     "taizhang.documents",
@@ -81,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that may write, so every change knows its request; after WhiteNoise,
+    # so static files are not traced.
+    "taizhang.audit.middleware.AuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "taizhang.utils.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -261,6 +265,19 @@ TAIZHANG_UPLOAD_EXTENSIONS = [
     ".jpeg",
     ".zip",
     ".ofd",
+]
+
+# Audit log (审计日志): kept at least 180 days (网络安全法 art. 21: six months); a shorter
+# setting is refused. Proxies whose X-Forwarded-For is believed, as addresses or networks.
+# (taizhang.audit.retention checks it again for settings changed at run time.)
+TAIZHANG_AUDIT_RETENTION_DAYS = _env_int("TAIZHANG_AUDIT_RETENTION_DAYS", 180)
+if TAIZHANG_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        "TAIZHANG_AUDIT_RETENTION_DAYS must be at least 180 (six months), "
+        f"not {TAIZHANG_AUDIT_RETENTION_DAYS}"
+    )
+TAIZHANG_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("TAIZHANG_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
 
 LOGGING = {

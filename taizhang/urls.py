@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include("taizhang.documents.urls")),
     path("notifications/", include("taizhang.notify.urls")),
     path("system/", include("taizhang.utils.urls")),
+    path("audit/", include("taizhang.audit.urls")),
     path("api/", include("taizhang.api.urls")),
     path("home/", account_views.home, name="home"),
     path("login/", account_views.LoginView.as_view(), name="login"),

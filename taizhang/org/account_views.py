@@ -27,7 +27,7 @@ ENROLMENT = "taizhang_totp_enrolment"
 HOME_BY_ROLE = {
     Role.ADMIN: "manage:users",
     Role.SECURITY: "manage:security",
-    Role.AUDITOR: "account",
+    Role.AUDITOR: "audit:log",
 }
 
 

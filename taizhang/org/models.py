@@ -165,6 +165,8 @@ class LoginFailure(models.Model):
     """One failed sign-in (wrong password or second-factor code), kept in the database so that
     every app server counts the same failures."""
 
+    audit_log = False  # each failure is in the audit log already, as a failed login
+
     username = models.CharField(_("user name"), max_length=150, db_index=True)
     # Text, not GenericIPAddressField: PostgreSQL's inet would not compare with Lockout.key.
     address = models.CharField(_("address"), max_length=45, blank=True, db_index=True)

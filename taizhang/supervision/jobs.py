@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from taizhang import audit
 from taizhang.notify.models import Notification, fit_title
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership
@@ -39,7 +40,7 @@ def refresh_lights(day=None):
             t.light = light
             changed.append(t)
     with transaction.atomic():
-        Task.objects.bulk_update(changed, ["light"], batch_size=500)
+        audit.bulk_update(Task, changed, ["light"], batch_size=500)
         reminded = _remind([t for t in tasks if t.light in REMINDED_LIGHTS], today)
     return {
         "day": today.isoformat(),
@@ -82,7 +83,7 @@ def _remind(tasks, today):
             for u in recipients.values()
         ]
         events.append(TaskEvent(task=t, action=Action.REMIND, comment=title))
-    Reminder.objects.bulk_create(Reminder(task=t, day=today, light=t.light) for t in due)
+    audit.bulk_create(Reminder, [Reminder(task=t, day=today, light=t.light) for t in due])
     Notification.objects.bulk_create(notifications, batch_size=500)
-    TaskEvent.objects.bulk_create(events, batch_size=500)
+    audit.bulk_create(TaskEvent, events, batch_size=500)
     return len(due)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang import audit
 from taizhang.notify.services import notify
 from taizhang.org.choices import Role
 from taizhang.org.models import User
@@ -233,10 +234,13 @@ def _set_units(task, units):
         elif tu.role != wanted[unit_id][1]:
             tu.role = wanted[unit_id][1]
             tu.save(update_fields=["role"])
-    TaskUnit.objects.bulk_create(
-        TaskUnit(task=task, unit=unit, role=role)
-        for unit_id, (unit, role) in wanted.items()
-        if unit_id not in existing
+    audit.bulk_create(
+        TaskUnit,
+        (
+            TaskUnit(task=task, unit=unit, role=role)
+            for unit_id, (unit, role) in wanted.items()
+            if unit_id not in existing
+        ),
     )
 
 

@@ -53,6 +53,8 @@ class WorkerHeartbeat(models.Model):
     job still RUNNING under a worker that stopped beating can be found and ended.
     """
 
+    audit_log = False  # written every minute: not a change anyone made
+
     worker_id = models.CharField(max_length=64, unique=True)
     queue_name = models.CharField(_("queue"), max_length=32)
     hostname = models.CharField(_("host"), max_length=255)

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logout")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    DOWNLOAD = "download", _("Download")  # exports and attachments
+    VIEW = "view", _("Viewed the audit log")
+    PURGE = "purge", _("Purged old records")
+
+    @classmethod
+    def colour(cls, value):
+        return COLOURS.get(value, "secondary")
+
+
+COLOURS = {
+    AuditAction.LOGIN: "green",
+    AuditAction.LOGIN_FAILED: "red",
+    AuditAction.LOGOUT: "secondary",
+    AuditAction.CREATE: "blue",
+    AuditAction.UPDATE: "azure",
+    AuditAction.DELETE: "orange",
+    AuditAction.DOWNLOAD: "purple",
+    AuditAction.VIEW: "secondary",
+    AuditAction.PURGE: "yellow",
+}
