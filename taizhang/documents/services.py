@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang import audit
 from taizhang.extract import UnitDictionary
 from taizhang.extract.normalise import to_simplified
 from taizhang.extract.read import SUFFIXES
@@ -65,7 +66,15 @@ def unit_dictionary(organisation):
 
 
 def _progress(document, percent, **fields):
-    SourceDocument.objects.filter(pk=document.pk).update(progress=percent, **fields)
+    """Move the progress bar; a change of status is saved as a change (the audit log keeps it),
+    the percentages in between are not worth a record each."""
+    if "status" not in fields:
+        SourceDocument.objects.filter(pk=document.pk).update(progress=percent, **fields)
+        return
+    fresh = SourceDocument.objects.get(pk=document.pk)
+    for name, value in {"progress": percent, **fields}.items():
+        setattr(fresh, name, value)
+    fresh.save(update_fields=["progress", *fields])
 
 
 def process(document_id):
@@ -92,23 +101,26 @@ def process(document_id):
     _progress(document, 80)
     with transaction.atomic():
         document.proposals.all().delete()
-        Proposal.objects.bulk_create(
-            Proposal(
-                document=document,
-                order=i,
-                title=p.title[:300],
-                text=p.text,
-                start=p.start,
-                end=p.end,
-                section=p.section[:300],
-                lead_units=p.lead_units,
-                responsible_units=p.responsible_units,
-                cooperating_units=p.cooperating_units,
-                deadline=p.deadline,
-                deadline_text=(p.deadline_text or "")[:100],
-                confidence=p.confidence,
-            )
-            for i, p in enumerate(result.proposals, 1)
+        audit.bulk_create(
+            Proposal,
+            [
+                Proposal(
+                    document=document,
+                    order=i,
+                    title=p.title[:300],
+                    text=p.text,
+                    start=p.start,
+                    end=p.end,
+                    section=p.section[:300],
+                    lead_units=p.lead_units,
+                    responsible_units=p.responsible_units,
+                    cooperating_units=p.cooperating_units,
+                    deadline=p.deadline,
+                    deadline_text=(p.deadline_text or "")[:100],
+                    confidence=p.confidence,
+                )
+                for i, p in enumerate(result.proposals, 1)
+            ],
         )
         _progress(
             document,
@@ -157,14 +169,18 @@ def _fail_outcome(document, outcome):
 
 def fail_interrupted(document_id, reason):
     """A document whose background job was ended (its worker died, or it overran) fails too."""
-    updated = SourceDocument.objects.filter(
+    document = SourceDocument.objects.filter(
         pk=document_id, status__in=(DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
-    ).update(
+    ).first()
+    if document is None:
+        return False
+    _progress(
+        document,
+        100,
         status=DocumentStatus.FAILED,
-        progress=100,
         error=_("Processing was interrupted: %(reason)s") % {"reason": reason},
     )
-    return bool(updated)
+    return True
 
 
 def match_units(proposal, index):

@@ -11,7 +11,12 @@ def fit_title(title):
 
 
 class Notification(models.Model):
-    """An in-app message: a task to sign for, a reminder (催办), a returned report."""
+    """An in-app message: a task to sign for, a reminder (催办), a returned report.
+
+    Not in the audit log: each one announces a change the log already holds.
+    """
+
+    audit_log = False
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications"

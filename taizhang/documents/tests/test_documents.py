@@ -152,3 +152,13 @@ def test_the_dictionary_holds_every_name_of_every_unit(org, units):
     dictionary = services.unit_dictionary(org)
     assert dictionary.canonical("国资委") == "XX市人民政府国有资产监督管理委员会"
     assert dictionary.canonical("市委统战部") == "中共XX市委统战部"
+
+
+def test_reading_a_document_is_in_the_audit_log(uploaded):
+    from taizhang.audit.models import AuditRecord
+
+    records = AuditRecord.objects.filter(object_type__startswith="documents.")
+    proposals = records.filter(object_type="documents.proposal", action="create")
+    assert proposals.count() == uploaded.proposals.count() > 0
+    finished = records.filter(object_type="documents.sourcedocument", action="update")
+    assert any('"done"' in r.changes for r in finished)
