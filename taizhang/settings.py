@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from taizhang.utils.addresses import trusted_proxy_networks
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TAIZHANG_VAR_DIR", BASE_DIR.parent / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -279,6 +281,10 @@ if TAIZHANG_AUDIT_RETENTION_DAYS < 180:
 TAIZHANG_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("TAIZHANG_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
+try:
+    trusted_proxy_networks(TAIZHANG_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TAIZHANG_TRUSTED_PROXIES: {exc}") from exc
 
 LOGGING = {
     "version": 1,

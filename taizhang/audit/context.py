@@ -7,13 +7,9 @@ command line.
 
 import contextvars
 import dataclasses
-import ipaddress
 import os
 import sys
 import uuid
-from functools import lru_cache
-
-from django.conf import settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,36 +60,3 @@ def process_name():
     if program in {"taizhang", "manage.py", "cli.py", "__main__.py"} and len(argv) > 1:
         return f"command:{argv[1]}"[:150]
     return f"command:{program}"[:150]
-
-
-def client_address(request):
-    """The client's address: REMOTE_ADDR, unless that is a trusted proxy, in which case the
-    nearest address in X-Forwarded-For that is not one (read from the right, since a client
-    can write whatever it likes on the left)."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = _networks(tuple(settings.TAIZHANG_TRUSTED_PROXIES))
-    if not trusted or not _is_in(remote, trusted):
-        return remote[:45]
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        if not _is_in(hop, trusted):
-            return hop[:45] if _parse(hop) else remote[:45]
-    return remote[:45]
-
-
-@lru_cache(maxsize=8)
-def _networks(proxies):
-    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
-
-
-def _parse(address):
-    try:
-        return ipaddress.ip_address(address)
-    except ValueError:
-        return None
-
-
-def _is_in(address, networks):
-    ip = _parse(address)
-    return ip is not None and any(ip in net for net in networks)

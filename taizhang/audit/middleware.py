@@ -1,5 +1,7 @@
 from urllib.parse import unquote
 
+from taizhang.utils.addresses import client_address
+
 from . import chain, context, recorder
 from .choices import AuditAction
 
@@ -16,7 +18,7 @@ class AuditMiddleware:
         request.request_id = context.new_request_id()
         token = context.bind(
             request_id=request.request_id,
-            address=context.client_address(request),
+            address=client_address(request),
             request=request,
             job="",
         )

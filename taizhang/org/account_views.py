@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from taizhang.utils.addresses import client_address
+
 from . import security, services, totp
 from .choices import Role
 from .forms import CodeForm, LoginForm, OwnPasswordForm
@@ -80,7 +82,7 @@ def login_code(request):
         return redirect("login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        address = security.client_address(request)
+        address = client_address(request)
         try:
             security.check(user.username, address)
         except security.LoginLocked as locked:

@@ -1,6 +1,8 @@
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
+from taizhang.utils.addresses import client_address
+
 from . import security
 
 
@@ -14,7 +16,7 @@ class LockoutBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        address = security.client_address(request)
+        address = client_address(request)
         try:
             security.check(username, address)
         except security.LoginLocked as locked:

@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.utils.addresses import client_address
+
 from . import security
 from .choices import Role
 from .models import Unit, User
@@ -65,7 +67,7 @@ class OwnPasswordForm(Styled, PasswordChangeForm):
         try:
             return super().clean_old_password()
         except ValidationError:
-            security.record_failure(self.user.username, security.client_address(self.request))
+            security.record_failure(self.user.username, client_address(self.request))
             raise
 
 

@@ -62,11 +62,6 @@ def locked_message(lockout):
     ) % {"until": until}
 
 
-def client_address(request):
-    """The peer's address as the WSGI server saw it (a proxy in front must pass it through)."""
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
-
-
 def _key(username):
     return (username or "").strip()[:150]
 

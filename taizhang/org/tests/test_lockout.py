@@ -1,6 +1,9 @@
 """Lock-out of repeated failed sign-ins, by account and by address, on the page and the API."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from django.utils import timezone
@@ -104,3 +107,34 @@ def test_failures_older_than_a_day_are_dropped(sign_in, people):
     LoginFailure.objects.update(created=timezone.now() - datetime.timedelta(days=2))
     sign_in("lingdao", "wrong")
     assert list(LoginFailure.objects.values_list("username", flat=True)) == ["lingdao"]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(sign_in, people, settings):
+    """Everyone arrives from the proxy: blocking its address would lock the whole site out."""
+    settings.TAIZHANG_TRUSTED_PROXIES = ["10.9.0.0/16"]
+    for i in range(20):
+        sign_in(f"user{i}", "wrong", address="10.9.0.1", HTTP_X_FORWARDED_FOR="172.16.5.5")
+    assert (
+        "该地址登录失败次数过多"
+        in sign_in("duban", PASSWORD, address="10.9.0.1", HTTP_X_FORWARDED_FOR="172.16.5.5").text
+    )
+    ok = sign_in("duban", PASSWORD, address="10.9.0.1", HTTP_X_FORWARDED_FOR="172.16.5.6")
+    assert ok.status_code == 302
+    assert set(LoginFailure.objects.values_list("address", flat=True)) == {"172.16.5.5"}
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_the_start(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TAIZHANG_")},
+        "TAIZHANG_VAR_DIR": str(tmp_path),
+        "TAIZHANG_TRUSTED_PROXIES": "10.0.0.0/33",
+        "DJANGO_SETTINGS_MODULE": "taizhang.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "taizhang.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "TAIZHANG_TRUSTED_PROXIES" in result.stderr
