@@ -20,3 +20,5 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="taizhang-media-")
 # WhiteNoise serves from the finders in tests; collectstatic is not run.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# The test runner flushes the database between transactional tests, audit log included.
+TAIZHANG_AUDIT_FLUSHABLE = True

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang import audit
+
 from .choices import Role
 from .models import ApiToken, Lockout, LoginFailure, Membership, Unit, User
 
@@ -65,10 +67,12 @@ def _set_units(user, units):
     units = list(units)
     if any(u.organisation_id != user.organisation_id for u in units):
         raise PermissionDenied
+    if units and user.is_administrator:
+        raise ManagementError(_("Administrators act for no unit."))
     user.memberships.exclude(unit__in=units).delete()
     have = set(user.memberships.values_list("unit_id", flat=True))
-    Membership.objects.bulk_create(
-        [Membership(user=user, unit=u) for u in units if u.pk not in have]
+    audit.bulk_create(
+        Membership, [Membership(user=user, unit=u) for u in units if u.pk not in have]
     )
 
 
@@ -116,6 +120,10 @@ def change_role(user, role, *, by):
         raise ManagementError(_("You cannot change your own role."))
     if role not in Role.values:
         raise ManagementError(_("Unknown role."))
+    # 三员分立: who holds the three administrator roles is the platform's decision, not one
+    # administrator's over the others.
+    if role in Role.administrators() or user.role in Role.administrators():
+        raise ManagementError(_("Administrator roles are not given or taken here."))
     user.role = role
     user.save(update_fields=["role"])
     return user

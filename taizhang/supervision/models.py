@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.org.choices import Role
 from taizhang.org.models import Organisation, Unit
 from taizhang.utils.lifecycle import LifecycleEvent
 
@@ -15,15 +16,18 @@ class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one visibility rule for pages, API, exports and counts.
 
-        Supervisors, leaders and administrators see every task of their organisation.
-        A handler sees the tasks, once assigned, in which one of their units is lead,
-        responsible or cooperating.
+        Supervisors and leaders see every task of their organisation. A handler sees the
+        tasks, once assigned, in which one of their units is lead, responsible or cooperating.
+        Nobody else sees any: the three administrators (三员分立) run the system, not the
+        business, whatever units their account may have.
         """
         if not user.is_authenticated or user.organisation_id is None:
             return self.none()
         tasks = self.filter(organisation_id=user.organisation_id)
         if user.sees_whole_organisation:
             return tasks
+        if user.role != Role.HANDLER:
+            return self.none()
         involved = TaskUnit.objects.filter(
             unit_id__in=user.unit_ids(), role__in=UnitRole.acting()
         ).values("task_id")

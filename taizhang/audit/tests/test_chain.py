@@ -337,3 +337,11 @@ def test_a_transaction_reads_the_head_once_then_adds_one_insert_per_change(
     with django_assert_num_queries(3 + 2 + 2):
         some_records(org, 3)
     assert chain.verify().ok
+
+
+def test_flush_is_refused_outside_the_test_settings(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.TAIZHANG_AUDIT_FLUSHABLE = False
+    with pytest.raises(CommandError, match="audit log"):
+        call_command("flush", interactive=False)

@@ -5,9 +5,12 @@ import pytest
 from django.urls import reverse
 
 from conftest import PASSWORD
+from taizhang.org import services
 from taizhang.org.choices import Role
-from taizhang.org.models import Lockout, Unit, User
+from taizhang.org.models import Lockout, Membership, Unit, User
+from taizhang.org.services import ManagementError
 from taizhang.org.tests.conftest import GOOD_PASSWORD
+from taizhang.supervision.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +240,49 @@ def test_the_policy_page_lists_the_password_rules(client, staff):
     page = as_user(client, staff["security"]).get(reverse("manage:security")).text
     for rule in ("至少 10 个字符", "至少 3 类", "不能包含用户名", "最近 5 次", "30 分钟"):
         assert rule in page, rule
+
+
+def test_administrator_roles_are_neither_given_nor_taken_by_the_security_administrator(
+    staff, people
+):
+    for user, role in [
+        (people["tzb"], Role.AUDITOR),
+        (staff["admin"], Role.SUPERVISOR),
+        (staff["auditor"], Role.HANDLER),
+    ]:
+        with pytest.raises(ManagementError):
+            services.change_role(user, role, by=staff["security"])
+        user.refresh_from_db()
+        assert user.role != role
+
+
+def test_administrators_act_for_no_unit_and_see_no_task(staff, units, make_task):
+    admin = staff["admin"]
+    with pytest.raises(ManagementError):
+        services.update_user(
+            admin,
+            by=admin,
+            display_name="系统管理员",
+            phone="",
+            is_active=True,
+            units=[units["tzb"]],
+        )
+    assert not admin.memberships.exists()
+    task = make_task("in_progress")  # tzb leads it
+    Membership.objects.create(user=staff["auditor"], unit=units["tzb"])  # however it came about
+    for who in staff.values():
+        assert not Task.objects.visible_to(who).filter(pk=task.pk).exists()
+
+
+def test_a_unit_given_to_a_user_is_in_the_audit_log(staff, people, units):
+    from taizhang.audit.models import AuditRecord
+
+    services.update_user(
+        people["czj"],
+        by=staff["admin"],
+        display_name="财政局承办人",
+        phone="",
+        is_active=True,
+        units=[units["czj"], units["gzw"]],
+    )
+    assert AuditRecord.objects.filter(object_type="org.membership", action="create").exists()
