@@ -25,7 +25,6 @@ from taizhang.supervision import excel, services
 from taizhang.supervision.choices import Action
 from taizhang.supervision.filters import TaskFilterSet
 from taizhang.supervision.models import Task, TaskEvent
-from taizhang.utils.addresses import client_address
 
 from .serializers import (
     EventSerializer,
@@ -64,7 +63,7 @@ class TokenView(APIView):
         if user is None:
             raise AuthenticationFailed(_("Wrong user name or password."))
         if user.has_totp and not totp.verify(user, credentials.get("code", "")):
-            security.record_failure(user.username, client_address(request))
+            security.refuse(request, user.username)
             raise AuthenticationFailed(_("Wrong or missing second-factor code."))
         if user.must_change_password:
             raise PermissionDenied(_("You must change your password first."))

@@ -96,7 +96,7 @@ def login_code(request):
                 if not (target and url_has_allowed_host_and_scheme(target, {request.get_host()})):
                     target = home_url(user)
                 return redirect(target)
-            lockout = security.record_failure(user.username, address)
+            lockout = security.refuse(request, user.username)
             form.add_error(
                 None,
                 security.locked_message(lockout) if lockout else _("Wrong code. Try again."),

@@ -65,9 +65,13 @@ class OwnPasswordForm(Styled, PasswordChangeForm):
 
     def clean_old_password(self):
         try:
+            security.check(self.user.username, client_address(self.request))
+        except security.LoginLocked as locked:  # no more guessing once locked
+            raise ValidationError(locked.message) from None
+        try:
             return super().clean_old_password()
         except ValidationError:
-            security.record_failure(self.user.username, client_address(self.request))
+            security.refuse(self.request, self.user.username)
             raise
 
 

@@ -10,10 +10,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from taizhang.utils.addresses import client_address
 
 from .models import Lockout, LoginFailure
 
@@ -116,6 +119,14 @@ def record_failure(username, address):
                     scope=scope, key=value, created=now, locked_until=now + policy.lockout
                 )
     return locked
+
+
+def refuse(request, username):
+    """A failed step other than the password (a second-factor code, the current password on
+    the change page): counted like a wrong password, and announced like one, so the audit
+    log has it too. Returns the new lock-out, if this failure caused one."""
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+    return record_failure(username, client_address(request))
 
 
 def record_success(username):

@@ -97,3 +97,33 @@ def test_turning_it_off_needs_a_current_code(client, enrolled):
     assert client.post(reverse("two_factor"), {"code": code}).status_code == 302
     enrolled.refresh_from_db()
     assert not enrolled.has_totp
+
+
+def test_a_wrong_code_is_a_failed_sign_in_in_the_audit_log(client, enrolled):
+    from taizhang.audit.models import AuditRecord
+
+    response = client.post(
+        "/api/auth/token",
+        {"username": "duban", "password": PASSWORD, "code": "000000"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert AuditRecord.objects.filter(action="login_failed").count() == 1
+
+
+def test_the_current_password_cannot_be_guessed_once_locked(client, people):
+    client.login(username="tzb", password=PASSWORD)
+    url = reverse("password_change")
+    for _ in range(5):
+        client.post(url, {"old_password": "guess", "new_password1": "x", "new_password2": "x"})
+    page = client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Abcdef-12345",
+            "new_password2": "Abcdef-12345",
+        },
+    )
+    assert "已被锁定" in page.text
+    people["tzb"].refresh_from_db()
+    assert people["tzb"].check_password(PASSWORD)
