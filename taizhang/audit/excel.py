@@ -10,16 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from taizhang.utils.excel import excel_text
 
 from .display import describe_changes, describe_extra, type_label
 
-MAX_ROWS = 1_048_575  # Excel's limit, less the header
 WIDTHS = [8, 20, 16, 14, 18, 30, 10, 60, 16, 34]
 
 
 def text_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    cell = WriteOnlyCell(sheet, value=excel_text(value))
     cell.data_type = "s"
     return cell
 
@@ -42,9 +42,7 @@ def export(records):
         _("Request"),
     ]
     sheet.append([text_cell(sheet, h) for h in headers])
-    for count, record in enumerate(records.iterator(chunk_size=2000)):
-        if count >= MAX_ROWS:
-            break
+    for record in records.iterator(chunk_size=2000):
         details = "; ".join(filter(None, [describe_changes(record), describe_extra(record)]))
         row = [
             record.seq,

@@ -3,14 +3,18 @@ and exported. Nobody else may open it, the other administrators included."""
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from taizhang.org.choices import Role
+from taizhang.utils.errors import WorkflowError
+from taizhang.utils.excel import check_export_rows
 from taizhang.utils.htmx import is_htmx
 
 from . import excel, recorder
@@ -68,6 +72,11 @@ def log(request):
 def export(request):
     """The filtered log as .xlsx; the download is recorded by the middleware, as any other."""
     _filterset, records = _filtered(request)
+    try:
+        check_export_rows(records.count())
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('audit:log')}?{request.GET.urlencode()}")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(
         excel.export(records),

@@ -25,8 +25,6 @@ logger = logging.getLogger("taizhang.documents")
 # What the child process runs (tests swap in a slow reader).
 READ_AND_EXTRACT = reading.read_and_extract
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
 
 def _require_supervisor(user):
     if not rules.can_create(user):
@@ -43,8 +41,9 @@ def upload(*, by, file, title=""):
         raise WorkflowError(
             _("“%(name)s” is not a .txt, .docx or .pdf file.") % {"name": file.name}
         )
-    if file.size > MAX_UPLOAD_BYTES:
-        raise WorkflowError(_("The file is larger than 20 MB."))
+    limit = settings.TAIZHANG_UPLOAD_MAX_BYTES
+    if file.size > limit:
+        raise WorkflowError(_("The file is larger than %(limit)s MB.") % {"limit": limit // 2**20})
     if not file.size:
         raise WorkflowError(_("The file is empty."))
     document = SourceDocument.objects.create(

@@ -24,6 +24,7 @@ from .models import ApiToken, User
 PENDING = "taizhang_second_factor"
 PENDING_SECONDS = 300
 ENROLMENT = "taizhang_totp_enrolment"
+NEW_TOKEN = "taizhang_new_api_token"
 
 # Where each administrator starts; everyone else starts on their to-do list.
 HOME_BY_ROLE = {
@@ -161,11 +162,16 @@ def two_factor(request):
 @never_cache
 @login_required
 def api_tokens(request):
-    """The owner's tokens; a new one is shown on this response only, never stored."""
-    created = None
+    """The owner's tokens. A new key is kept in the session for the one page that shows it
+    (post, redirect, get: reloading the page does not make another token)."""
     if request.method == "POST":
         token, key = services.create_api_token(request.user, request.POST.get("name", ""))
-        created = {"token": token, "key": key}
+        request.session[NEW_TOKEN] = {"pk": token.pk, "key": key}
+        return redirect("api_tokens")
+    created = None
+    if new := request.session.pop(NEW_TOKEN, None):
+        token = request.user.api_tokens.filter(pk=new["pk"]).first()
+        created = {"token": token, "key": new["key"]} if token else None
     tokens = request.user.api_tokens.all()
     return render(request, "accounts/api_tokens.html", {"tokens": tokens, "created": created})
 

@@ -18,12 +18,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from taizhang.org.models import Unit
 from taizhang.utils.errors import NotAllowed, WorkflowError
+from taizhang.utils.excel import check_export_rows, excel_text
 from taizhang.utils.text import clean_text
 
 from . import rules, services
@@ -103,7 +103,7 @@ def write_cell(ws, row, column, value):
     +1, @SUM) is never a formula in someone else's Excel, and never a broken file."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = excel_text(value)
         cell.data_type = "s"
     else:
         cell.value = value
@@ -176,7 +176,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def ledger_response(tasks):
-    """The export as a download, the same for the page and the API."""
+    """The export as a download, the same for the page and the API; refused (WorkflowError)
+    when it would hold more rows than an export may."""
+    check_export_rows(tasks.count())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(export_ledger(tasks), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.xlsx"'

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -119,7 +120,11 @@ def ledger(request):
 @login_required
 def ledger_export(request):
     _filterset, tasks = _filtered(request)
-    return excel.ledger_response(_ledger_rows(tasks))
+    try:
+        return excel.ledger_response(_ledger_rows(tasks))
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('supervision:ledger')}?{request.GET.urlencode()}")
 
 
 @login_required

@@ -339,3 +339,17 @@ def test_the_openapi_document_declares_nulls_and_errors(client):
     assert {"400", "401", "403", "404", "409"} <= set(transitions["responses"])
     assert "429" in schema["paths"]["/api/auth/token"]["post"]["responses"]
     assert "version" in components["TransitionRequest"]["required"]
+
+
+def test_an_export_larger_than_allowed_is_refused_with_a_reason(
+    client, make_task, people, settings
+):
+    settings.TAIZHANG_EXPORT_MAX_ROWS = 1
+    make_task("draft")
+    make_task("draft")
+    as_user(client, people["supervisor"])
+    page = client.get(reverse("supervision:export"), {"status": "draft"}, follow=True)
+    assert "缩小" in page.text and page.request["PATH_INFO"] == reverse("supervision:ledger")
+    response = client.get("/api/tasks/export.xlsx")
+    assert response.status_code == 400 and "缩小" in response.json()["detail"]
+    assert client.get("/api/tasks/export.xlsx", {"q": "不存在"}).status_code == 200

@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -42,6 +43,9 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(workers),
+                # Stated, not gunicorn's default: the longest request we accept (an import).
+                "--timeout",
+                str(settings.TAIZHANG_WEB_TIMEOUT),
                 "--access-logfile",
                 "-",
             ],

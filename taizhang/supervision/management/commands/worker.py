@@ -44,7 +44,9 @@ def enqueue_daily_jobs(now=None):
     now = timezone.localtime(now)
     if now.time() < DAILY_AT and DailyRun.objects.exists():
         return False
-    try:
+    if DailyRun.objects.filter(name="refresh_lights", day=now.date()).exists():
+        return False  # the usual case after 06:00: no failing INSERT every minute
+    try:  # two workers may still race here: the unique row decides
         with transaction.atomic():
             run = DailyRun.objects.create(name="refresh_lights", day=now.date())
             result = refresh_lights.enqueue(day=now.date().isoformat())
