@@ -68,6 +68,7 @@ class TokenView(APIView):
         if user.must_change_password:
             raise PermissionDenied(_("You must change your password first."))
         security.record_success(user.username)
+        request.user = user  # the token is issued by them: so the audit log says
         token, key = accounts.create_api_token(user, credentials.get("name", ""))
         return Response({"token": key, "expires": token.expires})
 

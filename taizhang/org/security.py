@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.utils.addresses import client_address
 
-from .models import Lockout, LoginFailure
+from .models import Lockout, LoginFailure, User
 
 Scope = Lockout.Scope
 KEEP_FAILURES = datetime.timedelta(days=1)
@@ -115,9 +115,17 @@ def record_failure(username, address):
             limits.append((Scope.ADDRESS, address, policy.max_failures_per_address))
         for scope, value, limit in limits:
             if _failures_since(scope, value, policy, now) >= limit:
-                locked = Lockout.objects.create(
+                locked = Lockout(
                     scope=scope, key=value, created=now, locked_until=now + policy.lockout
                 )
+                if scope == Scope.ACCOUNT:
+                    # Not a column: tells the audit log whose auditors are to see the lock-out.
+                    locked.organisation_id = (
+                        User.objects.filter(username=key)
+                        .values_list("organisation_id", flat=True)
+                        .first()
+                    )
+                locked.save()
     return locked
 
 

@@ -138,3 +138,12 @@ def test_a_trusted_proxy_that_is_not_an_address_stops_the_start(tmp_path):
         timeout=120,
     )
     assert result.returncode != 0 and "TAIZHANG_TRUSTED_PROXIES" in result.stderr
+
+
+def test_an_account_lock_out_is_shown_to_the_organisations_auditors(sign_in, people):
+    from taizhang.audit.models import AuditRecord
+
+    for _ in range(5):
+        sign_in("duban", "wrong")
+    record = AuditRecord.objects.get(object_type="org.lockout", action="create")
+    assert record.organisation_id == people["supervisor"].organisation_id

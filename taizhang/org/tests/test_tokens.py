@@ -116,3 +116,19 @@ def test_tokens_are_not_logged(client, people, caplog):
     request = client.get("/", **bearer(key)).wsgi_request
     meta = SafeExceptionReporterFilter().get_safe_request_meta(request)
     assert key not in str(meta)
+
+
+def test_an_issued_token_is_in_the_audit_log_under_its_owner(client, people):
+    from taizhang.audit.models import AuditRecord
+
+    response = client.post(
+        "/api/auth/token",
+        {"username": "duban", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    record = AuditRecord.objects.get(object_type="org.apitoken", action="create")
+    assert (
+        record.actor == "duban" and record.organisation_id == people["supervisor"].organisation_id
+    )
+    assert response.json()["token"] not in record.changes
