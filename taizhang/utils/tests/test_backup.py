@@ -131,6 +131,13 @@ def test_the_secret_key_travels_only_when_asked(sqlite_only, tmp_path, people, t
     assert (var / "secret_key").read_text() == settings.SECRET_KEY
     assert (var / "secret_key").stat().st_mode & 0o077 == 0
 
+    # A site that takes its key from the environment keeps it, and is told what to do.
+    elsewhere = tmp_path / "key-from-env"
+    result = taizhang_cli(elsewhere, "restore", archive, TAIZHANG_SECRET_KEY="k" * 60)
+    assert result.returncode == 0, result.stderr
+    assert "TAIZHANG_SECRET_KEY" in result.stdout
+    assert not (elsewhere / "secret_key").exists()
+
 
 def repack(archive, target, change):
     """A copy of the archive with change(name, content) applied to each member's content."""
