@@ -236,14 +236,9 @@ def verify_backup(source):
             while tar.fileobj.read(CHUNK):
                 pass
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        raise BackupError(
-            f"{source} is damaged or is not a taizhang backup ({exc}). Nothing was restored."
-        ) from None
+        raise BackupError(f"{source} is damaged or is not a taizhang backup ({exc}).") from None
     if manifest is None:
-        raise BackupError(
-            f"{source} has no {MANIFEST}: it is damaged or not a taizhang backup. "
-            "Nothing was restored."
-        )
+        raise BackupError(f"{source} has no {MANIFEST}: it is damaged or not a taizhang backup.")
     _compare(source, manifest, found)
     return manifest
 
@@ -271,7 +266,32 @@ def _read_manifest(file, size):
             f"The archive is in backup format {manifest.get('version')!r}; "
             f"this version of taizhang reads format {FORMAT_VERSION}."
         )
+    if not _well_formed(manifest):
+        raise BackupError("The archive's manifest is damaged (its fields are not as written).")
     return manifest
+
+
+def _well_formed(manifest):
+    files, database = manifest.get("files"), manifest.get("database")
+    migrations = manifest.get("migrations")
+    return (
+        isinstance(files, list)
+        and all(
+            isinstance(f, dict)
+            and isinstance(f.get("path"), str)
+            and isinstance(f.get("sha256"), str)
+            and isinstance(f.get("size"), int)
+            for f in files
+        )
+        and isinstance(database, dict)
+        and database.get("vendor") in DUMPS
+        and database.get("path") == DUMPS[database["vendor"]]
+        and isinstance(migrations, dict)
+        and all(
+            isinstance(n, list) and all(isinstance(m, str) for m in n) for n in migrations.values()
+        )
+        and manifest.get("secret_key") == any(f["path"] == SECRET_KEY for f in files)
+    )
 
 
 def _sha256(file):
@@ -291,10 +311,10 @@ def _compare(source, manifest, found):
         if expected[name] != found[name]
     ]
     if manifest["database"]["path"] not in expected:
-        problems.append("no database dump")
+        problems.append("no database dump in the manifest")
     if problems:
         listed = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
-        raise BackupError(f"{source} is damaged: {listed}. Nothing was restored.")
+        raise BackupError(f"{source} is damaged: {listed}.")
 
 
 # Restoring
@@ -302,16 +322,14 @@ def _compare(source, manifest, found):
 
 def restore_backup(source, *, using=DEFAULT_DB_ALIAS):
     """Bring back the archive into an empty installation; return the manifest and notes."""
-    manifest = verify_backup(source)
     connection = connections[using]
-    vendor = manifest["database"]["vendor"]
-    if vendor != connection.vendor:
-        raise BackupError(
-            f"The archive holds a {vendor} database and this installation uses "
-            f"{connection.vendor}: restore it into a {vendor} database."
-        )
-    _refuse_unknown_migrations(manifest)
-    _refuse_non_empty(connection)
+    try:
+        manifest = verify_backup(source)
+        _refuse_other_vendor(manifest, connection)
+        _refuse_unknown_migrations(manifest)
+        _refuse_non_empty(connection)
+    except BackupError as exc:
+        raise BackupError(f"{exc} Nothing was restored.") from None
     with tarfile.open(source, "r:gz") as tar:
         expected = {f["path"]: f for f in manifest["files"]}
         _restore_database(tar, expected[manifest["database"]["path"]], connection)
@@ -325,6 +343,15 @@ def restore_backup(source, *, using=DEFAULT_DB_ALIAS):
             "`taizhang migrate` (or `taizhang serve`) applies them."
         )
     return manifest, notes
+
+
+def _refuse_other_vendor(manifest, connection):
+    vendor = manifest["database"]["vendor"]
+    if vendor != connection.vendor:
+        raise BackupError(
+            f"The archive holds a {vendor} database and this installation uses "
+            f"{connection.vendor}: restore it into a {vendor} database."
+        )
 
 
 def _refuse_unknown_migrations(manifest):
@@ -367,7 +394,7 @@ def _refuse_non_empty(connection):
         raise BackupError(
             "A restore only goes into an empty installation, and "
             + "; ".join(problems)
-            + ". Point TAIZHANG_VAR_DIR (and DATABASE_URL) at an empty place. Nothing was restored."
+            + ". Point TAIZHANG_VAR_DIR (and DATABASE_URL) at an empty place."
         )
 
 

@@ -131,24 +131,55 @@ def test_the_secret_key_travels_only_when_asked(sqlite_only, tmp_path, people, t
     assert (var / "secret_key").read_text() == settings.SECRET_KEY
     assert (var / "secret_key").stat().st_mode & 0o077 == 0
 
+    # A site that takes its key from the environment keeps it, and is told what to do.
+    elsewhere = tmp_path / "key-from-env"
+    result = taizhang_cli(elsewhere, "restore", archive, TAIZHANG_SECRET_KEY="k" * 60)
+    assert result.returncode == 0, result.stderr
+    assert "TAIZHANG_SECRET_KEY" in result.stdout
+    assert not (elsewhere / "secret_key").exists()
+
+
+def repack(archive, target, change):
+    """A copy of the archive with change(name, content) applied to each member's content."""
+    with tarfile.open(archive) as source, tarfile.open(target, "w:gz") as out:
+        for member in source:
+            content = change(member.name, source.extractfile(member).read())
+            member.size = len(content)
+            out.addfile(member, io.BytesIO(content))
+    return target
+
+
+def edit_manifest(edit):
+    def change(name, content):
+        if name != "manifest.json":
+            return content
+        manifest = json.loads(content)
+        edit(manifest)
+        return json.dumps(manifest).encode()
+
+    return change
+
 
 def damaged_copies(archive, tmp_path):
-    """A flipped byte, a cut-off file, and a member altered behind the manifest's back."""
+    """A flipped byte, a cut-off file, a member altered behind the manifest's back, and a
+    manifest with a field gone."""
     data = archive.read_bytes()
     flipped = tmp_path / "flipped.tar.gz"
     middle = len(data) // 2
     flipped.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :])
     cut = tmp_path / "cut.tar.gz"
     cut.write_bytes(data[: len(data) * 2 // 3])
-    altered = tmp_path / "altered.tar.gz"
-    with tarfile.open(archive) as source, tarfile.open(altered, "w:gz") as out:
-        for member in source:
-            content = source.extractfile(member).read()
-            if member.name.startswith("media/"):
-                content = content.replace(b"PDF", b"FDP")
-            member.size = len(content)
-            out.addfile(member, io.BytesIO(content))
-    return [flipped, cut, altered]
+    altered = repack(
+        archive,
+        tmp_path / "altered.tar.gz",
+        lambda name, content: (
+            content.replace(b"PDF", b"FDP") if name.startswith("media/") else content
+        ),
+    )
+    no_files = repack(
+        archive, tmp_path / "no-files.tar.gz", edit_manifest(lambda m: m.pop("files"))
+    )
+    return [flipped, cut, altered, no_files]
 
 
 def test_a_damaged_archive_is_refused_and_nothing_is_written(
@@ -191,16 +222,11 @@ def test_restore_refuses_a_non_empty_installation(
 
 def test_an_archive_from_a_newer_version_is_refused(sqlite_only, tmp_path, people, taizhang_cli):
     archive = backup(tmp_path)
-    newer = tmp_path / "newer.tar.gz"
-    with tarfile.open(archive) as source, tarfile.open(newer, "w:gz") as out:
-        for member in source:
-            content = source.extractfile(member).read()
-            if member.name == "manifest.json":
-                manifest = json.loads(content)
-                manifest["migrations"]["supervision"].append("9999_from_the_future")
-                content = json.dumps(manifest).encode()
-            member.size = len(content)
-            out.addfile(member, io.BytesIO(content))
+    newer = repack(
+        archive,
+        tmp_path / "newer.tar.gz",
+        edit_manifest(lambda m: m["migrations"]["supervision"].append("9999_from_the_future")),
+    )
     var = tmp_path / "restored"
     result = taizhang_cli(var, "restore", newer)
     assert result.returncode == 1
