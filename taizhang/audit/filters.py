@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.utils.filters import StyledFilterSet
+
 from .choices import AuditAction
 from .models import AuditRecord
 from .recorder import audited_models, object_type
@@ -26,7 +28,7 @@ def _day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class AuditFilterSet(django_filters.FilterSet):
+class AuditFilterSet(StyledFilterSet):
     since = django_filters.DateFilter(
         method="filter_since", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -48,14 +50,6 @@ class AuditFilterSet(django_filters.FilterSet):
     class Meta:
         model = AuditRecord
         fields = ["since", "until", "user", "action", "object_type", "address", "q"]
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            css = "form-select" if hasattr(field.widget, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", css)
-        return form
 
     def filter_since(self, queryset, name, value):
         return queryset.filter(created_at__gte=_day_start(value))

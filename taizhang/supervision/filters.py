@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from taizhang.org.models import Unit
+from taizhang.utils.filters import StyledFilterSet
 
 from .choices import Light, Priority, SourceKind, Status, UnitRole
 from .models import Task, TaskUnit
@@ -17,7 +18,7 @@ class UnitCodeFilter(django_filters.ModelChoiceFilter):
     pass
 
 
-class TaskFilterSet(django_filters.FilterSet):
+class TaskFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
     unit = UnitCodeFilter(
         queryset=Unit.objects.none(),
@@ -58,14 +59,6 @@ class TaskFilterSet(django_filters.FilterSet):
             self.filters["unit"].queryset = Unit.objects.filter(
                 organisation_id=user.organisation_id
             )
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            css = "form-select" if hasattr(field.widget, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", css)
-        return form
 
     def filter_keyword(self, queryset, name, value):
         words = value.split()
