@@ -1,8 +1,9 @@
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.utils.choices import ColouredChoices
 
-class AuditAction(models.TextChoices):
+
+class AuditAction(ColouredChoices):
     LOGIN = "login", _("Login")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGOUT = "logout", _("Logout")
@@ -13,12 +14,8 @@ class AuditAction(models.TextChoices):
     VIEW = "view", _("Viewed the audit log")
     PURGE = "purge", _("Purged old records")
 
-    @classmethod
-    def colour(cls, value):
-        return COLOURS.get(value, "secondary")
 
-
-COLOURS = {
+AuditAction.COLOURS = {
     AuditAction.LOGIN: "green",
     AuditAction.LOGIN_FAILED: "red",
     AuditAction.LOGOUT: "secondary",

@@ -3,11 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class ColouredChoices(models.TextChoices):
-    @classmethod
-    def colour(cls, value):
-        return cls.COLOURS.get(value, "secondary")
+from taizhang.utils.choices import ColouredChoices
 
 
 class Status(ColouredChoices):
