@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "taizhang.supervision",
     "taizhang.notify",
     "taizhang.documents",
+    "taizhang.suggestions",
     "taizhang.api",
     "taizhang.demo",
 ]
@@ -209,6 +210,11 @@ TASKS = {
         "QUEUES": TASK_QUEUES,
     }
 }
+# What the worker enqueues once a day (after 06:00): each app's lights and reminders.
+TAIZHANG_DAILY_JOBS = [
+    "taizhang.supervision.jobs.refresh_lights",
+    "taizhang.suggestions.jobs.refresh_suggestions",
+]
 # A job RUNNING longer than this, or whose worker stopped, is ended as failed (or retried once
 # when its worker died under it: TAIZHANG_JOB_ATTEMPTS runs in all).
 TAIZHANG_JOB_TIMEOUT_SECONDS = _env_int("TAIZHANG_JOB_TIMEOUT_SECONDS", 600)
@@ -247,6 +253,12 @@ SPECTACULAR_SETTINGS = {
 TAIZHANG_LIGHT_BLUE_WORKING_DAYS = _env_int("TAIZHANG_LIGHT_BLUE_WORKING_DAYS", 3)
 TAIZHANG_LIGHT_BEHIND_TOLERANCE = _env_int("TAIZHANG_LIGHT_BEHIND_TOLERANCE", 10)
 # Bounds on what a deadline may be: within this many years of today, or this many working days.
+# 建言献策: the reply deadline given on 交办, the days a unit may return what it was given,
+# the days a submitter has to rate a reply (then it counts as 基本满意), and a 重办's deadline.
+TAIZHANG_SUGGESTION_REPLY_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_REPLY_WORKING_DAYS", 20)
+TAIZHANG_SUGGESTION_RETURN_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_RETURN_WORKING_DAYS", 5)
+TAIZHANG_SUGGESTION_RATING_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_RATING_WORKING_DAYS", 10)
+TAIZHANG_SUGGESTION_REDO_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_REDO_WORKING_DAYS", 15)
 TAIZHANG_DEADLINE_MAX_YEARS = _env_int("TAIZHANG_DEADLINE_MAX_YEARS", 10)
 TAIZHANG_MAX_WORKING_DAYS = _env_int("TAIZHANG_MAX_WORKING_DAYS", 2000)
 # Excel imports: the upload's size and the rows of a sheet, read in streaming mode.

@@ -31,6 +31,7 @@ HOME_BY_ROLE = {
     Role.ADMIN: "manage:users",
     Role.SECURITY: "manage:security",
     Role.AUDITOR: "audit:log",
+    Role.SUBMITTER: "suggestions:list",
 }
 
 

@@ -6,6 +6,9 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")  # 督查员
     LEADER = "leader", _("Leader")  # 领导
     HANDLER = "handler", _("Unit handler")  # 承办人
+    # 建言人: a non-party representative, expert or employee who makes suggestions and sees
+    # only their own, with the replies.
+    SUBMITTER = "submitter", _("Submitter")
     # 三员分立 (等保2.0): three administrators, none of whom does or sees the business work.
     ADMIN = "admin", _("System administrator")  # 系统管理员: users, units, settings
     SECURITY = "security", _("Security administrator")  # 安全管理员: roles, lock-outs, policy

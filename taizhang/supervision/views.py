@@ -17,7 +17,7 @@ from taizhang.org.views import unit_tree
 from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
 
-from . import excel, rules, services
+from . import excel, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
 from .filters import TaskFilterSet
 from .forms import ActionForm, CommentForm, ImportForm, TaskForm
@@ -170,6 +170,7 @@ def task_detail(request, pk):
         "parent": _visible(request).filter(pk=task.parent_id).first() if task.parent_id else None,
         "children": _visible(request).filter(parent=task),
         "task_units": sorted(task.task_units.all(), key=lambda tu: UNIT_ROLE_ORDER[tu.role]),
+        "source_links": sources.links_for(task, user),
     }
     return render(request, "supervision/task_detail.html", context)
 

@@ -23,12 +23,13 @@ def test_daily_job_is_enqueued_once_a_day_across_workers(make_task):
     )
     assert enqueue_daily_jobs(tomorrow_early) is False  # waits until 06:00
     assert enqueue_daily_jobs(tomorrow_early + datetime.timedelta(hours=2)) is True
-    assert DailyRun.objects.count() == 2
+    assert DailyRun.objects.filter(name="refresh_lights").count() == 2
+    assert DailyRun.objects.filter(name="refresh_suggestions").count() == 2
 
 
 def test_the_daily_run_remembers_its_job_for_the_administrators_page(make_task):
     assert enqueue_daily_jobs(timezone.now())
-    run = DailyRun.objects.get()
+    run = DailyRun.objects.get(name="refresh_lights")
     assert run.result_id  # the id of the job the page looks up
 
 

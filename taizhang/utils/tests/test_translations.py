@@ -14,8 +14,8 @@ def test_every_message_is_translated(language):
     assert catalogue.fuzzy_entries() == []
     # The compiled catalogue (committed, so no gettext is needed at run time) is up to date.
     compiled = polib.mofile(LOCALE / language / "LC_MESSAGES" / "django.mo")
-    assert {e.msgid: e.msgstr for e in compiled} == {
-        e.msgid: e.msgstr for e in catalogue if not e.obsolete
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in compiled} == {
+        (e.msgctxt, e.msgid): e.msgstr for e in catalogue if not e.obsolete
     }
 
 

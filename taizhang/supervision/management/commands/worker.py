@@ -1,4 +1,4 @@
-"""The background worker: runs queued tasks and enqueues the daily job once a day.
+"""The background worker: runs queued tasks and enqueues the daily jobs once a day.
 
 ``taizhang worker`` supervises one worker process per queue (``default`` for the daily lights
 and reminders, ``documents`` for reading uploads), restarting one that exits.
@@ -22,9 +22,9 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, IntegrityError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from taizhang.supervision.jobs import refresh_lights
 from taizhang.utils import jobs
 from taizhang.utils.models import DailyRun
 from taizhang.utils.supervisor import Supervisor
@@ -39,22 +39,33 @@ EXIT_DATABASE_UNUSABLE = 3
 EXIT_JOB_OVERRAN = 4
 
 
+def daily_jobs():
+    """The daily jobs (``TAIZHANG_DAILY_JOBS``: dotted paths of django.tasks tasks) by name.
+    Each app above the ledger adds its own there, so this worker imports none of them."""
+    return {path.rsplit(".", 1)[1]: import_string(path) for path in settings.TAIZHANG_DAILY_JOBS}
+
+
 def enqueue_daily_jobs(now=None):
-    """Enqueue today's daily job unless a worker (this or another) already did."""
+    """Enqueue today's daily jobs unless a worker (this or another) already did; True when
+    this call enqueued any."""
     now = timezone.localtime(now)
     if now.time() < DAILY_AT and DailyRun.objects.exists():
         return False
-    if DailyRun.objects.filter(name="refresh_lights", day=now.date()).exists():
-        return False  # the usual case after 06:00: no failing INSERT every minute
-    try:  # two workers may still race here: the unique row decides
-        with transaction.atomic():
-            run = DailyRun.objects.create(name="refresh_lights", day=now.date())
-            result = refresh_lights.enqueue(day=now.date().isoformat())
-            run.result_id = str(result.id)
-            run.save(update_fields=["result_id"])
-    except IntegrityError:
-        return False
-    return True
+    done = set(DailyRun.objects.filter(day=now.date()).values_list("name", flat=True))
+    enqueued = False
+    for name, job in daily_jobs().items():
+        if name in done:
+            continue  # the usual case after 06:00: no failing INSERT every minute
+        try:  # two workers may still race here: the unique row decides
+            with transaction.atomic():
+                run = DailyRun.objects.create(name=name, day=now.date())
+                result = job.enqueue(day=now.date().isoformat())
+                run.result_id = str(result.id)
+                run.save(update_fields=["result_id"])
+        except IntegrityError:
+            continue
+        enqueued = True
+    return enqueued
 
 
 def worker_programs(interval=1.0):
