@@ -11,19 +11,40 @@ document.addEventListener("change", (event) => {
 });
 
 // Charts (Apache ECharts, vendored under vendor/echarts/). A page that draws charts loads
-// echarts.min.js in its {% block scripts %} and writes, usually through {% chart %} of the
-// `charts` template library:
+// echarts.min.js in its {% block scripts %} and marks each chart in one of two ways:
+//   <div class="tz-chart" data-chart-option="{ …an ECharts option object as JSON… }"></div>
+//     (what {% chart %} of the `charts` template library writes: it survives an htmx swap, which
+//     drops every <script> element here since htmx's allowScriptTags is off), or
 //   <div class="tz-chart" data-chart="ID"></div>
-//   <script type="application/json" id="ID">{ …an ECharts option object… }</script>
+//   <script type="application/json" id="ID">{ …the option… }</script>  (whole pages only).
 // The option is plain data (no functions), so nothing is evaluated and the CSP stays strict.
 const TzCharts = {
   drawn: new Set(),
+
+  optionOf(element) {
+    let text = element.dataset.chartOption;
+    const name = element.dataset.chart || element.id || "a .tz-chart";
+    if (text === undefined) {
+      const source = document.getElementById(element.dataset.chart);
+      if (!source) {
+        console.error(`tz-chart: no <script type="application/json" id="${name}">`);
+        return null;
+      }
+      text = source.textContent;
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      console.error(`tz-chart: ${name} does not hold JSON: ${error}`);
+      return null;
+    }
+  },
 
   draw(root) {
     if (!window.echarts) {
       return;
     }
-    const selector = ".tz-chart[data-chart]";
+    const selector = ".tz-chart[data-chart], .tz-chart[data-chart-option]";
     const elements = [...root.querySelectorAll(selector)];
     if (root.matches && root.matches(selector)) {
       elements.push(root);
@@ -32,16 +53,8 @@ const TzCharts = {
       if (window.echarts.getInstanceByDom(element)) {
         return;
       }
-      const source = document.getElementById(element.dataset.chart);
-      if (!source) {
-        console.error(`tz-chart: no <script type="application/json" id="${element.dataset.chart}">`);
-        return;
-      }
-      let option;
-      try {
-        option = JSON.parse(source.textContent);
-      } catch (error) {
-        console.error(`tz-chart: ${element.dataset.chart} does not hold JSON: ${error}`);
+      const option = TzCharts.optionOf(element);
+      if (!option) {
         return;
       }
       const language = (document.documentElement.lang || "").toLowerCase();

@@ -46,7 +46,8 @@ def test_charts_are_drawn_under_the_csp_and_follow_the_window(page, live_server,
     assert qr.bounding_box()["width"] == pytest.approx(128, abs=1)  # 8rem
     assert qr.bounding_box()["height"] == pytest.approx(128, abs=1)  # square by its viewBox
     expect(qr.locator("title")).to_have_text("扫码查看办理结果")
-    expect(page.locator(".tz-chart[data-chart-drawn]")).to_have_count(3)
+    expect(page.get_by_test_id("block").locator("canvas")).to_have_count(1)
+    expect(page.locator(".tz-chart[data-chart-drawn]")).to_have_count(4)
     # Tooltips are drawn by the renderer (rich text), not as HTML with style="" attributes,
     # which the CSP blocks: in the SVG chart the tooltip's text is there to read.
     box = line.bounding_box()
@@ -64,6 +65,10 @@ def test_charts_are_drawn_under_the_csp_and_follow_the_window(page, live_server,
     narrow = bar.bounding_box()["width"]
     assert narrow <= 400, "the chart fits the phone's width"
     page.screenshot(path=f"{output_path}/charts-phone.png", full_page=True)
+
+    # A chart swapped in by htmx (a filtered statistics panel) is drawn too.
+    page.get_by_role("button", name="按单位").click()
+    expect(page.get_by_test_id("swapped").locator(".tz-chart canvas")).to_have_count(1)
 
     violations = page.evaluate("window.cspViolations")
     assert violations == [], violations

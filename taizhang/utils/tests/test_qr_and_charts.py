@@ -1,5 +1,6 @@
 """QR codes and chart boxes as the templates write them: markup the CSP lets through."""
 
+import html
 import json
 import xml.etree.ElementTree as ET
 
@@ -85,14 +86,14 @@ def test_the_template_tag_makes_a_path_absolute_for_the_phone_that_scans_it(sett
         render("{% load qr %}{% qr_svg url %}", request=request, url="")
 
 
-def test_a_chart_is_a_box_and_its_option_as_json_that_cannot_break_out_of_the_script():
-    option = {"title": {"text": "</script><script>alert(1)</script> 答复"}, "series": []}
+def test_a_chart_is_a_box_with_its_option_as_json_in_an_escaped_attribute():
+    option = {"title": {"text": '"><script>alert(1)</script> 答复'}, "series": [], "n": 1.5}
     out = render('{% load charts %}{% chart option "by-unit" size="lg" %}', option=option)
-    assert '<div class="tz-chart tz-chart-lg" data-chart="by-unit" data-renderer="canvas">' in out
-    assert "</script><script>" not in out
-    block = out.split('<script id="by-unit" type="application/json">')[1].split("</script>")[0]
-    assert json.loads(block) == option
-    assert "style=" not in out
+    assert out.startswith('<div class="tz-chart tz-chart-lg" id="by-unit" data-renderer="canvas"')
+    assert "<script>" not in out and "style=" not in out
+    attribute = out.split('data-chart-option="')[1].split('"></div>')[0]
+    assert '"' not in attribute, "quotes are escaped: the JSON cannot end the attribute"
+    assert json.loads(html.unescape(attribute)) == option
 
 
 def test_a_chart_refuses_an_unknown_size_or_renderer():

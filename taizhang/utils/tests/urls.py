@@ -19,6 +19,11 @@ PAGE = """{% extends "base.html" %}{% load charts qr %}
   <div class="col-md-6"><div class="card"><div class="card-body" data-testid="qr">
     {% qr_svg "/suggestions/claim/" title="扫码查看办理结果" %}</div></div></div>
 </div>
+{# The hand-written form, for a whole page: a box naming a JSON block. #}
+<div class="tz-chart tz-chart-sm mt-3" data-chart="chart-block" data-testid="block"></div>
+{{ bar|json_script:"chart-block" }}
+<button class="btn mt-3" hx-get="/test/charts/fragment/" hx-target="#swapped">按单位</button>
+<div id="swapped" data-testid="swapped"></div>
 {% endblock %}
 {% block scripts %}{% echarts_script %}{% endblock %}
 """
@@ -58,9 +63,22 @@ OPTIONS = {
 }
 
 
+FRAGMENT = """{% load charts %}{% chart bar "chart-swapped" %}"""
+
+
+def chart_fragment(request):
+    """What an htmx filter swaps in: a chart without a page around it."""
+    template = engines["django"].from_string(FRAGMENT)
+    return TemplateResponse(request, template, OPTIONS)
+
+
 def chart_page(request):
     template = engines["django"].from_string(PAGE)
     return TemplateResponse(request, template, OPTIONS)
 
 
-urlpatterns = [path("test/charts/", chart_page), *app_urlpatterns]
+urlpatterns = [
+    path("test/charts/", chart_page),
+    path("test/charts/fragment/", chart_fragment),
+    *app_urlpatterns,
+]
