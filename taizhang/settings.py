@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "taizhang.supervision",
     "taizhang.notify",
     "taizhang.documents",
+    "taizhang.talent",
     "taizhang.api",
     "taizhang.demo",
 ]

@@ -11,6 +11,7 @@ handler404 = "taizhang.api.exceptions.api_aware_not_found"
 urlpatterns = [
     path("", include("taizhang.supervision.urls")),
     path("documents/", include("taizhang.documents.urls")),
+    path("talent/", include("taizhang.talent.urls")),
     path("notifications/", include("taizhang.notify.urls")),
     path("system/", include("taizhang.utils.urls")),
     path("audit/", include("taizhang.audit.urls")),
