@@ -282,4 +282,5 @@ def link_accounts(people, accounts, *, by):
     """Link each existing user of ``accounts`` (user name → person key) to that profile."""
     users = User.objects.filter(username__in=accounts, organisation=by.organisation)
     for user in users:
-        services.update_person(people[accounts[user.username]], by=by, account=user)
+        key = accounts[user.username]
+        people[key] = services.update_person(people[key], by=by, account=user)

@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from taizhang.org.models import Unit
-from taizhang.supervision.excel import XLSX, ImportFailed, write_cell
-from taizhang.supervision.excel import _read_rows as read_rows
+from taizhang.supervision import excel as ledger
+from taizhang.supervision.excel import XLSX, write_cell
 from taizhang.utils.errors import NotAllowed, WorkflowError
 from taizhang.utils.excel import check_export_rows
 from taizhang.utils.text import clean_text
@@ -183,6 +183,25 @@ def template_response():
 # ---- import -------------------------------------------------------------------------------
 
 
+class ImportFailed(ledger.ImportFailed):
+    """The roster was not imported; ``errors`` lists every bad row, ``(row, message)``."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.message = _("Nobody was imported: %(count)d problem(s) found.") % {
+            "count": len(errors)
+        }
+        self.args = (self.message,)
+
+
+def read_rows(data):
+    """The first sheet's rows, read as the ledger's import reads them (streamed, bounded)."""
+    try:
+        return ledger._read_rows(data)
+    except ledger.ImportFailed as failed:
+        raise ImportFailed(failed.errors) from None
+
+
 def _header_row(rows):
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cells = [str(c).strip() if c is not None else "" for c in row]
@@ -280,6 +299,8 @@ def parse_roster(data, organisation):
         elif number and number in seen:
             problems.append(_("身份证号 is the same as in row %(row)d.") % {"row": seen[number]})
         seen.setdefault(number, line)
+        if not problems:  # the cells are readable: check the profile they make as a whole
+            problems += services.problems(organisation, fields)
         errors += [(line, message) for message in problems]
         parsed.append((line, fields))
     if not parsed and not errors:

@@ -121,6 +121,22 @@ def _validate(person, changed):
             )
 
 
+def problems(organisation, fields):
+    """What is wrong with a profile made of ``fields`` (as ``create_person`` takes them), as
+    messages, without saving it: the roster import lists every bad row this way."""
+    person = Person(organisation=organisation, **_cleaned(fields, PERSON_FIELDS))
+    _fill_from_id(person)
+    try:
+        _validate(person, fields)
+    except InvalidInput as error:
+        return [
+            f"{_label(field)}：{message}" if field != "__all__" else message
+            for field, found in error.field_errors.items()
+            for message in found
+        ] or [error.message]
+    return []
+
+
 def _save(person):
     try:
         with transaction.atomic():

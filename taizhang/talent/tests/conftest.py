@@ -1,10 +1,22 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
-from conftest import make_user
+from conftest import PASSWORD, make_user
 from taizhang.org.choices import Role
 from taizhang.talent import identity, services
+
+
+def login(client, user):
+    """Sign ``user`` in on ``client``, keeping the language chosen (logging out drops it)."""
+    from django.conf import settings
+
+    language = client.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    client.logout()
+    if language is not None:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language.value
+    assert client.login(username=user.username, password=PASSWORD)
 
 
 def valid_id(born="19800101", seq="123", area="110101"):
@@ -20,6 +32,14 @@ def id_ending(tail="1234", area="110101", year=1980):
         if number.endswith(tail):
             return number
         day += datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Messages in English, so that tests read the msgids (pages are Chinese by default)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from conftest import PASSWORD
 from taizhang.audit.models import AuditRecord
 from taizhang.talent.models import SensitiveAccess
 
-from .conftest import id_ending
+from .conftest import id_ending, login
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +22,6 @@ def expert(make_person):
     return make_person(
         "陈立群", unit="steel", id_number=ID, phone="13812345678", email="zhang@example.com"
     )
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 def sheet_rows(response):
