@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput
 
+from .choices import EventKind
 from .models import PathEvent, Person
 
 PERSON_FORM_FIELDS = [
@@ -26,6 +27,14 @@ PERSON_FORM_FIELDS = [
     "account",
     "notes",
 ]
+
+
+def _dash_for_blank(field):
+    """An empty choice reads "—", in every language."""
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = "—"
+    elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
+        field.choices = [("", "—"), *field.choices[1:]]
 
 
 class PersonForm(forms.ModelForm):
@@ -54,6 +63,7 @@ class PersonForm(forms.ModelForm):
         for field in self.fields.values():
             css = "form-select" if hasattr(field.widget, "choices") else "form-control"
             field.widget.attrs.setdefault("class", css)
+            _dash_for_blank(field)
 
     def service_kwargs(self):
         data = {name: self.cleaned_data[name] for name in PERSON_FORM_FIELDS}
@@ -65,6 +75,8 @@ class PersonForm(forms.ModelForm):
 
 
 class EventForm(forms.ModelForm):
+    kind = forms.ChoiceField(choices=[("", "—"), *EventKind.choices], label=_("Kind"))
+
     class Meta:
         model = PathEvent
         fields = ["kind", "title", "organiser", "start_date", "end_date", "note"]

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Max, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taizhang.org.choices import Role
 from taizhang.org.models import Organisation, Unit
@@ -110,7 +111,7 @@ class Person(models.Model):
     organisation = models.ForeignKey(
         Organisation, models.CASCADE, related_name="talent", verbose_name=_("organisation")
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("of a person", "name"), max_length=60)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)

@@ -139,3 +139,17 @@ def test_api_hides_people_a_handler_may_not_see(client, people, keeper, expert):
     login(client, people["czj"])
     assert client.get("/api/talent/people").json()["results"] == []
     assert client.get(f"/api/talent/people/{expert.pk}").status_code == 404
+
+
+def test_the_access_log_is_append_only(keeper, expert):
+    from taizhang.talent import services
+    from taizhang.talent.models import AppendOnly
+
+    services.reveal(expert, by=keeper)
+    access = SensitiveAccess.objects.get()
+    access.username = "someone-else"
+    with pytest.raises(AppendOnly):
+        access.save()
+    with pytest.raises(AppendOnly):
+        SensitiveAccess.objects.update(username="x")
+    assert SensitiveAccess.objects.get().username == keeper.username
