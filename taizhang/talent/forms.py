@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput
 
@@ -57,9 +58,11 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
         self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
-        self.fields["account"].queryset = User.objects.filter(
-            organisation=organisation, is_active=True
-        ).order_by("username")
+        self.fields["account"].queryset = (
+            User.objects.filter(organisation=organisation, is_active=True)
+            .exclude(role__in=Role.administrators())
+            .order_by("username")
+        )
         for field in self.fields.values():
             css = "form-select" if hasattr(field.widget, "choices") else "form-control"
             field.widget.attrs.setdefault("class", css)
