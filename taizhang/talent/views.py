@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.org.choices import Role
 from taizhang.org.models import User
+from taizhang.suggestions.models import Suggestion
 from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
 
@@ -89,8 +91,27 @@ def _detail(request, person, revealed=None):
         "can_unmask": rules.can_unmask(request.user, person),
         "event_form": EventForm() if keeper else None,
         "accesses": person.accesses.select_related("user")[:ACCESS_LOG_ROWS] if keeper else None,
+        "suggestions": _suggestions_of(request.user, person),
     }
     return render(request, "talent/detail.html", context)
+
+
+def _suggestions_of(user, person):
+    """The suggestions the person made (with their account), as far as the reader may see
+    them, with what became of them."""
+    if person.account_id is None:
+        return []
+    return (
+        Suggestion.objects.visible_to(user)
+        .filter(suggestion_submitters__user_id=person.account_id)
+        .annotate(
+            benefit=Sum("outcomes__benefit_amount"),
+            commended=Count(
+                "commendations", filter=Q(commendations__approved_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-received_on", "-pk")
+    )
 
 
 @login_required
