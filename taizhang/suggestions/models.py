@@ -1,8 +1,6 @@
 """建言献策: suggestions, the units that handle them, replies, ratings, adoption, outcomes and
 commendations. Every change goes through ``services``; every read through ``visible_to``."""
 
-import os
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -12,6 +10,7 @@ from taizhang.org.choices import Role
 from taizhang.org.models import Organisation, Unit
 from taizhang.supervision.models import Task
 from taizhang.utils.lifecycle import LifecycleEvent
+from taizhang.utils.models import UploadedFile
 
 from .choices import (
     Action,
@@ -440,7 +439,7 @@ def attachment_path(instance, filename):
     return f"suggestions/{instance.suggestion.organisation_id}/{instance.suggestion_id}/{filename}"
 
 
-class SuggestionAttachment(models.Model):
+class SuggestionAttachment(UploadedFile):
     """A file with the suggestion (a scanned letter) or the evidence of an outcome."""
 
     suggestion = models.ForeignKey(Suggestion, models.CASCADE, related_name="attachments")
@@ -448,22 +447,10 @@ class SuggestionAttachment(models.Model):
         Outcome, models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["created_at"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def extension(self):
-        return os.path.splitext(self.name)[1].lower()
 
 
 class SpawnedTask(models.Model):

@@ -1,5 +1,3 @@
-import os
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.org.choices import Role
 from taizhang.org.models import Organisation, Unit
 from taizhang.utils.lifecycle import LifecycleEvent
+from taizhang.utils.models import UploadedFile
 
 from .choices import Action, ExtensionStatus, Light, Priority, SourceKind, Status, UnitRole
 
@@ -226,28 +225,16 @@ def attachment_path(instance, filename):
     return f"attachments/{instance.task.organisation_id}/{instance.task_id}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(UploadedFile):
     task = models.ForeignKey(Task, models.CASCADE, related_name="attachments")
     progress_report = models.ForeignKey(
         ProgressReport, models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["created_at"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def extension(self):
-        return os.path.splitext(self.name)[1].lower()
 
 
 class TaskEvent(LifecycleEvent):

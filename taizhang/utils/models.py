@@ -1,3 +1,6 @@
+import os
+
+from django.conf import settings
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +73,25 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.queue_name} {self.hostname}:{self.pid}"
+
+
+class UploadedFile(models.Model):
+    """What every attachment keeps beside its file: the name it was uploaded with, its size,
+    who uploaded it and when. Concrete models add ``file`` with their own storage path and
+    the record the file belongs to."""
+
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def extension(self):
+        return os.path.splitext(self.name)[1].lower()
