@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import views
+from . import suggestions, views
 
 app_name = "api"
 urlpatterns = [
@@ -15,4 +15,24 @@ urlpatterns = [
     path("tasks/<int:pk>/transitions", views.TaskTransition.as_view(), name="transitions"),
     path("tasks/<int:pk>/progress", views.TaskProgress.as_view(), name="progress"),
     path("tasks/<int:pk>/history", views.TaskHistory.as_view(), name="history"),
+    # 建言献策: the fixed paths before the ones with an id.
+    path("suggestions", suggestions.SuggestionList.as_view(), name="suggestions"),
+    path("suggestions/stats", suggestions.SuggestionStats.as_view(), name="suggestion-stats"),
+    path("suggestions/claim", suggestions.SuggestionClaim.as_view(), name="suggestion-claim"),
+    path("suggestions/<int:pk>", suggestions.SuggestionDetail.as_view(), name="suggestion"),
+    path(
+        "suggestions/<int:pk>/history",
+        suggestions.SuggestionHistory.as_view(),
+        name="suggestion-history",
+    ),
+    path(
+        "suggestions/<int:pk>/transitions",
+        suggestions.SuggestionTransition.as_view(),
+        name="suggestion-transitions",
+    ),
+    path(
+        "suggestions/<int:pk>/spawn-task",
+        suggestions.SuggestionSpawnTask.as_view(),
+        name="suggestion-spawn-task",
+    ),
 ]
