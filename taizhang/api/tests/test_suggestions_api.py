@@ -379,3 +379,27 @@ def test_an_anonymous_suggestion_is_claimed_by_its_code(api, client, org, people
     assert wrong.status_code == 404 and wrong.json()["detail"]
     statuses = {claim(code="AAAA-BBBB-CCCC").status_code for _ in range(10)}
     assert 429 in statuses  # guessing is throttled
+
+
+def test_return_send_back_and_withdraw(api):
+    jy1, duban, tzb, gzw = api("jy1"), api("duban"), api("tzb"), api("gzw")
+    sid = file(jy1)["id"]
+    act(duban, sid, "accept")
+    act(duban, sid, "assign", lead_unit="czj")
+    no_reason = act(api("czj"), sid, "return", expect=400)
+    assert no_reason["detail"]
+    returned = act(api("czj"), sid, "return", comment="不属于本单位职责。")
+    assert (returned["status"], returned["lead_unit"]) == ("returned", None)
+    act(duban, sid, "assign", lead_unit="tzb", joint_units=["gzw"])
+    act(tzb, sid, "sign")
+    act(tzb, sid, "reply", reply_class="C", text="暂不具备条件。")
+    without_why = act(duban, sid, "send_back_reply", expect=400)
+    assert without_why["detail"]
+    back = act(duban, sid, "send_back_reply", comment="请说明理由和下一步打算。")
+    assert back["status"] == "in_hand"
+    assert gzw.get(f"/api/suggestions/{sid}").json()["joint_units"] == ["gzw"]
+    assert "return" in [e["action"] for e in duban.get(f"/api/suggestions/{sid}/history").json()]
+
+    other = file(jy1, title="撤回的建议")["id"]
+    assert act(jy1, other, "withdraw", comment="已自行解决。")["status"] == "withdrawn"
+    assert act(jy1, other, "withdraw", expect=403)["detail"]
