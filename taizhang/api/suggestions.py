@@ -538,7 +538,7 @@ class SuggestionClaim(APIView):
     authentication_classes = []
     throttle_classes = [ClaimThrottle]
 
-    @extend_schema(request=ClaimSerializer, responses=ClaimedSuggestionSerializer, auth=[])
+    @extend_schema(request=ClaimSerializer, responses=ClaimedSuggestionSerializer)
     def post(self, request):
         data = ClaimSerializer(data=request.data)
         data.is_valid(raise_exception=True)
