@@ -598,12 +598,11 @@ def _after(s, spec, people):
 
 def _backdate(s):
     """Spread the timeline from the day it came in to now (demo data only)."""
-    start = timezone.make_aware(
-        datetime.datetime.combine(Suggestion.objects.get(pk=s.pk).received_on, datetime.time(9))
-    )
+    received = Suggestion.objects.values_list("received_on", flat=True).get(pk=s.pk)
+    start = timezone.make_aware(datetime.datetime.combine(received, datetime.time(9)))
     events = list(SuggestionEvent.objects.filter(suggestion=s).order_by("created_at", "id"))
     step = (timezone.now() - start) / (len(events) + 1)
-    for i, event in enumerate(events):
+    for i, event in enumerate(events):  # like the tasks' timelines: not a change anyone made
         SuggestionEvent.objects.filter(pk=event.pk).update(created_at=start + step * i)
 
 
@@ -641,3 +640,5 @@ def _federation(org):
                 services.deem_rated(s)  # no account to rate with: deemed after the days
             if p == 0 and i == 0:
                 services.adopt(s, by=people.leader, comment="已被有关部门采纳。")
+    for s in Suggestion.objects.filter(organisation=org):
+        _backdate(s)
