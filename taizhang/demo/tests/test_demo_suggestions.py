@@ -66,3 +66,9 @@ def test_the_demo_suggestions(client, capsys):
     out = capsys.readouterr().out
     code = out.split("claim code ", 1)[1].split(" ", 1)[0]
     assert services.claimed(code).anonymous
+
+    # --reset takes the suggestions away first (merged ones hold their targets) and loads anew.
+    count = Suggestion.objects.count()
+    call_command("demo", "--reset")
+    assert Suggestion.objects.count() == count
+    assert User.objects.filter(username="jy1").count() == 1
