@@ -242,7 +242,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"TaskStatusEnum": "taizhang.supervision.choices.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "taizhang.supervision.choices.Status",
+        "SuggestionStatusEnum": "taizhang.suggestions.choices.Status",
+        "SuggestionLightEnum": "taizhang.suggestions.choices.Light",
+        "AdoptionExtentEnum": "taizhang.suggestions.choices.Extent",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "taizhang.api.schema.add_error_responses",

@@ -24,13 +24,15 @@ REASONS = {
     "403": "Your role or unit may not do this.",
     "404": "No such record that you may see.",
     "409": "The record changed since you read it (a stale version) or was already decided.",
-    "429": "Too many failed sign-ins: the account or address is locked for a while.",
+    "429": "Too many tries (failed sign-ins, claim codes): locked for a while.",
 }
 
 
 def _codes(path, method):
     if path.endswith("/auth/token"):
         return ["400", "401", "403", "429"]
+    if path.endswith("/suggestions/claim"):  # no sign-in; throttled; an unknown code is a 404
+        return ["400", "404", "429"]
     codes = ["400", "401", "403"]
     if "{" in path:
         codes.append("404")

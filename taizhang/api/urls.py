@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import talent, views
+from . import suggestions, talent, views
 
 app_name = "api"
 urlpatterns = [
@@ -18,4 +18,24 @@ urlpatterns = [
     path("talent/people", talent.PersonList.as_view(), name="talent-people"),
     path("talent/people/export.xlsx", talent.PersonExport.as_view(), name="talent-export"),
     path("talent/people/<int:pk>", talent.PersonDetail.as_view(), name="talent-person"),
+    # 建言献策: the fixed paths before the ones with an id.
+    path("suggestions", suggestions.SuggestionList.as_view(), name="suggestions"),
+    path("suggestions/stats", suggestions.SuggestionStats.as_view(), name="suggestion-stats"),
+    path("suggestions/claim", suggestions.SuggestionClaim.as_view(), name="suggestion-claim"),
+    path("suggestions/<int:pk>", suggestions.SuggestionDetail.as_view(), name="suggestion"),
+    path(
+        "suggestions/<int:pk>/history",
+        suggestions.SuggestionHistory.as_view(),
+        name="suggestion-history",
+    ),
+    path(
+        "suggestions/<int:pk>/transitions",
+        suggestions.SuggestionTransition.as_view(),
+        name="suggestion-transitions",
+    ),
+    path(
+        "suggestions/<int:pk>/spawn-task",
+        suggestions.SuggestionSpawnTask.as_view(),
+        name="suggestion-spawn-task",
+    ),
 ]

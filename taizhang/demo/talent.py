@@ -9,7 +9,7 @@ from taizhang.talent import identity, services
 from taizhang.talent.choices import AccessKind
 
 # Submitter accounts linked to a profile when they exist: user name → key below.
-DEFAULT_ACCOUNTS = {"jy1": "chen", "jy2": "wang"}
+DEFAULT_ACCOUNTS = {"jy1": "chen", "jy2": "wang", "jy3": "liu", "jy4": "zhao"}
 KEEPERS = ("tzb", "city-duban")  # the united-front department's handler, the office's supervisor
 SECURITY = "city-anquan"
 AREA = "990100"

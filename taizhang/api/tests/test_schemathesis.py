@@ -12,6 +12,7 @@ from schemathesis.checks import (
 )
 
 from conftest import PASSWORD
+from taizhang.suggestions import services as suggestions
 from taizhang.wsgi import application
 
 EXAMPLES = 25  # per operation and role: about a thousand requests in all
@@ -27,6 +28,10 @@ CHECKS = [
 def api_schema(transactional_db, make_task, people):
     make_task("draft")
     make_task("in_progress")
+    entered, _code = suggestions.create_suggestion(
+        by=people["supervisor"], title="建立建言献策台账", body="定期梳理。", submitter_name="王工"
+    )
+    suggestions.accept(entered, by=people["supervisor"])
     return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 

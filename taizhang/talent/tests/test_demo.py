@@ -1,7 +1,6 @@
 import pytest
 from django.core.management import call_command
 
-from conftest import make_user
 from taizhang.demo.talent import load_talent
 from taizhang.org.models import Organisation, User
 from taizhang.talent.models import Keeper, Person, SensitiveAccess
@@ -23,17 +22,19 @@ def test_the_demo_fills_the_citys_pool_with_keepers_and_paths():
 
 
 def test_submitter_accounts_are_linked_when_they_exist():
-    call_command("demo")
+    call_command("demo")  # the suggestions demo makes jy1 and jy2 before the pool is filled
     city = Organisation.objects.get(code="xxs")
-    Person.objects.filter(organisation=city).delete()
-    Keeper.objects.all().delete()
-    jy1 = make_user(city, "jy1", "handler")
-    jy2 = make_user(city, "jy2", "handler")
-    made = load_talent(city)
-    assert made["chen"].account == jy1 and made["chen"].unit.code == "xxgt"
-    assert made["wang"].account == jy2 and made["wang"].unit.code == "xxky"
+    linked = Person.objects.filter(organisation=city, account__isnull=False)
+    assert {(p.account.username, p.name, p.unit.code) for p in linked} == {
+        ("jy1", "陈立群", "xxgt"),
+        ("jy2", "王建华", "xxky"),
+        ("jy3", "刘晓燕", "xxgt"),
+        ("jy4", "赵敏", "xxky"),
+    }
+    assert all(str(p.account) == p.name for p in linked)  # one person, one name
+    jy2 = User.objects.get(username="jy2")
     Person.objects.filter(organisation=city).delete()
     Keeper.objects.all().delete()
     made = load_talent(city, accounts={"jy2": "zhao"})
-    assert made["zhao"].account == User.objects.get(username="jy2")
+    assert made["zhao"].account == jy2
     assert made["wang"].account is None

@@ -2,22 +2,25 @@
 that have walked the lifecycle through the same service functions people use."""
 
 import datetime
-import os
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from taizhang.demo.accounts import demo_password, demo_user
+from taizhang.demo.suggestions import load_suggestions
 from taizhang.demo.talent import load_talent
 from taizhang.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
 from taizhang.demo.units import CITY, FEDERATION
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership, Organisation, Unit, User
+from taizhang.suggestions.jobs import refresh_suggestions
+from taizhang.suggestions.models import Suggestion, SuggestionSubmitter
 from taizhang.supervision import services
 from taizhang.supervision.jobs import refresh_lights
 from taizhang.supervision.models import Task, TaskEvent
 
-DEMO_PASSWORD = os.environ.get("TAIZHANG_DEMO_PASSWORD", "taizhang2026")
+DEMO_PASSWORD = demo_password()
 
 
 class Command(BaseCommand):
@@ -45,12 +48,20 @@ class Command(BaseCommand):
             self._administrators(city, "city-")
             self._tasks(federation, FEDERATION_TASKS, FEDERATION_SOURCE, "duban", "lingdao")
             self._tasks(city, CITY_TASKS, CITY_SOURCE, "city-duban", "city-lingdao")
+            # Before the talent pool, which links the submitters to their profiles.
+            claim_code = load_suggestions(city, federation)
             load_talent(city)
         result = refresh_lights.call()
+        refresh_suggestions.call()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo loaded: {Task.objects.count()} tasks; lights refreshed ({result})."
+                f"Demo loaded: {Task.objects.count()} tasks, "
+                f"{Suggestion.objects.count()} suggestions; lights refreshed ({result})."
             )
+        )
+        self.stdout.write(
+            f"The city's anonymous suggestion opens with the claim code {claim_code} "
+            "(/api/suggestions/claim; shown only now, as on its receipt)."
         )
         self._print_accounts()
 
@@ -60,13 +71,19 @@ class Command(BaseCommand):
             "(system, security and audit administrators; city-admin, … for the city); "
             "duban (supervisor) "
             "and lingdao (leader) of the federation; city-duban and city-lingdao of the city; "
-            "and one handler per unit whose user name is the unit's code (djb, jjyxb, tzb, …)."
+            "one handler per unit whose user name is the unit's code (djb, jjyxb, tzb, …); "
+            "and the city's submitters (建言人) jy1 … jy4."
         )
 
     def _delete(self, codes):
         orgs = Organisation.objects.filter(code__in=codes)
         with transaction.atomic():
             _delete_leaves_first(Task.objects.filter(organisation__in=orgs))
+            # Submitters who came with a merged suggestion hold it: they go first.
+            SuggestionSubmitter.objects.filter(suggestion__organisation__in=orgs).delete()
+            suggestions = Suggestion.objects.filter(organisation__in=orgs)
+            while suggestions.exists():
+                suggestions.filter(merged_from__isnull=True).delete()
             User.objects.filter(organisation__in=orgs).delete()
             _delete_leaves_first(Unit.objects.filter(organisation__in=orgs))
             orgs.delete()
@@ -85,9 +102,8 @@ class Command(BaseCommand):
                 sort_order=order,
                 parent=units[parent[0]] if parent else None,
             )
-            user = User.objects.create_user(
+            user = demo_user(
                 code,
-                password=DEMO_PASSWORD,
                 organisation=org,
                 role=Role.HANDLER,
                 display_name=f"{short or name}承办人",
@@ -102,9 +118,8 @@ class Command(BaseCommand):
             ("anquan", Role.SECURITY, "安全管理员"),
             ("shenji", Role.AUDITOR, "审计管理员"),
         ]:
-            User.objects.create_user(
+            demo_user(
                 prefix + username,
-                password=DEMO_PASSWORD,
                 organisation=org,
                 role=role,
                 display_name=name,
@@ -112,17 +127,15 @@ class Command(BaseCommand):
 
     def _people(self, org, supervisor, leader, supervisor_name, leader_name):
         office = org.units.order_by("sort_order").first()
-        duban = User.objects.create_user(
+        duban = demo_user(
             supervisor,
-            password=DEMO_PASSWORD,
             organisation=org,
             role=Role.SUPERVISOR,
             display_name=supervisor_name,
         )
         Membership.objects.create(user=duban, unit=office, title="督查员")
-        User.objects.create_user(
+        demo_user(
             leader,
-            password=DEMO_PASSWORD,
             organisation=org,
             role=Role.LEADER,
             display_name=leader_name,
