@@ -7,6 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from conftest import PASSWORD
@@ -197,7 +198,7 @@ def test_a_sheet_without_the_header_or_rows_is_refused(people):
         excel.import_suggestions(sheet(headers=["序号", "名称"]), by=people["supervisor"])
     with pytest.raises(excel.ImportFailed) as failed:
         excel.import_suggestions(sheet(), by=people["supervisor"])
-    assert "no suggestion rows" in failed.value.errors[0][1]
+    assert failed.value.errors == [(None, _("The sheet has no suggestion rows."))]
     with pytest.raises(excel.ImportFailed):
         excel.import_suggestions(b"not a workbook", by=people["supervisor"])
 
