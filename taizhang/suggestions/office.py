@@ -335,8 +335,25 @@ def _qr_target(request, suggestion, code=None):
 
 
 def _next_steps(suggestion):
-    """What the receipt promises: by when the submitter hears back."""
-    days = settings.TAIZHANG_SUGGESTION_REPLY_WORKING_DAYS
+    """What the receipt promises: by when the submitter hears back, or what became of it."""
+    if suggestion.status == Status.REFUSED:
+        reason = suggestion.refusal_reason.label if suggestion.refusal_reason else ""
+        text = _("It was not accepted: %(reason)s.") % {"reason": reason}
+        if suggestion.alternative_channel:
+            text += " " + _("Where to turn instead: %(where)s.") % {
+                "where": suggestion.alternative_channel
+            }
+        return text
+    if suggestion.status == Status.MERGED and suggestion.merged_into:
+        return _(
+            "It was merged into suggestion %(number)s, which is handled and answered for both."
+        ) % {"number": suggestion.merged_into.number}
+    if suggestion.status == Status.WITHDRAWN:
+        return _("It was withdrawn.")
+    if suggestion.replied_at:
+        return _("It was answered on %(day)s; the reply letter has the details.") % {
+            "day": timezone.localdate(suggestion.replied_at).isoformat()
+        }
     if suggestion.deadline:
         return _(
             "The units handling it reply by %(day)s; you will be told and may rate the reply."
@@ -344,7 +361,7 @@ def _next_steps(suggestion):
     return _(
         "The office decides whether to accept it and tells you; once it is assigned, the units "
         "reply within %(days)d working days, and you may rate the reply."
-    ) % {"days": days}
+    ) % {"days": settings.TAIZHANG_SUGGESTION_REPLY_WORKING_DAYS}
 
 
 @login_required

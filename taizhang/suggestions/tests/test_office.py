@@ -230,3 +230,10 @@ def test_only_the_office_has_the_follow_up_list(client, people, submitters):
     for user in (submitters["jy1"], people["tzb"], people["leader"]):
         login(client, user)
         assert page(client, "follow_up").status_code == 403
+
+
+def test_the_receipt_of_a_refused_suggestion_says_so(client, make_suggestion, people):
+    refused = make_suggestion("refused")
+    login(client, people["supervisor"])
+    html = page(client, "receipt", refused.pk).content.decode()
+    assert refused.refusal_reason.label in html
