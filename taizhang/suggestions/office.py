@@ -185,7 +185,7 @@ def _charts(tables, reply_classes, ratings):
         (str(_("Adopted")), "adopted"),
     ]
     return {
-        "chart-units": {
+        "units": {
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 0},
             "grid": {"left": 8, "right": 8, "bottom": 8, "containLabel": True},
@@ -196,7 +196,7 @@ def _charts(tables, reply_classes, ratings):
                 for name, key in bar_series
             ],
         },
-        "chart-months": {
+        "months": {
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 0},
             "grid": {"left": 8, "right": 16, "bottom": 8, "containLabel": True},
@@ -211,8 +211,8 @@ def _charts(tables, reply_classes, ratings):
                 ]
             ],
         },
-        "chart-reply-classes": _pie(str(_("Reply class")), reply_classes),
-        "chart-ratings": _pie(str(_("Rating")), ratings),
+        "reply_classes": _pie(str(_("Reply class")), reply_classes),
+        "ratings": _pie(str(_("Rating")), ratings),
     }
 
 

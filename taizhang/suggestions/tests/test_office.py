@@ -13,9 +13,10 @@ from conftest import PASSWORD, make_user
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit
 from taizhang.suggestions import services, stats
-from taizhang.suggestions.choices import Channel
+from taizhang.suggestions.choices import Channel, Rating, ReplyClass
 from taizhang.suggestions.models import ChannelSettings, Suggestion
 from taizhang.suggestions.office import CLAIM_CODES
+from taizhang.utils.qr import qr_svg
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,29 @@ def test_the_page_shows_the_figures_of_stats_summary(client, make_suggestion, pe
     assert [r["label"] for r in tables["month"]] == [timezone.localdate().strftime("%Y-%m")]
     assert [(r["label"], r["received"]) for r in tables["channel"]] == [(Channel.ONLINE.label, 3)]
     assert [(r["label"], r["received"]) for r in tables["topic"]] == [("产业发展", 3)]
+
+
+def test_the_charts_are_drawn_from_json_blocks_with_the_tables_figures(
+    client, make_suggestion, people
+):
+    make_suggestion("closed")
+    make_suggestion("closed", title="第二条", reply_class="A")
+    login(client, people["supervisor"])
+    response = page(client, "stats")
+    html = response.content.decode()
+    assert "vendor/echarts/echarts.min.js" in html
+    for name in ("chart-units", "chart-months", "chart-reply-classes", "chart-ratings"):
+        assert f'data-chart="{name}"' in html
+        assert f'<script id="{name}" type="application/json">' in html
+    charts = response.context["charts"]
+    assert charts["units"]["yAxis"]["data"] == ["中共XX市委统战部"]
+    assert charts["units"]["series"][0]["data"] == [2]
+    assert charts["months"]["xAxis"]["data"] == [timezone.localdate().strftime("%Y-%m")]
+    pie = {d["name"]: d["value"] for d in charts["reply_classes"]["series"][0]["data"]}
+    assert pie == {str(ReplyClass.A.label): 1, str(ReplyClass.B.label): 1}
+    ratings = {d["name"]: d["value"] for d in charts["ratings"]["series"][0]["data"]}
+    assert ratings == {str(Rating.SATISFIED.label): 2}
+    assert "<script>" not in html  # no inline code: the CSP forbids it
 
 
 def test_the_period_narrows_the_figures_to_the_date_received(client, make_suggestion, people):
@@ -191,17 +215,27 @@ def test_the_reply_letter_only_once_a_reply_was_approved(client, make_suggestion
 def test_the_letters_carry_a_qr_code_to_the_suggestion_or_the_claim_page(
     client, make_suggestion, people, anonymous
 ):
-    # QR placeholder until the assets branch's qr_svg is on main: the box names its target.
     replied = make_suggestion("replied")
     login(client, people["supervisor"])
     html = page(client, "reply_letter", replied.pk).content.decode()
     assert f'data-qr-url="http://testserver/suggestions/{replied.pk}/"' in html
+    # The very code that encodes the suggestion's absolute URL.
+    scan = str(_("Scan to open"))
+    assert qr_svg(f"http://testserver/suggestions/{replied.pk}/", title=scan) in html
+    assert html.count("<svg ") == 1 and 'class="tz-qr"' in _svg(html)
     suggestion, code = anonymous
     _keep_code(client, suggestion, code)
-    html = page(client, "receipt", suggestion.pk).content.decode()
-    assert f'data-qr-url="http://testserver/suggestions/claim/?code={code}"' in html
-    html = page(client, "receipt", suggestion.pk).content.decode()
-    assert 'data-qr-url="http://testserver/suggestions/claim/"' in html
+    with_code = page(client, "receipt", suggestion.pk).content.decode()
+    assert f'data-qr-url="http://testserver/suggestions/claim/?code={code}"' in with_code
+    assert qr_svg(f"http://testserver/suggestions/claim/?code={code}", title=scan) in with_code
+    without = page(client, "receipt", suggestion.pk).content.decode()
+    assert 'data-qr-url="http://testserver/suggestions/claim/"' in without
+    # The code differs with its URL: the claim code is in the first one only.
+    assert _svg(with_code) != _svg(without)
+
+
+def _svg(html):
+    return html[html.index("<svg") : html.index("</svg>")]
 
 
 # ---- follow-up ---------------------------------------------------------------------------------
