@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from taizhang.org.models import Unit
 from taizhang.utils.errors import WorkflowError
@@ -181,7 +181,7 @@ def _charts(tables, reply_classes, ratings):
     units, months = tables["unit"], tables["month"]
     bar_series = [
         (str(_("Received")), "received"),
-        (str(_("Accepted")), "accepted"),
+        (pgettext("suggestion figures", "Accepted"), "accepted"),
         (str(_("Adopted")), "adopted"),
     ]
     return {
@@ -244,7 +244,7 @@ def _rates(f):
 def _count_cells(f):
     return [
         (_("Received"), f["received"]),
-        (_("Accepted"), f["accepted"]),
+        (pgettext("suggestion figures", "Accepted"), f["accepted"]),
         (_("Not accepted"), f["refused"]),
         (_("Merged"), f["merged"]),
         (_("Replied"), f["replied"]),
