@@ -242,3 +242,15 @@ def test_submitters_and_handlers_cannot_import(client, people, submitters):
         assert client.get(reverse("suggestions:import")).status_code == 403
         assert client.get(reverse("suggestions:import_template")).status_code == 403
         client.logout()
+
+
+def test_an_export_larger_than_allowed_is_refused_with_a_message(
+    client, make_suggestion, people, settings
+):
+    make_suggestion("submitted")
+    make_suggestion("submitted", title="第二条")
+    settings.TAIZHANG_EXPORT_MAX_ROWS = 1
+    login(client, people["supervisor"])
+    response = client.get(reverse("suggestions:export"), follow=True)
+    assert response.redirect_chain and response["Content-Type"].startswith("text/html")
+    assert "2" in str(list(response.context["messages"])[0])

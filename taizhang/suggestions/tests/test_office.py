@@ -271,3 +271,16 @@ def test_the_receipt_of_a_refused_suggestion_says_so(client, make_suggestion, pe
     login(client, people["supervisor"])
     html = page(client, "receipt", refused.pk).content.decode()
     assert refused.refusal_reason.label in html
+
+
+def test_the_statistics_count_only_the_readers_organisation(
+    client, make_suggestion, people, other_org
+):
+    make_suggestion("accepted")
+    other = make_user(other_org["org"], "fed-jy", Role.SUBMITTER)
+    services.create_suggestion(by=other, title="联合会的建议", body="正文")
+    login(client, people["leader"])
+    assert page(client, "stats").context["figures"]["received"] == 1
+    login(client, other_org["supervisor"])
+    assert page(client, "stats").context["figures"]["received"] == 1
+    assert page(client, "follow_up").status_code == 200
