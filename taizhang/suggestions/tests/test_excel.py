@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -254,3 +255,18 @@ def test_an_export_larger_than_allowed_is_refused_with_a_message(
     response = client.get(reverse("suggestions:export"), follow=True)
     assert response.redirect_chain and response["Content-Type"].startswith("text/html")
     assert "2" in str(list(response.context["messages"])[0])
+
+
+def test_the_command_imports_a_file_or_lists_its_bad_rows(people, submitters, tmp_path):
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(sheet(*GOOD))
+    bad.write_bytes(sheet(["", "正文", "jy1", "", "", "来信", EARLIER.isoformat()]))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import-suggestions", str(bad), "--as", "duban", stderr=err)
+    assert "row 3" in err.getvalue() and Suggestion.objects.count() == 0
+    with pytest.raises(CommandError):
+        call_command("import-suggestions", str(good), "--as", "jy1")  # not the office
+    out = io.StringIO()
+    call_command("import-suggestions", str(good), "--as", "duban", stdout=out)
+    assert "2 suggestions imported" in out.getvalue() and Suggestion.objects.count() == 2

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -284,3 +285,25 @@ def test_the_statistics_count_only_the_readers_organisation(
     login(client, other_org["supervisor"])
     assert page(client, "stats").context["figures"]["received"] == 1
     assert page(client, "follow_up").status_code == 200
+
+
+def test_the_tools_offered_follow_the_role(rf, people, submitters):
+    tools = Template("{% load suggestion_office %}{% suggestion_office_tools %}")
+
+    def links(user):
+        request = rf.get("/suggestions/", {"status": "accepted"})
+        request.user = user
+        html = tools.render(Context({"request": request}))
+        return [
+            name
+            for name in ("export", "import", "follow_up", "stats")
+            if reverse(f"suggestions:{name}") in html
+        ]
+
+    assert links(people["supervisor"]) == ["export", "import", "follow_up", "stats"]
+    assert links(people["leader"]) == ["export", "stats"]
+    assert links(people["tzb"]) == links(submitters["jy1"]) == ["export"]
+    assert links(people["admin"]) == []
+    request = rf.get("/suggestions/", {"status": "accepted"})
+    request.user = people["tzb"]
+    assert "export/?status=accepted" in tools.render(Context({"request": request}))
