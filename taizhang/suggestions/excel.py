@@ -433,12 +433,15 @@ def parse_suggestions(data, organisation):
         )
     check_data_rows(rows, header)
     accounts = _accounts(organisation)
-    parsed, errors = [], []
+    parsed, errors, seen = [], [], {}
     for line, values in enumerate(rows[header + 1 :], start=header + 2):
         if not any(c not in (None, "") for c in values):
             continue
         row = _Row(line, values, columns)
         fields = _parse_row(row, accounts)
+        same = seen.setdefault((fields["title"], fields["body"]), line)
+        if fields["title"] and same != line:
+            row.fail(_("The same 标题 and 内容 as row %(row)d.") % {"row": same})
         errors.extend(row.errors)
         parsed.append((line, fields))
     if not parsed and not errors:

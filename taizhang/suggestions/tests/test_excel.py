@@ -161,6 +161,7 @@ def test_a_bad_batch_lists_every_bad_row_and_imports_nothing(people, submitters)
         ["没有建言人", "正文", "", "", "", "来信", EARLIER.isoformat()],
         ["联名账号错", "正文", "jy1", "", "jy2、ghost", "热线", EARLIER.isoformat()],
         ["处理人不是建言人", "正文", "tzb", "", "", "来信", EARLIER.isoformat()],
+        GOOD[0],
     ]
     with pytest.raises(excel.ImportFailed) as failed:
         excel.import_suggestions(sheet(*rows), by=people["supervisor"])
@@ -169,11 +170,12 @@ def test_a_bad_batch_lists_every_bad_row_and_imports_nothing(people, submitters)
     for line, message in errors:
         by_row.setdefault(line, []).append(message)
     # Row 1 is the title, row 2 the header, the good row is 3.
-    assert sorted(by_row) == list(range(4, 14))
+    assert sorted(by_row) == list(range(4, 15))
     assert "标题" in by_row[4][0] and "内容" in by_row[5][0]
     assert "nobody" in by_row[6][0] and "飞鸽传书" in by_row[7][0]
     assert LATER.isoformat() in by_row[8][0] and "2026-13-45" in by_row[9][0]
     assert "201" in by_row[10][0] and "ghost" in by_row[12][0] and "tzb" in by_row[13][0]
+    assert "3" in by_row[14][0]  # the same as row 3
     assert Suggestion.objects.count() == 0
 
 
