@@ -42,4 +42,7 @@ def test_statistics_charts_and_a_printed_receipt(
     expect(page.locator(".navbar")).to_be_hidden()
     expect(page.locator("[data-testid=reply-letter] svg.tz-qr")).to_be_visible()
     page.screenshot(path=f"{output_path}/03-reply-letter-print.png", full_page=True)
+    page.goto(f"{live_server.url}/suggestions/{adopted.pk}/receipt/")
+    expect(page.locator("[data-testid=receipt]")).to_contain_text(adopted.number)
+    page.screenshot(path=f"{output_path}/04-receipt-print.png", full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e or "tz-chart" in e], errors
