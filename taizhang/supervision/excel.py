@@ -8,28 +8,35 @@ is reported with its reason.
 
 import datetime
 import io
-import logging
 import re
-import zipfile
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 from taizhang.org.models import Unit
 from taizhang.utils.errors import NotAllowed, WorkflowError
-from taizhang.utils.excel import check_export_rows, excel_text
+from taizhang.utils.excel import (
+    XLSX,
+    ImportFailed,
+    check_data_rows,
+    check_export_rows,
+    header_row,
+    read_rows,
+    read_upload,
+    start_ledger,
+    write_cell,
+    write_row,
+)
 from taizhang.utils.text import clean_text
 
 from . import rules, services
 from .choices import Light, SourceKind, Status
 
-logger = logging.getLogger(__name__)
+__all__ = ["XLSX", "ImportFailed", "export_ledger", "import_ledger", "write_cell"]
 
 HEADERS = [
     "序号",
@@ -98,18 +105,6 @@ UNIT_SEPARATORS = re.compile(r"[、，,；;/\n]+")
 EXTRA_BODY_HEADERS = ("工作要求", "具体内容", "主要内容", "任务内容")
 
 
-def write_cell(ws, row, column, value):
-    """Put a value in a cell; text always as text, so that what a user typed (=HYPERLINK(…),
-    +1, @SUM) is never a formula in someone else's Excel, and never a broken file."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = excel_text(value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
-
-
 def _names(units):
     return "、".join(u.name for u in units)
 
@@ -119,23 +114,7 @@ def export_ledger(tasks, title="督查督办事项台账"):
     wb = Workbook()
     ws = wb.active
     ws.title = "督办台账"
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    ws["A1"].font = Font(name="黑体", size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(
-        [_("Exported at %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}]
-    )
-    ws.append(HEADERS)
-    for col, width in enumerate(WIDTHS, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-        cell = ws.cell(row=3, column=col)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9E1F2")
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    start_ledger(ws, title, HEADERS, WIDTHS)
     for n, task in enumerate(tasks, 1):
         source = SOURCE_LABELS[task.source_kind]
         if task.source_ref:
@@ -156,23 +135,14 @@ def export_ledger(tasks, title="督查督办事项台账"):
             LIGHT_LABELS[task.light],
         ]
         row = n + 3  # after the title, the time and the header
-        for col, value in enumerate(values, 1):
-            cell = write_cell(ws, row, col, value)
-            cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        write_row(ws, row, values)
         ws.cell(row=row, column=7).number_format = "yyyy-mm-dd"
         if fill := LIGHT_FILLS.get(task.light):
             ws.cell(row=row, column=10).fill = PatternFill("solid", fgColor=fill)
     ws.freeze_panes = "C4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def ledger_response(tasks):
@@ -185,78 +155,8 @@ def ledger_response(tasks):
     return response
 
 
-class ImportFailed(WorkflowError):
-    """The file was not imported; ``errors`` lists every bad row, ``(row, message)``."""
-
-    def __init__(self, errors):
-        self.errors = sorted(errors, key=lambda e: e[0] or 0)
-        super().__init__(
-            _("Nothing was imported: %(count)d problem(s) found.") % {"count": len(errors)}
-        )
-
-
-def _refuse(message):
-    return ImportFailed([(None, message)])
-
-
-def _check_archive(data):
-    """Refuse what no ledger is before openpyxl parses it: an oversized upload, a zip that is
-    not one, or parts that inflate far beyond any real sheet (a zip bomb)."""
-    limit = settings.TAIZHANG_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise _refuse(_("The file is larger than %(limit)s MB.") % {"limit": limit // 2**20})
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _refuse(
-            _("The file is not an Excel .xlsx workbook (%(error)s).")
-            % {"error": exc.__class__.__name__}
-        ) from None
-    if inflated > 20 * limit:
-        raise _refuse(_("The workbook expands to more data than any ledger holds."))
-
-
 def _read_rows(data):
-    """The first sheet's rows as values, read in streaming mode and bounded: at most the
-    configured number of rows and the columns a ledger can have, whatever the sheet declares."""
-    _check_archive(data)
-    max_rows = settings.TAIZHANG_IMPORT_MAX_ROWS
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            if not wb.worksheets:
-                raise _refuse(_("The workbook has no sheet."))
-            ws = wb.worksheets[0]
-            # One more than allowed, to tell a full sheet from one that is too long; a header
-            # row may sit under a title, so allow a few rows above the data.
-            rows = list(
-                ws.iter_rows(
-                    max_row=max_rows + HEADER_SEARCH_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
-                )
-            )
-        finally:
-            wb.close()
-    except ImportFailed:
-        raise
-    except Exception as exc:  # broken XML, forbidden entities, missing parts: all unreadable
-        logger.info("Unreadable workbook: %r", exc)
-        raise _refuse(
-            _("The workbook could not be read (%(error)s). Save it again from Excel as .xlsx.")
-            % {"error": exc.__class__.__name__}
-        ) from None
-    while rows and not any(c not in (None, "") for c in rows[-1]):
-        rows.pop()  # the empty rows a far-away declared cell drags along
-    return rows
-
-
-def _header_row(rows):
-    """The index of the header row (the one naming 事项名称) and its column map."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = [str(c).strip() if c is not None else "" for c in row]
-        if "事项名称" in cells:
-            return index, {name: i for i, name in enumerate(cells) if name}
-    return None, None
+    return read_rows(data, max_columns=MAX_COLUMNS, rows_above=HEADER_SEARCH_ROWS)
 
 
 def _source(text):
@@ -321,16 +221,12 @@ def _units(text, units, errors, line, column):
 def parse_ledger(data, organisation):
     """Rows of the sheet as keyword arguments for ``create_task``, and the errors found."""
     rows = _read_rows(data)
-    header, columns = _header_row(rows)
+    header, columns = header_row(rows, "事项名称", HEADER_SEARCH_ROWS)
     if header is None:
         raise ImportFailed(
             [(None, _("No header row with “事项名称” was found in the first sheet."))]
         )
-    if len(rows) - header - 1 > settings.TAIZHANG_IMPORT_MAX_ROWS:
-        raise _refuse(
-            _("The sheet has more than %(limit)d rows; split it into several files.")
-            % {"limit": settings.TAIZHANG_IMPORT_MAX_ROWS}
-        )
+    check_data_rows(rows, header)
     units = Unit.objects.filter(organisation=organisation).by_name()
     body_column = next((h for h in EXTRA_BODY_HEADERS if h in columns), None)
     parsed, errors = [], []
@@ -387,12 +283,7 @@ def parse_ledger(data, organisation):
 
 def import_upload(upload, *, by):
     """Import an uploaded file, refusing an oversized one before reading it into memory."""
-    if upload.size > settings.TAIZHANG_IMPORT_MAX_BYTES:
-        raise _refuse(
-            _("The file is larger than %(limit)s MB.")
-            % {"limit": settings.TAIZHANG_IMPORT_MAX_BYTES // 2**20}
-        )
-    return import_ledger(upload.read(), by=by)
+    return import_ledger(read_upload(upload), by=by)
 
 
 def import_ledger(data, *, by):

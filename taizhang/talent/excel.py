@@ -14,14 +14,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from taizhang.org.models import Unit
-from taizhang.supervision import excel as ledger
-from taizhang.supervision.excel import XLSX, write_cell
+from taizhang.utils import excel as sheets
 from taizhang.utils.errors import NotAllowed, WorkflowError
-from taizhang.utils.excel import check_export_rows
+from taizhang.utils.excel import XLSX, check_export_rows, start_ledger, write_row
 from taizhang.utils.text import clean_text
 
 from . import identity, rules, services
@@ -86,6 +83,7 @@ COLUMNS = [
 HEADERS = [header for header, _field, _width in COLUMNS]
 IMPORTED = [c for c in COLUMNS if c[1] != "stage"]
 HEADER_SEARCH_ROWS = 10
+MAX_COLUMNS = 40
 TITLE = "党外代表人士和专家人才库花名册"
 
 
@@ -106,43 +104,20 @@ def _value(person, field, unmasked):
     return "" if value is None else value
 
 
-def _sheet(title, note):
+def _sheet(title, note=""):
     wb = Workbook()
     ws = wb.active
     ws.title = "人才库"
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    ws["A1"].font = Font(name="黑体", size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([note])
-    ws.append(HEADERS)
-    for col, (_header, _field, width) in enumerate(COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-        cell = ws.cell(row=3, column=col)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9E1F2")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    start_ledger(ws, title, HEADERS, [width for _h, _f, width in COLUMNS], note)
     ws.freeze_panes = "B4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
     return wb, ws
 
 
 def export_people(people, *, unmasked):
     """An .xlsx of the given people (already filtered and permitted), as bytes."""
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    note = _("Exported at %(time)s") % {"time": stamp}
-    if not unmasked:
-        note = f"{note} · {_('Sensitive fields masked')}"
-    wb, ws = _sheet(TITLE, note)
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wb, ws = _sheet(TITLE, "" if unmasked else _("Sensitive fields masked"))
     for row, person in enumerate(people, 4):
-        for col, (_header, field, _width) in enumerate(COLUMNS, 1):
-            cell = write_cell(ws, row, col, _value(person, field, unmasked))
-            cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        write_row(ws, row, [_value(person, field, unmasked) for _h, field, _w in COLUMNS])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -183,7 +158,7 @@ def template_response():
 # ---- import -------------------------------------------------------------------------------
 
 
-class ImportFailed(ledger.ImportFailed):
+class ImportFailed(sheets.ImportFailed):
     """The roster was not imported; ``errors`` lists every bad row, ``(row, message)``."""
 
     def __init__(self, errors):
@@ -197,17 +172,9 @@ class ImportFailed(ledger.ImportFailed):
 def read_rows(data):
     """The first sheet's rows, read as the ledger's import reads them (streamed, bounded)."""
     try:
-        return ledger._read_rows(data)
-    except ledger.ImportFailed as failed:
+        return sheets.read_rows(data, max_columns=MAX_COLUMNS, rows_above=HEADER_SEARCH_ROWS)
+    except sheets.ImportFailed as failed:
         raise ImportFailed(failed.errors) from None
-
-
-def _header_row(rows):
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = [str(c).strip() if c is not None else "" for c in row]
-        if "姓名" in cells:
-            return index, {name: i for i, name in enumerate(cells) if name}
-    return None, None
 
 
 def _cell(row, columns, header):
@@ -263,7 +230,7 @@ def _row_fields(row, columns, units, problems):
 def parse_roster(data, organisation):
     """``[(row number, fields)]`` of the sheet, and the problems found, ``[(row, message)]``."""
     rows = read_rows(data)
-    header, columns = _header_row(rows)
+    header, columns = sheets.header_row(rows, "姓名", HEADER_SEARCH_ROWS)
     if header is None:
         raise ImportFailed([(None, _("No header row with “姓名” was found in the first sheet."))])
     if len(rows) - header - 1 > settings.TAIZHANG_IMPORT_MAX_ROWS:
