@@ -47,6 +47,7 @@ CLAIM_CODES = "taizhang_claim_codes"  # session: {suggestion pk: code}, read by 
 CLAIM_FAILURES_ALLOWED = 20  # wrong claim codes per client address and hour
 CLAIM_FAILURE_SECONDS = 3600
 MULTIPLE = ("joint_units", "assisting_units")
+PART_ORDER = {part: i for i, part in enumerate(UnitPart)}
 
 
 def _visible(request):
@@ -212,7 +213,11 @@ def _detail_context(request, suggestion, *, failed_action=None, spawn_form=None)
         "events": events,
         "replies": replies,
         "opinions": suggestion.opinions.select_related("unit", "author") if staff else [],
-        "suggestion_units": suggestion.suggestion_units.all() if staff else [],
+        "suggestion_units": sorted(
+            suggestion.suggestion_units.all(), key=lambda su: PART_ORDER[su.part]
+        )
+        if staff
+        else [],
         "outcomes": suggestion.outcomes.prefetch_related("attachments"),
         "commendations": suggestion.commendations.select_related("proposed_by", "approved_by"),
         "attachments": suggestion.attachments.filter(outcome__isnull=True),

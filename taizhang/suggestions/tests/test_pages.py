@@ -114,6 +114,7 @@ def test_a_submitter_sees_no_internal_events_opinions_or_returns(
     login(client, "duban")
     staff = detail(client, suggestion).text
     assert 'data-action="assign"' in staff and "建议明确国资委的协调职责" in staff
+    assert "主办单位：— → 市委统战部" in staff and "会办单位：— → 市国资委" in staff
     assert "内部备注" in staff and "已研究，将组建平台" in staff
     login(client, "jy1")
     own = detail(client, suggestion).text
