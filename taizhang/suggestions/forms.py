@@ -1,6 +1,7 @@
 """Forms of the suggestion pages. They only shape the input; the services check it."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Unit
@@ -21,7 +22,7 @@ class SuggestionForm(forms.Form):
     """A submitter files a suggestion online."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Suggestion"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(label=_("What is suggested"), widget=forms.Textarea(attrs={"rows": 8}))
     topic = forms.CharField(label=_("Topic"), max_length=60, required=False)
     co_submitters = forms.CharField(
         label=_("Joint submitters"),
@@ -42,6 +43,18 @@ class SuggestionForm(forms.Form):
             )
         self.fields["topic"].widget.attrs["list"] = "topics"
         self.fields["title"].widget.attrs["autocomplete"] = "off"
+        # As one types, the most similar earlier suggestions appear under the text (htmx);
+        # "input" too, for text that comes from an input method or a paste without a keyup.
+        for name in ("title", "body"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("suggestions:similar"),
+                    "hx-trigger": "keyup changed delay:600ms, input changed delay:600ms",
+                    "hx-include": "#id_title, #id_body",
+                    "hx-target": "#similar",
+                    "hx-sync": "#suggestion-form:replace",
+                }
+            )
         for name, field in self.fields.items():
             if name != "anonymous":
                 field.widget.attrs.setdefault("class", "form-control")

@@ -123,3 +123,28 @@ def test_a_suggestion_from_filing_to_rating(journey, page, live_server):
     page.click("text=公开答复")
     expect(page.locator("#published")).to_contain_text(REPLY)
     expect(page.locator("#published")).not_to_contain_text("jy1")
+
+
+def test_on_a_phone_similar_suggestions_appear_while_typing(
+    journey, page, live_server, make_suggestion
+):
+    earlier = make_suggestion("closed", title="共建钢铁产业链协同创新平台")
+    earlier.replies.update(public=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    journey.login("jy2", "建言献策")
+    page.goto(f"{live_server.url}/suggestions/new/")
+    page.locator("#id_title").press_sequentially("产业链协同创新", delay=20)
+    similar = page.get_by_test_id("similar")
+    expect(similar).to_contain_text(earlier.title)
+    journey.shot("phone-similar")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    similar.get_by_text(earlier.title).click()  # opens the published reply in a new tab
+    page.goto(f"{live_server.url}/suggestions/replies/")
+    expect(page.locator("#published")).to_contain_text("已纳入明年工作计划")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    journey.login("duban", "我的待办")
+    page.goto(f"{live_server.url}/suggestions/")
+    expect(page.get_by_test_id("total")).to_have_text("共 1 条")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400, "the ledger on a phone"
+    page.goto(f"{live_server.url}{earlier.get_absolute_url()}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400, "the detail on a phone"

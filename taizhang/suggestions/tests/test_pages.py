@@ -415,7 +415,7 @@ def test_a_submitter_files_one_and_lands_on_the_receipt(
     login(client, "jy1")
     page = client.get(reverse("suggestions:new")).text
     assert 'name="anonymous"' not in page  # switched off for this organisation
-    assert 'list="topics"' in page and 'hx-get="' + reverse("suggestions:similar") in page
+    assert 'list="topics"' in page and f'hx-get="{reverse("suggestions:similar")}"' in page
     response = client.post(
         reverse("suggestions:new"),
         {
