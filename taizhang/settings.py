@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "taizhang.notify",
     "taizhang.documents",
     "taizhang.suggestions",
+    "taizhang.talent",
     "taizhang.api",
     "taizhang.demo",
 ]

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import views
+from . import talent, views
 
 app_name = "api"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("tasks/<int:pk>/transitions", views.TaskTransition.as_view(), name="transitions"),
     path("tasks/<int:pk>/progress", views.TaskProgress.as_view(), name="progress"),
     path("tasks/<int:pk>/history", views.TaskHistory.as_view(), name="history"),
+    path("talent/people", talent.PersonList.as_view(), name="talent-people"),
+    path("talent/people/export.xlsx", talent.PersonExport.as_view(), name="talent-export"),
+    path("talent/people/<int:pk>", talent.PersonDetail.as_view(), name="talent-person"),
 ]

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang import audit
 from taizhang.notify.services import notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
@@ -439,17 +440,26 @@ def create_suggestion(
         anonymous=bool(anonymous),
         claim_code_hash=claim_hash(code) if code else "",
         entered_by=by if staff else None,
-        created_by=by,
+        # An anonymous submitter leaves no name on it (only the audit log, which no one
+        # working the channel reads, knows the account).
+        created_by=None if anonymous and not staff else by,
     )
-    SuggestionSubmitter.objects.bulk_create(
+    audit.bulk_create(
+        SuggestionSubmitter,
         [
             SuggestionSubmitter(suggestion=suggestion, user=u, is_lead=(i == 0))
             for i, u in enumerate(people)
-        ]
+        ],
     )
     _attach(suggestion, by, files)
     comment = "" if not staff else Channel(channel).label
-    _event(suggestion, Action.SUBMIT, by, comment=comment, from_status=Status.SUBMITTED)
+    _event(
+        suggestion,
+        Action.SUBMIT,
+        suggestion.created_by,
+        comment=comment,
+        from_status=Status.SUBMITTED,
+    )
     _tell(office_of(suggestion), suggestion, _("New suggestion to accept"))
     if staff:
         _tell(people, suggestion, _("Your suggestion was registered"))
@@ -564,8 +574,9 @@ def merge(suggestion, *, by, into=None, comment="", version=None):
         )
     have = {s.user_id for s in target.suggestion_submitters.all()}
     newcomers = [s.user for s in suggestion.suggestion_submitters.all() if s.user_id not in have]
-    SuggestionSubmitter.objects.bulk_create(
-        [SuggestionSubmitter(suggestion=target, user=u, via=suggestion) for u in newcomers]
+    audit.bulk_create(
+        SuggestionSubmitter,
+        [SuggestionSubmitter(suggestion=target, user=u, via=suggestion) for u in newcomers],
     )
     suggestion.merged_into = target
     _move(

@@ -239,6 +239,7 @@ def test_an_anonymous_suggestion_is_rated_only_with_its_claim_code(org, submitte
     )
     assert code and len(code) == 14 and suggestion.anonymous
     assert not suggestion.suggestion_submitters.exists()  # nobody to find behind it
+    assert suggestion.created_by is None and suggestion.events.get().actor is None
     assert not Suggestion.objects.visible_to(submitters["jy1"]).exists()
     assert suggestion.claim_code_hash and code not in suggestion.claim_code_hash
     services.accept(suggestion, by=people["supervisor"])
@@ -321,3 +322,13 @@ def test_a_stale_version_is_refused(make_suggestion, people):
     suggestion = make_suggestion("submitted")
     with pytest.raises(services.Conflict):
         services.accept(suggestion, by=people["supervisor"], version=suggestion.version - 1)
+
+
+def test_the_task_page_links_back_to_its_suggestion(make_suggestion, people, units, client):
+    suggestion = make_suggestion("adopted")
+    task = services.spawn_task(
+        suggestion, by=people["supervisor"], lead_unit=units["gzw"], deadline_working_days=20
+    )
+    client.force_login(people["supervisor"])
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert f'href="{suggestion.get_absolute_url()}"' in page and suggestion.number in page

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from taizhang.demo.talent import load_talent
 from taizhang.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
 from taizhang.demo.units import CITY, FEDERATION
 from taizhang.org.choices import Role
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             self._administrators(city, "city-")
             self._tasks(federation, FEDERATION_TASKS, FEDERATION_SOURCE, "duban", "lingdao")
             self._tasks(city, CITY_TASKS, CITY_SOURCE, "city-duban", "city-lingdao")
+            load_talent(city)
         result = refresh_lights.call()
         self.stdout.write(
             self.style.SUCCESS(
