@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from conftest import PASSWORD, make_user
 from taizhang.org.choices import Role
-from taizhang.suggestions import services
+from taizhang.suggestions import services, similar
 from taizhang.suggestions.models import (
     ChannelSettings,
     RefusalReason,
@@ -26,8 +26,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    similar._indexes.clear()
     yield
     cache.clear()
+    similar._indexes.clear()
 
 
 def login(client, name):
@@ -521,8 +523,6 @@ def test_similar_suggestions_as_one_types(client, make_suggestion, people, submi
 
 
 def test_the_index_is_kept_until_a_suggestion_changes(make_suggestion, people, org):
-    from taizhang.suggestions import similar
-
     make_suggestion("submitted")
     first = similar.index_for(org.pk)
     assert similar.index_for(org.pk) is first
