@@ -18,6 +18,7 @@ from .models import Suggestion
 MAX_ORGANISATIONS = 32  # indexes kept at once; the least recently used goes first
 _indexes = OrderedDict()
 _lock = threading.Lock()
+_build_lock = threading.Lock()
 
 
 def _stamp(organisation_id):
@@ -27,22 +28,34 @@ def _stamp(organisation_id):
     return row["count"], row["latest"]
 
 
-def index_for(organisation_id):
-    stamp = _stamp(organisation_id)
+def _cached(organisation_id, stamp):
     with _lock:
         cached = _indexes.get(organisation_id)
         if cached and cached[0] == stamp:
             _indexes.move_to_end(organisation_id)
             return cached[1]
-    rows = Suggestion.objects.filter(organisation_id=organisation_id).values_list(
-        "pk", "title", "body"
-    )
-    index = SimilarIndex(rows.iterator())
-    with _lock:
-        _indexes[organisation_id] = (stamp, index)
-        _indexes.move_to_end(organisation_id)
-        while len(_indexes) > MAX_ORGANISATIONS:
-            _indexes.popitem(last=False)
+    return None
+
+
+def index_for(organisation_id):
+    """The organisation's index, built again only if a suggestion was added or changed.
+    One build at a time: requests that arrive meanwhile wait for it instead of each
+    building their own (a build takes seconds for ten thousand suggestions)."""
+    stamp = _stamp(organisation_id)
+    if (index := _cached(organisation_id, stamp)) is not None:
+        return index
+    with _build_lock:
+        if (index := _cached(organisation_id, stamp)) is not None:
+            return index
+        rows = Suggestion.objects.filter(organisation_id=organisation_id).values_list(
+            "pk", "title", "body"
+        )
+        index = SimilarIndex(rows.iterator())
+        with _lock:
+            _indexes[organisation_id] = (stamp, index)
+            _indexes.move_to_end(organisation_id)
+            while len(_indexes) > MAX_ORGANISATIONS:
+                _indexes.popitem(last=False)
     return index
 
 

@@ -222,7 +222,7 @@ def _detail_context(request, suggestion, *, failed_action=None, spawn_form=None)
         "commendations": suggestion.commendations.select_related("proposed_by", "approved_by"),
         "attachments": suggestion.attachments.filter(outcome__isnull=True),
         "merged_from": suggestion.merged_from.all() if staff else [],
-        "merged_into": suggestion.merged_into if staff or suggestion.merged_into_id else None,
+        "merged_into": suggestion.merged_into,
         "rating_choices": Rating.choices,
         "reply_classes": ReplyClass.choices,
         "extents": Extent.choices,
