@@ -4,6 +4,7 @@
 """
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -40,7 +41,11 @@ class SuggestionFilterSet(StyledFilterSet):
         choices=Rating.choices, label=_("Rating"), empty_label=_("All")
     )
     light = django_filters.MultipleChoiceFilter(choices=Light.choices, label=_("Light"))
-    adopted = django_filters.BooleanFilter(method="filter_adopted", label=_("Adopted"))
+    adopted = django_filters.BooleanFilter(
+        method="filter_adopted",
+        label=_("Adopted"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = Suggestion

@@ -31,11 +31,13 @@ def journey(live_server, page, people, submitters, output_path):
             steps.append(name)
             page.screenshot(path=f"{output_path}/{len(steps):02d}-{name}.png", full_page=True)
 
-        def open_waiting(self, section, title):
+        def open_waiting(self, section, title, shot=None):
             """From the start page's 'waiting for me' list, open the suggestion."""
             page.goto(f"{live_server.url}/suggestions/")
             waiting = page.locator(f"[data-waiting={section}]")
             expect(waiting).to_contain_text(title)
+            if shot:
+                self.shot(shot)
             waiting.get_by_text(title).click()
 
         def act(self, action, comment="", *, fill=None, select=None, check=()):
@@ -77,7 +79,8 @@ def test_a_suggestion_from_filing_to_rating(journey, page, live_server):
     journey.shot("submitter-filed")
 
     journey.login("duban", "我的待办")
-    journey.open_waiting("accept", TITLE)
+    journey.open_waiting("accept", TITLE, shot="office-ledger")
+    expect(page.get_by_test_id("status")).to_have_text("待受理")
     journey.act("accept", "属于本渠道受理范围。")
     expect(status).to_have_text("已立案")
     journey.act(

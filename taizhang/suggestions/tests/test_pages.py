@@ -193,6 +193,7 @@ def test_ledger_filters_and_htmx_partial(client, make_suggestion, people, units,
     assert titles(status="submitted") == {"刚提交的建议"}
     assert titles(lead_unit="tzb") == {"统战部答复的建议", "已采纳的建议"}
     assert titles(adopted="true") == {"已采纳的建议"}
+    assert titles(adopted="false") == {"统战部答复的建议", "刚提交的建议"}
     assert titles(rating="satisfied", q="统战部") == {"统战部答复的建议"}
     assert titles(affiliation="steel", reply_class="B") == {"统战部答复的建议", "已采纳的建议"}
     assert titles(channel="letter") == set()
