@@ -627,3 +627,41 @@ def test_settings_services_refuse_others(org, people, other_org):
     reason = services.refusal_reasons(org).first()
     with pytest.raises(services.NotAllowed):
         services.update_refusal_reason(reason, by=stranger, active=False)
+
+
+def test_a_redo_shows_its_badge_and_new_deadline(client, make_suggestion, people):
+    suggestion = make_suggestion("redo")
+    login(client, "tzb")
+    page = detail(client, suggestion).text
+    assert 'data-testid="redo"' in page and "不满意" in page
+    assert f'data-testid="deadline">{suggestion.deadline:%Y-%m-%d}<' in page
+    assert 'data-action="reply"' in page  # the lead unit answers once more
+
+
+def test_a_b_reply_shows_the_follow_up_date_to_staff(client, make_suggestion, people):
+    suggestion = make_suggestion("replied", reply_class="B")
+    login(client, "duban")
+    assert 'data-testid="follow-up">2027-06-30<' in detail(client, suggestion).text
+    login(client, "jy1")
+    page = detail(client, suggestion).text
+    assert 'data-testid="follow-up"' not in page and "2027-06-30" in page  # the promised date
+
+
+def test_a_spawn_error_keeps_the_form(client, make_suggestion, people, units):
+    suggestion = make_suggestion("adopted")
+    login(client, "duban")
+    url = reverse("suggestions:spawn_task", args=[suggestion.pk])
+    response = client.post(url, {"title": "我改过的标题", "deadline_working_days": 10})
+    assert response.status_code == 400
+    form = response.text.split('id="spawn-task"')[1].split("</details>")[0]
+    assert 'value="我改过的标题"' in form and "invalid-feedback" in form
+    response = client.post(url, {"title": "无期限", "lead_unit": units["tzb"].pk})
+    assert response.status_code == 400 and "无期限" in response.text
+    assert not SpawnedTask.objects.exists()
+
+
+def test_similar_needs_a_business_account(client, people):
+    url = reverse("suggestions:similar")
+    assert client.get(url, {"title": "平台"}).status_code == 302  # to the sign-in page
+    login(client, "admin")
+    assert client.get(url, {"title": "平台"}).status_code == 403
