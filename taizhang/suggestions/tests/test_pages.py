@@ -77,7 +77,7 @@ def test_a_submitter_starts_on_their_suggestions_and_sees_nothing_of_the_tasks(
     assert page.redirect_chain[-1][0] == reverse("suggestions:list")
     nav = page.text.split('<ul class="navbar-nav">')[1].split("</ul>")[0]
     assert "建言献策" in nav and "通知" in nav
-    for hidden in ("我的待办", "督办台账", reverse("supervision:units")):
+    for hidden in ("我的待办", "督办台账", "人才库", reverse("supervision:units")):
         assert hidden not in nav
     for url in (reverse("supervision:todo"), reverse("supervision:ledger")):
         assert task.title not in client.get(url).text
@@ -398,6 +398,8 @@ def test_spawn_a_task_from_an_adopted_suggestion(client, make_suggestion, people
     task = SpawnedTask.objects.get(suggestion=suggestion).task
     assert response.status_code == 302 and response.url == task.get_absolute_url()
     assert task.source_kind == "suggestion" and task.lead_unit == units["gzw"]
+    task_page = client.get(response.url).text
+    assert f'href="{suggestion.get_absolute_url()}" data-testid="source-link"' in task_page
     page = detail(client, suggestion).text
     spawned = page.split('id="spawned"')[1].split("</ul>")[0]
     assert task.number in spawned and task.get_status_display() in spawned
