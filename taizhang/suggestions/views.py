@@ -192,54 +192,46 @@ def _posted(request):
     }
 
 
-def _detail_context(request, suggestion, *, failed_action=None, spawn_form=None):
+def _staff_context(user, suggestion):
+    """What staff and units see beyond the submitter: units, opinions, merges, tasks."""
+    spawned = suggestion.spawned.select_related("task")
+    opens = set(
+        Task.objects.visible_to(user)
+        .filter(pk__in=[link.task_id for link in spawned])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "opinions": suggestion.opinions.select_related("unit", "author"),
+        "suggestion_units": sorted(
+            suggestion.suggestion_units.all(), key=lambda su: PART_ORDER[su.part]
+        ),
+        "merged_from": suggestion.merged_from.all(),
+        "spawned": [(link.task, link.task_id in opens) for link in spawned],
+    }
+
+
+def _action_context(request, suggestion, failed_action, spawn_form):
+    """One form per action the user may take, filled with what they typed if it failed."""
     user = request.user
-    staff = not _is_submitter(user)
     defaults = _action_defaults(suggestion)
     actions = [
         (action, verb, _posted(request) if action == failed_action else defaults)
         for action, verb in rules.available_actions(user, suggestion)
     ]
-    events = suggestion.events.select_related("actor", "unit")
-    replies = suggestion.replies.select_related("unit", "author", "reviewed_by", "rated_by")
-    if not staff:
-        events = events.filter(public=True)
-        replies = replies.filter(approved=True)
+    names = {action for action, _verb, _values in actions}
     context = {
-        "suggestion": suggestion,
-        "staff": staff,
         "actions": actions,
         "failed_action": failed_action,
-        "events": events,
-        "replies": replies,
-        "opinions": suggestion.opinions.select_related("unit", "author") if staff else [],
-        "suggestion_units": sorted(
-            suggestion.suggestion_units.all(), key=lambda su: PART_ORDER[su.part]
-        )
-        if staff
-        else [],
-        "outcomes": suggestion.outcomes.prefetch_related("attachments"),
-        "commendations": suggestion.commendations.select_related("proposed_by", "approved_by"),
-        "attachments": suggestion.attachments.filter(outcome__isnull=True),
-        "merged_from": suggestion.merged_from.all() if staff else [],
-        "merged_into": suggestion.merged_into,
         "rating_choices": Rating.choices,
         "reply_classes": ReplyClass.choices,
         "extents": Extent.choices,
         "commendation_kinds": CommendationKind.choices,
     }
-    if staff:
-        visible_tasks = set(Task.objects.visible_to(user).values_list("pk", flat=True))
-        context["spawned"] = [
-            (link.task, link.task_id in visible_tasks)
-            for link in suggestion.spawned.select_related("task")
-        ]
-    action_names = {a for a, _v, _d in actions}
-    if action_names & {Action.ASSIGN}:
+    if Action.ASSIGN in names:
         context["units"] = Unit.objects.filter(organisation_id=suggestion.organisation_id)
-    if Action.REFUSE in action_names:
+    if Action.REFUSE in names:
         context["refusal_reasons"] = services.refusal_reasons(suggestion.organisation)
-    if Action.MERGE in action_names:
+    if Action.MERGE in names:
         context["merge_candidates"] = similar.merge_candidates(suggestion)
     if rules.can_spawn_task(user, suggestion):
         context["spawn_form"] = spawn_form or SpawnTaskForm(
@@ -247,6 +239,27 @@ def _detail_context(request, suggestion, *, failed_action=None, spawn_form=None)
             initial={"title": suggestion.title, "body": suggestion.body[:2000]},
         )
     return context
+
+
+def _detail_context(request, suggestion, *, failed_action=None, spawn_form=None):
+    staff = not _is_submitter(request.user)
+    events = suggestion.events.select_related("actor", "unit")
+    replies = suggestion.replies.select_related("unit", "author", "reviewed_by", "rated_by")
+    if not staff:  # a submitter reads the public steps and the replies sent to them
+        events = events.filter(public=True)
+        replies = replies.filter(approved=True)
+    return {
+        "suggestion": suggestion,
+        "staff": staff,
+        "events": events,
+        "replies": replies,
+        "outcomes": suggestion.outcomes.prefetch_related("attachments"),
+        "commendations": suggestion.commendations.select_related("proposed_by", "approved_by"),
+        "attachments": suggestion.attachments.filter(outcome__isnull=True),
+        "merged_into": suggestion.merged_into,
+        **(_staff_context(request.user, suggestion) if staff else {}),
+        **_action_context(request, suggestion, failed_action, spawn_form),
+    }
 
 
 @login_required
