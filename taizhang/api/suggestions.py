@@ -3,12 +3,11 @@ pages. Submitters file and rate, the office enters offline ones and takes them t
 lifecycle, units sign and reply; an anonymous submitter claims theirs with the receipt's code.
 """
 
-import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -26,6 +25,7 @@ from taizhang.suggestions.choices import (
     ReplyClass,
     Status,
 )
+from taizhang.suggestions.filters import SuggestionFilterSet
 from taizhang.suggestions.models import Suggestion, SuggestionEvent
 from taizhang.suggestions.rules import Claimant
 from taizhang.supervision.models import Task
@@ -357,21 +357,6 @@ class ClaimedSuggestionSerializer(serializers.ModelSerializer):
 # ---- views -------------------------------------------------------------------------------------
 
 
-class SuggestionFilter(django_filters.FilterSet):
-    """Simple query-parameter filters, until the pages' SuggestionFilterSet takes over."""
-
-    # TODO(merge): switch to taizhang.suggestions.filters.SuggestionFilterSet once it is on main.
-    status = django_filters.ChoiceFilter(choices=Status.choices)
-    channel = django_filters.ChoiceFilter(choices=Channel.choices)
-    reply_class = django_filters.ChoiceFilter(choices=ReplyClass.choices)
-    rating = django_filters.ChoiceFilter(choices=Rating.choices)
-    topic = django_filters.CharFilter(max_length=60)
-
-    class Meta:
-        model = Suggestion
-        fields = ["status", "channel", "topic", "reply_class", "rating"]
-
-
 def _visible(user):
     return (
         Suggestion.objects.visible_to(user)
@@ -395,8 +380,19 @@ def _answer(request, suggestion, serializer=SuggestionSerializer, code=status.HT
 
 
 class SuggestionList(generics.ListCreateAPIView):
+    """The ledger with the page's filters (status, channel, topic, units, period, reply
+    class, rating, light, adopted, keyword)."""
+
     serializer_class = SuggestionSerializer
-    filterset_class = SuggestionFilter
+    filterset_class = SuggestionFilterSet  # documents the filters in the OpenAPI schema
+
+    def filter_queryset(self, queryset):
+        filterset = SuggestionFilterSet(
+            self.request.query_params, queryset=queryset, user=self.request.user
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

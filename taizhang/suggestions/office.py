@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -22,6 +22,7 @@ from taizhang.utils.errors import WorkflowError
 
 from . import excel, rules, services, stats
 from .choices import Channel, Rating, ReplyClass, Status
+from .filters import SuggestionFilterSet
 from .models import Suggestion
 
 CLAIM_CODES = "taizhang_claim_codes"  # session key the create view stores new codes under
@@ -41,12 +42,8 @@ def _office_only(user):
 
 
 def _export_queryset(request):
-    # The lead wires the ledger's FilterSet here at merge; until then ?status= narrows it.
-    suggestions = _visible(request)
-    status = request.GET.get("status")
-    if status in Status.values:
-        suggestions = suggestions.filter(status=status)
-    return suggestions
+    """The ledger as the list page filters it."""
+    return SuggestionFilterSet(request.GET, queryset=_visible(request), user=request.user).qs
 
 
 @login_required
@@ -294,12 +291,7 @@ def stats_page(request):
 
 
 def claim_url():
-    """The anonymous claim page. It belongs to the pages helper's views; until they are on
-    main the path is built from the app's root (the lead drops the fallback at merge)."""
-    try:
-        return reverse("suggestions:claim")
-    except NoReverseMatch:
-        return f"{reverse('suggestions:list')}claim/"
+    return reverse("suggestions:claim")
 
 
 def _session_code(request, suggestion):

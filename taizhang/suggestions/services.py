@@ -9,6 +9,7 @@ timeline event and queues its notifications.
 import datetime
 import decimal
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -273,6 +274,74 @@ def refusal_reasons(organisation):
                 defaults={"label": str(label), "sort_order": order},
             )
     return RefusalReason.objects.filter(organisation=organisation, active=True)
+
+
+# ---- the channel's settings (the office) -----------------------------------------------------
+
+
+def _require_channel_manager(by, organisation):
+    if not rules.can_manage_channel(by) or by.organisation_id != organisation.pk:
+        raise NotAllowed(_("Only the office may change how the channel works."))
+
+
+@transaction.atomic
+def set_anonymous_allowed(organisation, *, by, allowed):
+    """Switch anonymous suggestions on or off for the organisation."""
+    _require_channel_manager(by, organisation)
+    channel, _created = ChannelSettings.objects.select_for_update().get_or_create(
+        organisation=organisation
+    )
+    if channel.anonymous_allowed != bool(allowed):
+        channel.anonymous_allowed = bool(allowed)
+        channel.save(update_fields=["anonymous_allowed"])
+    return channel
+
+
+def _reason_label(label):
+    return _text(label, _("Write the reason."), _field_limit(RefusalReason, "label"))
+
+
+@transaction.atomic
+def add_refusal_reason(organisation, *, by, label, code=""):
+    """A new reason on the organisation's list; without a code one is made up."""
+    _require_channel_manager(by, organisation)
+    label = _reason_label(label)
+    refusal_reasons(organisation)  # the defaults first, so they keep their codes
+    existing = RefusalReason.objects.filter(organisation=organisation)
+    code = (code or "").strip().lower()
+    if code:
+        if not re.fullmatch(r"[a-z0-9_-]{1,40}", code):
+            raise WorkflowError(
+                _("A code is up to 40 letters, digits, “-” or “_” (for the API and imports).")
+            )
+        if existing.filter(code=code).exists():
+            raise WorkflowError(_("The code “%(code)s” is already in use.") % {"code": code})
+    else:
+        n = existing.count() + 1
+        while existing.filter(code=f"reason-{n}").exists():
+            n += 1
+        code = f"reason-{n}"
+    order = max((r.sort_order for r in existing), default=-1) + 1
+    return RefusalReason.objects.create(
+        organisation=organisation, code=code, label=label, sort_order=order
+    )
+
+
+@transaction.atomic
+def update_refusal_reason(reason, *, by, label=None, active=None):
+    """Rename a reason or switch it off (or on again); its code and past uses stay."""
+    reason = RefusalReason.objects.select_for_update().get(pk=reason.pk)
+    _require_channel_manager(by, reason.organisation)
+    fields = []
+    if label is not None:
+        reason.label = _reason_label(label)
+        fields.append("label")
+    if active is not None:
+        reason.active = bool(active)
+        fields.append("active")
+    if fields:
+        reason.save(update_fields=fields)
+    return reason
 
 
 # ---- submitting --------------------------------------------------------------------------------
