@@ -3,6 +3,7 @@ pages. Submitters file and rate, the office enters offline ones and takes them t
 lifecycle, units sign and reply; an anonymous submitter claims theirs with the receipt's code.
 """
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -26,9 +27,10 @@ from taizhang.suggestions.choices import (
     Status,
 )
 from taizhang.suggestions.filters import SuggestionFilterSet
-from taizhang.suggestions.models import Suggestion, SuggestionEvent
+from taizhang.suggestions.models import Reply, SpawnedTask, Suggestion, SuggestionEvent
 from taizhang.suggestions.rules import Claimant
 from taizhang.supervision.models import Task
+from taizhang.utils.addresses import client_address
 
 from .serializers import TaskSerializer
 
@@ -57,10 +59,25 @@ def blank_or(choices):
 NAMES = {"type": "array", "items": {"type": "string"}}
 
 
+# What the serializer reads besides the list's prefetch: replies with their unit, and tasks.
+DETAILS = (
+    Prefetch("replies", queryset=Reply.objects.select_related("unit")),
+    Prefetch("spawned", queryset=SpawnedTask.objects.select_related("task")),
+)
+
+
 def _sent_reply(suggestion):
     """The latest reply the office approved (what the submitter received), or None."""
     sent = [r for r in suggestion.replies.all() if r.approved]
     return sent[-1] if sent else None
+
+
+class SpawnedTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    light = serializers.CharField()
 
 
 class SuggestionSerializer(serializers.ModelSerializer):
@@ -77,6 +94,9 @@ class SuggestionSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True, allow_null=True
     )
     reply = serializers.SerializerMethodField(help_text="The reply as sent, once approved.")
+    tasks = serializers.SerializerMethodField(
+        help_text="Supervision tasks made from it, with their live status and light."
+    )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     reply_class = blank_or(ReplyClass)
     rating = blank_or(Rating)
@@ -113,6 +133,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "rating",
             "adopted_at",
             "adoption_extent",
+            "tasks",
             "url",
             "created_at",
         ]
@@ -122,6 +143,12 @@ class SuggestionSerializer(serializers.ModelSerializer):
     def get_reply(self, suggestion):
         sent = _sent_reply(suggestion)
         return ReplySerializer(sent).data if sent else None
+
+    @extend_schema_field(SpawnedTaskSerializer(many=True))
+    def get_tasks(self, suggestion):
+        return SpawnedTaskSerializer(
+            [link.task for link in suggestion.spawned.all()], many=True
+        ).data
 
     @extend_schema_field(NAMES)
     def get_submitters(self, suggestion):
@@ -357,13 +384,12 @@ class ClaimedSuggestionSerializer(serializers.ModelSerializer):
 # ---- views -------------------------------------------------------------------------------------
 
 
+def _details(suggestions):
+    return suggestions.for_lists().prefetch_related(*DETAILS).select_related("refusal_reason")
+
+
 def _visible(user):
-    return (
-        Suggestion.objects.visible_to(user)
-        .for_lists()
-        .prefetch_related("replies")
-        .select_related("refusal_reason")
-    )
+    return _details(Suggestion.objects.visible_to(user))
 
 
 def _suggestion(request, pk):
@@ -375,7 +401,9 @@ def _suggestion(request, pk):
 
 
 def _answer(request, suggestion, serializer=SuggestionSerializer, code=status.HTTP_200_OK):
-    fresh = _visible(request.user).get(pk=suggestion.pk)
+    fresh = _visible(request.user).filter(pk=suggestion.pk).first()
+    if fresh is None:  # the caller's own action took it out of their sight (a unit's 退回)
+        fresh = _details(Suggestion.objects.all()).get(pk=suggestion.pk)
     return Response(serializer(fresh, context={"request": request}).data, status=code)
 
 
@@ -407,7 +435,7 @@ class SuggestionList(generics.ListCreateAPIView):
         suggestion, code = services.create_suggestion(by=request.user, **fields)
         fresh = _visible(request.user).filter(pk=suggestion.pk).first()
         if fresh is None:  # an anonymous one its own submitter cannot list: answer what was made
-            fresh = Suggestion.objects.for_lists().prefetch_related("replies").get(pk=suggestion.pk)
+            fresh = _details(Suggestion.objects.all()).get(pk=suggestion.pk)
         fresh.claim_code = code
         body = CreatedSuggestionSerializer(fresh, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -481,6 +509,53 @@ def _row_key(row, by, unit_codes):
     return str(key)
 
 
+class PublishedReplySerializer(serializers.ModelSerializer):
+    """A reply the office made public (公开答复): what every submitter may read, no names."""
+
+    lead_unit = serializers.SerializerMethodField()
+    reply_class = blank_or(ReplyClass)
+    reply = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id",
+            "number",
+            "title",
+            "topic",
+            "lead_unit",
+            "reply_class",
+            "reply",
+            "replied_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True, "description": "A unit code."})
+    def get_lead_unit(self, suggestion):
+        return suggestion.public_replies[-1].unit.code
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_reply(self, suggestion):
+        return suggestion.public_replies[-1].text
+
+
+class PublishedReplies(generics.ListAPIView):
+    """The published replies of the caller's organisation, newest first."""
+
+    serializer_class = PublishedReplySerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or user.is_administrator:
+            return Suggestion.objects.none()
+        public = Reply.objects.filter(approved=True, public=True).select_related("unit")
+        return (
+            Suggestion.objects.published(user.organisation_id)
+            .prefetch_related(Prefetch("replies", queryset=public, to_attr="public_replies"))
+            .order_by("-replied_at", "-pk")
+        )
+
+
 class SuggestionStats(APIView):
     """The channel's figures for what the caller may see of their organisation's suggestions."""
 
@@ -523,7 +598,9 @@ class ClaimThrottle(SimpleRateThrottle):
     rate = "10/min"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The one client address of the lock-out and the audit log: a forged X-Forwarded-For
+        # from an untrusted peer does not buy more guesses.
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 class SuggestionClaim(APIView):
@@ -548,5 +625,5 @@ class SuggestionClaim(APIView):
                 rating=rating,
                 comment=data.validated_data["comment"],
             )
-        fresh = Suggestion.objects.prefetch_related("replies").get(pk=suggestion.pk)
+        fresh = Suggestion.objects.prefetch_related(*DETAILS).get(pk=suggestion.pk)
         return Response(ClaimedSuggestionSerializer(fresh).data)

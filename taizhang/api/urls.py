@@ -22,6 +22,7 @@ urlpatterns = [
     path("suggestions", suggestions.SuggestionList.as_view(), name="suggestions"),
     path("suggestions/stats", suggestions.SuggestionStats.as_view(), name="suggestion-stats"),
     path("suggestions/claim", suggestions.SuggestionClaim.as_view(), name="suggestion-claim"),
+    path("suggestions/replies", suggestions.PublishedReplies.as_view(), name="suggestion-replies"),
     path("suggestions/<int:pk>", suggestions.SuggestionDetail.as_view(), name="suggestion"),
     path(
         "suggestions/<int:pk>/history",

@@ -2,11 +2,15 @@
 
 Values are recorded as JSON: dates as ISO text, foreign keys as their ids, files by name, long
 texts cut. Fields that hold secrets (passwords, their hashes, TOTP secrets, token hashes, keys)
-are written as ``***``: the log says that they changed, never what they are.
+are written as ``***``: the log says that they changed, never what they are. So are the
+personal fields a model lists in ``audit_personal`` (ID numbers, phones: PIPL's sensitive
+information), with a keyed digest that shows a change without the value.
 """
 
 import datetime
 import decimal
+import hashlib
+import hmac
 import re
 import uuid
 from urllib.parse import parse_qsl, urlencode
@@ -125,10 +129,23 @@ def tracked_fields(model, names=None):
     return fields
 
 
+def _sealed(value):
+    """A personal value the log must not show (an ID number, a phone): ``***`` and a keyed
+    digest, so that a change still shows as one and nobody can read back what it was."""
+    if value in (None, ""):
+        return value
+    digest = hmac.new(settings.SECRET_KEY.encode(), str(value).encode(), hashlib.sha256)
+    return f"{MASK}{digest.hexdigest()[:8]}"
+
+
 def values_of(instance, fields):
+    """The recorded values; the fields a model names in ``audit_personal`` sealed."""
     deferred = instance.get_deferred_fields()
+    personal = getattr(type(instance), "audit_personal", ())
     return {
-        f.attname: jsonable(getattr(instance, f.attname))
+        f.attname: _sealed(getattr(instance, f.attname))
+        if f.name in personal
+        else jsonable(getattr(instance, f.attname))
         for f in fields
         if f.attname not in deferred
     }

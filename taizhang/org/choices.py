@@ -20,6 +20,12 @@ class Role(models.TextChoices):
         return {cls.SUPERVISOR, cls.LEADER}
 
     @classmethod
+    def staff(cls):
+        """The roles of the people who do the organisation's work (not its submitters, not
+        the administrators): only they may be trusted with a register of people."""
+        return {cls.SUPERVISOR, cls.LEADER, cls.HANDLER}
+
+    @classmethod
     def administrators(cls):
         return {cls.ADMIN, cls.SECURITY, cls.AUDITOR}
 

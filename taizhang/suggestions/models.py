@@ -30,7 +30,8 @@ class SuggestionQuerySet(models.QuerySet):
         """The one visibility rule for pages, API, exports, statistics and search.
 
         Supervisors (the office that runs the channel) and leaders see every suggestion of
-        their organisation; a handler those given to one of their units; a submitter their
+        their organisation; a handler those given to one of their units (and not returned); a
+        submitter their
         own (joint ones and those merged into another included). Administrators see none.
         """
         if not user.is_authenticated or user.organisation_id is None:
@@ -39,9 +40,10 @@ class SuggestionQuerySet(models.QuerySet):
         if user.sees_whole_organisation:
             return suggestions
         if user.role == Role.HANDLER:
-            given = SuggestionUnit.objects.filter(unit_id__in=user.unit_ids()).values(
-                "suggestion_id"
-            )
+            # A unit that returned it (退回: not ours) no longer follows it.
+            given = SuggestionUnit.objects.filter(
+                unit_id__in=user.unit_ids(), returned_at__isnull=True
+            ).values("suggestion_id")
             return suggestions.filter(pk__in=given)
         if user.role == Role.SUBMITTER:
             own = SuggestionSubmitter.objects.filter(user=user).values("suggestion_id")
@@ -115,6 +117,8 @@ class ChannelSettings(models.Model):
 
 class Suggestion(models.Model):
     """建议: one line of the 建言献策台账."""
+
+    audit_personal = ("submitter_contact",)  # the audit log seals it (see audit.recorder)
 
     organisation = models.ForeignKey(
         Organisation, models.PROTECT, related_name="suggestions", verbose_name=_("organisation")
@@ -248,7 +252,7 @@ class Suggestion(models.Model):
     def submitter_display(self):
         if self.anonymous:
             return str(_("Anonymous"))
-        names = [str(u) for u in self.submitters] or [self.submitter_name]
+        names = [str(u) for u in self.submitters] + [self.submitter_name]
         return "、".join(n for n in names if n)
 
     @property
@@ -447,6 +451,10 @@ class SuggestionAttachment(UploadedFile):
         Outcome, models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    # None for a file an anonymous submitter sent: nothing on it may point back to them.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta(UploadedFile.Meta):
         verbose_name = _("attachment")

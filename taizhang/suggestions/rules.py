@@ -67,8 +67,8 @@ def _unsigned(user, suggestion):
     return [su for su in unit_parts(user, suggestion, UnitPart) if su.signed_at is None]
 
 
-def _signed(user, suggestion):
-    return [su for su in unit_parts(user, suggestion, UnitPart) if su.signed_at]
+def _signed(user, suggestion, parts=UnitPart):
+    return [su for su in unit_parts(user, suggestion, parts) if su.signed_at]
 
 
 def _check_sign(user, suggestion):
@@ -89,10 +89,17 @@ def _check_return(user, suggestion):
     return None
 
 
-def _check_signed(user, suggestion):
-    if not _signed(user, suggestion):
-        return _("Your unit must sign for the suggestion first.")
-    return None
+def _check_signed_for(action):
+    """The user's unit in the part the action needs must have signed: a lead unit's handler
+    who is also in a joint unit may not reply while only the joint unit signed."""
+    parts = TRANSITIONS[action].parts
+
+    def check(user, suggestion):
+        if not _signed(user, suggestion, parts):
+            return _("Your unit must sign for the suggestion first.")
+        return None
+
+    return check
 
 
 def _check_redo(user, suggestion):
@@ -138,8 +145,8 @@ def _check_follow_up(user, suggestion):
 EXTRA_CONDITIONS = {
     Action.SIGN: _check_sign,
     Action.RETURN: _check_return,
-    Action.OPINION: _check_signed,
-    Action.REPLY: _check_signed,
+    Action.OPINION: _check_signed_for(Action.OPINION),
+    Action.REPLY: _check_signed_for(Action.REPLY),
     Action.REDO: _check_redo,
     Action.ADOPT: _check_adopt,
     Action.RECORD_OUTCOME: _check_adopted,

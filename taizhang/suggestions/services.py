@@ -226,6 +226,25 @@ def _check_date(day, *, future=False):
     return day
 
 
+EARLIEST_RECEIVED = datetime.date(2000, 1, 1)  # older papers are archives, not the ledger
+
+
+def _received_on(day):
+    if isinstance(day, str):
+        try:
+            day = datetime.date.fromisoformat(day)
+        except ValueError:
+            raise WorkflowError(_("“%(day)s” is not a date (YYYY-MM-DD).") % {"day": day}) from None
+    if day > timezone.localdate():
+        raise WorkflowError(_("A suggestion cannot be received in the future."))
+    if day < EARLIEST_RECEIVED:
+        raise WorkflowError(
+            _("A suggestion received before %(day)s belongs to the archives, not the ledger.")
+            % {"day": EARLIEST_RECEIVED}
+        )
+    return day
+
+
 def _amount(value, message, limit=None):
     if value in (None, ""):
         return None
@@ -233,7 +252,8 @@ def _amount(value, message, limit=None):
         amount = decimal.Decimal(str(value).replace(",", "").strip())
     except decimal.InvalidOperation:
         raise WorkflowError(message) from None
-    if not amount.is_finite() or amount < 0 or (limit is not None and amount > limit):
+    limit = decimal.Decimal("1e12") if limit is None else limit  # no office counts further
+    if not amount.is_finite() or amount < 0 or amount > limit:
         raise WorkflowError(message)
     return amount.quantize(decimal.Decimal("0.01"))
 
@@ -415,9 +435,7 @@ def create_suggestion(
             raise WorkflowError(
                 _("Name the submitter: an account, or the name of someone without one.")
             )
-        received_on = _check_date(received_on) if received_on else timezone.localdate()
-        if received_on > timezone.localdate():
-            raise WorkflowError(_("A suggestion cannot be received in the future."))
+        received_on = _received_on(received_on) if received_on else timezone.localdate()
     else:
         channel, received_on = Channel.ONLINE, timezone.localdate()
         people = [by, *_submitter_users(organisation, co_submitters)]
@@ -451,7 +469,7 @@ def create_suggestion(
             for i, u in enumerate(people)
         ],
     )
-    _attach(suggestion, by, files)
+    _attach(suggestion, suggestion.created_by, files)
     comment = "" if not staff else Channel(channel).label
     _event(
         suggestion,
@@ -587,7 +605,10 @@ def merge(suggestion, *, by, into=None, comment="", version=None):
         extra_fields=["merged_into"],
         changes={"merged_into": [None, target.number]},
     )
-    _save(target)
+    # Someone without an account, written down from a letter, comes along by name.
+    names = [n for n in (target.submitter_name, suggestion.submitter_name) if n]
+    target.submitter_name = "、".join(dict.fromkeys(names))[:100]
+    _save(target, "submitter_name")
     _event(target, Action.MERGED_IN, by, comment=f"{suggestion.number} {suggestion.title}")
     _tell(
         suggestion.submitters,
@@ -1074,7 +1095,14 @@ def commend(suggestion, *, by, kind=None, amount=None, comment="", version=None)
     _save(suggestion)
     label = CommendationKind(kind).label
     text = f"{label} {amount} 元" if amount else str(label)
-    _event(suggestion, Action.COMMEND, by, comment=f"{text}：{comment}" if comment else text)
+    # The submitter hears of it once a leader approved it, not of the proposal.
+    _event(
+        suggestion,
+        Action.COMMEND,
+        by,
+        comment=f"{text}：{comment}" if comment else text,
+        public=leader,
+    )
     if leader:
         _event(suggestion, Action.APPROVE_COMMENDATION, by, comment=text)
         _tell_submitters(suggestion, _("Your suggestion was commended"))

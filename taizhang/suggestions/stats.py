@@ -6,7 +6,8 @@ Definitions (each rate is None when nothing is there to count):
 - 立案率 accepted_rate: accepted ÷ (accepted + not accepted); merged and withdrawn ones and
   those still waiting are not decided either way.
 - 按期答复率 on_time_reply_rate: first replies drafted by the deadline ÷ (first replies sent +
-  suggestions past their deadline with no reply yet).
+  suggestions past their deadline with no reply drafted yet; a draft under the office's
+  review counts once the office sent it, by the day it was drafted).
 - 满意率 satisfaction_rate: 满意 or 基本满意 (deemed ones included) ÷ closed and rated.
 - 采纳率 adoption_rate: adopted ÷ accepted.
 - converted: adopted suggestions with at least one outcome; benefit: their money benefit
@@ -50,7 +51,8 @@ def _annotated(queryset):
 
 def _figures():
     today = timezone.localdate()
-    handling = Q(status__in=Status.handling_states(), replied_at__isnull=True)
+    # Owed by the units: a draft waiting for the office's review is not the units' lateness.
+    handling = Q(status__in=[Status.ASSIGNED, Status.IN_HAND], replied_at__isnull=True)
     return {
         "received": Count("pk", filter=~Q(status=Status.WITHDRAWN)),
         "accepted": Count("pk", filter=Q(status__in=Status.accepted_states())),

@@ -85,12 +85,14 @@ class AccessKind(ColouredChoices):
     PAGE = "page", _("Shown on the profile")
     API = "api", _("Read through the API")
     EXPORT = "export", _("Exported to Excel")
+    EDIT = "edit", _("Shown in the edit form")
 
 
 AccessKind.COLOURS = {
     AccessKind.PAGE: "azure",
     AccessKind.API: "purple",
     AccessKind.EXPORT: "orange",
+    AccessKind.EDIT: "cyan",
 }
 
 

@@ -7,6 +7,7 @@ and reason. The reading is the ledger's: streamed, bounded in size, rows and col
 """
 
 import io
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -212,7 +213,7 @@ def _row_fields(row, columns, units, problems):
         affiliation = Affiliation.DEMOCRATIC_PARTY
     fields["affiliation"] = affiliation or Affiliation.OTHER
     year = fields["birth_year"]
-    if year and not (year.isdigit() and len(year) == 4):
+    if year and not re.fullmatch(r"[0-9]{4}", year):
         problems.append(_("出生年份 “%(value)s” is not a year such as 1975.") % {"value": year})
         year = ""
     fields["birth_year"] = int(year) if year else None

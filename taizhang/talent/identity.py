@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
-SHAPE = re.compile(r"\d{17}[\dX]")
+SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def normalise(value):

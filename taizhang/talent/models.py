@@ -35,7 +35,9 @@ PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 def is_keeper(user):
     """Whether ``user`` keeps the pool (管理员 of 人才库): a grant by the security administrator,
     to a business role (an administrator of 三员分立 never sees the pool). Cached per request."""
-    if not user.is_authenticated or user.organisation_id is None or user.is_administrator:
+    if not user.is_authenticated or user.organisation_id is None:
+        return False
+    if user.role not in Role.staff():
         return False
     if not hasattr(user, "_talent_keeper"):
         user._talent_keeper = Keeper.objects.filter(user=user).exists()
@@ -107,6 +109,9 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     """A non-party representative or expert (党外代表人士, 专家) in the pool."""
+
+    # Sensitive personal information (PIPL): the audit log records that it changed, not what.
+    audit_personal = ("id_number", "phone", "email")
 
     organisation = models.ForeignKey(
         Organisation, models.CASCADE, related_name="talent", verbose_name=_("organisation")

@@ -22,5 +22,6 @@ def can_grant_keepers(user):
 
 
 def may_be_keeper(user):
-    """Business roles only: an administrator of 三员分立 sees no business data."""
-    return user.is_active and not user.is_administrator
+    """The organisation's staff only: an administrator of 三员分立 sees no business data, and
+    a submitter is someone the pool may hold, not one who keeps it."""
+    return user.is_active and user.role in Role.staff()

@@ -223,7 +223,10 @@ def grant_keeper(user, *, by):
     _check_granter(by, user)
     if not rules.may_be_keeper(user):
         raise WorkflowError(
-            _("%(user)s is an administrator or inactive: administrators see no business data.")
+            _(
+                "%(user)s may not keep the pool: only the organisation's active staff may "
+                "(administrators see no business data; submitters are people the pool holds)."
+            )
             % {"user": user.username}
         )
     keeper, created = Keeper.objects.get_or_create(user=user, defaults={"granted_by": by})

@@ -194,6 +194,8 @@ def person_edit(request, pk):
         if saved is not None:
             messages.success(request, _("Changes saved."))
             return redirect(saved)
+    # The form holds the sensitive fields in full: showing it is an access like "Show".
+    services.reveal(person, by=request.user, kind=AccessKind.EDIT)
     return _form_page(request, form, person)
 
 
@@ -285,8 +287,7 @@ def keepers(request):
     )
     candidates = (
         _org_users(request)
-        .filter(is_active=True, talent_keeper__isnull=True)
-        .exclude(role__in=Role.administrators())
+        .filter(is_active=True, talent_keeper__isnull=True, role__in=Role.staff())
         .order_by("username")
     )
     form = KeeperForm(request.POST or None, candidates=candidates)

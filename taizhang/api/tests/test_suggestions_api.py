@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
@@ -403,3 +405,75 @@ def test_return_send_back_and_withdraw(api):
     other = file(jy1, title="撤回的建议")["id"]
     assert act(jy1, other, "withdraw", comment="已自行解决。")["status"] == "withdrawn"
     assert act(jy1, other, "withdraw", expect=403)["detail"]
+
+
+def test_a_unit_that_returned_it_no_longer_reads_it(api):
+    duban, czj = api("duban"), api("czj")
+    sid = file(api("jy1"))["id"]
+    act(duban, sid, "accept")
+    act(duban, sid, "assign", lead_unit="czj")
+    act(czj, sid, "return", comment="不属于本单位职责。")
+    assert czj.get(f"/api/suggestions/{sid}").status_code == 404
+    assert czj.get(f"/api/suggestions/{sid}/history").status_code == 404
+
+
+def test_huge_figures_are_refused_not_a_server_error(api):
+    duban = api("duban")
+    sid = _replied(api)
+    act(duban, sid, "adopt")
+    for benefit in ("1e400", "9" * 40, "NaN", "-Infinity"):
+        outcome = act(duban, sid, "record_outcome", text="改了", benefit=benefit)
+        assert outcome["status"] == "replied"  # kept as text, not read as money
+    refused = act(duban, sid, "record_outcome", expect=400, text="改了", benefit_amount="1e400")
+    assert refused  # says which field, and why
+
+
+def test_a_forged_forwarded_for_buys_no_more_claim_guesses(client):
+    statuses = {
+        client.post(
+            "/api/suggestions/claim",
+            {"code": "AAAA-BBBB-CCCC"},
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        ).status_code
+        for n in range(12)
+    }
+    assert 429 in statuses
+
+
+def test_the_list_shows_spawned_tasks_and_holds_its_queries(
+    api, django_assert_max_num_queries, people, units
+):
+    duban = api("duban")
+    first = _replied(api)
+    act(duban, first, "adopt")
+    created = duban.post(
+        f"/api/suggestions/{first}/spawn-task", {"lead_unit": "gzw", "deadline_working_days": 20}
+    )
+    assert created.status_code == 201
+    detail = duban.get(f"/api/suggestions/{first}").json()
+    assert [t["number"] for t in detail["tasks"]] == [created.json()["number"]]
+    assert detail["tasks"][0]["status"] == "draft"
+    with CaptureQueriesContext(connection) as one:
+        listed = duban.get("/api/suggestions")
+    assert listed.status_code == 200, listed.content
+    queries = len(one.captured_queries)  # read now: every request clears the log
+    for _ in range(4):
+        _replied(api)
+    with django_assert_max_num_queries(queries):
+        assert duban.get("/api/suggestions").json()["count"] == 5
+
+
+def test_published_replies_are_read_by_every_submitter_without_names(api):
+    duban = api("duban")
+    sid = file(api("jy1"))["id"]
+    act(duban, sid, "accept")
+    act(duban, sid, "assign", lead_unit="tzb")
+    act(api("tzb"), sid, "sign")
+    act(api("tzb"), sid, "reply", reply_class="A", text="已建成协同平台。")
+    act(duban, sid, "approve_reply", public=True)
+    rows = api("jy2").get("/api/suggestions/replies").json()["results"]
+    assert [(r["id"], r["lead_unit"], r["reply"]) for r in rows] == [
+        (sid, "tzb", "已建成协同平台。")
+    ]
+    assert "submitters" not in rows[0]

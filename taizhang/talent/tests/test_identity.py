@@ -32,3 +32,12 @@ def test_masks_keep_what_the_contract_says():
     assert identity.mask_phone("13812345678") == "138****5678"
     assert identity.mask_email("zhang@example.com") == "z***@example.com"
     assert identity.mask_id_number("") == identity.mask_phone("") == ""
+
+
+def test_only_ascii_digits_make_an_id_number():
+    from taizhang.talent.identity import problem
+
+    good = valid_id("19800101", "123")
+    assert problem(good) == ""
+    arabic_indic = good.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert problem(arabic_indic)  # the same number in other digits is not a second person

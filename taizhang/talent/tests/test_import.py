@@ -103,13 +103,14 @@ def test_a_bad_roster_imports_nothing_and_lists_every_bad_row(client, keeper, ma
         ["党派不明", "男", "", "民主党派", "", "", "", "", ""],  # row 10
         ["文件内重复", "男", 1980, "其他", "", "", "", "", good],  # row 11
         ["坏性别", "不详", "", "其他", "", "", "", "", ""],  # row 12
+        ["怪年份", "男", "197²", "其他", "", "", "", "", ""],  # row 13: a digit, not a year
     )
     before = Person.objects.count()
     response = upload(client, keeper, data)
     assert Person.objects.count() == before  # nothing imported, not even row 3
     errors = response.context["errors"]
     bad_rows = sorted({row for row, _message in errors})
-    assert bad_rows == [4, 5, 6, 7, 8, 9, 10, 11, 12]
+    assert bad_rows == [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
     text = " ".join(message for _row, message in errors)
     for says in (
         "check character",
@@ -121,6 +122,7 @@ def test_a_bad_roster_imports_nothing_and_lists_every_bad_row(client, keeper, ma
         "democratic party",
         "row 3",
         "不详",
+        "197²",
     ):
         assert says in text, says
     body = response.content.decode()

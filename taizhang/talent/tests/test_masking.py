@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from taizhang.audit.models import AuditRecord
+from taizhang.talent import services
 from taizhang.talent.models import SensitiveAccess
 
 from .conftest import id_ending, login
@@ -153,3 +154,25 @@ def test_the_access_log_is_append_only(keeper, expert):
     with pytest.raises(AppendOnly):
         SensitiveAccess.objects.update(username="x")
     assert SensitiveAccess.objects.get().username == keeper.username
+
+
+def test_the_audit_log_records_that_personal_fields_changed_never_their_values(make_person, keeper):
+    person = make_person("陈立群")
+    created = AuditRecord.objects.filter(object_type="talent.person", action="create").get()
+    for field in ("id_number", "phone", "email"):
+        value = getattr(person, field)
+        assert value and value not in str(created.changes)
+        assert created.changes_dict()[field][1].startswith("***")
+    services.update_person(person, by=keeper, phone="13912345678")
+    updated = AuditRecord.objects.filter(object_type="talent.person", action="update").get()
+    before, after = updated.changes_dict()["phone"]
+    assert before != after and "13912345678" not in str(updated.changes)
+
+
+def test_opening_the_edit_form_is_logged_like_showing(client, make_person, keeper):
+    person = make_person("陈立群")
+    login(client, keeper)
+    page = client.get(f"/talent/{person.pk}/edit/")
+    assert person.id_number in page.content.decode()
+    access = SensitiveAccess.objects.get(person=person)
+    assert access.kind == "edit" and access.user == keeper and access.unmasked

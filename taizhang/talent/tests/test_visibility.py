@@ -67,3 +67,10 @@ def test_only_keepers_change_profiles(org, people, keeper, pool):
         services.create_person(by=people["supervisor"], organisation=org, name="某人")
     with pytest.raises(NotAllowed):
         services.add_event(pool["steel"], by=people["steel"], kind="training", title="培训")
+
+
+def test_a_submitter_cannot_be_made_a_keeper(org, security):
+    expert = make_user(org, "jy1", Role.SUBMITTER)
+    with pytest.raises(WorkflowError):
+        services.grant_keeper(expert, by=security)
+    assert not is_keeper(expert)
