@@ -373,6 +373,8 @@ def receipt(request, pk):
         "next_steps": _next_steps(suggestion),
         "qr_url": _qr_target(request, suggestion, code),
         "today": timezone.localdate(),
+        # An anonymous submitter cannot open the suggestion itself: only the claim page.
+        "can_open": _visible(request).filter(pk=suggestion.pk).exists(),
     }
     return render(request, "suggestions/office/receipt.html", context)
 

@@ -884,8 +884,16 @@ def approve_reply(suggestion, *, by, comment="", public=False, version=None):
     answer = _pending_reply(suggestion)
     now = timezone.now()
     answer.approved, answer.reviewed_by, answer.reviewed_at = True, by, now
-    answer.review_comment, answer.public = clean_text(comment or ""), bool(public)
+    # Once published, a suggestion's reply stays published: a 重办's reply replaces the
+    # first one in the public list rather than leaving the first one there alone.
+    published = any(r.public for r in suggestion.replies.all() if r.approved)
+    answer.review_comment = clean_text(comment or "")
+    answer.public = bool(public) or published
     answer.save()
+    for earlier in suggestion.replies.all():
+        if earlier.public and earlier.pk != answer.pk:
+            earlier.public = False
+            earlier.save(update_fields=["public"])
     today = timezone.localdate()
     suggestion.reply_class = answer.reply_class
     suggestion.replied_at = now
@@ -957,6 +965,10 @@ def _record_rating(suggestion, by, rating, comment, *, auto):
     answer.save()
     suggestion.rating, suggestion.rating_auto = rating, auto
     label = Rating(rating).label
+    if isinstance(by, rules.Claimant):  # no account to show: say who it was
+        label = _("%(rating)s (by the anonymous submitter, with the claim code)") % {
+            "rating": label
+        }
     text = f"{label}：{comment}" if comment else str(label)
     _move(suggestion, Action.RATE, by, text, extra_fields=["rating", "rating_auto"])
     units = suggestion.units_in(UnitPart.LEAD)

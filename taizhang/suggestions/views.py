@@ -35,6 +35,7 @@ from .filters import SuggestionFilterSet
 from .forms import ActionForm, ClaimForm, EnterForm, ReasonForm, SpawnTaskForm, SuggestionForm
 from .models import (
     ChannelSettings,
+    Commendation,
     RefusalReason,
     Reply,
     Suggestion,
@@ -66,7 +67,7 @@ def _is_submitter(user):
 # ---- the ledger --------------------------------------------------------------------------------
 
 
-def _waiting(user, suggestions):
+def waiting_work(user, suggestions):
     """待我处理: (key, title, queryset) by kind of work waiting for this user."""
     sections = []
     if user.role == Role.SUPERVISOR:
@@ -84,7 +85,11 @@ def _waiting(user, suggestions):
             (
                 "commend",
                 _("Commendations to approve"),
-                suggestions.filter(commendations__approved_at__isnull=True).distinct(),
+                suggestions.filter(
+                    pk__in=Commendation.objects.filter(approved_at__isnull=True).values(
+                        "suggestion_id"
+                    )
+                ),
             )
         )
     if user.role == Role.HANDLER:
@@ -109,7 +114,28 @@ def _waiting(user, suggestions):
         ]
     if user.role == Role.SUBMITTER:
         sections.append(("rate", _("To rate"), suggestions.filter(status=Status.REPLIED)))
-    return [(key, title, list(qs.for_lists()[:50])) for key, title, qs in sections]
+    return sections
+
+
+def _waiting(user, suggestions):
+    return [
+        (key, title, list(qs.for_lists()[:50]))
+        for key, title, qs in waiting_work(user, suggestions)
+    ]
+
+
+def todo_counts(user):
+    """The suggestion work waiting for the user, for the ledger's 我的待办 (see
+    supervision.other_work): (title, count, url) of each kind that has any."""
+    visible = Suggestion.objects.visible_to(user)
+    url = reverse("suggestions:list")
+    found = []
+    for key, title, queryset in waiting_work(user, visible):
+        if count := queryset.count():
+            found.append(
+                (_("Suggestions: %(work)s") % {"work": title}, count, f"{url}#waiting-{key}")
+            )
+    return found
 
 
 def _per_page(request):
@@ -200,8 +226,16 @@ def _staff_context(user, suggestion):
         .filter(pk__in=[link.task_id for link in spawned])
         .values_list("pk", flat=True)
     )
+    opinions = list(suggestion.opinions.select_related("unit", "author"))
+    given = {o.unit_id for o in opinions if o.round == suggestion.round}
     return {
-        "opinions": suggestion.opinions.select_related("unit", "author"),
+        "opinions": opinions,
+        # 会办 units whose opinion the lead unit's reply should carry and does not have yet.
+        "opinions_missing": [
+            u
+            for u in suggestion.joint_units
+            if u.pk not in given and suggestion.status in Status.handling_states()
+        ],
         "suggestion_units": sorted(
             suggestion.suggestion_units.all(), key=lambda su: PART_ORDER[su.part]
         ),

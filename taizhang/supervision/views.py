@@ -17,7 +17,7 @@ from taizhang.org.views import unit_tree
 from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
 
-from . import excel, rules, services, sources
+from . import excel, other_work, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
 from .filters import TaskFilterSet
 from .forms import ActionForm, CommentForm, ImportForm, TaskForm
@@ -81,7 +81,8 @@ def todo(request):
         yellow=Count("pk", filter=Q(light=Light.YELLOW)),
         closed=Count("pk", filter=Q(status=Status.CLOSED)),
     )
-    return render(request, "supervision/todo.html", {"sections": sections, "counts": counts})
+    context = {"sections": sections, "counts": counts, "other_work": other_work.for_user(user)}
+    return render(request, "supervision/todo.html", context)
 
 
 def _filtered(request):

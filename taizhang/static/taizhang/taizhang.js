@@ -10,6 +10,13 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// <button data-print> prints the page (the letters and receipts: one A4 sheet each).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+
 // Charts (Apache ECharts, vendored under vendor/echarts/). A page that draws charts loads
 // echarts.min.js in its {% block scripts %} and marks each chart in one of two ways:
 //   <div class="tz-chart" data-chart-option="{ …an ECharts option object as JSON… }"></div>

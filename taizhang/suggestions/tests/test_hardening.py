@@ -82,3 +82,33 @@ def test_a_draft_under_review_is_not_counted_overdue(make_suggestion, people):
     )
     figures = stats.summary(Suggestion.objects.visible_to(people["supervisor"]))
     assert figures["overdue"] == 0 and figures["due"] == 0
+
+
+def test_suggestion_work_shows_on_the_to_do_page(client, make_suggestion, people):
+    make_suggestion("submitted")
+    make_suggestion("assigned", title="完善党外人士联系制度")
+    client.force_login(people["supervisor"])
+    page = client.get("/").content.decode()
+    assert "建言献策：待受理" in page and "/suggestions/#waiting-accept" in page
+    client.force_login(people["tzb"])
+    assert "建言献策：待签收" in client.get("/").content.decode()
+
+
+def test_a_replaced_reply_leaves_the_public_list(make_suggestion, people, submitters):
+    suggestion = make_suggestion("reply_review", reply_class="C")
+    services.approve_reply(suggestion, by=people["supervisor"], public=True)
+    services.rate(suggestion, by=submitters["jy1"], rating="dissatisfied", comment="不具体")
+    services.reply(suggestion, by=people["tzb"], reply_class="A", text="已解决。")
+    services.approve_reply(suggestion, by=people["supervisor"])
+    public = list(suggestion.replies.filter(public=True).values_list("reply_class", flat=True))
+    assert public == ["A"]
+
+
+def test_the_page_warns_of_a_joint_unit_that_sent_no_opinion(client, make_suggestion, people):
+    suggestion = make_suggestion("in_hand")
+    client.force_login(people["tzb"])
+    page = client.get(suggestion.get_absolute_url()).content.decode()
+    assert 'data-testid="opinions-missing"' in page and "市国资委" in page
+    services.send_opinion(suggestion, by=people["gzw"], text="同意。")
+    page = client.get(suggestion.get_absolute_url()).content.decode()
+    assert 'data-testid="opinions-missing"' not in page

@@ -68,7 +68,8 @@ class Command(BaseCommand):
     def _print_accounts(self):
         self.stdout.write(
             f"Demo accounts (password for all: {DEMO_PASSWORD}): admin, anquan, shenji "
-            "(system, security and audit administrators; city-admin, … for the city); "
+            "(system, security and audit administrators; city-admin, city-anquan, city-shenji "
+            "for the city, where city-anquan names the talent pool's keepers); "
             "duban (supervisor) "
             "and lingdao (leader) of the federation; city-duban and city-lingdao of the city; "
             "one handler per unit whose user name is the unit's code (djb, jjyxb, tzb, …); "
