@@ -4,6 +4,7 @@ commendations. Every change goes through ``services``; every read through ``visi
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.choices import Role
@@ -508,6 +509,19 @@ class SuggestionEvent(LifecycleEvent):
 
     def __str__(self):
         return f"{self.suggestion_id} {self.action}"
+
+
+class WrongClaim(models.Model):
+    """A wrong claim code tried from an address, so that every app server counts the same
+    guesses (a per-process cache would give each worker its own allowance)."""
+
+    audit_log = False  # guesses, not changes of any record
+
+    address = models.CharField(max_length=45, db_index=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.address} {self.created:%Y-%m-%d %H:%M}"
 
 
 class Reminder(models.Model):

@@ -24,7 +24,7 @@ from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision import services as tasks
 from taizhang.supervision.choices import SourceKind
-from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
+from taizhang.utils.errors import Conflict, NotAllowed, TooMany, WorkflowError
 from taizhang.utils.models import Counter
 from taizhang.utils.text import clean_text
 from taizhang.utils.workdays import add_working_days
@@ -55,6 +55,7 @@ from .models import (
     SuggestionEvent,
     SuggestionSubmitter,
     SuggestionUnit,
+    WrongClaim,
 )
 
 MAX_REWARD = decimal.Decimal("1000000")  # yuan: above this no office pays a reward by form
@@ -202,6 +203,32 @@ def new_claim_code():
 def claim_hash(code):
     normal = "".join(c for c in (code or "").upper() if c in CLAIM_ALPHABET)
     return hashlib.sha256(normal.encode()).hexdigest() if len(normal) == 12 else ""
+
+
+WRONG_CLAIMS_ALLOWED = 20  # per client address and hour: a code is 31¹² guesses away
+WRONG_CLAIM_WINDOW = datetime.timedelta(hours=1)
+
+
+def claim(code, address):
+    """The suggestion a claim code opens, for the claim page and the API: refused with 429
+    once an address tried too many wrong codes within the hour; None for a wrong code (which
+    is counted)."""
+    since = timezone.now() - WRONG_CLAIM_WINDOW
+    if WrongClaim.objects.filter(address=address, created__gte=since).count() >= (
+        WRONG_CLAIMS_ALLOWED
+    ):
+        raise TooMany(
+            _(
+                "Too many wrong claim codes from your address. "
+                "Try again in an hour, or ask the office."
+            )
+        )
+    suggestion = claimed(code)
+    if suggestion is None:
+        with transaction.atomic():
+            WrongClaim.objects.filter(created__lt=since).delete()
+            WrongClaim.objects.create(address=address)
+    return suggestion
 
 
 def claimed(code):

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -45,8 +44,6 @@ from .models import (
 
 PAGE_SIZES = (20, 50, 100)
 CLAIM_CODES = "taizhang_claim_codes"  # session: {suggestion pk: code}, read by the receipt page
-CLAIM_FAILURES_ALLOWED = 20  # wrong claim codes per client address and hour
-CLAIM_FAILURE_SECONDS = 3600
 MULTIPLE = ("joint_units", "assisting_units")
 PART_ORDER = {part: i for i, part in enumerate(UnitPart)}
 
@@ -441,23 +438,6 @@ def similar_suggestions(request):
 # ---- the anonymous claim page ------------------------------------------------------------------
 
 
-def _failure_key(request):
-    return f"suggestions:claim-failures:{client_address(request) or 'unknown'}"
-
-
-def _throttled(request):
-    return (cache.get(_failure_key(request)) or 0) >= CLAIM_FAILURES_ALLOWED
-
-
-def _count_failure(request):
-    key = _failure_key(request)
-    cache.add(key, 0, CLAIM_FAILURE_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, CLAIM_FAILURE_SECONDS)
-
-
 def claim(request):
     """凭查询码查看: an anonymous submitter reads the reply and rates it with the claim code."""
     code = (request.POST.get("code") or request.GET.get("code") or "").strip()
@@ -465,14 +445,12 @@ def claim(request):
     context = {"form": form, "code": code}
     if not code:
         return render(request, "suggestions/claim.html", context)
-    if _throttled(request):
-        context["error"] = _(
-            "Too many wrong claim codes from your address. Try again in an hour, or ask the office."
-        )
-        return render(request, "suggestions/claim.html", context, status=429)
-    suggestion = services.claimed(code)
+    try:
+        suggestion = services.claim(code, client_address(request))
+    except WorkflowError as exc:
+        context["error"] = exc.message
+        return render(request, "suggestions/claim.html", context, status=exc.status_code)
     if suggestion is None:
-        _count_failure(request)
         context["error"] = _("Not found. Check the claim code on your receipt.")
         return render(request, "suggestions/claim.html", context, status=404)
     claimant = rules.Claimant(suggestion)

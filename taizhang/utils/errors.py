@@ -15,6 +15,12 @@ class NotAllowed(WorkflowError):
     status_code = 403
 
 
+class TooMany(WorkflowError):
+    """Too many tries of something guessable (a claim code) from one place: wait."""
+
+    status_code = 429
+
+
 class Conflict(WorkflowError):
     """The record changed since the user loaded it (a stale ``version``)."""
 

@@ -2,7 +2,6 @@
 service."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,17 +17,16 @@ from taizhang.suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
-from taizhang.suggestions.views import CLAIM_CODES, CLAIM_FAILURES_ALLOWED
+from taizhang.suggestions.services import WRONG_CLAIMS_ALLOWED
+from taizhang.suggestions.views import CLAIM_CODES
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
+def _fresh_indexes():
     similar._indexes.clear()
     yield
-    cache.clear()
     similar._indexes.clear()
 
 
@@ -572,7 +570,7 @@ def test_a_wrong_code_says_not_found_and_is_throttled(client, anonymous_replied)
     response = client.get(url, {"code": "AAAA-BBBB-CCCC"})
     assert response.status_code == 404 and "未找到" in response.text
     assert client.get(url, {"code": "nonsense"}).status_code == 404
-    for _i in range(CLAIM_FAILURES_ALLOWED - 2):
+    for _i in range(WRONG_CLAIMS_ALLOWED - 2):
         client.get(url, {"code": "AAAA-BBBB-CCCC"})
     response = client.get(url, {"code": code})  # even the right one, for now
     assert response.status_code == 429 and "一小时" in response.text
