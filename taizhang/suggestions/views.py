@@ -267,7 +267,12 @@ def _action_context(request, suggestion, failed_action, spawn_form):
     if rules.can_spawn_task(user, suggestion):
         context["spawn_form"] = spawn_form or SpawnTaskForm(
             organisation=suggestion.organisation,
-            initial={"title": suggestion.title, "body": suggestion.body[:2000]},
+            initial={
+                "title": suggestion.title,
+                "body": suggestion.body[:2000],
+                # The unit that answered it usually carries the task out.
+                "lead_unit": suggestion.lead_unit,
+            },
         )
     return context
 
