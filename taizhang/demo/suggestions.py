@@ -12,14 +12,17 @@ sub-industries, and given to the departments that deal with each kind of problem
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from taizhang.demo.accounts import demo_user
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership, Unit, User
 from taizhang.suggestions import services
-from taizhang.suggestions.models import ChannelSettings, Suggestion, SuggestionEvent
+from taizhang.suggestions.choices import Action, Status
+from taizhang.suggestions.models import ChannelSettings, Reply, Suggestion, SuggestionEvent
 from taizhang.supervision import services as tasks
+from taizhang.utils.workdays import add_working_days
 
 # user name, display name, unit code, title in the unit
 CITY_SUBMITTERS = [
@@ -598,13 +601,61 @@ def _after(s, spec, people):
 
 
 def _backdate(s):
-    """Spread the timeline from the day it came in to now (demo data only)."""
+    """Spread the timeline from the day it came in to now, and move the dates the ledger and
+    its figures read (assigned, signed, drafted, replied, rated, adopted) to the moments of
+    their events, so that exports and figures by month tell the same story (demo only; like
+    the tasks' timelines, not a change anyone made)."""
     received = Suggestion.objects.values_list("received_on", flat=True).get(pk=s.pk)
     start = timezone.make_aware(datetime.datetime.combine(received, datetime.time(9)))
     events = list(SuggestionEvent.objects.filter(suggestion=s).order_by("created_at", "id"))
     step = (timezone.now() - start) / (len(events) + 1)
-    for i, event in enumerate(events):  # like the tasks' timelines: not a change anyone made
-        SuggestionEvent.objects.filter(pk=event.pk).update(created_at=start + step * i)
+    moments = {}
+    for i, event in enumerate(events):
+        event.created_at = start + step * i
+        moments.setdefault(event.action, []).append(event.created_at)
+    SuggestionEvent.objects.bulk_update(events, ["created_at"])
+    _move_dates(Suggestion.objects.for_lists().prefetch_related("replies").get(pk=s.pk), moments)
+
+
+def _move_dates(s, moments):
+    def last(action):
+        return moments.get(action, [None])[-1]
+
+    if assigned := last(Action.ASSIGN):
+        s.assigned_at = assigned
+        s.suggestion_units.update(assigned_at=assigned)
+        signed = moments.get(Action.SIGN, [assigned])[0]
+        s.suggestion_units.filter(signed_at__isnull=False).update(signed_at=signed)
+        # A deadline still running stays; a past one follows the moment it was set from.
+        counted_from = last(Action.REDO) if s.round > 1 else assigned
+        if s.status not in Status.handling_states() and s.deadline_working_days and counted_from:
+            s.deadline = add_working_days(timezone.localdate(counted_from), s.deadline_working_days)
+    drafts, approvals = moments.get(Action.REPLY, []), moments.get(Action.APPROVE_REPLY, [])
+    for reply, drafted in zip(s.replies.all(), drafts, strict=False):
+        Reply.objects.filter(pk=reply.pk).update(created_at=drafted)
+    approved = [r for r in s.replies.all() if r.approved]
+    for reply, moment in zip(approved, approvals, strict=False):
+        Reply.objects.filter(pk=reply.pk).update(reviewed_at=moment)
+    if approvals and s.replied_at:
+        s.replied_at = approvals[-1]
+        first_draft = timezone.localdate(drafts[0])
+        s.replied_on_time = first_draft <= s.deadline if s.deadline else None
+        if s.status != Status.REPLIED:  # a reply still waiting for its rating keeps its days
+            s.rating_due = add_working_days(
+                timezone.localdate(s.replied_at), settings.TAIZHANG_SUGGESTION_RATING_WORKING_DAYS
+            )
+    if rated := last(Action.RATE):
+        Reply.objects.filter(suggestion=s, rated_at__isnull=False).update(rated_at=rated)
+    if s.adopted_at and (adopted := last(Action.ADOPT)):
+        s.adopted_at = adopted
+    Suggestion.objects.filter(pk=s.pk).update(
+        assigned_at=s.assigned_at,
+        deadline=s.deadline,
+        replied_at=s.replied_at,
+        replied_on_time=s.replied_on_time,
+        rating_due=s.rating_due,
+        adopted_at=s.adopted_at,
+    )
 
 
 # ---- the federation's batch --------------------------------------------------------------------

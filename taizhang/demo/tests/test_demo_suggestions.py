@@ -72,3 +72,15 @@ def test_the_demo_suggestions(client, capsys):
     call_command("demo", "--reset")
     assert Suggestion.objects.count() == count
     assert User.objects.filter(username="jy1").count() == 1
+
+
+def test_the_demo_dates_tell_one_story():
+    call_command("demo")
+    city = Suggestion.objects.filter(organisation__code="xxs")
+    replied = [s for s in city if s.replied_at]
+    for s in replied:
+        assert s.received_on <= timezone.localdate(s.replied_at) <= timezone.localdate()
+        assert s.assigned_at <= s.replied_at
+    for s in city.filter(status="closed"):
+        assert s.deadline >= timezone.localdate(s.assigned_at)
+    assert len({timezone.localdate(s.replied_at).month for s in replied}) >= 3  # not all today
