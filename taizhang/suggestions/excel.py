@@ -48,6 +48,7 @@ HEADERS = [
     "序号",
     "编号",
     "标题",
+    "建议内容",
     "建言人",
     "建言人单位",
     "渠道",
@@ -60,6 +61,7 @@ HEADERS = [
     "答复期限",
     "答复类别",
     "答复日期",
+    "答复内容",
     "是否按期",
     "评价",
     "是否采纳",
@@ -67,9 +69,10 @@ HEADERS = [
     "效益（万元）",
     "表彰",
 ]
-WIDTHS = [6, 18, 36, 16, 20, 10, 12, 12, 12, 20, 22, 22, 12, 10, 12, 8, 12, 10, 36, 12, 20]
-DATE_COLUMNS = (7, 13, 15)
-BENEFIT_COLUMN = 20
+WIDTHS = [6, 18, 36, 48, 16, 20, 10, 12, 12, 12, 20, 22, 22, 12, 10, 12, 48, 8, 12, 10, 36, 12, 20]
+DATE_COLUMNS = (8, 14, 16)
+BENEFIT_COLUMN = 22
+MAX_CELL_TEXT = 2000  # a cell holds the gist; the page has the whole text
 ANONYMOUS = "匿名"
 
 # Chinese labels are the layout's, whatever the user's language.
@@ -142,6 +145,7 @@ def export_rows(queryset):
     """The queryset with everything a ledger row shows, in a fixed number of queries."""
     return queryset.for_lists().prefetch_related(
         "outcomes",
+        "replies",
         Prefetch(
             "commendations",
             queryset=Commendation.objects.filter(approved_at__isnull=False),
@@ -170,6 +174,12 @@ def _rating(suggestion):
     return f"{label}（逾期未评，视为）" if label and suggestion.rating_auto else label
 
 
+def _reply_text(suggestion):
+    """The reply the submitter received (the latest approved one)."""
+    sent = [r for r in suggestion.replies.all() if r.approved]
+    return sent[-1].text[:MAX_CELL_TEXT] if sent else ""
+
+
 def _outcomes(suggestion):
     return "；".join(o.text for o in suggestion.outcomes.all())
 
@@ -192,6 +202,7 @@ def _row(n, s):
         n,
         s.number,
         s.title,
+        s.body[:MAX_CELL_TEXT],
         _submitters(s),
         "" if s.anonymous or not s.affiliation else s.affiliation.name,
         CHANNEL_LABELS[s.channel],
@@ -204,6 +215,7 @@ def _row(n, s):
         s.deadline,
         REPLY_CLASS_LABELS.get(s.reply_class, ""),
         timezone.localdate(s.replied_at) if s.replied_at else None,
+        _reply_text(s),
         _yes_no(s.replied_on_time),
         _rating(s),
         EXTENT_LABELS.get(s.adoption_extent, "否") if s.adopted_at else "否",

@@ -60,6 +60,8 @@ def test_export_has_the_office_layout_and_the_values_of_a_walked_suggestion(
     assert ws.column_dimensions["C"].width == 36
     done = next(r for r in rows if r["编号"] == adopted.number)
     assert done["标题"] == "建立产业链协同创新平台"
+    assert done["建议内容"].startswith("建议由市国资委牵头")
+    assert done["答复内容"] == "已纳入明年工作计划，将于年内组建平台。"
     assert done["建言人"] == "jy1" and done["建言人单位"] == "XX钢铁集团有限公司"
     assert done["渠道"] == "网上提交" and done["类别"] == "产业发展"
     assert done["收到日期"].date() == adopted.received_on
