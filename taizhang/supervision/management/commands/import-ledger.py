@@ -1,34 +1,11 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from taizhang.org.models import User
-from taizhang.supervision.excel import ImportFailed, import_ledger
+from taizhang.supervision.excel import import_ledger
+from taizhang.utils.management.importing import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import tasks from an Excel ledger (the export's layout) as drafts; all or nothing."
+    as_help = "The supervisor registering the tasks (default: duban)."
+    done = "%(count)d tasks imported as drafts."
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument(
-            "--as",
-            dest="username",
-            default="duban",
-            help="The supervisor registering the tasks (default: duban).",
-        )
-
-    def handle(self, *args, file, username, **options):
-        try:
-            user = User.objects.get(username=username)
-        except User.DoesNotExist:
-            raise CommandError(f"No user {username!r}.") from None
-        if not file.is_file():
-            raise CommandError(f"No file {file}.")
-        try:
-            created = import_ledger(file.read_bytes(), by=user)
-        except ImportFailed as exc:
-            for line, message in exc.errors:
-                self.stderr.write(f"  row {line}: {message}" if line else f"  {message}")
-            raise CommandError(exc.message) from None
-        self.stdout.write(self.style.SUCCESS(f"{len(created)} tasks imported as drafts."))
+    def run(self, data, by):
+        return import_ledger(data, by=by)
