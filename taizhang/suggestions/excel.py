@@ -159,10 +159,8 @@ def _names(units):
 
 
 def _submitters(suggestion):
-    if suggestion.anonymous:
-        return ANONYMOUS
-    names = [str(u) for u in suggestion.submitters] or [suggestion.submitter_name]
-    return "、".join(n for n in names if n)
+    # The sheet's words are Chinese whatever the reader's language: 匿名, not "Anonymous".
+    return ANONYMOUS if suggestion.anonymous else suggestion.submitter_display
 
 
 def _yes_no(value):

@@ -161,21 +161,14 @@ def _move(
 
 
 def office_of(suggestion):
-    return User.objects.filter(
-        organisation_id=suggestion.organisation_id, role=Role.SUPERVISOR, is_active=True
-    )
+    return tasks.org_users(suggestion, Role.SUPERVISOR)
 
 
 def leaders_of(suggestion):
-    return User.objects.filter(
-        organisation_id=suggestion.organisation_id, role=Role.LEADER, is_active=True
-    )
+    return tasks.org_users(suggestion, Role.LEADER)
 
 
-def handlers_of(units):
-    return User.objects.filter(
-        memberships__unit__in=units, role=Role.HANDLER, is_active=True
-    ).distinct()
+handlers_of = tasks.handlers_of  # the active handlers of the given units
 
 
 def _tell(users, suggestion, title):
@@ -241,13 +234,17 @@ def claimed(code):
     return suggestion
 
 
-def _check_date(day, *, future=False):
+def _as_date(day):
     if isinstance(day, str):
         try:
-            day = datetime.date.fromisoformat(day)
+            return datetime.date.fromisoformat(day)
         except ValueError:
             raise WorkflowError(_("“%(day)s” is not a date (YYYY-MM-DD).") % {"day": day}) from None
-    tasks.check_deadline(day)
+    return day
+
+
+def _check_date(day, *, future=False):
+    day = tasks.check_deadline(_as_date(day))
     if future and day < timezone.localdate():
         raise WorkflowError(_("The date %(day)s has passed.") % {"day": day})
     return day
@@ -257,11 +254,7 @@ EARLIEST_RECEIVED = datetime.date(2000, 1, 1)  # older papers are archives, not 
 
 
 def _received_on(day):
-    if isinstance(day, str):
-        try:
-            day = datetime.date.fromisoformat(day)
-        except ValueError:
-            raise WorkflowError(_("“%(day)s” is not a date (YYYY-MM-DD).") % {"day": day}) from None
+    day = _as_date(day)
     if day > timezone.localdate():
         raise WorkflowError(_("A suggestion cannot be received in the future."))
     if day < EARLIEST_RECEIVED:

@@ -120,8 +120,9 @@ def handlers_of(units):
     ).distinct()
 
 
-def org_users(task, role):
-    return User.objects.filter(organisation_id=task.organisation_id, role=role, is_active=True)
+def org_users(record, role):
+    """The active users of a role in the organisation of a task (or any record of one)."""
+    return User.objects.filter(organisation_id=record.organisation_id, role=role, is_active=True)
 
 
 def _tell(users, task, title):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.org.choices import Role
 from taizhang.org.models import User
-from taizhang.suggestions.models import Suggestion
+from taizhang.suggestions.models import Commendation, Suggestion
 from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
 
@@ -106,8 +106,10 @@ def _suggestions_of(user, person):
         .filter(suggestion_submitters__user_id=person.account_id)
         .annotate(
             benefit=Sum("outcomes__benefit_amount"),
-            commended=Count(
-                "commendations", filter=Q(commendations__approved_at__isnull=False), distinct=True
+            # Exists, not a second join: joining commendations too would count each benefit
+            # once per commendation.
+            commended=Exists(
+                Commendation.objects.filter(suggestion=OuterRef("pk"), approved_at__isnull=False)
             ),
         )
         .order_by("-received_on", "-pk")

@@ -24,11 +24,13 @@ def test_the_profile_lists_the_persons_suggestions_and_their_outcomes(
     suggestions.adopt(suggestion, by=office)
     suggestions.record_outcome(suggestion, by=office, text="基地建成", benefit_amount="260")
     suggestions.commend(suggestion, by=people["leader"], kind="notice")
+    suggestions.commend(suggestion, by=people["leader"], kind="reward", amount="2000")
 
     client.force_login(office)
     page = client.get(f"/talent/{person.pk}/").content.decode()
     assert "共建冶金新材料中试基地" in page and suggestion.number in page
-    assert "260" in page and "Commended" in page
+    assert "260" in page and "520" not in page  # two commendations do not double the benefit
+    assert "Commended" in page
 
     client.force_login(people["czj"])  # a handler who may see neither the person nor it
     assert client.get(f"/talent/{person.pk}/").status_code == 404
