@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "taizhang.notify",
     "taizhang.documents",
     "taizhang.suggestions",
+    "taizhang.meetings",
     "taizhang.talent",
     "taizhang.api",
     "taizhang.demo",
@@ -215,6 +216,7 @@ TASKS = {
 TAIZHANG_DAILY_JOBS = [
     "taizhang.supervision.jobs.refresh_lights",
     "taizhang.suggestions.jobs.refresh_suggestions",
+    "taizhang.meetings.jobs.refresh_meetings",
 ]
 # A job RUNNING longer than this, or whose worker stopped, is ended as failed (or retried once
 # when its worker died under it: TAIZHANG_JOB_ATTEMPTS runs in all).
@@ -267,6 +269,8 @@ TAIZHANG_SUGGESTION_RATING_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_RATING_W
 TAIZHANG_SUGGESTION_REDO_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_REDO_WORKING_DAYS", 15)
 TAIZHANG_DEADLINE_MAX_YEARS = _env_int("TAIZHANG_DEADLINE_MAX_YEARS", 10)
 TAIZHANG_MAX_WORKING_DAYS = _env_int("TAIZHANG_MAX_WORKING_DAYS", 2000)
+# 会签: working days a unit has to answer the minutes when its meeting has no mechanism.
+TAIZHANG_COUNTERSIGN_WORKING_DAYS = _env_int("TAIZHANG_COUNTERSIGN_WORKING_DAYS", 3)
 # Excel imports: the upload's size and the rows of a sheet, read in streaming mode.
 TAIZHANG_IMPORT_MAX_BYTES = _env_int("TAIZHANG_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 TAIZHANG_IMPORT_MAX_ROWS = _env_int("TAIZHANG_IMPORT_MAX_ROWS", 2000)

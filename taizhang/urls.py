@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("taizhang.supervision.urls")),
     path("documents/", include("taizhang.documents.urls")),
     path("suggestions/", include("taizhang.suggestions.urls")),
+    path("meetings/", include("taizhang.meetings.urls")),
     path("talent/", include("taizhang.talent.urls")),
     path("notifications/", include("taizhang.notify.urls")),
     path("system/", include("taizhang.utils.urls")),

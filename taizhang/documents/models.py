@@ -85,9 +85,3 @@ class Proposal(models.Model):
 
     def __str__(self):
         return self.title
-
-    def written_units(self):
-        """(role field, name) for every unit name the document gives, lead first."""
-        for field in ("lead_units", "responsible_units", "cooperating_units"):
-            for name in getattr(self, field):
-                yield field, name

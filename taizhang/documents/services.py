@@ -84,14 +84,11 @@ def process(document_id):
     _progress(document, 10, status=DocumentStatus.PROCESSING)
     with document.file.open("rb") as f:
         data = f.read()
-    outcome = reading.run_isolated(
+    outcome = run_engine(
         data,
         Path(document.file.name).suffix,
-        unit_dictionary(document.organisation),
-        time_limit=settings.TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS,
-        memory_limit_mb=settings.TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB,
+        document.organisation,
         on_read=lambda source: _progress(document, 40, text=source.text),
-        work=READ_AND_EXTRACT,
     )
     if outcome.kind != "done":
         _fail_outcome(document, outcome)
@@ -138,31 +135,48 @@ def _fail(document, error):
     _progress(document, 100, status=DocumentStatus.FAILED, error=error)
 
 
-def _fail_outcome(document, outcome):
+def outcome_error(outcome):
+    """What went wrong with a file the engine could not finish, in the user's language."""
     if outcome.kind == "unreadable":
-        _fail(
-            document,
-            outcome.message
-            or _("The file could not be read: it is damaged or not in a format we can read."),
+        return outcome.message or _(
+            "The file could not be read: it is damaged or not in a format we can read."
         )
-        return
     if outcome.kind == "timed_out":
-        error = _(
+        return _(
             "Processing timed out: reading this document took longer than %(seconds)s seconds."
         ) % {"seconds": settings.TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS}
-    elif outcome.kind == "out_of_memory":
-        error = _(
-            "Reading this document needed more memory than the limit of %(megabytes)s MB."
-        ) % {"megabytes": settings.TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB}
-    elif outcome.kind == "crashed":
-        logger.error("reading document %s failed:\n%s", document.pk, outcome.message)
-        error = _("The tasks of this document could not be found; the error has been logged.")
-    else:
-        error = _(
-            "Reading this document stopped unexpectedly (exit code %(code)s); "
-            "it may need more memory than allowed."
-        ) % {"code": outcome.exit_code}
+    if outcome.kind == "out_of_memory":
+        return _("Reading this document needed more memory than the limit of %(megabytes)s MB.") % {
+            "megabytes": settings.TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB
+        }
+    if outcome.kind == "crashed":
+        return _("The tasks of this document could not be found; the error has been logged.")
+    return _(
+        "Reading this document stopped unexpectedly (exit code %(code)s); "
+        "it may need more memory than allowed."
+    ) % {"code": outcome.exit_code}
+
+
+def run_engine(data, suffix, organisation, **options):
+    """Read a file and run the engine on it in a child process, within the configured limits."""
+    return reading.run_isolated(
+        data,
+        suffix,
+        unit_dictionary(organisation),
+        time_limit=settings.TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS,
+        memory_limit_mb=settings.TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB,
+        work=READ_AND_EXTRACT,
+        **options,
+    )
+
+
+def _fail_outcome(document, outcome):
+    error = outcome_error(outcome)
     _fail(document, error)
+    if outcome.kind == "unreadable":
+        return
+    if outcome.kind == "crashed":
+        logger.error("reading document %s failed:\n%s", document.pk, outcome.message)
     raise DocumentFailed(f"document {document.pk}: {outcome.kind} {error}")
 
 
@@ -182,12 +196,17 @@ def fail_interrupted(document_id, reason):
     return True
 
 
+UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
+
+
 def match_units(proposal, index):
-    """The proposal's unit names matched to units: ({role field: [Unit]}, [unknown names])."""
-    matched = {"lead_units": [], "responsible_units": [], "cooperating_units": []}
+    """The unit names of a proposal (the engine's or a stored one) matched to units, lead
+    first: ({role field: [Unit]}, [unknown names])."""
+    matched = {field: [] for field in UNIT_FIELDS}
     unknown = []
     seen = set()
-    for field, name in proposal.written_units():
+    written = [(field, name) for field in UNIT_FIELDS for name in getattr(proposal, field)]
+    for field, name in written:
         unit = index.get(name) or index.get(to_simplified(name))
         if unit is None:
             unknown.append(name)

@@ -1,0 +1,172 @@
+"""Figures of mechanisms and meetings, computed from the records in a constant number of
+queries: meetings held against plan, attendance per member unit, decisions and how many are
+closed, and the days from a meeting to its issued minutes."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from taizhang.supervision.choices import Light
+from taizhang.supervision.choices import Status as TaskStatus
+
+from .choices import Attendance, DecisionState, Status
+from .models import Decision, Invitee, PlannedMeeting
+
+
+def rate(part, whole):
+    """A percentage with one decimal, or None when there is nothing to count."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class DecisionFigures:
+    total: int = 0
+    closed: int = 0
+    overdue: int = 0
+
+    @property
+    def open(self):
+        return self.total - self.closed
+
+    @property
+    def closing_rate(self):
+        return rate(self.closed, self.total)
+
+
+@dataclass
+class UnitFigures:
+    unit: object
+    invited: int = 0
+    present: int = 0
+    excused: int = 0
+    absent: int = 0
+    decisions: DecisionFigures = field(default_factory=DecisionFigures)
+
+    @property
+    def attendance_rate(self):
+        return rate(self.present, self.invited)
+
+
+def decision_figures(decisions):
+    """Accepted decisions (with their tasks selected) counted: total, closed, overdue."""
+    figures = DecisionFigures()
+    for d in decisions:
+        figures.total += 1
+        status = d.task.status if d.task_id else None
+        if status in (TaskStatus.CLOSED, TaskStatus.CANCELLED):
+            figures.closed += 1
+        elif d.task_id and d.task.light == Light.RED:
+            figures.overdue += 1
+    return figures
+
+
+def meetings_in(meetings, year):
+    return meetings.filter(date__year=year)
+
+
+def held_against_plan(meetings, plan_lines):
+    """计划召开 N 次，已召开 M 次 (of the planned ones, and in all)."""
+    planned = plan_lines.count()
+    held = meetings.filter(status__in=Status.held_states())
+    return {
+        "planned": planned,
+        "held": held.count(),
+        "held_as_planned": held.filter(planned_as__isnull=False).count(),
+        "rate": rate(held.filter(planned_as__isnull=False).count(), planned),
+    }
+
+
+def attendance_by_unit(meetings):
+    """Per invited unit, over the meetings that took place: invited, present, excused, absent."""
+    rows = (
+        Invitee.objects.filter(
+            meeting__in=meetings.filter(status__in=Status.held_states()), unit__isnull=False
+        )
+        .values("unit")
+        .annotate(
+            invited=Count("id"),
+            present=Count("id", filter=Q(attendance=Attendance.PRESENT)),
+            excused=Count("id", filter=Q(attendance=Attendance.EXCUSED)),
+            absent=Count("id", filter=Q(attendance=Attendance.ABSENT)),
+        )
+    )
+    return {r["unit"]: r for r in rows}
+
+
+def days_to_minutes(meetings):
+    """Average days from the meeting to its minutes issued (None before any was issued)."""
+    issued = [
+        (m.issued_at.date() - m.date).days
+        for m in meetings.filter(issued_at__isnull=False).only("date", "issued_at")
+    ]
+    return round(sum(issued) / len(issued), 1) if issued else None
+
+
+def mechanism_figures(mechanism, year):
+    """The mechanism's page: the year's plan against what was held, each member unit's
+    attendance and decisions, all decisions, and the days to minutes."""
+    meetings = meetings_in(mechanism.meetings.all(), year)
+    plan = PlannedMeeting.objects.filter(mechanism=mechanism, year=year)
+    decisions = list(
+        Decision.objects.filter(meeting__in=meetings, state=DecisionState.ACCEPTED).select_related(
+            "task", "lead_unit"
+        )
+    )
+    attendance = attendance_by_unit(meetings)
+    by_lead = defaultdict(list)
+    for d in decisions:
+        by_lead[d.lead_unit_id].append(d)
+    units = []
+    for member in mechanism.members.select_related("unit"):
+        a = attendance.get(member.unit_id, {})
+        units.append(
+            UnitFigures(
+                unit=member.unit,
+                invited=a.get("invited", 0),
+                present=a.get("present", 0),
+                excused=a.get("excused", 0),
+                absent=a.get("absent", 0),
+                decisions=decision_figures(by_lead.get(member.unit_id, ())),
+            )
+        )
+    return {
+        "year": year,
+        "plan": held_against_plan(meetings, plan),
+        "units": units,
+        "decisions": decision_figures(decisions),
+        "days_to_minutes": days_to_minutes(meetings),
+        "kinds": Counter(
+            meetings.filter(status__in=Status.held_states()).values_list("kind", flat=True)
+        ),
+    }
+
+
+def meeting_attendance(meeting):
+    """One meeting's attendance: counts by status and the rate over everyone invited."""
+    counts = Counter(i.attendance for i in meeting.invitees.all())
+    invited = sum(counts.values())
+    return {
+        "invited": invited,
+        "present": counts[Attendance.PRESENT],
+        "excused": counts[Attendance.EXCUSED],
+        "absent": counts[Attendance.ABSENT],
+        "unrecorded": counts[Attendance.UNKNOWN],
+        "rate": rate(counts[Attendance.PRESENT], invited),
+    }
+
+
+def organisation_figures(meetings, year):
+    """All meetings of the year the user sees: held by kind, decisions, days to minutes."""
+    meetings = meetings_in(meetings, year)
+    decisions = Decision.objects.filter(
+        meeting__in=meetings, state=DecisionState.ACCEPTED
+    ).select_related("task")
+    held = meetings.filter(status__in=Status.held_states())
+    return {
+        "year": year,
+        "held": held.count(),
+        "kinds": Counter(held.values_list("kind", flat=True)),
+        "decisions": decision_figures(decisions),
+        "days_to_minutes": days_to_minutes(meetings),
+    }
