@@ -69,10 +69,10 @@ def walk(meeting, state, people, units):
             ),
         ],
         "countersigning": lambda: services.request_countersign(meeting, by=office),
-        "issued": lambda: [
-            services.countersign(meeting, by=people[code]) for code in ("tzb", "gzw", "czj")
-        ]
-        and services.issue(meeting, by=office),
+        "issued": lambda: (
+            [services.countersign(meeting, by=people[code]) for code in ("tzb", "gzw", "czj")]
+            and services.issue(meeting, by=office)
+        ),
     }
     if state == "cancelled":
         services.cancel(meeting, by=office, comment="改期")

@@ -242,9 +242,10 @@ def test_the_daily_job_reminds_and_closes(make_meeting, people):
     first = refresh_meetings.call()
     assert first["reminded"] == 2
     assert refresh_meetings.call()["reminded"] == 0  # once a day
-    assert Notification.objects.filter(
-        recipient=people["gzw"], title__contains=upcoming.title
-    ).count() == 2  # the notice, the reminder
+    assert (
+        Notification.objects.filter(recipient=people["gzw"], title__contains=upcoming.title).count()
+        == 2
+    )  # the notice, the reminder
     assert MeetingEvent.objects.filter(meeting=signing, action=Action.REMIND).count() == 1
     for task in Task.objects.filter(meeting_decision__meeting=done):
         task.status = TaskStatus.CLOSED
