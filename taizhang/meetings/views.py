@@ -1,18 +1,30 @@
-"""Pages of meetings and mechanisms (being written: the first two only)."""
+"""Pages of meetings: the list, planning form, the meeting page
+with its notice, replies, attendance, minutes, decisions, 会签 and issuing.
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+BEING WRITTEN: placeholders until the pages land."""
 
-from .models import Mechanism, Meeting
-
-
-@login_required
-def meeting_detail(request, pk):
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
-    return render(request, "meetings/meeting_detail.html", {"meeting": meeting})
+from django.http import Http404
 
 
-@login_required
-def mechanism_detail(request, pk):
-    mechanism = get_object_or_404(Mechanism.objects.visible_to(request.user), pk=pk)
-    return render(request, "meetings/mechanism_detail.html", {"mechanism": mechanism})
+def meeting_list(request, *args, **kwargs):
+    raise Http404
+
+
+def meeting_new(request, *args, **kwargs):
+    raise Http404
+
+
+def meeting_detail(request, *args, **kwargs):
+    raise Http404
+
+
+def meeting_edit(request, *args, **kwargs):
+    raise Http404
+
+
+def meeting_action(request, *args, **kwargs):
+    raise Http404
+
+
+def file_download(request, *args, **kwargs):
+    raise Http404
