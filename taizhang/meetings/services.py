@@ -66,25 +66,27 @@ MAX_DECISIONS = 200
 # ---- helpers ---------------------------------------------------------------------------------
 
 
+def loaded():
+    """Meetings with what the rules read."""
+    return Meeting.objects.select_related(
+        "organisation", "mechanism", "convener", "chair"
+    ).prefetch_related(
+        Prefetch("invitees", queryset=Invitee.objects.select_related("unit", "user")),
+        Prefetch("countersignatures", queryset=Countersignature.objects.select_related("unit")),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related("task", "lead_unit").prefetch_related(
+                "responsible_units", "cooperating_units"
+            ),
+        ),
+        "files",
+        "mechanism__members",
+    )
+
+
 def locked(pk):
     """The meeting with what the rules read, locked for the transaction."""
-    return (
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related("organisation", "mechanism", "convener", "chair")
-        .prefetch_related(
-            Prefetch("invitees", queryset=Invitee.objects.select_related("unit", "user")),
-            Prefetch("countersignatures", queryset=Countersignature.objects.select_related("unit")),
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.select_related("task", "lead_unit").prefetch_related(
-                    "responsible_units", "cooperating_units"
-                ),
-            ),
-            "files",
-            "mechanism__members",
-        )
-        .get(pk=pk)
-    )
+    return loaded().select_for_update(of=("self",)).get(pk=pk)
 
 
 def _lock(meeting, version=None):
@@ -936,6 +938,8 @@ def write_minutes(meeting, *, by, text=None, files=(), version=None):
     if text is not None:
         meeting.minutes_text = _optional(text, 100000)
         fields.append("minutes_text")
+    for upload in files:
+        _check_minutes_file(upload)
     added = _attach(meeting, by, files, FileKind.MINUTES)
     if fields:
         meeting.save(update_fields=fields)
@@ -1042,19 +1046,26 @@ def drop_decision(decision, *, by, version=None):
     return decision
 
 
+def _check_minutes_file(upload):
+    """Minutes come as text the engine can read: .txt, .docx or .pdf."""
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise WorkflowError(
+            _("“%(name)s” is not a .txt, .docx or .pdf file.") % {"name": upload.name}
+        )
+    return suffix
+
+
 def propose_decisions(meeting, *, by, upload=None):
     """Run the text engine on the minutes (their text, or a .txt/.docx/.pdf upload) and add
     what it finds as proposed decisions for the secretary to accept, correct or drop. The
     engine runs in a child process within the documents' limits, outside any transaction."""
+    meeting = loaded().get(pk=meeting.pk)
     rules_check = rules.why_not(by, Action.WRITE_MINUTES, meeting)
     if rules_check:
         raise NotAllowed(rules_check)
     if upload is not None:
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in SUFFIXES:
-            raise WorkflowError(
-                _("“%(name)s” is not a .txt, .docx or .pdf file.") % {"name": upload.name}
-            )
+        suffix = _check_minutes_file(upload)
         tasks.validate_upload(upload)
         data = upload.read()
     else:

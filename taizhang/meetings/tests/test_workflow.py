@@ -252,3 +252,39 @@ def test_the_daily_job_reminds_and_closes(make_meeting, people):
         task.save(update_fields=["status"])
     assert refresh_meetings.call()["closed"] == 1
     assert Meeting.objects.get(pk=done.pk).status == Status.CLOSED
+
+
+def test_the_engine_proposes_decisions_from_the_minutes(make_meeting, people, units):
+    meeting = make_meeting("held")
+    office = people["supervisor"]
+    services.write_minutes(
+        meeting,
+        by=office,
+        text=(
+            "会议议定事项如下：\n"
+            "一、建立市属国有企业建言献策工作室。由市国资委牵头，市财政局配合，"
+            "2027年6月30日前完成。\n"
+            "二、编制年度统战工作要点。由市委统战部牵头，2027年3月底前完成。\n"
+        ),
+    )
+    proposed, _warnings = services.propose_decisions(meeting, by=office)
+    by_title = {d.title: d for d in proposed}
+    assert len(proposed) == 2, list(by_title)
+    room = next(d for d in proposed if "工作室" in d.title)
+    assert room.state == DecisionState.PROPOSED
+    assert room.lead_unit == units["gzw"]
+    assert list(room.cooperating_units.all()) == [units["czj"]]
+    assert room.deadline == datetime.date(2027, 6, 30)
+    plan = next(d for d in proposed if "要点" in d.title)
+    assert plan.lead_unit == units["tzb"]
+    assert plan.deadline == datetime.date(2027, 3, 31)
+
+
+def test_minutes_files_are_text_the_engine_reads(make_meeting, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    meeting = make_meeting("held")
+    sheet = SimpleUploadedFile("纪要.xlsx", b"PK\x03\x04not really")
+    with pytest.raises(WorkflowError, match="纪要.xlsx"):
+        services.write_minutes(meeting, by=people["supervisor"], files=[sheet])
+    assert not meeting.files.exists()
