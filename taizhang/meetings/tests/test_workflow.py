@@ -288,3 +288,39 @@ def test_minutes_files_are_text_the_engine_reads(make_meeting, people):
     with pytest.raises(WorkflowError, match="纪要.xlsx"):
         services.write_minutes(meeting, by=people["supervisor"], files=[sheet])
     assert not meeting.files.exists()
+
+
+def test_the_task_page_links_back_to_the_meeting(make_meeting, people):
+    from taizhang.supervision import sources
+
+    meeting = make_meeting("issued")
+    services.approve_tasks(meeting, by=people["leader"])
+    services.assign_tasks(meeting, by=people["supervisor"])
+    task = Task.objects.get(title="建立建言献策工作室")
+    [(label, url)] = sources.links_for(task, people["gzw"])
+    assert meeting.title in label and meeting.minutes_number in label
+    assert url == meeting.get_absolute_url()
+    # The cooperating unit follows the task but was not invited: it sees where it came from,
+    # not the meeting itself.
+    [(label, url)] = sources.links_for(task, people["steel"])
+    assert url == ""
+
+
+def test_another_organisation_cannot_use_our_mechanism_or_units(mechanism, units, other_org):
+    with pytest.raises(WorkflowError):
+        services.create_meeting(
+            by=other_org["supervisor"],
+            kind="joint",
+            title="越界的会议",
+            date=timezone.localdate(),
+            mechanism=mechanism.pk,
+        )
+    with pytest.raises(WorkflowError):
+        services.create_meeting(
+            by=other_org["supervisor"],
+            kind="office",
+            title="越界的会议",
+            date=timezone.localdate(),
+            invited_units=["gzw"],
+        )
+    assert not Meeting.objects.exists()
