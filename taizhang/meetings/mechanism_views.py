@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from taizhang.org.models import Unit
 from taizhang.utils.errors import WorkflowError
@@ -81,7 +81,9 @@ class MechanismForm(forms.Form):
 
 class MemberForm(forms.Form):
     unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
-    role = forms.ChoiceField(label=gettext_lazy("Part"), choices=MemberRole.choices)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Part"), choices=MemberRole.choices, initial=MemberRole.MEMBER
+    )
     contact_name = forms.CharField(
         label=gettext_lazy("Contact person"), max_length=60, required=False
     )
@@ -105,7 +107,7 @@ class PlanLineForm(forms.Form):
         label=gettext_lazy("Month"), coerce=int, choices=[(m, m) for m in range(1, 13)]
     )
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MeetingKind.choices)
-    topic = forms.CharField(label=gettext_lazy("Topic"), max_length=200)
+    topic = forms.CharField(label=pgettext_lazy("meeting", "Topic"), max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

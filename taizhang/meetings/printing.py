@@ -150,8 +150,9 @@ def sign_in(request, pk, token):
         "name": name,
     }
     response = render(request, "meetings/sign_in.html", context, status=status)
-    # The token is in the address: no other site learns it from a Referer header.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: no other site learns it from a Referer header. (Not
+    # "no-referrer": the browser would then send "Origin: null" and fail the CSRF check.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -94,7 +94,7 @@ def test_anonymous_phone_sign_in_for_a_guest(client, meeting):
     assert [name for _pk, name, _unit in response.context["choices"]] == [
         i.name for i in meeting.invitees.all()
     ]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     done = client.post(sign_in_url(meeting), {"invitee": guest.pk})
     assert done.status_code == 302
     thanks = client.get(done["Location"])
