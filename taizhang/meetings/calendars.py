@@ -63,9 +63,11 @@ def _month(request):
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        return datetime.date(year, month, 1)
+        if abs(year - today.year) <= 100:
+            return datetime.date(year, month, 1)
     except ValueError:
-        return today.replace(day=1)
+        pass
+    return today.replace(day=1)
 
 
 def _shift(first, months):

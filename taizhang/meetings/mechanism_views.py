@@ -323,7 +323,7 @@ def mechanism_detail(request, pk):
             messages.error(request, exc.message)
             status = exc.status_code
     else:
-        if "file" in request.GET:
+        if request.GET.get("file", "").isdigit():
             return _download(request, mechanism)
         status = 200
     year = _year(request)

@@ -203,3 +203,11 @@ def test_queries_do_not_grow_with_meetings(client, make_meeting, url, params):
     for i in range(8):
         make_meeting(title=f"又一次{i}", date=day + datetime.timedelta(days=i), agenda=["议题"])
     assert count() == few
+
+
+@pytest.mark.parametrize("month", ["2026-13", "abc", "9999-12", "0001-01", "2026"])
+def test_a_bad_month_shows_this_month(client, people, month):
+    login(client, "duban")
+    response = client.get(reverse("meetings:calendar"), {"month": month})
+    assert response.status_code == 200
+    assert response.context["first"] == timezone.localdate().replace(day=1)

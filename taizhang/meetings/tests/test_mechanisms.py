@@ -224,3 +224,9 @@ def test_mechanism_page_queries_do_not_grow_with_meetings(client, mechanism, mak
     for i in range(8):
         make_meeting("held", title=f"又一次会议{i}", date=today - datetime.timedelta(days=i))
     assert count() == few
+
+
+def test_a_bad_file_number_shows_the_page(client, mechanism):
+    login(client, "duban")
+    assert page(client, mechanism, file="abc").status_code == 200
+    assert page(client, mechanism, file="999").status_code == 404
