@@ -87,6 +87,19 @@ def _holiday(day):
     return (label, True) if day_off else (_("Make-up working day"), False)
 
 
+def _day(day, first, today, by_day):
+    holiday = _holiday(day)
+    return {
+        "date": day,
+        "in_month": day.month == first.month,
+        "today": day == today,
+        # A day off: a weekend that is not a make-up working day, or an official holiday.
+        "off": holiday[1] if holiday else day.weekday() >= 5,
+        "holiday": holiday,
+        "meetings": by_day.get(day, []),
+    }
+
+
 @login_required
 def calendar_page(request):
     first = _month(request)
@@ -105,20 +118,7 @@ def calendar_page(request):
     for meeting in meetings:
         by_day.setdefault(meeting.date, []).append(meeting)
     today = timezone.localdate()
-    grid = [
-        [
-            {
-                "date": day,
-                "in_month": day.month == first.month,
-                "today": day == today,
-                "weekend": day.weekday() >= 5,
-                "holiday": _holiday(day),
-                "meetings": by_day.get(day, []),
-            }
-            for day in week
-        ]
-        for week in weeks
-    ]
+    grid = [[_day(day, first, today, by_day) for day in week] for week in weeks]
     query = f"&mechanism={mechanism.pk}" if mechanism else ""
     context = {
         "first": first,

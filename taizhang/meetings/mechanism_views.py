@@ -236,10 +236,10 @@ def mechanism_edit(request, pk):
 # ---- the mechanism's page ----------------------------------------------------------------
 
 
-def _year(request):
+def _year(request, data=None):
     today = timezone.localdate().year
     try:
-        year = int(request.GET.get("year") or today)
+        year = int((data if data is not None else request.GET).get("year") or today)
     except ValueError:
         return today
     return year if abs(year - today) <= 50 else today
@@ -277,7 +277,7 @@ def _month_chart(plan_lines, meetings, year):
 def _post(request, mechanism):
     """One change on the page: a member, a plan line, documents. The services check who."""
     op = request.POST.get("op")
-    year = request.POST.get("year") or _year(request)
+    year = _year(request, request.POST)
     by = request.user
     if op == "member":
         form = MemberForm(request.POST, organisation=mechanism.organisation)

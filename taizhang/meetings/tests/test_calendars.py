@@ -211,3 +211,14 @@ def test_a_bad_month_shows_this_month(client, people, month):
     response = client.get(reverse("meetings:calendar"), {"month": month})
     assert response.status_code == 200
     assert response.context["first"] == timezone.localdate().replace(day=1)
+
+
+def test_make_up_working_days_are_not_days_off(client, people):
+    login(client, "duban")
+    response = client.get(reverse("meetings:calendar"), {"month": "2026-02"})
+    days = {d["date"]: d for week in response.context["weeks"] for d in week}
+    saturday = days[datetime.date(2026, 2, 14)]  # worked for the Spring Festival
+    assert saturday["holiday"][1] is False and saturday["off"] is False
+    assert days[datetime.date(2026, 2, 17)]["off"] is True  # 春节, a Tuesday
+    assert days[datetime.date(2026, 2, 7)]["off"] is True  # a plain Saturday
+    assert "调休上班" in response.content.decode()
