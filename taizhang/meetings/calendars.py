@@ -132,6 +132,7 @@ def calendar_page(request):
         "next": _shift(first, 1),
         "today": today,
         "query": query,
+        "statuses": [(label, Status.colour(value)) for value, label in Status.choices],
         "ics_url": reverse("meetings:calendar_ics")
         + (f"?mechanism={mechanism.pk}" if mechanism else ""),
     }

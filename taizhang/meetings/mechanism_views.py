@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -138,7 +138,12 @@ def mechanism_list(request):
         .select_related("convening_unit")
         .annotate(
             member_count=Count("members", distinct=True),
-            meeting_count=Count("meetings", distinct=True),
+            # The meetings the user sees: the number the list behind its link shows.
+            meeting_count=Count(
+                "meetings",
+                filter=Q(meetings__in=Meeting.objects.visible_to(request.user)),
+                distinct=True,
+            ),
         )
     )
     return render(

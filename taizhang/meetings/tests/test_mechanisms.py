@@ -230,3 +230,21 @@ def test_a_bad_file_number_shows_the_page(client, mechanism):
     login(client, "duban")
     assert page(client, mechanism, file="abc").status_code == 200
     assert page(client, mechanism, file="999").status_code == 404
+
+
+def test_the_list_counts_the_meetings_the_user_sees(client, mechanism, make_meeting, people, units):
+    make_meeting()
+    services.create_meeting(
+        by=people["supervisor"],
+        kind="joint",
+        title="只请财政局的会议",
+        date=timezone.localdate(),
+        mechanism=mechanism,
+        invited_units=[units["czj"]],
+    )
+    login(client, "duban")
+    (row,) = client.get(reverse("meetings:mechanisms")).context["mechanisms"]
+    assert row.meeting_count == 2
+    login(client, "gzw")
+    (row,) = client.get(reverse("meetings:mechanisms")).context["mechanisms"]
+    assert row.meeting_count == 1
