@@ -179,3 +179,15 @@ def test_sign_in_needs_the_csrf_token(meeting):
     assert strict.post(sign_in_url(meeting), {"invitee": row.pk}).status_code == 403
     row.refresh_from_db()
     assert row.attendance == ""
+
+
+@pytest.mark.parametrize("state", ["planned", "cancelled", "minutes_drafted"])
+def test_sign_in_is_refused_before_the_notice_and_after_the_sitting(client, make_meeting, state):
+    today = make_meeting(state)
+    response = client.get(sign_in_url(today))
+    assert "仅在会议当天可以签到" in response.content.decode()
+    row = today.invitees.filter(unit__isnull=False).first()
+    before = row.attendance
+    assert client.post(sign_in_url(today), {"invitee": row.pk, "name": "张三"}).status_code == 400
+    row.refresh_from_db()
+    assert row.attendance == before and not row.signed_in_on_phone
