@@ -1,21 +1,369 @@
 """Pages of mechanisms: members, the yearly plan against what was held, and their figures.
 
-BEING WRITTEN: placeholders until the pages land."""
+Thin: they read through ``Mechanism.objects.visible_to`` and write through ``services``; the
+figures come from ``stats.mechanism_figures`` in a constant number of queries."""
 
-from django.http import Http404
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from taizhang.org.models import Unit
+from taizhang.utils.errors import WorkflowError
+
+from . import rules, services, stats
+from .choices import MechanismKind, MeetingKind, MemberRole, Status
+from .models import Mechanism, MechanismFile, Meeting, PlannedMeeting
 
 
-def mechanism_list(request, *args, **kwargs):
-    raise Http404
+def _visible(request):
+    return Mechanism.objects.visible_to(request.user)
 
 
-def mechanism_new(request, *args, **kwargs):
-    raise Http404
+def _styled(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+    return form
 
 
-def mechanism_detail(request, *args, **kwargs):
-    raise Http404
+class MechanismForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MechanismKind.choices)
+    convening_unit = forms.ModelChoiceField(
+        label=gettext_lazy("Convening unit"), queryset=Unit.objects.none()
+    )
+    member_units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Member units"), queryset=Unit.objects.none(), required=False
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Purpose"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rules_text = forms.CharField(
+        label=gettext_lazy("Rules"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    countersign_working_days = forms.IntegerField(
+        label=gettext_lazy("Working days to countersign"), min_value=1, max_value=60
+    )
+    active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+
+    def __init__(self, *args, organisation, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(organisation=organisation).order_by("code")
+        self.fields["convening_unit"].queryset = units
+        self.fields["member_units"].queryset = units
+        self.fields["member_units"].widget.attrs["size"] = 6
+        if editing:
+            # Members are kept on the mechanism's page, one by one, with their contacts.
+            del self.fields["member_units"]
+        else:
+            del self.fields["active"]
+        _styled(self)
 
 
-def mechanism_edit(request, *args, **kwargs):
-    raise Http404
+class MemberForm(forms.Form):
+    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(
+        label=gettext_lazy("Part"), choices=MemberRole.choices, initial=MemberRole.MEMBER
+    )
+    contact_name = forms.CharField(
+        label=gettext_lazy("Contact person"), max_length=60, required=False
+    )
+    contact_phone = forms.CharField(
+        label=gettext_lazy("Contact phone"), max_length=30, required=False
+    )
+    countersigns = forms.BooleanField(
+        label=gettext_lazy("Countersigns the minutes"), required=False, initial=True
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation).order_by(
+            "code"
+        )
+        _styled(self)
+
+
+class PlanLineForm(forms.Form):
+    month = forms.TypedChoiceField(
+        label=gettext_lazy("Month"), coerce=int, choices=[(m, m) for m in range(1, 13)]
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MeetingKind.choices)
+    topic = forms.CharField(label=pgettext_lazy("meeting", "Topic"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+def _form_errors(form):
+    return " ".join(
+        f"{form.fields[name].label}: {' '.join(errors)}"
+        if name in form.fields
+        else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
+def _require_manager(request):
+    if not rules.can_manage_mechanisms(request.user):
+        raise PermissionDenied(_("Only the secretariat (a supervisor) may do this."))
+
+
+# ---- list, new, edit -----------------------------------------------------------------------
+
+
+@login_required
+def mechanism_list(request):
+    mechanisms = (
+        _visible(request)
+        .select_related("convening_unit")
+        .annotate(
+            member_count=Count("members", distinct=True),
+            # The meetings the user sees: the number the list behind its link shows.
+            meeting_count=Count(
+                "meetings",
+                filter=Q(meetings__in=Meeting.objects.visible_to(request.user)),
+                distinct=True,
+            ),
+        )
+    )
+    return render(
+        request,
+        "meetings/mechanism_list.html",
+        {
+            "mechanisms": mechanisms,
+            "can_manage": rules.can_manage_mechanisms(request.user),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+@login_required
+def mechanism_new(request):
+    _require_manager(request)
+    organisation = request.user.organisation
+    form = MechanismForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={"countersign_working_days": services._working_days(None)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mechanism = services.create_mechanism(
+                by=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                convening_unit=data["convening_unit"],
+                member_units=list(data["member_units"]),
+                description=data["description"],
+                rules_text=data["rules_text"],
+                countersign_working_days=data["countersign_working_days"],
+            )
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Mechanism “%(name)s” set up.") % {"name": mechanism})
+            return redirect(mechanism)
+    elif request.method == "POST":
+        messages.error(request, _form_errors(form))
+    return render(
+        request,
+        "meetings/mechanism_form.html",
+        {"form": form, "mechanism": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def mechanism_edit(request, pk):
+    mechanism = get_object_or_404(_visible(request), pk=pk)
+    _require_manager(request)
+    initial = {
+        "name": mechanism.name,
+        "kind": mechanism.kind,
+        "convening_unit": mechanism.convening_unit_id,
+        "description": mechanism.description,
+        "rules_text": mechanism.rules_text,
+        "countersign_working_days": mechanism.countersign_working_days,
+        "active": mechanism.active,
+    }
+    form = MechanismForm(
+        request.POST or None,
+        organisation=mechanism.organisation,
+        editing=True,
+        initial=initial,
+    )
+    version = request.POST.get("version", mechanism.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_mechanism(
+                mechanism, by=request.user, version=version, **form.cleaned_data
+            )
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+            status = exc.status_code
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(mechanism)
+    elif request.method == "POST":
+        messages.error(request, _form_errors(form))
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "meetings/mechanism_form.html",
+        {"form": form, "mechanism": mechanism, "version": version},
+        status=status,
+    )
+
+
+# ---- the mechanism's page ----------------------------------------------------------------
+
+
+def _year(request, data=None):
+    today = timezone.localdate().year
+    try:
+        year = int((data if data is not None else request.GET).get("year") or today)
+    except ValueError:
+        return today
+    return year if abs(year - today) <= 50 else today
+
+
+def _download(request, mechanism):
+    document = get_object_or_404(
+        MechanismFile.objects.filter(mechanism=mechanism), pk=request.GET["file"]
+    )
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+
+
+def _month_chart(plan_lines, meetings, year):
+    planned = [0] * 12
+    held = [0] * 12
+    for line in plan_lines:
+        planned[line.month - 1] += 1
+    for meeting in meetings:
+        if meeting.status in Status.held_states():
+            held[meeting.date.month - 1] += 1
+    months = [_("Month %(month)d") % {"month": m} for m in range(1, 13)]
+    return {
+        "title": {"text": _("Meetings planned and held in %(year)d") % {"year": year}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "xAxis": {"type": "category", "data": months},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {"name": _("Planned"), "type": "bar", "data": planned},
+            {"name": _("Held"), "type": "bar", "data": held},
+        ],
+    }
+
+
+def _post(request, mechanism):
+    """One change on the page: a member, a plan line, documents. The services check who."""
+    op = request.POST.get("op")
+    year = _year(request, request.POST)
+    by = request.user
+    if op == "member":
+        form = MemberForm(request.POST, organisation=mechanism.organisation)
+        if not form.is_valid():
+            raise WorkflowError(_form_errors(form))
+        services.set_member(mechanism, by=by, **form.cleaned_data)
+        done = _("Member unit saved.")
+    elif op == "remove_member":
+        unit = get_object_or_404(
+            Unit.objects.filter(organisation=mechanism.organisation), pk=request.POST.get("unit")
+        )
+        services.remove_member(mechanism, by=by, unit=unit)
+        done = _("Member unit removed.")
+    elif op == "plan":
+        form = PlanLineForm(request.POST)
+        if not form.is_valid():
+            raise WorkflowError(_form_errors(form))
+        services.add_plan_line(mechanism, by=by, year=year, **form.cleaned_data)
+        done = _("Line added to the plan.")
+    elif op == "remove_plan":
+        line = get_object_or_404(mechanism.plan.all(), pk=request.POST.get("line"))
+        services.remove_plan_line(line, by=by)
+        done = _("Line removed from the plan.")
+    elif op == "files":
+        files = request.FILES.getlist("files")
+        if not files:
+            raise WorkflowError(_("Choose the files to upload."))
+        services.attach_mechanism_files(mechanism, by=by, files=files)
+        done = _("Documents uploaded.")
+    else:
+        raise WorkflowError(_("Unknown change."))
+    messages.success(request, done)
+    return redirect(f"{mechanism.get_absolute_url()}?year={year}")
+
+
+@login_required
+def mechanism_detail(request, pk):
+    mechanism = get_object_or_404(_visible(request).select_related("convening_unit"), pk=pk)
+    if request.method == "POST":
+        try:
+            return _post(request, mechanism)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+            status = exc.status_code
+    else:
+        if request.GET.get("file", "").isdigit():
+            return _download(request, mechanism)
+        status = 200
+    year = _year(request)
+    plan_lines = list(
+        PlannedMeeting.objects.filter(mechanism=mechanism, year=year).select_related("meeting")
+    )
+    visible_meetings = Meeting.objects.visible_to(request.user).filter(mechanism=mechanism)
+    meetings = list(visible_meetings.filter(date__year=year).select_related("convener"))
+    figures = stats.mechanism_figures(mechanism, year)
+    members = list(mechanism.members.select_related("unit"))
+    years = sorted(
+        {year, timezone.localdate().year}
+        | set(mechanism.plan.values_list("year", flat=True).distinct())
+        | {d.year for d in mechanism.meetings.dates("date", "year")}
+    )
+    can_manage = rules.can_manage_mechanisms(request.user) and (
+        request.user.organisation_id == mechanism.organisation_id
+    )
+    list_url = f"{reverse('meetings:list')}?mechanism={mechanism.pk}&year={year}"
+    context = {
+        "mechanism": mechanism,
+        "year": year,
+        "years": years,
+        "members": members,
+        "documents": mechanism.files.all(),
+        "plan_lines": plan_lines,
+        "visible_ids": {m.pk for m in meetings},
+        "meetings": meetings,
+        "figures": figures,
+        "chart": _month_chart(plan_lines, meetings, year),
+        "list_url": list_url,
+        "new_url": f"{reverse('meetings:new')}?mechanism={mechanism.pk}",
+        "can_manage": can_manage,
+        "can_plan": can_manage and rules.can_plan(request.user),
+        "member_form": MemberForm(organisation=mechanism.organisation) if can_manage else None,
+        "plan_form": PlanLineForm() if can_manage else None,
+    }
+    return render(request, "meetings/mechanism_detail.html", context, status=status)

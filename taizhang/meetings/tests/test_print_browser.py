@@ -1,0 +1,61 @@
+"""In chromium: the mechanism page draws its chart, the calendar shows the month, the printed
+papers and the phone sign-in page (on a phone-sized window), with a screenshot of each under
+the test's output folder. No page may log an error (a CSP violation shows up as one)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_pages_in_the_browser(live_server, page, make_meeting, mechanism, output_path):
+    errors = []
+    # Errors but the missing favicon's "Failed to load resource".
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    meeting = make_meeting(
+        "notified",
+        start_time="09:30",
+        place="市委第一会议室",
+        agenda=["通报工作"],
+        guests=[{"name": "李企业家", "kind": "entrepreneur", "affiliation": "XX矿业公司"}],
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "duban")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+    page.goto(f"{live_server.url}/meetings/mechanisms/{mechanism.pk}/")
+    expect(page.locator("#chart-plan-months canvas")).to_have_count(1)
+    page.screenshot(path=f"{output_path}/01-mechanism.png", full_page=True)
+
+    page.goto(f"{live_server.url}/meetings/calendar/")
+    expect(page.locator(f"[data-meeting='{meeting.pk}']")).to_contain_text("09:30")
+    page.screenshot(path=f"{output_path}/02-calendar.png", full_page=True)
+
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/notice/")
+    expect(page.locator("[data-testid=notice]")).to_contain_text("市委第一会议室")
+    page.screenshot(path=f"{output_path}/03-notice.png", full_page=True)
+
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/sign-in-sheet/")
+    expect(page.locator("[data-testid=qr] svg")).to_have_count(1)
+    page.screenshot(path=f"{output_path}/04-sign-in-sheet.png", full_page=True)
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/sign-in/{meeting.sign_in_token}/")
+    page.get_by_label("李企业家").check()
+    page.screenshot(path=f"{output_path}/05-sign-in-phone.png", full_page=True)
+    page.locator("[data-testid=sign-in-form] button[type=submit]").click()
+    expect(page.locator("[data-testid=thanks]")).to_be_visible()
+    page.screenshot(path=f"{output_path}/06-signed-in.png", full_page=True)
+    assert errors == []
