@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from taizhang.demo.accounts import demo_password, demo_user
+from taizhang.demo.meetings import delete_meetings, load_meetings
 from taizhang.demo.suggestions import load_suggestions
 from taizhang.demo.talent import load_talent
 from taizhang.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             # Before the talent pool, which links the submitters to their profiles.
             claim_code = load_suggestions(city, federation)
             load_talent(city)
+            load_meetings(city, federation)
         result = refresh_lights.call()
         refresh_suggestions.call()
         self.stdout.write(
@@ -79,6 +81,7 @@ class Command(BaseCommand):
     def _delete(self, codes):
         orgs = Organisation.objects.filter(code__in=codes)
         with transaction.atomic():
+            delete_meetings(orgs)  # they hold their tasks
             _delete_leaves_first(Task.objects.filter(organisation__in=orgs))
             # Submitters who came with a merged suggestion hold it: they go first.
             SuggestionSubmitter.objects.filter(suggestion__organisation__in=orgs).delete()
