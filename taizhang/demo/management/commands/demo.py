@@ -13,6 +13,7 @@ from taizhang.demo.suggestions import load_suggestions
 from taizhang.demo.talent import load_talent
 from taizhang.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
 from taizhang.demo.units import CITY, FEDERATION
+from taizhang.meetings.models import Meeting
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership, Organisation, Unit, User
 from taizhang.suggestions.jobs import refresh_suggestions
@@ -58,7 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {Task.objects.count()} tasks, "
-                f"{Suggestion.objects.count()} suggestions; lights refreshed ({result})."
+                f"{Suggestion.objects.count()} suggestions, {Meeting.objects.count()} meetings; "
+                f"lights refreshed ({result})."
             )
         )
         self.stdout.write(
