@@ -428,8 +428,42 @@ def _federation(org):
             "会议认为，行业运行总体平稳，需密切关注订单、价格和出口变化，"
             "会商意见形成专报报送有关部门。",
         )
-        services.issue(meeting, by=office)  # no decisions: closed at once
+        if seq == len(CONSULTATIONS):
+            _consultation_decision(meeting, office, leader, day)
+        else:
+            services.issue(meeting, by=office)  # no decisions: closed at once
         _backdate(meeting, day, minutes_year=year)
+
+
+def _consultation_decision(meeting, office, leader, day):
+    """The year's last consultation decided on one report, followed to its closing."""
+    from taizhang.demo.management.commands.demo import _backdate as backdate_task
+
+    services.add_decision(
+        meeting,
+        by=office,
+        title="报送2023年机械工业经济形势专报",
+        body="经济运行部汇总会商意见和专家研判，形成2023年行业经济形势专报，报送有关部门。",
+        lead_unit="jjyxb",
+        cooperating_units=["hyfzb"],
+        deadline=day + datetime.timedelta(days=20),
+    )
+    services.issue(meeting, by=office)
+    services.approve_tasks(meeting, by=leader, comment="同意。")
+    services.assign_tasks(meeting, by=office, comment="请按期报送。")
+    task = Task.objects.with_units().get(meeting_decision__meeting=meeting)
+    for unit in task.units_in("lead", "responsible", "cooperating"):
+        tasks.sign_task(task, by=_user(unit.code), comment="已签收。")
+    lead = _user(task.lead_unit.code)
+    tasks.report_progress(task, by=lead, percent=100, text="专报已按期报送。")
+    tasks.submit_completion(task, by=lead, comment="专报已报送，附报送回执。")
+    tasks.verify_task(task, by=office, comment="经复核，同意销号。")
+    services.close_if_done(Meeting.objects.get(pk=meeting.pk))
+    backdate_task(task, (_today() - day).days - 2, _today())
+    Task.objects.filter(pk=task.pk).update(
+        closed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16)))
+        + datetime.timedelta(days=18)
+    )
 
 
 # ---- dates -----------------------------------------------------------------------------------

@@ -65,6 +65,9 @@ def test_the_demo_meetings(client):
     assert set(consultations.values_list("status", flat=True)) == {Status.CLOSED}
     assert set(consultations.values_list("minutes_year", flat=True)) == {2022}
     assert all(m.invitees.exclude(attendance="").exists() for m in consultations)
+    followed = [d.task for m in consultations for d in m.decisions.select_related("task")]
+    assert [t.status for t in followed] == [TaskStatus.CLOSED]
+    assert followed[0].closed_at.year == 2023
 
     # The member unit's handler sees the meeting and its decisions on the page.
     assert client.login(username="gzw", password="taizhang2026")
