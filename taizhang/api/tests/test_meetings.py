@@ -310,3 +310,15 @@ def test_openapi_documents_the_meetings(client, people):
         "/api/meetings/{id}/transitions",
     ]:
         assert path in paths, path
+
+
+def test_an_invited_unit_replies_to_the_notice(api, people):
+    office = api("duban")
+    mid = new_meeting(office, new_mechanism(office)["id"], date=in_days(7))["id"]
+    assert act(api("gzw"), mid, "respond", response="attending").status_code == 403  # no notice yet
+    act(office, mid, "send_notice")
+    reply = act(api("gzw"), mid, "respond", response="substitute", substitute="李副主任")
+    assert reply.status_code == 200, reply.content
+    row = next(i for i in reply.json()["invitees"] if i["unit"] == "gzw")
+    assert (row["response"], row["substitute"]) == ("substitute", "李副主任")
+    assert act(office, mid, "hold").status_code == 403  # not before its day
