@@ -249,6 +249,12 @@ SPECTACULAR_SETTINGS = {
         "SuggestionStatusEnum": "taizhang.suggestions.choices.Status",
         "SuggestionLightEnum": "taizhang.suggestions.choices.Light",
         "AdoptionExtentEnum": "taizhang.suggestions.choices.Extent",
+        "TaskLightEnum": "taizhang.supervision.choices.Light",
+        "MeetingStatusEnum": "taizhang.meetings.choices.Status",
+        "MeetingKindEnum": "taizhang.meetings.choices.MeetingKind",
+        "MechanismKindEnum": "taizhang.meetings.choices.MechanismKind",
+        "GuestKindEnum": "taizhang.meetings.choices.GuestKind",
+        "AttendanceEnum": "taizhang.meetings.choices.Attendance",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

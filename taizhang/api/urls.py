@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import suggestions, talent, views
+from . import meetings, suggestions, talent, views
 
 app_name = "api"
 urlpatterns = [
@@ -38,5 +38,25 @@ urlpatterns = [
         "suggestions/<int:pk>/spawn-task",
         suggestions.SuggestionSpawnTask.as_view(),
         name="suggestion-spawn-task",
+    ),
+    # 会议: mechanisms, meetings, attendance, decisions and the lifecycle.
+    path("mechanisms", meetings.MechanismList.as_view(), name="mechanisms"),
+    path("mechanisms/<int:pk>", meetings.MechanismDetail.as_view(), name="mechanism"),
+    path("meetings", meetings.MeetingList.as_view(), name="meetings"),
+    path("meetings/<int:pk>", meetings.MeetingDetail.as_view(), name="meeting"),
+    path(
+        "meetings/<int:pk>/attendance",
+        meetings.MeetingAttendance.as_view(),
+        name="meeting-attendance",
+    ),
+    path(
+        "meetings/<int:pk>/decisions",
+        meetings.MeetingDecisions.as_view(),
+        name="meeting-decisions",
+    ),
+    path(
+        "meetings/<int:pk>/transitions",
+        meetings.MeetingTransition.as_view(),
+        name="meeting-transitions",
     ),
 ]

@@ -106,8 +106,11 @@ def _check_respond(user, meeting):
 
 
 def _minutes_ready(meeting):
-    if not meeting.minutes_text.strip() and not any(
-        f.kind == "minutes" for f in meeting.files.all()
+    # Minutes recorded as their 议定事项 alone (as the API does) are minutes too.
+    if (
+        not meeting.minutes_text.strip()
+        and not any(f.kind == "minutes" for f in meeting.files.all())
+        and not decisions(meeting)
     ):
         return _("Write the minutes or upload them first.")
     if decisions(meeting, DecisionState.PROPOSED):

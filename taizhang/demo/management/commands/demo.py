@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from taizhang.demo.accounts import demo_password, demo_user
+from taizhang.demo.meetings import delete_meetings, load_meetings
 from taizhang.demo.suggestions import load_suggestions
 from taizhang.demo.talent import load_talent
 from taizhang.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
 from taizhang.demo.units import CITY, FEDERATION
+from taizhang.meetings.models import Meeting
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership, Organisation, Unit, User
 from taizhang.suggestions.jobs import refresh_suggestions
@@ -51,12 +53,14 @@ class Command(BaseCommand):
             # Before the talent pool, which links the submitters to their profiles.
             claim_code = load_suggestions(city, federation)
             load_talent(city)
+            load_meetings(city, federation)
         result = refresh_lights.call()
         refresh_suggestions.call()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {Task.objects.count()} tasks, "
-                f"{Suggestion.objects.count()} suggestions; lights refreshed ({result})."
+                f"{Suggestion.objects.count()} suggestions, {Meeting.objects.count()} meetings; "
+                f"lights refreshed ({result})."
             )
         )
         self.stdout.write(
@@ -79,6 +83,7 @@ class Command(BaseCommand):
     def _delete(self, codes):
         orgs = Organisation.objects.filter(code__in=codes)
         with transaction.atomic():
+            delete_meetings(orgs)  # they hold their tasks
             _delete_leaves_first(Task.objects.filter(organisation__in=orgs))
             # Submitters who came with a merged suggestion hold it: they go first.
             SuggestionSubmitter.objects.filter(suggestion__organisation__in=orgs).delete()
