@@ -343,6 +343,14 @@ class ActionForm(Styled):
     version = _version_field()
 
 
+class NoticeForm(ActionForm):
+    """发会议通知: the notice as the secretariat words it (the usual wording to start from)."""
+
+    text = forms.CharField(
+        label=_("Notice"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
 class FilesForm(Styled):
     files = MultipleFileField(label=_("Meeting materials"))
     version = _version_field()

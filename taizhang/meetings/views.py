@@ -34,6 +34,7 @@ from .forms import (
     FilesForm,
     MeetingForm,
     MinutesForm,
+    NoticeForm,
     ProposeForm,
     RespondForm,
     format_agenda,
@@ -320,6 +321,35 @@ def _invitee_rows(user, meeting, failed):
     ]
 
 
+# Buttons whose hint would only repeat what the page shows (nothing left to approve…).
+UNHINTED = {Action.APPROVE_TASKS, Action.ASSIGN_TASKS, Action.CANCEL}
+
+
+def _held_back(user, meeting):
+    """(verb, reason) of the buttons the secretariat would have now, but for a condition
+    still unmet: the minutes wait for a unit's countersignature, the meeting is tomorrow…"""
+    found = []
+    for action in Action.buttons():
+        transition = rules.LIFECYCLE[action]
+        if action in UNHINTED or meeting.status not in transition.sources:
+            continue
+        if user.role not in transition.roles:
+            continue
+        if reason := rules.why_not(user, action, meeting):
+            found.append((Action.VERBS[action], reason))
+    return found
+
+
+def _button_form(meeting, action, failed):
+    if f"action:{action}" in failed:
+        return failed[f"action:{action}"]
+    initial = {"version": meeting.version}
+    if action == Action.SEND_NOTICE:
+        initial["text"] = meeting.notice_text or services.default_notice(meeting)
+        return NoticeForm(auto_id=f"id_{action}_%s", initial=initial)
+    return ActionForm(auto_id=f"id_{action}_%s", initial=initial)
+
+
 def _detail_context(request, meeting, failed=None):
     failed = failed or {}
     user = request.user
@@ -329,8 +359,7 @@ def _detail_context(request, meeting, failed=None):
             action,
             verb,
             rules.LIFECYCLE[action].needs_comment,
-            failed.get(f"action:{action}")
-            or ActionForm(auto_id=f"id_{action}_%s", initial=version),
+            _button_form(meeting, action, failed),
         )
         for action, verb in rules.available_buttons(user, meeting)
     ]
@@ -346,6 +375,7 @@ def _detail_context(request, meeting, failed=None):
         "can_edit": rules.can(user, Action.EDIT, meeting),
         "can_manage": can_manage,
         "buttons": buttons,
+        "held_back": _held_back(user, meeting),
         "agenda": list(meeting.agenda.all()),
         "invitees": _invitee_rows(user, meeting, failed),
         "can_record": rules.can(user, Action.RECORD_ATTENDANCE, meeting),
@@ -412,13 +442,12 @@ def _done(request, meeting, message, anchor=""):
 
 
 def _button(request, meeting, action):
-    form = ActionForm(request.POST, auto_id=f"id_{action}_%s")
+    form_class = NoticeForm if action == Action.SEND_NOTICE else ActionForm
+    form = form_class(request.POST, auto_id=f"id_{action}_%s")
     return (
         f"action:{action}",
         form,
-        lambda data: services.perform(
-            meeting, action, by=request.user, version=data["version"], comment=data["comment"]
-        ),
+        lambda data: services.perform(meeting, action, by=request.user, **data),
         _("%(action)s: done.") % {"action": Action.VERBS[action]},
         "",
     )

@@ -334,7 +334,10 @@ def test_minutes_decisions_countersign_and_issue_through_the_pages(
     assert act(client, meeting, "request_countersign").status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == Status.COUNTERSIGNING
-    # Issuing before every unit answered is refused with the reason.
+    # The page says what issuing waits for; posting anyway is refused with the reason.
+    body = text(client.get(page(meeting)))
+    assert 'data-button="issue"' not in body
+    assert 'data-testid="held-back"' in body and "市国资委" in body
     response = act(client, meeting, "issue")
     assert response.status_code == 403 and "会签" in text(response)
 
@@ -382,6 +385,19 @@ def test_an_objection_sends_the_minutes_back(client, make_meeting):
     assert meeting.status == Status.MINUTES_DRAFTED
     login(client, "duban")
     assert "经费来源需进一步明确" in text(client.get(page(meeting)))
+
+
+def test_the_secretary_words_the_notice(client, make_meeting):
+    meeting = make_meeting("planned")
+    login(client, "duban")
+    body = text(client.get(page(meeting)))
+    assert 'data-button="send_notice"' in body and "请在系统中回执" in body  # the usual wording
+    wording = "定于本周五召开推进会，请各成员单位主要负责同志参加。"
+    assert act(client, meeting, "send_notice", text=wording).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == Status.NOTIFIED and meeting.notice_text == wording
+    login(client, "gzw")
+    assert wording in text(client.get(page(meeting)))
 
 
 def test_cancel_needs_a_comment_and_keeps_the_page(client, make_meeting):
