@@ -452,6 +452,7 @@ def minutes_docx():
         "一、建立国有企业党外人才信息库，由市国资委牵头，市财政局配合，2027年6月底前完成。"
     )
     document.add_paragraph("二、落实党外代表人士培训经费，由市财政局牵头，2027年3月31日前完成。")
+    document.add_paragraph("三、开展民营企业家座谈调研，由市工商联牵头，2027年9月底前完成。")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -466,15 +467,18 @@ def test_decisions_proposed_from_a_minutes_docx(client, make_meeting, units):
     )
     assert response.status_code == 302, text(response)
     proposals = list(Decision.objects.filter(meeting=meeting, state=DecisionState.PROPOSED))
-    assert len(proposals) == 2
-    first, second = proposals
+    assert len(proposals) == 3
+    first, second, third = proposals
     assert "党外人才信息库" in first.title and first.lead_unit == units["gzw"]
     assert list(first.cooperating_units.all()) == [units["czj"]]
     assert first.deadline == datetime.date(2027, 6, 30)
     assert "培训经费" in second.title and second.lead_unit == units["czj"]
     assert second.deadline == datetime.date(2027, 3, 31)
+    # 工商联 is no unit of ours: the proposal names it for the secretary to settle.
+    assert third.lead_unit is None and "工商联" in third.unmatched_units
     body = text(client.get(page(meeting)))
-    assert body.count("data-proposal=") == 2
+    assert body.count("data-proposal=") == 3
+    assert 'data-testid="unmatched"' in body
     # Accept the first with a correction, drop the second.
     response = act(
         client,
@@ -498,7 +502,7 @@ def test_decisions_proposed_from_a_minutes_docx(client, make_meeting, units):
     assert meeting.status == Status.MINUTES_DRAFTED
     assert meeting.files.filter(kind="minutes").exists()
     body = text(client.get(page(meeting)))
-    assert "data-proposal=" not in body and "并动态更新" in body
+    assert body.count("data-proposal=") == 1 and "并动态更新" in body
 
 
 def test_proposing_on_empty_minutes_says_why(client, make_meeting):
@@ -571,3 +575,14 @@ def test_the_meeting_page_query_count_does_not_grow(
     with django_assert_max_num_queries(16):
         response = client.get(page(meeting))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [2, 10])
+def test_an_issued_meeting_page_query_count_does_not_grow(
+    client, make_meeting, rows, django_assert_max_num_queries
+):
+    meeting = make_meeting("issued", guests=[{"name": f"嘉宾{n}"} for n in range(rows)])
+    login(client, "gzw")  # a unit's handler: their units and the tasks they see are read once
+    with django_assert_max_num_queries(17):
+        response = client.get(page(meeting))
+    assert text(response).count("data-invitee=") == 3 + rows
