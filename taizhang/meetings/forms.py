@@ -2,10 +2,12 @@
 of agenda and guest lines); the services check everything else and say why in Chinese."""
 
 import re
+from pathlib import Path
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.extract.read import SUFFIXES
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput, MultipleFileField
@@ -274,6 +276,15 @@ class MinutesForm(Styled):
     )
     files = MultipleFileField(label=_("Minutes file (.docx, .pdf, .txt)"), required=False)
     version = _version_field()
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        wrong = [f.name for f in files if Path(f.name).suffix.lower() not in SUFFIXES]
+        if wrong:
+            raise forms.ValidationError(
+                _("“%(name)s” is not a .txt, .docx or .pdf file.") % {"name": "、".join(wrong)}
+            )
+        return files
 
 
 class ProposeForm(Styled):

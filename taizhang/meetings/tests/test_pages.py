@@ -505,6 +505,28 @@ def test_decisions_proposed_from_a_minutes_docx(client, make_meeting, units):
     assert body.count("data-proposal=") == 1 and "并动态更新" in body
 
 
+def test_minutes_files_are_docx_pdf_or_txt(client, make_meeting):
+    meeting = make_meeting("held")
+    login(client, "duban")
+    sheet = SimpleUploadedFile("纪要.xlsx", b"PK not minutes")
+    response = act(client, meeting, "write_minutes", text="会议纪要正文", files=[sheet])
+    assert response.status_code == 400
+    assert "“纪要.xlsx”不是 .txt、.docx 或 .pdf 文件" in text(response)
+    assert "会议纪要正文" in text(response)  # the text typed is still there
+    meeting.refresh_from_db()
+    assert meeting.status == Status.HELD and not meeting.files.exists()
+    minutes = SimpleUploadedFile("纪要.txt", "会议议定：一、……".encode())
+    assert act(client, meeting, "write_minutes", text="", files=[minutes]).status_code == 302
+    assert meeting.files.get().kind == "minutes"
+
+
+def test_administrators_see_no_meetings(client, make_meeting):
+    meeting = make_meeting("notified")
+    login(client, "admin")
+    assert client.get(reverse("meetings:list")).status_code == 403
+    assert client.get(page(meeting)).status_code == 404
+
+
 def test_proposing_on_empty_minutes_says_why(client, make_meeting):
     meeting = make_meeting("held")
     login(client, "duban")
