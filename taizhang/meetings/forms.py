@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taizhang.extract.read import SUFFIXES
 from taizhang.org.choices import Role
@@ -119,13 +120,15 @@ class MeetingForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     topic = forms.CharField(
-        label=_("Topic"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("meeting", "Topic"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     date = forms.DateField(label=_("Date"), widget=DateInput)
     start_time = forms.TimeField(label=_("Starts at"), required=False, widget=TimeInput)
     end_time = forms.TimeField(label=_("Ends at"), required=False, widget=TimeInput)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    online = forms.BooleanField(label=_("Online"), required=False)
+    online = forms.BooleanField(label=pgettext_lazy("meeting", "Online"), required=False)
     online_link = forms.CharField(
         label=_("Online meeting link or number"), max_length=300, required=False
     )
@@ -234,7 +237,7 @@ class RespondForm(Styled):
     """回执: 参会, 代会 with who comes, or 请假 with the reason."""
 
     response = forms.ChoiceField(
-        label=_("Reply"),
+        label=pgettext_lazy("meeting", "Reply"),
         choices=[(r, label) for r, label in Response.choices if r != Response.PENDING],
         widget=forms.RadioSelect,
     )
