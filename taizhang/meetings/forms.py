@@ -18,9 +18,8 @@ from .models import Mechanism, PlannedMeeting
 
 SEPARATORS = re.compile(r"[｜|]")
 GUEST_SEPARATORS = re.compile(r"[，,、]")
-# What a secretary types for a guest's kind, in either language.
+# What a secretary types for a guest's kind (besides its label in the page's language).
 GUEST_WORDS = {
-    **{str(label): value for value, label in GuestKind.choices},
     **{value: value for value in GuestKind.values},
     "党外专家": GuestKind.EXPERT,
     "专家": GuestKind.EXPERT,
@@ -58,6 +57,7 @@ def format_agenda(items):
 
 def parse_guests(text):
     """One guest a line: 姓名，单位，类别 (党外专家 / 企业家 / 其他); unit and kind optional."""
+    words = {**GUEST_WORDS, **{str(label): value for value, label in GuestKind.choices}}
     guests, wrong = [], []
     for n, line in enumerate((text or "").splitlines(), 1):
         if not line.strip():
@@ -66,7 +66,7 @@ def parse_guests(text):
         name = parts[0]
         affiliation = parts[1] if len(parts) > 1 else ""
         word = parts[2] if len(parts) > 2 else ""
-        kind = GUEST_WORDS.get(word) if word else GuestKind.OTHER
+        kind = words.get(word) if word else GuestKind.OTHER
         if not name or kind is None or len(parts) > 3:
             wrong.append(str(n))
             continue

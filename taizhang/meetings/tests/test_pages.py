@@ -608,3 +608,27 @@ def test_an_issued_meeting_page_query_count_does_not_grow(
     with django_assert_max_num_queries(17):
         response = client.get(page(meeting))
     assert text(response).count("data-invitee=") == 3 + rows
+
+
+def test_agenda_and_guest_lines_as_secretaries_type_them():
+    from django.utils import translation
+
+    from taizhang.meetings.forms import parse_agenda, parse_guests
+
+    assert parse_agenda("通报工作｜统战部\n\n研究经费|财政局\n其他事项") == [
+        ("通报工作", "统战部"),
+        ("研究经费", "财政局"),
+        ("其他事项", ""),
+    ]
+    guests, wrong = parse_guests(
+        "张教授，XX大学，党外专家\n李总, XX公司, 企业家\n王某\n赵某，某地，嘉宾"
+    )
+    assert [(g["name"], g["affiliation"], g["kind"]) for g in guests] == [
+        ("张教授", "XX大学", "expert"),
+        ("李总", "XX公司", "entrepreneur"),
+        ("王某", "", "other"),
+    ]
+    assert wrong == ["4"]
+    with translation.override("en"):  # the kind's label in the page's language
+        guests, wrong = parse_guests("Prof. Zhang, XX University, Non-party expert")
+    assert guests[0]["kind"] == "expert" and not wrong
