@@ -8,8 +8,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from taizhang.supervision import sources
+        from taizhang.supervision import other_work, sources
 
         from .models import task_source_link
+        from .views import todo_counts
 
         sources.register(task_source_link)
+        other_work.register(todo_counts)

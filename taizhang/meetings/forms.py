@@ -1,0 +1,370 @@
+"""Forms of the meeting pages. They check what a form can (required fields, dates, the shape
+of agenda and guest lines); the services check everything else and say why in Chinese."""
+
+import re
+from pathlib import Path
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from taizhang.extract.read import SUFFIXES
+from taizhang.org.choices import Role
+from taizhang.org.models import Unit, User
+from taizhang.supervision.forms import DateInput, MultipleFileField
+
+from .choices import Attendance, GuestKind, JointSession, MeetingKind, Response
+from .models import Mechanism, PlannedMeeting
+
+SEPARATORS = re.compile(r"[｜|]")
+GUEST_SEPARATORS = re.compile(r"[，,、]")
+# What a secretary types for a guest's kind (besides its label in the page's language).
+GUEST_WORDS = {
+    **{value: value for value in GuestKind.values},
+    "党外专家": GuestKind.EXPERT,
+    "专家": GuestKind.EXPERT,
+    "企业家": GuestKind.ENTREPRENEUR,
+    "其他": GuestKind.OTHER,
+}
+STALE = _("The page is out of date: reload it and try again.")
+
+
+def _version_field():
+    return forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE})
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None, format="%H:%M"):  # noqa: A002 — Django's own name
+        super().__init__(attrs, format)
+
+
+def parse_agenda(text):
+    """One item a line, "议题｜汇报人" with the presenter optional."""
+    items = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = SEPARATORS.split(line, maxsplit=1)
+        items.append((parts[0].strip(), parts[1].strip() if len(parts) > 1 else ""))
+    return items
+
+
+def format_agenda(items):
+    return "\n".join(f"{i.title}｜{i.presenter}" if i.presenter else i.title for i in items)
+
+
+def parse_guests(text):
+    """One guest a line: 姓名，单位，类别 (党外专家 / 企业家 / 其他); unit and kind optional."""
+    words = {**GUEST_WORDS, **{str(label): value for value, label in GuestKind.choices}}
+    guests, wrong = [], []
+    for n, line in enumerate((text or "").splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in GUEST_SEPARATORS.split(line.strip())]
+        name = parts[0]
+        affiliation = parts[1] if len(parts) > 1 else ""
+        word = parts[2] if len(parts) > 2 else ""
+        kind = words.get(word) if word else GuestKind.OTHER
+        if not name or kind is None or len(parts) > 3:
+            wrong.append(str(n))
+            continue
+        guests.append({"name": name, "affiliation": affiliation, "kind": kind})
+    return guests, wrong
+
+
+def format_guests(invitees):
+    return "\n".join(
+        "，".join([i.guest_name, i.guest_affiliation, str(i.get_guest_kind_display())])
+        for i in invitees
+    )
+
+
+def style(form):
+    """Tabler's classes on every widget."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif hasattr(widget, "choices"):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class Styled(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class MeetingForm(forms.Form):
+    """计划会议 and its edit: the meeting's fields, its agenda and who is invited."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    joint_session = forms.ChoiceField(
+        label=_("Sitting"),
+        choices=[("", "—"), *JointSession.choices],
+        required=False,
+        help_text=_("For a joint meeting only."),
+    )
+    mechanism = forms.ModelChoiceField(
+        Mechanism.objects.none(),
+        label=_("Mechanism"),
+        required=False,
+        help_text=_("Its member units are invited unless you choose the invited units below."),
+    )
+    planned_as = forms.ModelChoiceField(
+        PlannedMeeting.objects.none(), label=_("Line of the yearly plan"), required=False
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    topic = forms.CharField(
+        label=pgettext_lazy("meeting", "Topic"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    start_time = forms.TimeField(label=_("Starts at"), required=False, widget=TimeInput)
+    end_time = forms.TimeField(label=_("Ends at"), required=False, widget=TimeInput)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online = forms.BooleanField(label=pgettext_lazy("meeting", "Online"), required=False)
+    online_link = forms.CharField(
+        label=_("Online meeting link or number"), max_length=300, required=False
+    )
+    convener = forms.ModelChoiceField(
+        Unit.objects.none(), label=_("Convening unit"), required=False
+    )
+    chair = forms.ModelChoiceField(User.objects.none(), label=_("Chaired by"), required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item a line; add the presenter after ｜, e.g. 议题｜汇报人."),
+    )
+    invited_units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(), label=_("Invited units"), required=False
+    )
+    invited_people = forms.ModelMultipleChoiceField(
+        User.objects.none(), label=_("Invited people"), required=False
+    )
+    guests = forms.CharField(
+        label=_("Guests without an account"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One guest a line: name，organisation，kind (党外专家 / 企业家 / 其他)."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, organisation, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        units = Unit.objects.filter(organisation=organisation)
+        self.fields["convener"].queryset = units
+        self.fields["invited_units"].queryset = units
+        self.fields["invited_units"].widget.attrs["size"] = 8
+        self.fields["invited_people"].widget.attrs["size"] = 6
+        people = User.objects.filter(organisation=organisation, is_active=True)
+        self.fields["chair"].queryset = people.filter(role=Role.LEADER)
+        self.fields["invited_people"].queryset = people.exclude(
+            role__in=Role.administrators()
+        ).order_by("username")
+        mechanisms = Mechanism.objects.filter(organisation=organisation, active=True)
+        self.fields["mechanism"].queryset = mechanisms
+        self.fields["planned_as"].queryset = PlannedMeeting.objects.filter(
+            mechanism__in=mechanisms, meeting__isnull=True
+        ).select_related("mechanism")
+        self.fields["planned_as"].label_from_instance = lambda p: f"{p.mechanism} · {p}"
+        style(self)
+        if editing:  # the mechanism and the plan line are the meeting's identity
+            del self.fields["mechanism"]
+            del self.fields["planned_as"]
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = STALE
+
+    def clean_agenda(self):
+        return parse_agenda(self.cleaned_data["agenda"])
+
+    def clean_guests(self):
+        guests, wrong = parse_guests(self.cleaned_data["guests"])
+        if wrong:
+            raise forms.ValidationError(
+                _("Lines %(lines)s: write 姓名，单位，类别 with the kind 党外专家, 企业家 or 其他.")
+                % {"lines": "、".join(wrong)}
+            )
+        return guests
+
+    def clean(self):
+        data = super().clean()
+        if data.get("joint_session") and data.get("kind") != MeetingKind.JOINT:
+            self.add_error("joint_session", _("Only a joint meeting has a sitting."))
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The meeting must end after it starts."))
+        if data.get("online") and not data.get("online_link"):
+            self.add_error("online_link", _("Give the link or number of the online meeting."))
+        if not data.get("online") and not data.get("place"):
+            self.add_error("place", _("Give the place, or mark the meeting as online."))
+        line, mechanism = data.get("planned_as"), data.get("mechanism")
+        if line is not None and (mechanism is None or line.mechanism_id != mechanism.pk):
+            self.add_error("planned_as", _("The plan line belongs to another mechanism."))
+        return data
+
+    FIELDS = (
+        "kind",
+        "joint_session",
+        "title",
+        "topic",
+        "date",
+        "start_time",
+        "end_time",
+        "place",
+        "online",
+        "online_link",
+        "chair",
+    )
+
+    def meeting_fields(self):
+        data = self.cleaned_data
+        values = {name: data[name] for name in self.FIELDS}
+        if data["convener"] is not None or self.editing:
+            values["convener"] = data["convener"]
+        values["agenda"] = data["agenda"]
+        return values
+
+
+class RespondForm(Styled):
+    """回执: 参会, 代会 with who comes, or 请假 with the reason."""
+
+    response = forms.ChoiceField(
+        label=pgettext_lazy("meeting", "Reply"),
+        choices=[(r, label) for r, label in Response.choices if r != Response.PENDING],
+        widget=forms.RadioSelect,
+    )
+    substitute = forms.CharField(label=_("Substitute"), max_length=60, required=False)
+    comment = forms.CharField(label=_("Reason or note"), max_length=300, required=False)
+    version = _version_field()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("response") == Response.SUBSTITUTE and not data.get("substitute"):
+            self.add_error("substitute", _("Name the substitute who attends in your place."))
+        if data.get("response") == Response.DECLINED and not data.get("comment"):
+            self.add_error("comment", _("Give the reason you cannot attend."))
+        return data
+
+
+class AttendanceForm(Styled):
+    """签到 of one invitation row."""
+
+    invitee = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Attendance"),
+        choices=[(a, label) for a, label in Attendance.choices if a],
+    )
+    attended_by = forms.CharField(label=_("Attended by"), max_length=60, required=False)
+    reason = forms.CharField(label=_("Reason for absence"), max_length=300, required=False)
+    version = _version_field()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Attendance.EXCUSED and not data.get("reason"):
+            self.add_error("reason", _("Give the reason for the leave of absence."))
+        return data
+
+
+class MinutesForm(Styled):
+    text = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    files = MultipleFileField(label=_("Minutes file (.docx, .pdf, .txt)"), required=False)
+    version = _version_field()
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        wrong = [f.name for f in files if Path(f.name).suffix.lower() not in SUFFIXES]
+        if wrong:
+            raise forms.ValidationError(
+                _("“%(name)s” is not a .txt, .docx or .pdf file.") % {"name": "、".join(wrong)}
+            )
+        return files
+
+
+class ProposeForm(Styled):
+    """识别议定事项: on the minutes' text, or on a file uploaded here."""
+
+    upload = forms.FileField(label=_("Minutes file (.docx, .pdf, .txt)"), required=False)
+
+
+class DecisionForm(forms.Form):
+    """A decision written by hand, changed, or a proposal accepted with corrections."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    lead_unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Lead unit"), required=False)
+    responsible_units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(), label=_("Responsible units"), required=False
+    )
+    cooperating_units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(), label=_("Cooperating units"), required=False
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
+    deadline_working_days = forms.IntegerField(
+        label=_("Or working days"), required=False, min_value=1
+    )
+    version = _version_field()
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(organisation=organisation)
+        for name in ("lead_unit", "responsible_units", "cooperating_units"):
+            self.fields[name].queryset = units
+        style(self)
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data.pop("version")
+        return data
+
+
+class CountersignForm(Styled):
+    """会签: 同意 with an optional opinion, 不同意 with a required one."""
+
+    agree = forms.TypedChoiceField(
+        label=_("Answer"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Agree")), ("no", _("Disagree"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = _version_field()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("agree") is False and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say why your unit disagrees."))
+        return data
+
+
+class ActionForm(Styled):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = _version_field()
+
+
+class NoticeForm(ActionForm):
+    """发会议通知: the notice as the secretariat words it (the usual wording to start from)."""
+
+    text = forms.CharField(
+        label=_("Notice"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class FilesForm(Styled):
+    files = MultipleFileField(label=_("Meeting materials"))
+    version = _version_field()
