@@ -10,17 +10,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from taizhang.org.choices import Role
 from taizhang.org.models import Unit
 from taizhang.supervision.forms import MultipleFileField
 from taizhang.utils.errors import WorkflowError
 
-from . import rules, services
-from .choices import Action
-from .models import Meeting, Speaker
+from . import rules, services, stats
+from .choices import Action, MeetingKind
+from .models import Mechanism, Meeting, Speaker
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 SPEAKER_SEPARATOR = re.compile(r"[｜|]")
@@ -240,5 +244,99 @@ def hand_over(request, pk):
     return redirect(suggestion)
 
 
-def stats_page(request, *args, **kwargs):
-    raise Http404
+# ---- statistics --------------------------------------------------------------------------------
+
+
+def _year(request):
+    """The year asked for (?year=), else the current one."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _list_url(year, **filters):
+    """The meeting list filtered as a figure counts (its filters: kind, status, mechanism,
+    year, q)."""
+    return f"{reverse('meetings:list')}?{urlencode({'year': year, **filters})}"
+
+
+def _month_chart(by_month):
+    months = [_("Month %(month)d") % {"month": m} for m in range(1, 13)]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": months},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {"name": str(label), "type": "bar", "stack": "held", "data": by_month[kind]}
+            for kind, label in MeetingKind.choices
+            if kind in by_month
+        ],
+    }
+
+
+def _attendance_chart(units):
+    rows = [u for u in units if u.invited]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 8, "right": 24, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
+        "yAxis": {"type": "category", "inverse": True, "data": [str(u.unit) for u in rows]},
+        "series": [
+            {
+                "name": str(_("Attendance rate")),
+                "type": "bar",
+                "data": [u.attendance_rate for u in rows],
+                "label": {"show": True, "position": "right", "formatter": "{c}%"},
+            }
+        ],
+    }
+
+
+def may_see_stats(user):
+    """Supervisors and leaders see the figures of every meeting; a handler those of the
+    meetings visible to them; administrators and submitters none."""
+    return (
+        user.is_authenticated
+        and (user.sees_whole_organisation or user.role == Role.HANDLER)
+        and not user.is_administrator
+    )
+
+
+@login_required
+def stats_page(request):
+    """会议统计: a year's meetings held by kind, each mechanism's plan against what was held,
+    the decisions and how many are closed, and each unit's attendance and decisions. A fixed
+    number of queries, however many meetings, decisions or invited."""
+    if not may_see_stats(request.user):
+        raise PermissionDenied
+    meetings = Meeting.objects.visible_to(request.user)
+    years = sorted({d.year for d in meetings.dates("date", "year")} | {timezone.localdate().year})
+    year = _year(request)
+    figures = stats.organisation_figures(meetings, year)
+    mechanisms = stats.mechanism_rows(
+        Mechanism.objects.visible_to(request.user).filter(active=True), meetings, year
+    )
+    units = stats.unit_figures(meetings, year)
+    kinds = [
+        (label, figures["kinds"][kind], _list_url(year, kind=kind))
+        for kind, label in MeetingKind.choices
+        if figures["kinds"][kind]
+    ]
+    context = {
+        "year": year,
+        "years": sorted({*years, year}, reverse=True),
+        "figures": figures,
+        "kinds": kinds,
+        "list_url": _list_url(year),
+        "mechanisms": [(row, _list_url(year, mechanism=row.mechanism.pk)) for row in mechanisms],
+        "units": units,
+        "charts": {
+            "months": _month_chart(stats.held_by_month(meetings, year)),
+            "attendance": _attendance_chart(units),
+        },
+    }
+    return render(request, "meetings/stats.html", context)

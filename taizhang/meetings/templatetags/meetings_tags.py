@@ -47,3 +47,11 @@ def event_section(meeting, user):
         "can_manage": rules.can_manage(user, meeting),
         "can_hand_over": rules.can(user, Action.TO_SUGGESTION, meeting),
     }
+
+
+@register.filter
+def percent(value):
+    """A rate from ``stats`` (66.7) as people read it (66.7%); a dash when nothing was counted."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}%"
