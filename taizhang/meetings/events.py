@@ -22,7 +22,7 @@ from taizhang.org.models import Unit
 from taizhang.supervision.forms import MultipleFileField
 from taizhang.utils.errors import WorkflowError
 
-from . import rules, services, stats
+from . import rules, services, stats, stats_excel
 from .choices import Action, MeetingKind
 from .models import Mechanism, Meeting, Speaker
 
@@ -321,6 +321,8 @@ def stats_page(request):
         Mechanism.objects.visible_to(request.user).filter(active=True), meetings, year
     )
     units = stats.unit_figures(meetings, year)
+    if request.GET.get("export") == "xlsx":
+        return stats_excel.stats_response(year, figures, mechanisms, units)
     kinds = [
         (label, figures["kinds"][kind], _list_url(year, kind=kind))
         for kind, label in MeetingKind.choices
@@ -332,6 +334,7 @@ def stats_page(request):
         "figures": figures,
         "kinds": kinds,
         "list_url": _list_url(year),
+        "export_url": f"?{urlencode({'year': year, 'export': 'xlsx'})}",
         "mechanisms": [(row, _list_url(year, mechanism=row.mechanism.pk)) for row in mechanisms],
         "units": units,
         "charts": {

@@ -187,3 +187,23 @@ def test_the_page_reads_a_fixed_number_of_queries(client, make_meeting, people, 
         page = client.get(reverse("meetings:stats"))
     assert 'data-testid="held">8<' in page.text
     assert len(many) == len(few)
+
+
+def test_the_figures_export_to_excel(client, known_set):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, "duban")
+    year = known_set["year"]
+    response = client.get(reverse("meetings:stats"), {"year": year, "export": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(f'attachment; filename="meeting-stats-{year}')
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["概况", "按议事协调机制", "按单位"]
+    summary = {r[0]: r[1] for r in wb["概况"].iter_rows(min_row=4, values_only=True)}
+    assert summary["已召开会议"] == 4 and summary["办结率"] == 0.5
+    units = {r[0]: r for r in wb["按单位"].iter_rows(min_row=4, values_only=True)}
+    assert units["市国资委"][1:6] == (3, 2, 0, 1, 0.667)
+    [mechanism] = wb["按议事协调机制"].iter_rows(min_row=4, values_only=True)
+    assert mechanism[:4] == ("市属国有企业统战工作联席会议", 2, 3, 1)
