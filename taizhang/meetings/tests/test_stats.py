@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, make_user
 from taizhang.meetings import services, stats
 from taizhang.meetings.models import Meeting
+from taizhang.org.choices import Role
 from taizhang.supervision.choices import Light
 from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.supervision.models import Task
@@ -155,8 +156,11 @@ def test_the_page_shows_the_figures_with_links_to_the_list(client, known_set, me
     assert f'<option value="{year - 3}" selected>' in empty.text
 
 
-@pytest.mark.parametrize(("name", "status"), [("lingdao", 200), ("gzw", 200), ("admin", 403)])
-def test_who_sees_the_page(client, known_set, name, status):
+@pytest.mark.parametrize(
+    ("name", "status"), [("lingdao", 200), ("gzw", 200), ("admin", 403), ("jy", 403)]
+)
+def test_who_sees_the_page(client, known_set, org, name, status):
+    make_user(org, "jy", Role.SUBMITTER)
     login(client, name)
     assert client.get(reverse("meetings:stats")).status_code == status
 
@@ -207,3 +211,18 @@ def test_the_figures_export_to_excel(client, known_set):
     assert units["市国资委"][1:6] == (3, 2, 0, 1, 0.667)
     [mechanism] = wb["按议事协调机制"].iter_rows(min_row=4, values_only=True)
     assert mechanism[:4] == ("市属国有企业统战工作联席会议", 2, 3, 1)
+
+
+@pytest.mark.browser
+def test_the_charts_are_drawn_on_a_phone(live_server, page, known_set, output_path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "duban")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}{reverse('meetings:stats')}")
+    for chart in ("#chart-months", "#chart-attendance"):
+        page.wait_for_selector(f"{chart}[data-chart-drawn]")
+    page.screenshot(path=f"{output_path}/stats.png", full_page=True)
+    # The page fits the phone: wide tables scroll inside their box, not the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
