@@ -57,12 +57,14 @@ def _mechanisms(ws, year, mechanisms):
         _("Decisions"),
         pgettext("meeting figures", "Closed"),
         _("Closing rate"),
+        _("Days to minutes issued"),
     ]
-    start_ledger(ws, _("By mechanism"), headers, [40, 10, 10, 14, 10, 10, 12], note=str(year))
+    widths = [40, 10, 10, 14, 10, 10, 12, 16]
+    start_ledger(ws, _("By mechanism"), headers, widths, note=str(year))
     for n, row in enumerate(mechanisms, 4):
         d = row.decisions
         values = [str(row.mechanism), row.planned, row.held, row.held_as_planned, d.total, d.closed]
-        write_row(ws, n, [*values, _rate(d.closing_rate)])
+        write_row(ws, n, [*values, _rate(d.closing_rate), row.days_to_minutes])
     _percent_columns(ws, [7], len(mechanisms))
 
 
