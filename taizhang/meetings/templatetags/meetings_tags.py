@@ -5,7 +5,7 @@ from django import template
 from taizhang.suggestions.models import Suggestion
 
 from .. import rules
-from ..choices import Action, FileKind, GuestKind
+from ..choices import Action, Attendance, FileKind, GuestKind
 from ..models import MeetingSuggestion, Speaker
 
 register = template.Library()
@@ -43,6 +43,7 @@ def event_section(meeting, user):
         "guests": _guests(invitees),
         "units_invited": sum(1 for i in invitees if i.unit_id),
         "people_invited": sum(1 for i in invitees if i.user_id),
+        "present": sum(1 for i in invitees if i.attendance == Attendance.PRESENT),
         "suggestions": [(h.suggestion, h.suggestion_id in visible) for h in handed_over],
         "can_manage": rules.can_manage(user, meeting),
         "can_hand_over": rules.can(user, Action.TO_SUGGESTION, meeting),

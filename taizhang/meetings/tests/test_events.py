@@ -70,6 +70,7 @@ def section(meeting, user):
 
 def fill(meeting, people, units):
     office = people["supervisor"]
+    services.record_attendance(meeting, by=office, person="王教授", status="present")
     services.set_speakers(
         meeting,
         by=office,
@@ -103,6 +104,7 @@ def test_the_section_shows_speakers_report_photos_guests_and_suggestions(make_ev
     assert f'<img src="{reverse("meetings:file", args=[file.pk])}"' in html
     assert "王教授（XX大学经济学院）" in html and "李总（XX科技公司）" in html
     assert "党外专家" in html and "企业家" in html
+    assert "邀请单位 2 家" in html and "出席 1" in html
     assert (
         f'<a href="{suggestion.get_absolute_url()}">{suggestion.number} 设立企业家建言直通车'
         in html
