@@ -308,3 +308,24 @@ def test_hand_over_refuses_bad_input_and_a_meeting_not_held(client, make_event, 
     assert response.status_code == 403
     assert "不能" in response.text
     assert not Suggestion.objects.exists()
+
+
+def test_a_photo_uploaded_by_mistake_is_removed_by_the_secretariat_only(make_event, people):
+    from taizhang.meetings.choices import Action
+    from taizhang.meetings.models import MeetingEvent
+    from taizhang.utils.errors import NotAllowed, WorkflowError
+
+    meeting = make_event()
+    office = people["supervisor"]
+    services.save_report(meeting, by=office, report="", files=[photo("错的.png"), photo()])
+    wrong = meeting.files.get(name="错的.png")
+    with pytest.raises(NotAllowed):
+        services.remove_file(wrong, by=people["gzw"])
+    services.remove_file(wrong, by=office)
+    assert list(meeting.files.values_list("name", flat=True)) == ["现场.png"]
+    assert MeetingEvent.objects.filter(
+        meeting=meeting, action=Action.EDIT, changes__files=["错的.png", ""]
+    ).exists()
+    [minutes] = services.attach_files(meeting, by=office, files=[photo("纪要.png")], kind="minutes")
+    with pytest.raises(WorkflowError):
+        services.remove_file(minutes, by=office)
