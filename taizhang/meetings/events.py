@@ -23,7 +23,7 @@ from taizhang.supervision.forms import MultipleFileField
 from taizhang.utils.errors import WorkflowError
 
 from . import rules, services, stats, stats_excel
-from .choices import Action, MeetingKind
+from .choices import Action, FileKind, MeetingKind
 from .models import Mechanism, Meeting, Speaker
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -194,6 +194,8 @@ def event_edit(request, pk):
     meeting = _managed_event(request, pk)
     if request.method != "POST":
         return _render_event(request, meeting)
+    if request.POST.get("part") == "remove_photo":
+        return _remove_photo(request, meeting)
     if request.POST.get("part") == "report":
         form = ReportForm(request.POST, request.FILES)
         failed = _save(
@@ -220,6 +222,19 @@ def event_edit(request, pk):
         if failed:
             return _render_event(request, meeting, status=failed, speakers_form=form)
         messages.success(request, _("The speakers are saved."))
+    return redirect("meetings:event", pk=meeting.pk)
+
+
+def _remove_photo(request, meeting):
+    photo = get_object_or_404(
+        meeting.files.filter(kind=FileKind.PHOTO), pk=request.POST.get("file")
+    )
+    try:
+        services.remove_file(photo, by=request.user, version=request.POST.get("version"))
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The photo “%(name)s” is removed.") % {"name": photo.name})
     return redirect("meetings:event", pk=meeting.pk)
 
 

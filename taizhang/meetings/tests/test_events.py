@@ -226,6 +226,8 @@ def test_the_report_and_its_photos(client, make_event, people):
     meeting.refresh_from_db()
     assert meeting.report == "与会企业交流了经验。"
     assert meeting.files.filter(kind="photo").count() == 1
+    page = client.get(url)
+    assert 'form="remove-photo-' in page.text
     response = client.post(
         url,
         {
@@ -238,6 +240,13 @@ def test_the_report_and_its_photos(client, make_event, people):
     assert response.status_code == 400
     assert "只能上传照片" in response.text
     assert meeting.files.count() == 1
+    meeting.refresh_from_db()
+    [kept] = meeting.files.all()
+    data = {"part": "remove_photo", "file": kept.pk, "version": meeting.version}
+    response = client.post(url, data, follow=True)
+    assert "已删除" in response.text
+    assert not meeting.files.exists()
+    assert client.post(url, data).status_code == 404  # gone
 
 
 @pytest.mark.parametrize(
