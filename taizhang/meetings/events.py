@@ -226,9 +226,10 @@ def event_edit(request, pk):
 
 
 def _remove_photo(request, meeting):
-    photo = get_object_or_404(
-        meeting.files.filter(kind=FileKind.PHOTO), pk=request.POST.get("file")
-    )
+    pk = request.POST.get("file", "")
+    if not pk.isdigit():
+        raise Http404
+    photo = get_object_or_404(meeting.files.filter(kind=FileKind.PHOTO), pk=pk)
     try:
         services.remove_file(photo, by=request.user, version=request.POST.get("version"))
     except WorkflowError as exc:

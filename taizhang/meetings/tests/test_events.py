@@ -247,6 +247,7 @@ def test_the_report_and_its_photos(client, make_event, people):
     assert "已删除" in response.text
     assert not meeting.files.exists()
     assert client.post(url, data).status_code == 404  # gone
+    assert client.post(url, {**data, "file": "x"}).status_code == 404
 
 
 @pytest.mark.parametrize(
