@@ -1407,6 +1407,22 @@ def attach_files(meeting, *, by, files, kind=FileKind.MATERIAL, version=None):
 
 
 @transaction.atomic
+def remove_file(meeting_file, *, by, version=None):
+    """Take back a material or photo uploaded by mistake (not the minutes file, which the
+    minutes' history keeps): the secretariat, on the timeline; the audit log keeps the row."""
+    meeting = _lock(meeting_file.meeting, version)
+    if not rules.can_manage(by, meeting):
+        raise NotAllowed(_("Only the secretariat may do this."))
+    if meeting_file.meeting_id != meeting.pk or meeting_file.kind == FileKind.MINUTES:
+        raise WorkflowError(_("This file cannot be removed here."))
+    name = meeting_file.name
+    meeting_file.delete()
+    _save(meeting)
+    _event(meeting, Action.EDIT, by, changes={"files": [name, ""]})
+    return meeting
+
+
+@transaction.atomic
 def hand_over_suggestion(meeting, *, by, title, body, submitter_name="", version=None):
     """转建言献策: a suggestion made at an exchange event goes to the suggestion channel, entered
     by the secretariat on the speaker's behalf, and stays linked to the event."""
