@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from taizhang.org.choices import Role
 from taizhang.org.models import Unit
 from taizhang.supervision.forms import MultipleFileField
 from taizhang.utils.errors import WorkflowError
@@ -273,9 +272,9 @@ def _year(request):
 
 
 def _list_url(year, **filters):
-    """The meeting list filtered as a figure counts (its filters: kind, status, mechanism,
-    year, q)."""
-    return f"{reverse('meetings:list')}?{urlencode({'year': year, **filters})}"
+    """The meetings held that a figure counts, as the meeting list filters them."""
+    query = urlencode({"year": year, "held": "true", **filters})
+    return f"{reverse('meetings:list')}?{query}"
 
 
 def _month_chart(by_month):
@@ -312,22 +311,12 @@ def _attendance_chart(units):
     }
 
 
-def may_see_stats(user):
-    """Supervisors and leaders see the figures of every meeting; a handler those of the
-    meetings visible to them; administrators and submitters none."""
-    return (
-        user.is_authenticated
-        and (user.sees_whole_organisation or user.role == Role.HANDLER)
-        and not user.is_administrator
-    )
-
-
 @login_required
 def stats_page(request):
     """会议统计: a year's meetings held by kind, each mechanism's plan against what was held,
     the decisions and how many are closed, and each unit's attendance and decisions. A fixed
     number of queries, however many meetings, decisions or invited."""
-    if not may_see_stats(request.user):
+    if not rules.can_see_stats(request.user):
         raise PermissionDenied
     meetings = Meeting.objects.visible_to(request.user)
     years = sorted({d.year for d in meetings.dates("date", "year")} | {timezone.localdate().year})

@@ -22,15 +22,21 @@ class MeetingFilterSet(StyledFilterSet):
         queryset=Mechanism.objects.none(), label=_("Mechanism"), empty_label=_("All")
     )
     year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+    # What the figures count as held: every state from 已召开 on (statistics link here).
+    held = django_filters.BooleanFilter(method="filter_held", label=_("Held"))
 
     class Meta:
         model = Meeting
-        fields = ["q", "kind", "status", "mechanism", "year"]
+        fields = ["q", "kind", "status", "mechanism", "year", "held"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and user.is_authenticated:
             self.filters["mechanism"].queryset = Mechanism.objects.visible_to(user)
+
+    def filter_held(self, queryset, name, value):
+        held = Q(status__in=Status.held_states())
+        return queryset.filter(held if value else ~held)
 
     def filter_keyword(self, queryset, name, value):
         for word in value.split():

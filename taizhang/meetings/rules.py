@@ -8,7 +8,7 @@ from taizhang.org.choices import Role
 from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.utils.lifecycle import Lifecycle
 
-from .choices import Action, Answer, DecisionState, Status
+from .choices import Action, Answer, DecisionState, FileKind, Status
 from .workflow import CHAIR, COUNTERSIGNER, INVITED, TRANSITIONS
 
 
@@ -109,7 +109,7 @@ def _minutes_ready(meeting):
     # Minutes recorded as their 议定事项 alone (as the API does) are minutes too.
     if (
         not meeting.minutes_text.strip()
-        and not any(f.kind == "minutes" for f in meeting.files.all())
+        and not any(f.kind == FileKind.MINUTES for f in meeting.files.all())
         and not decisions(meeting)
     ):
         return _("Write the minutes or upload them first.")
@@ -210,3 +210,14 @@ def can_manage(user, meeting):
         and user.organisation_id == meeting.organisation_id
         and meeting.status != Status.CANCELLED
     )
+
+
+def can_see_stats(user):
+    """Supervisors and leaders see the figures of every meeting; a handler those of the
+    meetings visible to them; administrators and submitters none."""
+    return user.is_authenticated and user.role in Role.staff()
+
+
+def can_see_mechanisms(user):
+    """The staff: a handler sees the mechanisms their units are members of."""
+    return user.is_authenticated and user.role in Role.staff()

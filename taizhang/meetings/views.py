@@ -100,6 +100,8 @@ def meeting_list(request):
         "page": page,
         "query": query.urlencode(),
         "can_plan": rules.can_plan(user),
+        "can_see_mechanisms": rules.can_see_mechanisms(user),
+        "can_see_stats": rules.can_see_stats(user),
     }
     return render(request, "meetings/meeting_list.html", context)
 

@@ -146,8 +146,8 @@ def test_the_page_shows_the_figures_with_links_to_the_list(client, known_set, me
     assert "计划召开 2 次，" in text and "已召开 3 次" in text
     assert "66.7%" in text and "33.3%" in text and "50.0%" in text
     meetings = reverse("meetings:list")
-    assert f'href="{meetings}?year={year}&amp;kind=joint"' in text
-    assert f'href="{meetings}?year={year}&amp;mechanism={mechanism.pk}"' in text
+    assert f'href="{meetings}?year={year}&amp;held=true&amp;kind=joint"' in text
+    assert f'href="{meetings}?year={year}&amp;held=true&amp;mechanism={mechanism.pk}"' in text
     assert 'data-chart-option="' in text and "table-responsive" in text
     assert "echarts.min.js" in text
     # Another year: nothing held.
@@ -227,3 +227,13 @@ def test_the_charts_are_drawn_on_a_phone(live_server, page, known_set, output_pa
     page.screenshot(path=f"{output_path}/stats.png", full_page=True)
     # The page fits the phone: wide tables scroll inside their box, not the page.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_held_figures_link_to_the_meetings_held(client, make_meeting, people):
+    held = make_meeting("held", title="已召开的会议")
+    make_meeting("planned", title="计划中的会议")
+    client.force_login(people["supervisor"])
+    page = client.get(reverse("meetings:stats"))
+    link = page.context["list_url"]
+    listed = client.get(link)
+    assert [m.pk for m in listed.context["page"].object_list] == [held.pk]
