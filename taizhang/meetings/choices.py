@@ -84,6 +84,7 @@ class Action(models.TextChoices):
     REQUEST_COUNTERSIGN = "request_countersign", _("Request countersignature")  # 发起会签
     COUNTERSIGN = "countersign", _("Countersign")  # 会签: 同意
     OBJECT = "object", _("Object to the minutes")  # 会签: 不同意, back to the secretary
+    WITHDRAW_COUNTERSIGN = "withdraw_countersign", _("Take the minutes back")  # 撤回会签
     ISSUE = "issue", _("Issue the minutes")  # 印发
     APPROVE_TASKS = "approve_tasks", _("Approve the decisions' tasks")  # 批准议定事项
     ASSIGN_TASKS = "assign_tasks", _("Assign the decisions' tasks")  # 交办议定事项
@@ -100,6 +101,7 @@ class Action(models.TextChoices):
             cls.SEND_NOTICE,
             cls.HOLD,
             cls.REQUEST_COUNTERSIGN,
+            cls.WITHDRAW_COUNTERSIGN,
             cls.ISSUE,
             cls.APPROVE_TASKS,
             cls.ASSIGN_TASKS,
@@ -118,6 +120,7 @@ Action.VERBS = {
     Action.REQUEST_COUNTERSIGN: _("Request countersignature"),
     Action.COUNTERSIGN: _("Countersign"),
     Action.OBJECT: _("Object to the minutes"),
+    Action.WITHDRAW_COUNTERSIGN: _("Take the minutes back"),
     Action.ISSUE: _("Issue the minutes"),
     Action.APPROVE_TASKS: _("Approve the decisions' tasks"),
     Action.ASSIGN_TASKS: _("Assign the decisions' tasks"),

@@ -337,7 +337,7 @@ def mechanism_detail(request, pk):
     )
     visible_meetings = Meeting.objects.visible_to(request.user).filter(mechanism=mechanism)
     meetings = list(visible_meetings.filter(date__year=year).select_related("convener"))
-    figures = stats.mechanism_figures(mechanism, year)
+    figures = stats.mechanism_figures(mechanism, year, Meeting.objects.visible_to(request.user))
     members = list(mechanism.members.select_related("unit"))
     years = sorted(
         {year, timezone.localdate().year}

@@ -35,8 +35,11 @@ def my_countersignatures(user, meeting):
 
 
 def is_chair(user, meeting):
-    if meeting.chair_id:
-        return meeting.chair_id == user.pk
+    """The leader who chaired; any leader when the chair has no account, or no longer is an
+    active leader (nobody else could approve)."""
+    chair = meeting.chair
+    if chair is not None and chair.is_active and chair.role == Role.LEADER:
+        return chair.pk == user.pk
     return user.role == Role.LEADER
 
 
@@ -99,6 +102,14 @@ def _check_hold(user, meeting):
     return None
 
 
+def _check_record_attendance(user, meeting):
+    if meeting.date > timezone.localdate():
+        return _("Attendance is recorded from the day of the meeting (%(date)s).") % {
+            "date": meeting.date
+        }
+    return None
+
+
 def _check_respond(user, meeting):
     if meeting.date < timezone.localdate():
         return _("The meeting has taken place; the notice can no longer be answered.")
@@ -129,8 +140,13 @@ def _check_request_countersign(user, meeting):
 def _check_issue(user, meeting):
     if reason := _minutes_ready(meeting):
         return reason
-    if meeting.status == Status.MINUTES_DRAFTED and needs_countersign(meeting):
-        return _("The minutes need the member units' countersignature first.")
+    if meeting.status == Status.MINUTES_DRAFTED:
+        # Once 会签 was asked for, only a completed round lets the minutes out: an objection
+        # or a withdrawal is answered by a new round, not by issuing past it.
+        if meeting.countersign_round:
+            return _("Request countersignature again: the last round did not end in agreement.")
+        if needs_countersign(meeting):
+            return _("The minutes need the member units' countersignature first.")
     if waiting := waiting_countersignatures(meeting):
         return _("Still waiting for the countersignature of %(units)s (until %(date)s).") % {
             "units": "、".join(str(c.unit) for c in waiting),
@@ -161,6 +177,7 @@ EXTRA_CONDITIONS = {
     Action.SEND_NOTICE: _check_notice,
     Action.HOLD: _check_hold,
     Action.RESPOND: _check_respond,
+    Action.RECORD_ATTENDANCE: _check_record_attendance,
     Action.REQUEST_COUNTERSIGN: _check_request_countersign,
     Action.ISSUE: _check_issue,
     Action.APPROVE_TASKS: _check_approve_tasks,

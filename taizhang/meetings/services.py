@@ -1221,6 +1221,19 @@ def object_to(meeting, *, by, comment="", version=None):
     return meeting
 
 
+@transaction.atomic
+def withdraw_countersign(meeting, *, by, comment="", version=None):
+    """撤回会签: the secretary takes the minutes back to correct them; the units asked are told,
+    and the next request is a new round."""
+    meeting = _lock(meeting, version)
+    _require(by, Action.WITHDRAW_COUNTERSIGN, meeting)
+    _needs_comment(Action.WITHDRAW_COUNTERSIGN, comment)
+    asked = [c.unit for c in rules.current_countersignatures(meeting)]
+    _move(meeting, Action.WITHDRAW_COUNTERSIGN, by, comment)
+    _tell(tasks.handlers_of(asked), meeting, _("Minutes taken back from countersigning"), comment)
+    return meeting
+
+
 # ---- issuing, and the decisions' tasks -------------------------------------------------------
 
 
@@ -1484,6 +1497,7 @@ HANDLERS = {
     Action.REQUEST_COUNTERSIGN: (request_countersign, ("units", "comment")),
     Action.COUNTERSIGN: (countersign, ("comment", "agree")),
     Action.OBJECT: (object_to, ("comment",)),
+    Action.WITHDRAW_COUNTERSIGN: (withdraw_countersign, ("comment",)),
     Action.ISSUE: (issue, ("comment",)),
     Action.APPROVE_TASKS: (approve_tasks, ("comment",)),
     Action.ASSIGN_TASKS: (assign_tasks, ("comment",)),

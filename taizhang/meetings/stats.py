@@ -25,15 +25,16 @@ def rate(part, whole):
 class DecisionFigures:
     total: int = 0
     closed: int = 0
+    cancelled: int = 0  # 中止: neither done nor open, and not in the closing rate
     overdue: int = 0
 
     @property
     def open(self):
-        return self.total - self.closed
+        return self.total - self.closed - self.cancelled
 
     @property
     def closing_rate(self):
-        return rate(self.closed, self.total)
+        return rate(self.closed, self.total - self.cancelled)
 
 
 @dataclass
@@ -51,13 +52,16 @@ class UnitFigures:
 
 
 def decision_figures(decisions):
-    """Accepted decisions (with their tasks selected) counted: total, closed, overdue."""
+    """Accepted decisions (with their tasks selected) counted: total, closed, cancelled,
+    overdue."""
     figures = DecisionFigures()
     for d in decisions:
         figures.total += 1
         status = d.task.status if d.task_id else None
-        if status in (TaskStatus.CLOSED, TaskStatus.CANCELLED):
+        if status == TaskStatus.CLOSED:
             figures.closed += 1
+        elif status == TaskStatus.CANCELLED:
+            figures.cancelled += 1
         elif d.task_id and d.task.light == Light.RED:
             figures.overdue += 1
     return figures
@@ -105,10 +109,12 @@ def days_to_minutes(meetings):
     return round(sum(issued) / len(issued), 1) if issued else None
 
 
-def mechanism_figures(mechanism, year):
+def mechanism_figures(mechanism, year, visible):
     """The mechanism's page: the year's plan against what was held, each member unit's
-    attendance and decisions, all decisions, and the days to minutes."""
-    meetings = meetings_in(mechanism.meetings.all(), year)
+    attendance and decisions, all decisions, and the days to minutes, over the meetings in
+    ``visible`` (the ones the reader may see: a member unit's handler, those it was invited
+    to)."""
+    meetings = meetings_in(visible.filter(mechanism=mechanism), year)
     plan = PlannedMeeting.objects.filter(mechanism=mechanism, year=year)
     decisions = list(
         Decision.objects.filter(meeting__in=meetings, state=DecisionState.ACCEPTED).select_related(

@@ -2,9 +2,10 @@
 
 planned → 发通知 notified (the invited reply: 参会 / 代会 / 请假) → 召开 held (attendance is
 recorded) → 起草纪要 minutes drafted (text and 议定事项) → 发起会签 countersigning (each unit that
-must agree 同意, or 不同意 with its opinion, which sends the minutes back to the secretary) →
-印发 issued (numbered 〔2026〕第N期; every accepted decision becomes a task, which the chair
-approves and the secretary assigns in one go) → closed when all its tasks are.
+must agree 同意, or 不同意 with its opinion, which sends the minutes back to the secretary; the
+secretary may take them back, 撤回) → 印发 issued once every unit of the last round agreed
+(numbered 〔2026〕第N期; every accepted decision becomes a task, which the chair approves and
+the secretary assigns in one go) → closed when all its tasks are.
 A planned or notified meeting may be cancelled. ``target=None``: the status stays.
 
 Roles are organisation-wide roles; parts are what a user is in this meeting: ``INVITED``
@@ -60,7 +61,16 @@ TRANSITIONS = {
             parts=frozenset({COUNTERSIGNER}),
             needs_comment=True,
         ),
-        # From minutes drafted only when nobody must countersign (the rules check it).
+        # The secretary takes the minutes back to correct them; the next request is a new round.
+        Transition(
+            Action.WITHDRAW_COUNTERSIGN,
+            frozenset({Status.COUNTERSIGNING}),
+            Status.MINUTES_DRAFTED,
+            roles=SECRETARIAT,
+            needs_comment=True,
+        ),
+        # From minutes drafted only when no round of 会签 was asked for and none is needed (the
+        # rules check it).
         Transition(
             Action.ISSUE,
             frozenset({Status.MINUTES_DRAFTED, Status.COUNTERSIGNING}),

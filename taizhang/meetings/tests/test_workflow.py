@@ -33,6 +33,7 @@ EXPECTED = {
     Action.REQUEST_COUNTERSIGN: {"minutes_drafted": {"supervisor"}},
     Action.COUNTERSIGN: {"countersigning": {"tzb", "gzw", "czj"}},
     Action.OBJECT: {"countersigning": {"tzb", "gzw", "czj"}},
+    Action.WITHDRAW_COUNTERSIGN: {"countersigning": {"supervisor"}},
     Action.ISSUE: {},  # waits for every countersignature (below)
     Action.APPROVE_TASKS: {"issued": {"leader"}},
     Action.ASSIGN_TASKS: {},  # nothing approved yet
