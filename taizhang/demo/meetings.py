@@ -428,14 +428,15 @@ def _federation(org):
             "会议认为，行业运行总体平稳，需密切关注订单、价格和出口变化，"
             "会商意见形成专报报送有关部门。",
         )
+        issued_on = day + datetime.timedelta(days=8)  # numbered in 2022's own series
         if seq == len(CONSULTATIONS):
-            _consultation_decision(meeting, office, leader, day)
+            _consultation_decision(meeting, office, leader, day, issued_on)
         else:
-            services.issue(meeting, by=office)  # no decisions: closed at once
-        _backdate(meeting, day, minutes_year=year)
+            services.issue(meeting, by=office, issued_on=issued_on)  # no decisions: closed
+        _backdate(meeting, day)
 
 
-def _consultation_decision(meeting, office, leader, day):
+def _consultation_decision(meeting, office, leader, day, issued_on):
     """The year's last consultation decided on one report, followed to its closing."""
     from taizhang.demo.management.commands.demo import _backdate as backdate_task
 
@@ -448,7 +449,7 @@ def _consultation_decision(meeting, office, leader, day):
         cooperating_units=["hyfzb"],
         deadline=day + datetime.timedelta(days=20),
     )
-    services.issue(meeting, by=office)
+    services.issue(meeting, by=office, issued_on=issued_on)
     services.approve_tasks(meeting, by=leader, comment="同意。")
     services.assign_tasks(meeting, by=office, comment="请按期报送。")
     task = Task.objects.with_units().get(meeting_decision__meeting=meeting)
@@ -469,7 +470,7 @@ def _consultation_decision(meeting, office, leader, day):
 # ---- dates -----------------------------------------------------------------------------------
 
 
-def _backdate(meeting, day, minutes_year=None):
+def _backdate(meeting, day):
     """Spread the meeting's timeline around its day: planned two weeks before, notice a week
     before, held on the day, minutes issued some days after (demo data only)."""
     tz = timezone.get_current_timezone()
@@ -496,8 +497,6 @@ def _backdate(meeting, day, minutes_year=None):
         fields["closed_at"] = issued
     if fresh.countersign_due:
         fields["countersign_due"] = (issued - datetime.timedelta(days=1)).date()
-    if minutes_year:
-        fields["minutes_year"] = minutes_year
     Meeting.objects.filter(pk=meeting.pk).update(**fields)
     meeting.countersignatures.filter(signed_at__isnull=False).update(
         signed_at=issued - datetime.timedelta(days=1)

@@ -157,17 +157,24 @@ def outcome_error(outcome):
     ) % {"code": outcome.exit_code}
 
 
-def run_engine(data, suffix, organisation, **options):
-    """Read a file and run the engine on it in a child process, within the configured limits."""
+def run_engine(data, suffix, organisation, *, time_limit=None, **options):
+    """Read a file and run the engine on it in a child process, within the configured limits
+    (a caller in a web request passes a shorter ``time_limit``)."""
+    limit = settings.TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS
     return reading.run_isolated(
         data,
         suffix,
         unit_dictionary(organisation),
-        time_limit=settings.TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS,
+        time_limit=min(limit, time_limit) if time_limit else limit,
         memory_limit_mb=settings.TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB,
         work=READ_AND_EXTRACT,
         **options,
     )
+
+
+def log_crash(what, outcome):
+    if outcome.kind == "crashed":
+        logger.error("reading %s failed:\n%s", what, outcome.message)
 
 
 def _fail_outcome(document, outcome):
@@ -175,8 +182,7 @@ def _fail_outcome(document, outcome):
     _fail(document, error)
     if outcome.kind == "unreadable":
         return
-    if outcome.kind == "crashed":
-        logger.error("reading document %s failed:\n%s", document.pk, outcome.message)
+    log_crash(f"document {document.pk}", outcome)
     raise DocumentFailed(f"document {document.pk}: {outcome.kind} {error}")
 
 

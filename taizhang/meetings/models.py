@@ -266,7 +266,13 @@ class Meeting(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "mechanism", "minutes_year", "minutes_seq"],
                 name="meeting_minutes_number",
-            )
+            ),
+            # NULLs are distinct in a unique index: the organisation's own series needs its own.
+            models.UniqueConstraint(
+                fields=["organisation", "minutes_year", "minutes_seq"],
+                condition=Q(mechanism__isnull=True),
+                name="meeting_minutes_number_organisation",
+            ),
         ]
 
     def __str__(self):

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang.documents import services as documents
 from taizhang.extract.read import SUFFIXES
@@ -147,6 +148,13 @@ def _save(meeting, *fields):
     meeting.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def _answered(meeting):
+    """A person's own answer (回执, 签到, 会签) changed the meeting's rows, not what others
+    edit: its version stays, so two units answering at once never conflict. (Those services
+    take ``version`` like every action and let it pass: the state checks guard them.)"""
+    meeting.save(update_fields=["updated_at"])
+
+
 def _event(meeting, action, by, *, comment="", from_status="", unit=None, changes=None):
     return MeetingEvent.objects.create(
         meeting=meeting,
@@ -214,18 +222,28 @@ def _meeting_date(day):
 
 
 def _units(organisation, value):
-    """Units by object, primary key or code, all of the organisation; unknown ones are named."""
+    """Units by object, primary key or code, all of the organisation, read in one query;
+    unknown ones are named."""
     if value in (None, ""):
         return []
     if isinstance(value, str | Unit | int):
         value = [value]
+    items = [i if isinstance(i, Unit | int) else str(i).strip() for i in value]
+    keys = [i for i in items if not isinstance(i, Unit)]
+    ours = Unit.objects.filter(organisation=organisation)
+    known = {}
+    if keys:
+        for unit in ours.filter(
+            Q(pk__in=[k for k in keys if isinstance(k, int)])
+            | Q(code__in=[k for k in keys if isinstance(k, str)])
+        ):
+            known[unit.pk] = known[unit.code] = unit
     found, unknown = [], []
-    for item in value:
+    for item in items:
         if isinstance(item, Unit):
             unit = item if item.organisation_id == organisation.pk else None
         else:
-            key = {"pk": item} if isinstance(item, int) else {"code": str(item).strip()}
-            unit = Unit.objects.filter(organisation=organisation, **key).first()
+            unit = known.get(item)
         if unit is None:
             unknown.append(str(item))
         elif unit not in found:
@@ -464,6 +482,8 @@ def attach_mechanism_files(mechanism, *, by, files):
 
 # ---- planning a meeting ----------------------------------------------------------------------
 
+# A change of these after the notice is told to everyone invited (变更通知).
+NOTICE_FIELDS = {"date", "start_time", "end_time", "place", "online", "online_link"}
 MEETING_FIELDS = (
     "kind",
     "joint_session",
@@ -600,7 +620,7 @@ def update_meeting(meeting, *, by, version=None, **data):
         return meeting
     _save(meeting, *values)
     _event(meeting, Action.EDIT, by, changes=changes)
-    if meeting.status == Status.NOTIFIED and {"date", "start_time", "place"} & set(changes):
+    if meeting.status == Status.NOTIFIED and NOTICE_FIELDS & set(changes):
         _tell(invited_users(meeting), meeting, _("Meeting changed"))
     return meeting
 
@@ -745,7 +765,7 @@ def send_notice(meeting, *, by, text="", comment="", version=None):
 def respond(meeting, *, by, response, substitute="", comment="", version=None):
     """回执: the invited confirm attendance, name who comes in their place, or excuse
     themselves. A handler answers for each of their invited units."""
-    meeting = _lock(meeting, version)
+    meeting = locked(meeting.pk)
     _require(by, Action.RESPOND, meeting)
     if response not in (Response.ATTENDING, Response.SUBSTITUTE, Response.DECLINED):
         raise WorkflowError(_("Say whether you attend, send a substitute or cannot attend."))
@@ -762,7 +782,7 @@ def respond(meeting, *, by, response, substitute="", comment="", version=None):
         invitee.response_comment = comment
         invitee.responded_at = timezone.now()
         invitee.save(update_fields=["response", "substitute", "response_comment", "responded_at"])
-    _save(meeting)
+    _answered(meeting)
     words = Response(response).label + (f"（{substitute}）" if substitute else "")
     _event(
         meeting,
@@ -777,26 +797,43 @@ def respond(meeting, *, by, response, substitute="", comment="", version=None):
     return meeting
 
 
-def _find_invitee(meeting, person=None, unit=None, invitee=None):
-    """The invitation of a person (user name, or a guest's name) or unit (code); a person or
-    unit not invited who came is added to the list."""
+def _find_invitee(meeting, person=None, unit=None, guest=None, invitee=None):
+    """The invitation of a unit (code), a person (user name, or the name of an invited guest),
+    or a walk-in ``guest`` (a name: added to the list). A unit or an account that came
+    uninvited is added too; a name nobody has is refused, not guessed to be a guest."""
     if invitee is not None:
         return meeting.invitees.get(pk=getattr(invitee, "pk", invitee))
+    given = [v for v in (person, unit, guest) if v not in (None, "")]
+    if len(given) != 1:
+        raise WorkflowError(_("Name one person, unit or guest."))
     organisation = meeting.organisation
     if unit not in (None, ""):
         found = _unit(organisation, unit)
-        return meeting.invitees.filter(unit=found).first() or Invitee.objects.create(
-            meeting=meeting, unit=found
-        )
+        return meeting.invitees.filter(unit=found).first() or _walk_in(meeting, unit=found)
+    if guest not in (None, ""):
+        name = _text(guest, _("A guest needs a name."), 60)
+        invited = meeting.invitees.filter(unit__isnull=True, user__isnull=True, guest_name=name)
+        return invited.first() or _walk_in(meeting, guest_name=name)
     name = _text(person, _("Name the person or the unit."), 60)
     user = User.objects.filter(organisation=organisation, username=name).first()
     if user is not None:
-        return meeting.invitees.filter(user=user).first() or Invitee.objects.create(
-            meeting=meeting, user=user
+        return meeting.invitees.filter(user=user).first() or _walk_in(meeting, user=user)
+    invited = meeting.invitees.filter(unit__isnull=True, user__isnull=True, guest_name=name)
+    if not invited.exists():
+        raise WorkflowError(
+            _(
+                "Nobody invited is called “%(name)s”, and no account has that user name. "
+                "Record someone who came uninvited as a guest."
+            )
+            % {"name": name}
         )
-    return meeting.invitees.filter(
-        unit__isnull=True, user__isnull=True, guest_name=name
-    ).first() or Invitee.objects.create(meeting=meeting, guest_name=name)
+    return invited.first()
+
+
+def _walk_in(meeting, **who):
+    if meeting.invitees.count() >= MAX_INVITED:
+        raise WorkflowError(_("At most %(limit)d invited to one meeting.") % {"limit": MAX_INVITED})
+    return Invitee.objects.create(meeting=meeting, **who)
 
 
 def _mark(invitee, status, *, attended_by="", reason="", phone=False):
@@ -829,19 +866,20 @@ def record_attendance(
     status,
     person=None,
     unit=None,
+    guest=None,
     invitee=None,
     attended_by="",
     reason="",
     version=None,
 ):
-    """签到: one person's or unit's attendance (出席, 请假 with its reason, 缺席), and who
-    attended for a unit (代会)."""
-    meeting = _lock(meeting, version)
+    """签到: one person's, unit's or guest's attendance (出席, 请假 with its reason, 缺席), and
+    who attended for a unit (代会). Each row is its own: no conflict with other rows."""
+    meeting = locked(meeting.pk)
     _require(by, Action.RECORD_ATTENDANCE, meeting)
-    row = _find_invitee(meeting, person=person, unit=unit, invitee=invitee)
+    row = _find_invitee(meeting, person=person, unit=unit, guest=guest, invitee=invitee)
     before = row.get_attendance_display()
     _mark(row, status, attended_by=attended_by, reason=reason)
-    _save(meeting)
+    _answered(meeting)
     _event(
         meeting,
         Action.RECORD_ATTENDANCE,
@@ -861,8 +899,10 @@ def sign_in_open(meeting):
 
 
 @transaction.atomic
-def sign_in(meeting, *, token, invitee, name=""):
-    """扫码签到: whoever holds the sign-in sheet's code marks one invitation present."""
+def sign_in(meeting, *, token, invitee, name="", by=None):
+    """扫码签到: whoever holds the sign-in sheet's code marks one invitation present, once: a
+    row already recorded (by the secretariat, or an earlier sign-in) is corrected only by
+    the secretariat. ``by`` is the account signing in, when someone is logged in."""
     meeting = locked(meeting.pk)
     if not secrets.compare_digest(str(token or ""), meeting.sign_in_token):
         raise NotAllowed(_("This sign-in link is not valid."))
@@ -871,14 +911,19 @@ def sign_in(meeting, *, token, invitee, name=""):
     row = meeting.invitees.filter(pk=getattr(invitee, "pk", invitee)).first()
     if row is None:
         raise WorkflowError(_("Choose your name or unit from the list."))
+    if row.attendance:
+        raise WorkflowError(
+            _("%(name)s is already recorded as %(status)s; ask the meeting staff to correct it.")
+            % {"name": row.name, "status": row.get_attendance_display()}
+        )
     if row.unit_id and not clean_text(name or "").strip():
         raise WorkflowError(_("Write your name: who attends for the unit?"))
     _mark(row, Attendance.PRESENT, attended_by=name, phone=True)
-    _save(meeting)
+    _answered(meeting)
     _event(
         meeting,
         Action.RECORD_ATTENDANCE,
-        None,
+        by if by is not None and by.is_authenticated else None,
         unit=row.unit,
         comment=_("Signed in on a phone"),
         changes={row.name: ["", str(Attendance.PRESENT.label)]},
@@ -952,7 +997,9 @@ def write_minutes(meeting, *, by, text=None, files=(), version=None):
     return meeting
 
 
-def _decision_values(organisation, data):
+def _decision_values(organisation, data, current=None):
+    """Clean a decision's fields; ``current`` is the decision being changed, whose other
+    fields the checks read too (a unit plays one part; one kind of deadline)."""
     values = {}
     if "title" in data:
         values["title"] = _text(data["title"], _("A decision needs a title."), 200)
@@ -963,22 +1010,45 @@ def _decision_values(organisation, data):
     for field in ("responsible_units", "cooperating_units"):
         if field in data:
             values[field] = _units(organisation, data[field])
+    values.update(_deadline_values(data))
+    _check_one_part(values, current)
+    return values
+
+
+def _deadline_values(data):
+    """A date, or a number of working days (counted from 交办): one of them, never both."""
+    day, days = data.get("deadline"), data.get("deadline_working_days")
+    if day and days:
+        raise WorkflowError(_("Give a deadline date or a number of working days, not both."))
+    values = {}
     if "deadline" in data:
-        values["deadline"] = (
-            tasks.check_deadline(_as_date(data["deadline"])) if data["deadline"] else None
-        )
+        values["deadline"] = tasks.check_deadline(_as_date(day)) if day else None
     if "deadline_working_days" in data:
-        days = data["deadline_working_days"]
         values["deadline_working_days"] = tasks.check_working_days(int(days)) if days else None
+    if day:
+        values["deadline_working_days"] = None
+    if days:
+        values["deadline"] = None
+    return values
+
+
+def _check_one_part(values, current):
+    def stored(field):
+        if current is None or current.pk is None:
+            return [] if field != "lead_unit" else None
+        if field == "lead_unit":
+            return current.lead_unit
+        return list(getattr(current, field).all())
+
+    lead = values["lead_unit"] if "lead_unit" in values else stored("lead_unit")
     units = [
-        values.get("lead_unit"),
-        *values.get("responsible_units", ()),
-        *values.get("cooperating_units", ()),
+        lead,
+        *values.get("responsible_units", stored("responsible_units")),
+        *values.get("cooperating_units", stored("cooperating_units")),
     ]
     units = [u.pk for u in units if u]
     if len(units) != len(set(units)):
         raise WorkflowError(_("A unit can play only one part in a decision."))
-    return values
 
 
 def _apply(decision, values):
@@ -1021,7 +1091,7 @@ def _lock_decision(decision, by, version=None):
 @transaction.atomic
 def update_decision(decision, *, by, version=None, **data):
     meeting, decision = _lock_decision(decision, by, version)
-    _apply(decision, _decision_values(meeting.organisation, data))
+    _apply(decision, _decision_values(meeting.organisation, data, decision))
     _drafted(meeting, by, comment=_("Decision changed: %(title)s") % {"title": decision.title})
     return decision
 
@@ -1030,7 +1100,7 @@ def update_decision(decision, *, by, version=None, **data):
 def accept_decision(decision, *, by, version=None, **data):
     """Keep a decision the engine proposed, with the secretary's corrections."""
     meeting, decision = _lock_decision(decision, by, version)
-    values = _decision_values(meeting.organisation, data)
+    values = _decision_values(meeting.organisation, data, decision)
     values["state"] = DecisionState.ACCEPTED
     _apply(decision, values)
     _drafted(meeting, by, comment=_("Decision accepted: %(title)s") % {"title": decision.title})
@@ -1044,6 +1114,15 @@ def drop_decision(decision, *, by, version=None):
     decision.save(update_fields=["state", "updated_at"])
     _drafted(meeting, by, comment=_("Decision dropped: %(title)s") % {"title": decision.title})
     return decision
+
+
+_MINUTES_ERRORS = {
+    "timed_out": gettext_lazy(
+        "Reading these minutes took too long for this page; upload the file on the "
+        "documents page, which reads it in the background."
+    ),
+    "crashed": gettext_lazy("The text engine failed on these minutes; the error has been logged."),
+}
 
 
 def _check_minutes_file(upload):
@@ -1072,9 +1151,14 @@ def propose_decisions(meeting, *, by, upload=None):
         if not meeting.minutes_text.strip():
             raise WorkflowError(_("Write the minutes or upload them first."))
         data, suffix = meeting.minutes_text.encode("utf-8"), ".txt"
-    outcome = documents.run_engine(data, suffix, meeting.organisation)
+    # In a web request: done well before the server gives up on the request (minutes are a
+    # few pages; a long file belongs on the documents page, which reads in the background).
+    outcome = documents.run_engine(
+        data, suffix, meeting.organisation, time_limit=settings.TAIZHANG_WEB_TIMEOUT // 2
+    )
     if outcome.kind != "done":
-        raise WorkflowError(documents.outcome_error(outcome))
+        documents.log_crash(f"the minutes of meeting {meeting.pk}", outcome)
+        raise WorkflowError(_MINUTES_ERRORS.get(outcome.kind) or documents.outcome_error(outcome))
     return _store_proposals(meeting, by, outcome.result, upload)
 
 
@@ -1087,6 +1171,8 @@ def _store_proposals(meeting, by, result, upload):
         if not meeting.minutes_text.strip():
             meeting.minutes_text = result.text[:100000]
             meeting.save(update_fields=["minutes_text"])
+    # A new run replaces the proposals of the last one still waiting for the secretary.
+    meeting.decisions.filter(state=DecisionState.PROPOSED).delete()
     index = Unit.objects.filter(organisation=meeting.organisation).by_name()
     start = meeting.decisions.count()
     room = MAX_DECISIONS - start
@@ -1122,12 +1208,14 @@ def _store_proposals(meeting, by, result, upload):
 
 
 def _countersign_units(meeting, units):
-    if units:
-        return _units(meeting.organisation, units)
+    """The units asked: a mechanism's countersigning members always (its rules say whose
+    agreement the minutes need), with any others named; else those named, or the invited."""
+    named = _units(meeting.organisation, units) if units else []
     if meeting.mechanism_id:
         members = meeting.mechanism.members.select_related("unit")
-        return [m.unit for m in members if m.countersigns]
-    return [i.unit for i in meeting.invitees.all() if i.unit_id]
+        required = [m.unit for m in members if m.countersigns]
+        return required + [u for u in named if u not in required]
+    return named or [i.unit for i in meeting.invitees.all() if i.unit_id]
 
 
 @transaction.atomic
@@ -1170,7 +1258,7 @@ def request_countersign(meeting, *, by, units=None, comment="", version=None):
     return meeting
 
 
-def _answer(meeting, by, answer, comment):
+def _record_answers(meeting, by, answer, comment):
     mine = rules.my_countersignatures(by, meeting)
     now = timezone.now()
     for row in mine:
@@ -1187,10 +1275,10 @@ def countersign(meeting, *, by, comment="", agree=True, version=None):
     """会签: the user's unit agrees to the minutes; ``agree=False`` objects (see ``object_to``)."""
     if not agree or str(agree).lower() in ("false", "0", "no"):
         return object_to(meeting, by=by, comment=comment, version=version)
-    meeting = _lock(meeting, version)
+    meeting = locked(meeting.pk)
     _require(by, Action.COUNTERSIGN, meeting)
-    mine = _answer(meeting, by, Answer.AGREED, _optional(comment, 5000))
-    _save(meeting)
+    mine = _record_answers(meeting, by, Answer.AGREED, _optional(comment, 5000))
+    _answered(meeting)
     for row in mine:
         _event(meeting, Action.COUNTERSIGN, by, comment=comment, unit=row.unit)
     if not rules.waiting_countersignatures(meeting) and not any(
@@ -1203,11 +1291,11 @@ def countersign(meeting, *, by, comment="", agree=True, version=None):
 @transaction.atomic
 def object_to(meeting, *, by, comment="", version=None):
     """会签不同意: the unit's opinion sends the minutes back to the secretary, who revises them
-    and asks again (a new round)."""
-    meeting = _lock(meeting, version)
+    and asks again (a new round). A unit's own answer: the version does not matter."""
+    meeting = locked(meeting.pk)
     _require(by, Action.OBJECT, meeting)
     _needs_comment(Action.OBJECT, comment)
-    mine = _answer(meeting, by, Answer.DISAGREED, _optional(comment, 5000))
+    mine = _record_answers(meeting, by, Answer.DISAGREED, _optional(comment, 5000))
     before = rules.LIFECYCLE.enter(meeting, Action.OBJECT)
     _save(meeting, "status")
     for row in mine:
@@ -1259,14 +1347,29 @@ def _task_for(meeting, decision, by):
         lead_unit=decision.lead_unit,
         responsible_units=list(decision.responsible_units.all()),
         cooperating_units=list(decision.cooperating_units.all()),
+        notify=False,  # the chair is told once, of all of them (below)
     )
 
 
+def _issue_day(meeting, day):
+    """The day the minutes went out: today, or an earlier day for minutes recorded after the
+    fact (a year's meetings entered in January); never before the meeting."""
+    if day in (None, ""):
+        return timezone.localdate()
+    day = _as_date(day)
+    if day > timezone.localdate() or day < meeting.date:
+        raise WorkflowError(
+            _("Minutes are issued between the meeting (%(date)s) and today.")
+            % {"date": meeting.date}
+        )
+    return day
+
+
 @transaction.atomic
-def issue(meeting, *, by, comment="", version=None):
-    """印发: number the minutes (〔2026〕第N期) and make every accepted decision a draft task in
-    the ledger, in one transaction: all of them or none. Units silent past the countersign date
-    are recorded as agreeing. Issuing again creates nothing."""
+def issue(meeting, *, by, comment="", issued_on=None, version=None):
+    """印发: number the minutes (〔2026〕第N期, by the year they go out) and make every accepted
+    decision a draft task in the ledger, in one transaction: all of them or none. Units silent
+    past the countersign date are recorded as agreeing. Issuing again creates nothing."""
     meeting = _lock(meeting, version)
     if meeting.status in (Status.ISSUED, Status.CLOSED):
         raise Conflict(
@@ -1278,10 +1381,14 @@ def issue(meeting, *, by, comment="", version=None):
         if row.answer == Answer.PENDING:
             row.answer = Answer.DEEMED
             row.save(update_fields=["answer"])
-    year = timezone.localdate().year
-    meeting.minutes_year = year
-    meeting.minutes_seq = _next_minutes_number(meeting, year)
-    meeting.issued_at = timezone.now()
+    day = _issue_day(meeting, issued_on)
+    meeting.minutes_year = day.year
+    meeting.minutes_seq = _next_minutes_number(meeting, day.year)
+    meeting.issued_at = (
+        timezone.now()
+        if day == timezone.localdate()
+        else timezone.make_aware(datetime.datetime.combine(day, datetime.time(17)))
+    )
     meeting.issued_by = by
     created = []
     for decision in rules.decisions(meeting):
@@ -1498,7 +1605,7 @@ HANDLERS = {
     Action.COUNTERSIGN: (countersign, ("comment", "agree")),
     Action.OBJECT: (object_to, ("comment",)),
     Action.WITHDRAW_COUNTERSIGN: (withdraw_countersign, ("comment",)),
-    Action.ISSUE: (issue, ("comment",)),
+    Action.ISSUE: (issue, ("comment", "issued_on")),
     Action.APPROVE_TASKS: (approve_tasks, ("comment",)),
     Action.ASSIGN_TASKS: (assign_tasks, ("comment",)),
     Action.CANCEL: (cancel, ("comment",)),

@@ -288,9 +288,11 @@ def create_task(
     source_ref="",
     priority="normal",
     parent=None,
+    notify=True,
     **units,
 ):
-    """立项: register a task as a draft."""
+    """立项: register a task as a draft. ``notify=False`` for a caller that registers many at
+    once and tells the leaders itself (a meeting's decisions)."""
     if not rules.can_create(by) or by.organisation_id != organisation.pk:
         raise NotAllowed(_("Only a supervisor may register tasks."))
     _check_units(organisation, units)
@@ -310,7 +312,8 @@ def create_task(
     )
     _set_units(task, units)
     _event(task, Action.CREATE, by, from_status=Status.DRAFT)
-    _tell(org_users(task, Role.LEADER), task, _("To approve"))
+    if notify:
+        _tell(org_users(task, Role.LEADER), task, _("To approve"))
     return task
 
 

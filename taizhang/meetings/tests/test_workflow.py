@@ -90,7 +90,7 @@ def test_replies_and_attendance(make_meeting, people, units):
     )
     services.record_attendance(meeting, by=people["supervisor"], unit="tzb", status="present")
     guest = services.record_attendance(
-        meeting, by=people["supervisor"], person="王教授", status="present"
+        meeting, by=people["supervisor"], guest="王教授", status="present"
     )
     assert guest.is_guest  # walked in without an invitation: added to the list
     with pytest.raises(WorkflowError):
