@@ -798,9 +798,9 @@ def respond(meeting, *, by, response, substitute="", comment="", version=None):
 
 
 def _find_invitee(meeting, person=None, unit=None, guest=None, invitee=None):
-    """The invitation of a unit (code), a person (user name, or the name of an invited guest),
-    or a walk-in ``guest`` (a name: added to the list). A unit or an account that came
-    uninvited is added too; a name nobody has is refused, not guessed to be a guest."""
+    """The invitation of a unit (code), a person (user name, or a guest's name) or a ``guest``
+    (a name). Whoever came uninvited is added to the list: a unit, an account, or a name that
+    is no account (a guest)."""
     if invitee is not None:
         return meeting.invitees.get(pk=getattr(invitee, "pk", invitee))
     given = [v for v in (person, unit, guest) if v not in (None, "")]
@@ -818,16 +818,10 @@ def _find_invitee(meeting, person=None, unit=None, guest=None, invitee=None):
     user = User.objects.filter(organisation=organisation, username=name).first()
     if user is not None:
         return meeting.invitees.filter(user=user).first() or _walk_in(meeting, user=user)
+    # Not an account: an invited guest, or (as the API's ``person`` has always meant) someone
+    # who came uninvited, added to the list as a guest.
     invited = meeting.invitees.filter(unit__isnull=True, user__isnull=True, guest_name=name)
-    if not invited.exists():
-        raise WorkflowError(
-            _(
-                "Nobody invited is called “%(name)s”, and no account has that user name. "
-                "Record someone who came uninvited as a guest."
-            )
-            % {"name": name}
-        )
-    return invited.first()
+    return invited.first() or _walk_in(meeting, guest_name=name)
 
 
 def _walk_in(meeting, **who):
@@ -983,6 +977,8 @@ def write_minutes(meeting, *, by, text=None, files=(), version=None):
     if text is not None:
         meeting.minutes_text = _optional(text, 100000)
         fields.append("minutes_text")
+    if not meeting.minutes_text and not files:
+        raise WorkflowError(_("Write the minutes or upload them first."))
     for upload in files:
         _check_minutes_file(upload)
     added = _attach(meeting, by, files, FileKind.MINUTES)
@@ -1300,11 +1296,19 @@ def object_to(meeting, *, by, comment="", version=None):
     _save(meeting, "status")
     for row in mine:
         _event(meeting, Action.OBJECT, by, comment=comment, unit=row.unit, from_status=before)
+    objection = "、".join(str(r.unit) for r in mine) + f"：{comment}"
+    _tell(secretariat_of(meeting), meeting, _("Minutes objected to"), objection)
+    # The round is over for everyone: the units still to answer wait for the revised minutes.
+    waiting = [
+        c.unit
+        for c in rules.current_countersignatures(meeting)
+        if c.answer == Answer.PENDING and c not in mine
+    ]
     _tell(
-        secretariat_of(meeting),
+        tasks.handlers_of(waiting),
         meeting,
-        _("Minutes objected to"),
-        "、".join(str(r.unit) for r in mine) + f"：{comment}",
+        _("Minutes sent back for revision"),
+        _("No need to answer this round: %(objection)s") % {"objection": objection},
     )
     return meeting
 
@@ -1369,13 +1373,15 @@ def _issue_day(meeting, day):
 def issue(meeting, *, by, comment="", issued_on=None, version=None):
     """印发: number the minutes (〔2026〕第N期, by the year they go out) and make every accepted
     decision a draft task in the ledger, in one transaction: all of them or none. Units silent
-    past the countersign date are recorded as agreeing. Issuing again creates nothing."""
-    meeting = _lock(meeting, version)
+    past the countersign date are recorded as agreeing. Issuing again creates nothing (said
+    before any stale-version answer: a second click is told what happened)."""
+    meeting = locked(meeting.pk)
     if meeting.status in (Status.ISSUED, Status.CLOSED):
         raise Conflict(
             _("These minutes were issued already as %(number)s; nothing new was created.")
             % {"number": meeting.minutes_number}
         )
+    meeting = _lock(meeting, version)
     _require(by, Action.ISSUE, meeting)
     for row in rules.current_countersignatures(meeting):
         if row.answer == Answer.PENDING:

@@ -14,7 +14,7 @@ from taizhang.meetings.models import Decision, Meeting
 from taizhang.notify.models import Notification
 from taizhang.org.choices import Role
 from taizhang.supervision.models import Task
-from taizhang.utils.errors import NotAllowed, WorkflowError
+from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -108,17 +108,17 @@ def test_phone_sign_in_writes_each_row_once_and_names_who_signed(make_meeting, p
     assert event.actor == people["gzw"]
 
 
-def test_a_typo_is_not_taken_for_a_guest(make_meeting, people):
+def test_one_person_unit_or_guest_at_a_time(make_meeting, people):
     meeting = make_meeting("held")
     office = people["supervisor"]
-    with pytest.raises(WorkflowError, match="gzww"):
-        services.record_attendance(meeting, by=office, person="gzww", status="present")
     with pytest.raises(WorkflowError):
         services.record_attendance(meeting, by=office, person="gzw", unit="gzw", status="present")
     walk_in = services.record_attendance(meeting, by=office, guest="王教授", status="present")
     assert walk_in.is_guest
     again = services.record_attendance(meeting, by=office, person="王教授", status="absent")
     assert again.pk == walk_in.pk  # an invited guest is found by name
+    account = services.record_attendance(meeting, by=office, person="steel", status="present")
+    assert account.user == people["steel"]
 
 
 def test_attendance_waits_for_the_meetings_day(make_meeting, people):
@@ -199,3 +199,28 @@ def test_minutes_recorded_after_the_fact_are_numbered_in_their_year(people, unit
     assert timezone.localdate(meeting.issued_at) == day + datetime.timedelta(days=5)
     assert meeting.status == Status.CLOSED  # nothing to follow
     assert not Task.objects.exists()
+
+
+def test_the_units_still_to_answer_are_told_when_one_objects(make_meeting, people):
+    meeting = make_meeting("countersigning")
+    services.countersign(meeting, by=people["tzb"])
+    services.countersign(meeting, by=people["czj"], agree=False, comment="经费来源需明确")
+    told = Notification.objects.filter(title__startswith="纪要退回修改")
+    assert [n.recipient for n in told] == [people["gzw"]]
+    assert "经费来源需明确" in told.get().body
+
+
+def test_a_second_click_on_issue_says_it_was_issued(make_meeting, people):
+    meeting = make_meeting("countersigning")
+    seen = meeting.version
+    for code in ("tzb", "gzw", "czj"):
+        services.countersign(meeting, by=people[code])
+    services.issue(meeting, by=people["supervisor"], version=seen)
+    with pytest.raises(Conflict, match="已印发"):
+        services.issue(meeting, by=people["supervisor"], version=seen)
+
+
+def test_no_empty_minutes(make_meeting, people):
+    meeting = make_meeting("held")
+    with pytest.raises(WorkflowError, match="纪要"):
+        services.write_minutes(meeting, by=people["supervisor"], text="  ")
