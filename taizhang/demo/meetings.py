@@ -7,11 +7,12 @@ read as they would have happened (demo data only)."""
 
 import datetime
 
+from django.db.models import F
 from django.utils import timezone
 
 from taizhang.meetings import services
 from taizhang.meetings.choices import JointSession, MeetingKind
-from taizhang.meetings.models import Mechanism, Meeting, MeetingEvent, PlannedMeeting
+from taizhang.meetings.models import Invitee, Mechanism, Meeting, MeetingEvent, PlannedMeeting
 from taizhang.org.models import User
 from taizhang.supervision import services as tasks
 from taizhang.supervision.models import Task
@@ -43,18 +44,18 @@ PLENARY_MINUTES = (
     "会议由市委领导主持。会前，与会同志实地观摩了XX钢铁集团党外人士建言献策工作室，"
     "听取了XX矿业公司党外知识分子工作经验介绍。会议总结了过去一年全市国资国企系统统战工作，"
     "分析了存在的短板，研究部署了下一阶段重点工作。会议议定如下事项：\n"
-    "一、充分发挥联席会议统筹协调作用。市委统战部牵头制定联席会议年度工作要点，定期召集会议，"
+    "一、印发联席会议年度工作要点和议事规则。市委统战部牵头制定联席会议年度工作要点，定期召集会议，"
     "研究解决重点难点问题；市国资委履行主体责任，将统战工作纳入市属国企日常指导和考核；"
     "市财政局在政策支持和经费保障方面积极配合。\n"
-    "二、搭建常态化学习交流平台。市国资委牵头，每半年组织一次市属国企统战工作经验交流会或现场观摩会，"
+    "二、每半年组织一次统战工作经验交流会或现场观摩会。市国资委牵头，每半年组织一次市属国企统战工作经验交流会或现场观摩会，"
     "推广XX矿业公司党外知识分子工作经验，并围绕党外高知在科技创新中的作用举办专题研讨会。\n"
-    "三、畅通建言献策和成果转化渠道。市委统战部会同市国资委建立意见建议专门台账，"
+    "三、建立党外人士意见建议专门台账并制定奖励办法。市委统战部会同市国资委建立意见建议专门台账，"
     "按季度梳理反馈；市财政局配合研究对被采纳并产生效益的建议给予表扬奖励的办法。"
 )
 
 PLENARY_DECISIONS = [
     {
-        "title": "充分发挥联席会议统筹协调作用",
+        "title": "印发联席会议年度工作要点和议事规则",
         "body": "制定联席会议年度工作要点和议事规则，每季度召开联络员会议，"
         "研究解决市属国企统战工作中的重点难点问题，建立议定事项台账并跟踪落实。",
         "lead_unit": "tzb",
@@ -64,7 +65,7 @@ PLENARY_DECISIONS = [
         "progress": [(40, "已起草联席会议年度工作要点（征求意见稿），正在征求成员单位意见。")],
     },
     {
-        "title": "搭建常态化统战工作学习交流平台",
+        "title": "每半年组织一次统战工作经验交流会或现场观摩会",
         "body": "每半年组织一次市属国企统战工作经验交流会或现场观摩会，推广XX矿业公司"
         "党外知识分子工作经验；围绕党外高知在科技创新中的作用举办专题研讨会。",
         "lead_unit": "gzw",
@@ -74,7 +75,7 @@ PLENARY_DECISIONS = [
         "progress": [(60, "经验交流会已召开，专题研讨会已举办，正在总结形成长效机制。")],
     },
     {
-        "title": "建立意见建议台账和成果转化激励机制",
+        "title": "建立党外人士意见建议专门台账并制定奖励办法",
         "body": "统战部门和国资委建立党外人士意见建议专门台账，按季度梳理分析并向市委、市政府"
         "和相关企业反馈；研究制定对被采纳并产生良好效益建议的通报表扬和奖励办法。",
         "lead_unit": "tzb",
@@ -237,7 +238,7 @@ def _plenary(mechanism, line, day, office, leader):
             )
         elif code == "fgw":
             services.record_attendance(
-                meeting, by=office, unit=code, status="present", attended_by="赵明远（代会）"
+                meeting, by=office, unit=code, status="present", attended_by="赵明远"
             )
         else:
             services.record_attendance(meeting, by=office, unit=code, status="present")
@@ -475,19 +476,21 @@ def _backdate(meeting, day):
     before, held on the day, minutes issued some days after (demo data only)."""
     tz = timezone.get_current_timezone()
     held = datetime.datetime.combine(day, datetime.time(17, 0), tzinfo=tz)
-    start = held - datetime.timedelta(days=14)
     now = timezone.now()
     issued = min(held + datetime.timedelta(days=8), now)
     events = list(meeting.events.order_by("created_at", "id"))
     split = next((i for i, e in enumerate(events) if e.action == "hold"), len(events))
     before, after = events[:split], events[split:]
-    for i, event in enumerate(before):
-        moment = start + (held - start) * i / max(len(before), 1)
-        MeetingEvent.objects.filter(pk=event.pk).update(created_at=min(moment, now))
-    for i, event in enumerate(after):
-        moment = held + (issued - held) * i / max(len(after), 1)
-        MeetingEvent.objects.filter(pk=event.pk).update(created_at=min(moment, now))
+    # Office hours: each step on a day of its own stretch, a few minutes after the last.
+    for steps, first, days in ((before, day - datetime.timedelta(days=14), 14), (after, day, 8)):
+        for i, event in enumerate(steps):
+            on = first + datetime.timedelta(days=days * i // max(len(steps), 1))
+            moment = datetime.datetime.combine(on, datetime.time(9, 30), tzinfo=tz)
+            moment += datetime.timedelta(minutes=7 * i)
+            MeetingEvent.objects.filter(pk=event.pk).update(created_at=min(moment, now))
     fresh = Meeting.objects.get(pk=meeting.pk)
+    if fresh.notice_sent_at:
+        _replies_as_attended(fresh, held - datetime.timedelta(days=5))
     fields = {"held_at": held}
     if fresh.notice_sent_at:
         fields["notice_sent_at"] = held - datetime.timedelta(days=7)
@@ -499,8 +502,24 @@ def _backdate(meeting, day):
         fields["countersign_due"] = (issued - datetime.timedelta(days=1)).date()
     Meeting.objects.filter(pk=meeting.pk).update(**fields)
     meeting.countersignatures.filter(signed_at__isnull=False).update(
-        signed_at=issued - datetime.timedelta(days=1)
+        signed_at=issued - datetime.timedelta(days=1),
+        due=(issued - datetime.timedelta(days=1)).date(),
     )
+
+
+def _replies_as_attended(meeting, when):
+    """The replies (回执) the invited sent before a past meeting, as their attendance shows
+    (the demo walks it after the day, when replies are closed): who came said so, a unit that
+    sent someone else (代会, 市发改委 at the 推进会) named them, who was excused gave the reason."""
+    rows = meeting.invitees.all()
+    rows.filter(attendance="present").update(response="attending", responded_at=when)
+    rows.filter(attendance="present", unit__code="fgw").exclude(attended_by="").update(
+        response="substitute", substitute=F("attended_by")
+    )
+    for row in rows.filter(attendance="excused"):
+        Invitee.objects.filter(pk=row.pk).update(
+            response="declined", response_comment=row.absence_reason[:300], responded_at=when
+        )
 
 
 def delete_meetings(organisations):

@@ -31,7 +31,8 @@ def test_the_demo_meetings(client):
     assert any("建言献策工作室" in a for a in agenda) and any("XX矿业公司" in a for a in agenda)
     excused = plenary.invitees.get(attendance=Attendance.EXCUSED)
     assert excused.absence_reason
-    assert plenary.invitees.filter(attended_by__contains="代会").exists()
+    assert plenary.invitees.filter(response="substitute", substitute="赵明远").exists()  # 代会
+    assert not plenary.invitees.filter(response="pending").exists()  # every reply in
     decisions = list(plenary.decisions.select_related("task", "lead_unit"))
     assert len(decisions) == 3
     assert [d.lead_unit.code for d in decisions] == ["tzb", "gzw", "tzb"]
