@@ -549,7 +549,6 @@ def task_source_link(task, user):
         return None
     meeting = decision.meeting
     visible = Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
-    label = _("Meeting: %(title)s") % {"title": meeting.title}
-    if meeting.minutes_seq:
-        label = f"{label} {meeting.minutes_number}"
+    # The page says 会议 already (the task's source kind): the meeting and its minutes' number.
+    label = f"{meeting.title} {meeting.minutes_number}".strip()
     return (label, meeting.get_absolute_url() if visible else "")
