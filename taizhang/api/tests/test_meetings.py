@@ -4,6 +4,7 @@ the member units' 会签 (each with its own token), issues the minutes, and the 
 tasks; an invited unit sees its meetings, an outsider nothing; bad input is refused in Chinese."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -449,7 +450,8 @@ def test_a_walk_in_guest_is_recorded_as_a_guest(api, people):
     unknown = office.post(
         f"/api/meetings/{mid}/attendance", {"person": "张三", "status": "present"}
     )
-    assert unknown.status_code == 400 and "张三" in unknown.json()["detail"]
+    # Neither a user nor an invited guest: refused (in Chinese), not added as a guest.
+    assert unknown.status_code == 400 and re.search("[\u4e00-\u9fff]", unknown.json()["detail"])
     assert "张三" not in [i["name"] for i in office.get(f"/api/meetings/{mid}").json()["invitees"]]
 
 
