@@ -4,17 +4,17 @@ their lifecycle; an invited unit's handler reads the meetings it was invited to 
 decisions, replies to the notice and countersigns the minutes.
 """
 
-import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from taizhang.meetings import services
+from taizhang.meetings import rules, services
 from taizhang.meetings.choices import (
+    Action,
     Answer,
     Attendance,
     DecisionState,
@@ -26,6 +26,7 @@ from taizhang.meetings.choices import (
     Status,
 )
 from taizhang.meetings.choices import Response as Reply
+from taizhang.meetings.filters import MeetingFilterSet
 from taizhang.meetings.models import (
     Countersignature,
     Decision,
@@ -81,6 +82,9 @@ class MechanismSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=MechanismKind.choices, read_only=True)
     convening_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     members = MemberSerializer(many=True, read_only=True)
+    member_units = serializers.SerializerMethodField(
+        help_text="The member units' codes, the convening unit's included."
+    )
     plan = PlanLineSerializer(many=True, read_only=True, help_text="The yearly plans' lines.")
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -92,6 +96,7 @@ class MechanismSerializer(serializers.ModelSerializer):
             "kind",
             "convening_unit",
             "members",
+            "member_units",
             "plan",
             "description",
             "countersign_working_days",
@@ -101,6 +106,13 @@ class MechanismSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CODES)
+    def get_member_units(self, mechanism):
+        codes = [m.unit.code for m in mechanism.members.all()]
+        if mechanism.convening_unit.code not in codes:
+            codes.insert(0, mechanism.convening_unit.code)
+        return codes
 
 
 class NewMechanismSerializer(serializers.Serializer):
@@ -234,6 +246,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     convener = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     chair = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     minutes_number = serializers.CharField(read_only=True, help_text="〔2026〕第3期, once issued.")
+    invited_units = serializers.SerializerMethodField(help_text="The invited units' codes.")
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -253,6 +266,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "convener",
             "chair",
             "chair_name",
+            "invited_units",
             "status",
             "minutes_number",
             "issued_at",
@@ -261,6 +275,10 @@ class MeetingSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CODES)
+    def get_invited_units(self, meeting):
+        return [i.unit.code for i in meeting.invitees.all() if i.unit_id]
 
 
 class MeetingDetailSerializer(MeetingSerializer):
@@ -330,25 +348,10 @@ class NewMeetingSerializer(serializers.Serializer):
         return [(item["title"], item.get("presenter", "")) for item in value]
 
 
-class MeetingFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices)
-    status = django_filters.ChoiceFilter(choices=Status.choices)
-    mechanism = django_filters.NumberFilter(
-        field_name="mechanism_id", min_value=1, max_value=MAX_ID
-    )
-    year = django_filters.NumberFilter(
-        field_name="date", lookup_expr="year", min_value=1, max_value=9999
-    )
-
-    class Meta:
-        model = Meeting
-        fields = ["kind", "status", "mechanism", "year"]
-
-
+INVITEES = Prefetch("invitees", queryset=Invitee.objects.select_related("unit", "user"))
 DETAILS = (
     "agenda",
     "speakers",
-    Prefetch("invitees", queryset=Invitee.objects.select_related("unit", "user")),
     Prefetch(
         "countersignatures",
         queryset=Countersignature.objects.select_related("unit", "signed_by"),
@@ -369,23 +372,41 @@ def _meeting(request, pk):
 
 
 def _answer(request, meeting, code=status.HTTP_200_OK):
-    fresh = _visible(request.user).prefetch_related(*DETAILS).filter(pk=meeting.pk).first()
+    """The meeting as the caller now sees it; nothing (204) when their own change took it out
+    of their sight: an answer never shows more than a read would."""
+    fresh = (
+        _visible(request.user).prefetch_related(INVITEES, *DETAILS).filter(pk=meeting.pk).first()
+    )
     if fresh is None:
-        fresh = Meeting.objects.for_lists().prefetch_related(*DETAILS).get(pk=meeting.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
     return Response(MeetingDetailSerializer(fresh).data, status=code)
 
 
+ANSWERS = {
+    200: MeetingDetailSerializer,
+    204: OpenApiResponse(description="Done; the meeting is no longer one you may see."),
+}
+
+
 class MeetingList(generics.ListCreateAPIView):
-    """The meetings the caller may see, newest first; filters kind, status, mechanism (its id)
-    and year."""
+    """The meetings the caller may see, newest first, with the list page's filters: keyword
+    (q), kind, status, mechanism (its id), year and held."""
 
     serializer_class = MeetingSerializer
-    filterset_class = MeetingFilterSet
+    filterset_class = MeetingFilterSet  # documents the filters in the OpenAPI schema
+
+    def filter_queryset(self, queryset):
+        filterset = MeetingFilterSet(
+            self.request.query_params, queryset=queryset, user=self.request.user
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
-        return _visible(self.request.user)
+        return _visible(self.request.user).prefetch_related(INVITEES)
 
     @extend_schema(request=NewMeetingSerializer, responses={201: MeetingDetailSerializer})
     def post(self, request, *args, **kwargs):
@@ -405,7 +426,7 @@ class MeetingDetail(generics.RetrieveAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
-        return _visible(self.request.user).prefetch_related(*DETAILS)
+        return _visible(self.request.user).prefetch_related(INVITEES, *DETAILS)
 
     def get_object(self):
         found = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
@@ -415,10 +436,24 @@ class MeetingDetail(generics.RetrieveAPIView):
 
 
 class AttendanceSerializer(serializers.Serializer):
-    """One person's (a user name, or a guest's name) or unit's (a code) attendance."""
+    """One invited's attendance: a person (a user name, or an invited guest's name), a unit (a
+    code), or a guest who came without an invitation (their name)."""
 
-    person = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    unit = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    person = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="A user name of the organisation, or the name of a guest already invited.",
+    )
+    unit = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="A unit's code."
+    )
+    guest = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="The name of a guest who came without an invitation (added to the list).",
+    )
     status = serializers.ChoiceField(
         choices=Attendance.choices, help_text="present, excused or absent"
     )
@@ -429,15 +464,20 @@ class AttendanceSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        if bool(attrs.get("person")) == bool(attrs.get("unit")):
-            raise serializers.ValidationError(_("Name either the person or the unit."))
+        named = [key for key in ("person", "unit", "guest") if attrs.get(key, "").strip()]
+        if len(named) != 1:
+            raise serializers.ValidationError(_("Name one of the person, the unit or the guest."))
+        # Only the one named goes to the service (``guest`` only when given).
+        for key in ("person", "unit", "guest"):
+            if key not in named:
+                attrs.pop(key, None)
         return attrs
 
 
 class MeetingAttendance(APIView):
     """签到: record one invited's attendance (出席, 请假 with its reason, 缺席)."""
 
-    @extend_schema(request=AttendanceSerializer, responses=MeetingDetailSerializer)
+    @extend_schema(request=AttendanceSerializer, responses=ANSWERS)
     def post(self, request, pk):
         meeting = _meeting(request, pk)
         data = AttendanceSerializer(data=request.data)
@@ -500,18 +540,23 @@ class NewDecisionSerializer(serializers.Serializer):
     )
 
 
-def _decisions(meeting):
+def _decisions(meeting, user):
+    """The decisions the user may read: the accepted ones; the engine's proposals too for who
+    writes the minutes (the secretariat, while they are being written)."""
+    shown = [DecisionState.ACCEPTED]
+    if rules.can(user, Action.WRITE_MINUTES, meeting):
+        shown.append(DecisionState.PROPOSED)
     return (
-        Decision.objects.filter(meeting=meeting)
-        .exclude(state=DecisionState.DROPPED)
+        Decision.objects.filter(meeting=meeting, state__in=shown)
         .select_related("lead_unit", "task")
         .prefetch_related("responsible_units", "cooperating_units")
     )
 
 
 class MeetingDecisions(generics.ListCreateAPIView):
-    """议定事项: the meeting's decisions with their tasks; the secretariat adds one while the
-    minutes are being written."""
+    """议定事项: the meeting's accepted decisions with their tasks (and, for the secretariat while
+    it writes the minutes, the text engine's proposals with state ``proposed``); the
+    secretariat adds one while the minutes are being written."""
 
     serializer_class = DecisionSerializer
     pagination_class = None
@@ -520,7 +565,7 @@ class MeetingDecisions(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Decision.objects.none()
-        return _decisions(_meeting(self.request, self.kwargs["pk"]))
+        return _decisions(_meeting(self.request, self.kwargs["pk"]), self.request.user)
 
     @extend_schema(request=NewDecisionSerializer, responses={201: DecisionSerializer})
     def post(self, request, pk):
@@ -528,7 +573,11 @@ class MeetingDecisions(generics.ListCreateAPIView):
         data = NewDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decision = services.add_decision(meeting, by=request.user, **data.validated_data)
-        fresh = _decisions(meeting).get(pk=decision.pk)
+        fresh = (
+            Decision.objects.select_related("lead_unit", "task")
+            .prefetch_related("responsible_units", "cooperating_units")
+            .get(pk=decision.pk)
+        )
         return Response(DecisionSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
@@ -558,7 +607,7 @@ class MeetingTransitionSerializer(serializers.Serializer):
 
 
 class MeetingTransition(APIView):
-    @extend_schema(request=MeetingTransitionSerializer, responses=MeetingDetailSerializer)
+    @extend_schema(request=MeetingTransitionSerializer, responses=ANSWERS)
     def post(self, request, pk):
         meeting = _meeting(request, pk)
         data = MeetingTransitionSerializer(data=request.data)

@@ -21,7 +21,10 @@ class MeetingFilterSet(StyledFilterSet):
     mechanism = django_filters.ModelChoiceFilter(
         queryset=Mechanism.objects.none(), label=_("Mechanism"), empty_label=_("All")
     )
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+    # Bounded: a year the calendar does not have is a form error, not a server error.
+    year = django_filters.NumberFilter(
+        field_name="date", lookup_expr="year", min_value=1, max_value=9999, label=_("Year")
+    )
     # What the figures count as held: every state from 已召开 on (statistics link here).
     held = django_filters.BooleanFilter(method="filter_held", label=_("Held"))
 

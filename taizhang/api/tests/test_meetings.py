@@ -4,6 +4,7 @@ the member units' 会签 (each with its own token), issues the minutes, and the 
 tasks; an invited unit sees its meetings, an outsider nothing; bad input is refused in Chinese."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -96,13 +97,28 @@ def test_the_whole_contract(api, people):
     assert mechanism["convening_unit"] == "tzb"
     roles = {m["unit"]: m["role"] for m in mechanism["members"]}
     assert roles == {"tzb": "convener", "gzw": "member", "czj": "member"}
-    assert office.get(f"/api/mechanisms/{mechanism['id']}").json()["name"] == mechanism["name"]
-    assert [m["id"] for m in office.get("/api/mechanisms").json()["results"]] == [mechanism["id"]]
+    assert sorted(mechanism["member_units"]) == ["czj", "gzw", "tzb"]
+    detail = office.get(f"/api/mechanisms/{mechanism['id']}").json()
+    assert detail["name"] == mechanism["name"]
+    assert sorted(detail["member_units"]) == ["czj", "gzw", "tzb"]
+    listed = office.get("/api/mechanisms").json()["results"]
+    assert [(m["id"], sorted(m["member_units"])) for m in listed] == [
+        (mechanism["id"], ["czj", "gzw", "tzb"])
+    ]
 
-    meeting = new_meeting(office, mechanism["id"])
+    meeting = new_meeting(office, mechanism["id"], guests=[{"name": "王教授", "kind": "expert"}])
     mid = meeting["id"]
     assert meeting["status"] == "planned" and meeting["mechanism"] == mechanism["id"]
-    assert {i["unit"] for i in meeting["invitees"]} == {"tzb", "gzw", "czj"}
+    assert {i["unit"] for i in meeting["invitees"] if i["unit"]} == {"tzb", "gzw", "czj"}
+    assert sorted(meeting["invited_units"]) == ["czj", "gzw", "tzb"]
+    assert sorted(office.get(f"/api/meetings/{mid}").json()["invited_units"]) == [
+        "czj",
+        "gzw",
+        "tzb",
+    ]
+    assert [sorted(m["invited_units"]) for m in office.get("/api/meetings").json()["results"]] == [
+        ["czj", "gzw", "tzb"]
+    ]
     assert [a["title"] for a in meeting["agenda"]] == ["观摩建言献策工作室", "交流发言"]
     assert meeting["chair"] == "lingdao"
 
@@ -322,3 +338,195 @@ def test_an_invited_unit_replies_to_the_notice(api, people):
     row = next(i for i in reply.json()["invitees"] if i["unit"] == "gzw")
     assert (row["response"], row["substitute"]) == ("substitute", "李副主任")
     assert act(office, mid, "hold").status_code == 403  # not before its day
+
+
+def test_the_list_has_the_pages_filters(api, people):
+    office = api("duban")
+    mechanism = new_mechanism(office)
+    joint = new_meeting(office, mechanism["id"], place="市委第一会议室")
+    other = new_meeting(
+        office, title="督查室办公会", kind="office", invited_units=["office"], place="督查室"
+    )
+    assert act(office, joint["id"], "hold").status_code == 200
+
+    def ids(**params):
+        response = office.get("/api/meetings", **params)
+        assert response.status_code == 200, response.content
+        return [m["id"] for m in response.json()["results"]]
+
+    assert ids(q="督查室 办公会") == [other["id"]]  # every word, as on the page
+    assert ids(q="推进会") == [joint["id"]]
+    assert ids(held="true") == [joint["id"]]
+    assert ids(held="false") == [other["id"]]
+    assert ids(mechanism=mechanism["id"], held="true") == [joint["id"]]
+    # A year the calendar does not have, or a mechanism the caller cannot see, is refused.
+    assert office.get("/api/meetings", year=99999).status_code == 400
+    assert office.get("/api/meetings", year=0).status_code == 400
+    assert office.get("/api/meetings", mechanism=2**40).status_code == 400
+    edu = api("edu")
+    refused = edu.get("/api/meetings", mechanism=mechanism["id"])
+    assert refused.status_code == 400 and "有效" in str(refused.json())
+
+
+def test_proposed_decisions_are_the_secretariats_until_accepted(api, people):
+    from taizhang.meetings.models import Decision
+
+    office = api("duban")
+    mid = new_meeting(office, new_mechanism(office)["id"])["id"]
+    act(office, mid, "hold")
+    written = office.post(
+        f"/api/meetings/{mid}/decisions",
+        {"title": "建立建言献策工作室", "lead_unit": "gzw", "deadline": in_days(30)},
+    )
+    assert written.status_code == 201 and written.json()["state"] == "accepted"
+    # What the text engine found in the minutes, not yet reviewed by the secretary.
+    Decision.objects.create(meeting_id=mid, order=2, title="研究设立专项经费", state="proposed")
+    Decision.objects.create(meeting_id=mid, order=3, title="已删去的事项", state="dropped")
+
+    seen = office.get(f"/api/meetings/{mid}/decisions").json()
+    assert [(d["title"], d["state"]) for d in seen] == [
+        ("建立建言献策工作室", "accepted"),
+        ("研究设立专项经费", "proposed"),
+    ]
+    for caller in ("gzw", "lingdao"):
+        seen = api(caller).get(f"/api/meetings/{mid}/decisions").json()
+        assert [(d["title"], d["state"]) for d in seen] == [("建立建言献策工作室", "accepted")]
+
+
+def test_an_answer_shows_nothing_the_caller_no_longer_sees(api, people, monkeypatch):
+    """If the caller's own action leaves the meeting out of their sight (here the secretariat
+    takes 国资委 off the list in the same moment), the answer is 204, not the meeting."""
+    from taizhang.meetings import services
+    from taizhang.meetings.models import Invitee
+
+    office = api("duban")
+    mid = new_meeting(office, new_mechanism(office)["id"], date=in_days(7))["id"]
+    act(office, mid, "send_notice")
+    perform = services.perform
+
+    def perform_and_uninvite(meeting, action, *, by, **params):
+        done = perform(meeting, action, by=by, **params)
+        row = Invitee.objects.get(meeting_id=mid, unit__code="gzw")
+        services.uninvite(row, by=people["supervisor"])
+        return done
+
+    monkeypatch.setattr(services, "perform", perform_and_uninvite)
+    reply = act(api("gzw"), mid, "respond", response="attending")
+    assert reply.status_code == 204 and reply.content == b""
+    assert api("gzw").get(f"/api/meetings/{mid}").status_code == 404
+    # Who still sees it gets the meeting as before.
+    monkeypatch.undo()
+    kept = act(api("czj"), mid, "respond", response="attending")
+    assert kept.status_code == 200 and kept.json()["id"] == mid
+
+
+def test_attendance_names_exactly_one(api, people):
+    office = api("duban")
+    mid = new_meeting(office, new_mechanism(office)["id"])["id"]
+    act(office, mid, "hold")
+    for data in (
+        {"status": "present"},
+        {"person": "gzw", "unit": "gzw", "status": "present"},
+        {"unit": "gzw", "guest": "王教授", "status": "present"},
+        {"person": " ", "guest": "", "status": "present"},
+    ):
+        response = office.post(f"/api/meetings/{mid}/attendance", data)
+        assert response.status_code == 400, data
+        assert "人员、单位或嘉宾" in str(response.json()), response.json()
+
+
+def test_a_walk_in_guest_is_recorded_as_a_guest(api, people):
+    """A guest who came without an invitation is recorded by ``guest``; ``person`` names a user
+    or a guest already invited (this needs the services' ``guest`` parameter)."""
+    office = api("duban")
+    mid = new_meeting(office, new_mechanism(office)["id"])["id"]
+    act(office, mid, "hold")
+    walked_in = office.post(
+        f"/api/meetings/{mid}/attendance", {"guest": "李工程师", "status": "present"}
+    )
+    assert walked_in.status_code == 200, walked_in.content
+    row = next(i for i in walked_in.json()["invitees"] if i["name"] == "李工程师")
+    assert (row["unit"], row["person"], row["attendance"]) == (None, None, "present")
+    unknown = office.post(
+        f"/api/meetings/{mid}/attendance", {"person": "张三", "status": "present"}
+    )
+    # Neither a user nor an invited guest: refused (in Chinese), not added as a guest.
+    assert unknown.status_code == 400 and re.search("[\u4e00-\u9fff]", unknown.json()["detail"])
+    assert "张三" not in [i["name"] for i in office.get(f"/api/meetings/{mid}").json()["invitees"]]
+
+
+# ---- queries -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rows_of(people, units):
+    """``rows`` mechanisms (each with a plan line) and meetings (each with its units and a
+    guest), and one held meeting with ``rows`` decisions: made by the services."""
+    from taizhang.meetings import services
+
+    office = people["supervisor"]
+
+    def make(rows):
+        for n in range(rows):
+            mechanism = services.create_mechanism(
+                by=office,
+                name=f"第{n}个联席会议机制",
+                convening_unit=units["tzb"],
+                member_units=[units["gzw"], units["czj"]],
+            )
+            services.add_plan_line(
+                mechanism,
+                by=office,
+                year=timezone.localdate().year,
+                month=6,
+                kind="joint",
+                topic="年度推进",
+            )
+            services.create_meeting(
+                by=office,
+                kind="joint",
+                title=f"第{n}次联席会议",
+                date=timezone.localdate(),
+                mechanism=mechanism,
+                guests=[{"name": f"嘉宾{n}"}],
+            )
+        held = services.create_meeting(
+            by=office,
+            kind="joint",
+            title="议定事项多的会议",
+            date=timezone.localdate(),
+            invited_units=[units["gzw"]],
+        )
+        services.hold(held, by=office)
+        for n in range(rows):
+            services.add_decision(
+                held,
+                by=office,
+                title=f"议定事项{n}",
+                lead_unit=units["gzw"],
+                responsible_units=[units["czj"]],
+                cooperating_units=[units["steel"]],
+                deadline_working_days=10,
+            )
+        return held
+
+    return make
+
+
+@pytest.mark.parametrize("rows", [2, 10])
+def test_list_query_counts_do_not_grow(api, rows_of, rows, django_assert_max_num_queries):
+    held = rows_of(rows)
+    office, gzw = api("duban"), api("gzw")
+    for caller, url, count, limit in [
+        (office, "/api/meetings", rows + 1, 6),
+        (gzw, "/api/meetings", rows + 1, 6),
+        (office, "/api/mechanisms", rows, 6),
+        (gzw, "/api/mechanisms", rows, 6),
+        (office, f"/api/meetings/{held.pk}/decisions", rows, 6),
+        (gzw, f"/api/meetings/{held.pk}/decisions", rows, 6),
+    ]:
+        with django_assert_max_num_queries(limit):
+            response = caller.get(url)
+        assert response.status_code == 200
+        found = response.json()
+        assert len(found if isinstance(found, list) else found["results"]) == count, url
