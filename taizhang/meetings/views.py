@@ -23,7 +23,7 @@ from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.supervision.models import Task
 from taizhang.utils.errors import WorkflowError
 
-from . import rules, services, stats
+from . import printing, rules, services, stats
 from .choices import Action, Answer, Attendance, DecisionState, FileKind, Response, Status
 from .filters import MeetingFilterSet
 from .forms import (
@@ -99,6 +99,8 @@ def meeting_list(request):
         "filterset": filterset,
         "page": page,
         "query": query.urlencode(),
+        # Some filter is chosen (not merely a page): an empty list means nothing matches.
+        "filtered": any(request.GET.get(name) for name in filterset.filters),
         "can_plan": rules.can_plan(user),
         "can_see_mechanisms": rules.can_see_mechanisms(user),
         "can_see_stats": rules.can_see_stats(user),
@@ -323,6 +325,9 @@ def _invitee_rows(user, meeting, failed):
     ]
 
 
+# Buttons drawn in red: they end the meeting's course.
+DANGEROUS = {Action.CANCEL}
+
 # Buttons whose hint would only repeat what the page shows (nothing left to approve…).
 UNHINTED = {Action.APPROVE_TASKS, Action.ASSIGN_TASKS, Action.CANCEL}
 
@@ -357,12 +362,13 @@ def _detail_context(request, meeting, failed=None):
     user = request.user
     version = {"version": meeting.version}
     buttons = [
-        (
-            action,
-            verb,
-            rules.LIFECYCLE[action].needs_comment,
-            _button_form(meeting, action, failed),
-        )
+        {
+            "action": action,
+            "verb": verb,
+            "needs_comment": rules.LIFECYCLE[action].needs_comment,
+            "form": _button_form(meeting, action, failed),
+            "danger": action in DANGEROUS,
+        }
         for action, verb in rules.available_buttons(user, meeting)
     ]
     mine = rules.my_invitations(user, meeting)
@@ -375,6 +381,8 @@ def _detail_context(request, meeting, failed=None):
         "meeting": meeting,
         "version": meeting.version,
         "can_edit": rules.can(user, Action.EDIT, meeting),
+        "can_print": printing.may_print(user),
+        "countersigning": meeting.status == Status.COUNTERSIGNING,
         "can_manage": can_manage,
         "buttons": buttons,
         "held_back": _held_back(user, meeting),
@@ -417,9 +425,7 @@ def _reply_initial(mine, meeting):
 
 @login_required
 def meeting_detail(request, pk):
-    meeting = _get(request, pk)
-    if request.user.is_administrator:
-        raise Http404
+    meeting = _get(request, pk)  # administrators see no meeting: _get gives them a 404
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conftest import PASSWORD
 from taizhang.meetings import services
-from taizhang.meetings.models import Mechanism, MechanismMember, PlannedMeeting
+from taizhang.meetings.models import Mechanism, MechanismMember, Meeting, PlannedMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_plan_against_what_was_held(client, mechanism, make_meeting):
     assert held.get_absolute_url() in text
     assert "未召开" in text
     new = reverse("meetings:new")
-    assert f"{new}?mechanism={mechanism.pk}&amp;plan={last.pk}" in text
+    assert f"{new}?mechanism={mechanism.pk}&amp;planned_as={last.pk}" in text
     assert f"?mechanism={mechanism.pk}&amp;year={year}" in text  # held links to the list
     # A line with its meeting stays; one without goes.
     assert client.post(url, {"op": "remove_plan", "line": first.pk}).status_code == 400
@@ -168,6 +168,32 @@ def test_plan_against_what_was_held(client, mechanism, make_meeting):
     assert list(PlannedMeeting.objects.values_list("pk", flat=True)) == [first.pk]
     # Another year's plan is empty.
     assert page(client, mechanism, year=year + 1).context["figures"]["plan"]["planned"] == 0
+
+
+def test_plan_a_meeting_from_a_plan_line(client, mechanism):
+    """The plan line's button opens the form on that line; the meeting planned is its."""
+    login(client, "duban")
+    year = timezone.localdate().year
+    url = reverse("meetings:mechanism", args=[mechanism.pk])
+    client.post(url, {"op": "plan", "year": year, "month": 6, "kind": "joint", "topic": "年中"})
+    line = PlannedMeeting.objects.get(mechanism=mechanism)
+    link = f"{reverse('meetings:new')}?mechanism={mechanism.pk}&planned_as={line.pk}"
+    assert link.replace("&", "&amp;") in page(client, mechanism, year=year).content.decode()
+    form = client.get(link).context["form"]
+    assert str(form["planned_as"].value()) == str(line.pk)
+    response = client.post(
+        link,
+        {
+            "kind": "joint",
+            "mechanism": mechanism.pk,
+            "planned_as": form["planned_as"].value(),
+            "title": "年中推进会",
+            "date": timezone.localdate().isoformat(),
+            "place": "第一会议室",
+        },
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get(title="年中推进会").planned_as == line
 
 
 def test_figures_per_member_unit(client, mechanism, make_meeting, people, units):

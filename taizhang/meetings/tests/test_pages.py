@@ -73,6 +73,7 @@ def test_an_outsider_handler_gets_404(client, make_meeting):
     response = client.get(reverse("meetings:list"))
     assert meeting.title not in text(response)
     assert 'data-testid="empty"' in text(response)
+    assert "暂无会议" in text(response)  # no filter: there is simply no meeting yet
 
 
 def test_the_invited_handler_sees_the_meeting_and_may_reply(client, make_meeting):
@@ -127,6 +128,7 @@ def test_the_list_filters_and_badges(client, make_meeting):
     assert "一季度联席会议" in body and "二季度联席会议" not in body
     body = text(client.get(url, {"kind": "forum"}))
     assert 'data-testid="empty"' in body
+    assert "没有符合筛选条件的会议" in body and "暂无会议" not in body  # filtered, not empty
     # Newest first.
     body = text(client.get(url))
     assert body.index("二季度联席会议") < body.index("一季度联席会议")
@@ -632,3 +634,18 @@ def test_agenda_and_guest_lines_as_secretaries_type_them():
     with translation.override("en"):  # the kind's label in the page's language
         guests, wrong = parse_guests("Prof. Zhang, XX University, Non-party expert")
     assert guests[0]["kind"] == "expert" and not wrong
+
+
+def test_header_and_buttons_follow_the_state_and_action(client, make_meeting):
+    """The 会签 deadline shows while countersigning only; 取消会议 is the red button."""
+    countersigning = make_meeting("countersigning", title="会签中的会议")
+    issued = make_meeting("issued", title="已印发的会议")
+    planned = make_meeting("planned", title="计划中的会议")
+    login(client, "duban")
+    assert "会签截止：" in text(client.get(page(countersigning)))
+    assert issued.countersign_due and "会签截止：" not in text(client.get(page(issued)))
+    body = text(client.get(page(planned)))
+    cancel = body[body.index('data-button="cancel"') :]
+    assert cancel.index("btn-outline-danger") < cancel.index("</form>")
+    send = body[body.index('data-button="send_notice"') :]
+    assert send.index("btn-primary") < send.index("</form>")
