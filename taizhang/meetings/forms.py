@@ -5,18 +5,29 @@ import re
 from pathlib import Path
 
 from django import forms
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from taizhang.extract.read import SUFFIXES
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput, MultipleFileField
 
-from .choices import Attendance, GuestKind, JointSession, MeetingKind, Response
+from .choices import (
+    Attendance,
+    GuestKind,
+    JointSession,
+    MechanismKind,
+    MeetingKind,
+    MemberRole,
+    Response,
+)
 from .models import Mechanism, PlannedMeeting
 
 SEPARATORS = re.compile(r"[｜|]")
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+SPEAKER_SEPARATOR = re.compile(r"[｜|]")
+MAX_SPEAKERS = 100
 GUEST_SEPARATORS = re.compile(r"[，,、]")
 # What a secretary types for a guest's kind (besides its label in the page's language).
 GUEST_WORDS = {
@@ -368,3 +379,193 @@ class NoticeForm(ActionForm):
 class FilesForm(Styled):
     files = MultipleFileField(label=_("Meeting materials"))
     version = _version_field()
+
+
+# ---- mechanisms ------------------------------------------------------------------------
+
+
+class MechanismForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MechanismKind.choices)
+    convening_unit = forms.ModelChoiceField(
+        label=gettext_lazy("Convening unit"), queryset=Unit.objects.none()
+    )
+    member_units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Member units"), queryset=Unit.objects.none(), required=False
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Purpose"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rules_text = forms.CharField(
+        label=gettext_lazy("Rules"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    countersign_working_days = forms.IntegerField(
+        label=gettext_lazy("Working days to countersign"), min_value=1, max_value=60
+    )
+    active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+
+    def __init__(self, *args, organisation, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(organisation=organisation).order_by("code")
+        self.fields["convening_unit"].queryset = units
+        self.fields["member_units"].queryset = units
+        self.fields["member_units"].widget.attrs["size"] = 6
+        if editing:
+            # Members are kept on the mechanism's page, one by one, with their contacts.
+            del self.fields["member_units"]
+        else:
+            del self.fields["active"]
+        style(self)
+
+
+class MemberForm(forms.Form):
+    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(
+        label=gettext_lazy("Part"), choices=MemberRole.choices, initial=MemberRole.MEMBER
+    )
+    contact_name = forms.CharField(
+        label=gettext_lazy("Contact person"), max_length=60, required=False
+    )
+    contact_phone = forms.CharField(
+        label=gettext_lazy("Contact phone"), max_length=30, required=False
+    )
+    countersigns = forms.BooleanField(
+        label=gettext_lazy("Countersigns the minutes"), required=False, initial=True
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation).order_by(
+            "code"
+        )
+        style(self)
+
+
+class PlanLineForm(forms.Form):
+    month = forms.TypedChoiceField(
+        label=gettext_lazy("Month"), coerce=int, choices=[(m, m) for m in range(1, 13)]
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MeetingKind.choices)
+    topic = forms.CharField(label=pgettext_lazy("meeting", "Topic"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+# ---- exchange events ---------------------------------------------------------------------
+
+
+class SpeakersForm(forms.Form):
+    """交流发言, one a line: ``单位或姓名｜交流主题``, or ``单位｜发言人｜交流主题``."""
+
+    speakers = forms.CharField(
+        label=gettext_lazy("Speakers"),
+        required=False,
+        max_length=30000,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"}),
+        help_text=gettext_lazy(
+            "One a line: “unit or name｜topic”, or “unit｜speaker｜topic”. A unit is written by "
+            "its code, name or short name. An empty box removes every speaker."
+        ),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_speakers(self):
+        lines = [line.strip() for line in self.cleaned_data["speakers"].splitlines()]
+        lines = [(n, line) for n, line in enumerate(lines, 1) if line]
+        if len(lines) > MAX_SPEAKERS:
+            raise forms.ValidationError(
+                _("At most %(limit)d speakers, please.") % {"limit": MAX_SPEAKERS}
+            )
+        units = Unit.objects.filter(organisation=self.organisation).by_name() if lines else {}
+        speakers, errors = [], []
+        for n, line in lines:
+            speaker, error = _speaker(line, units)
+            if error:
+                errors.append(_("Line %(n)d: %(error)s") % {"n": n, "error": error})
+            else:
+                speakers.append(speaker)
+        if errors:
+            raise forms.ValidationError(errors)
+        return speakers
+
+
+def _speaker(line, units):
+    """(a speaker for services.set_speakers, None) or (None, what is wrong with the line)."""
+    parts = [p.strip() for p in SPEAKER_SEPARATOR.split(line)]
+    if len(parts) not in (2, 3):
+        return None, _("write “unit or name｜topic” or “unit｜speaker｜topic”.")
+    who, topic = parts[0], parts[-1]
+    if not who:
+        return None, _("name the speaker or their unit before the ｜.")
+    if not topic:
+        return None, _("say what the speaker shared after the ｜.")
+    unit = units.get(who)
+    if len(parts) == 3:
+        if unit is None:
+            return None, _("no unit is called “%(name)s”.") % {"name": who}
+        return {"unit": unit, "name": parts[1], "topic": topic}, None
+    if unit is not None:
+        return {"unit": unit, "topic": topic}, None
+    return {"name": who, "topic": topic}, None
+
+
+def speakers_text(speakers):
+    """The speakers as the form writes them, to edit them again."""
+    lines = []
+    for s in speakers:
+        who = [str(s.unit), s.name] if s.unit_id and s.name else [str(s.unit or s.name)]
+        lines.append("｜".join([*who, s.topic]))
+    return "\n".join(lines)
+
+
+class ReportForm(forms.Form):
+    """活动简报 and the photos of the event."""
+
+    report = forms.CharField(
+        label=gettext_lazy("Short report"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10, "class": "form-control"}),
+    )
+    photos = MultipleFileField(
+        label=gettext_lazy("Add photos"),
+        required=False,
+        help_text=gettext_lazy("Photos of the event (.jpg, .png); they are added to those above."),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].widget.attrs.update(
+            {"class": "form-control", "accept": ",".join(PHOTO_SUFFIXES)}
+        )
+
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        wrong = [p.name for p in photos if Path(p.name).suffix.lower() not in PHOTO_SUFFIXES]
+        if wrong:
+            raise forms.ValidationError(
+                _("Only photos (%(types)s) here: %(names)s.")
+                % {"types": " ".join(PHOTO_SUFFIXES), "names": "、".join(wrong)}
+            )
+        return photos
+
+
+class HandOverForm(forms.Form):
+    """转建言献策: a suggestion made at the event."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    body = forms.CharField(label=gettext_lazy("What was suggested"), max_length=20000)
+    submitter_name = forms.CharField(label=gettext_lazy("Made by"), max_length=100, required=False)

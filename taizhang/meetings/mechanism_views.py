@@ -3,7 +3,6 @@
 Thin: they read through ``Mechanism.objects.visible_to`` and write through ``services``; the
 figures come from ``stats.mechanism_figures`` in a constant number of queries."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,105 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from taizhang.org.models import Unit
 from taizhang.utils.errors import WorkflowError
 
 from . import rules, services, stats
-from .choices import MechanismKind, MeetingKind, MemberRole, Status
+from .choices import Status
+from .forms import MechanismForm, MemberForm, PlanLineForm
 from .models import Mechanism, MechanismFile, Meeting, PlannedMeeting
 
 
 def _visible(request):
     return Mechanism.objects.visible_to(request.user)
-
-
-def _styled(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-    return form
-
-
-class MechanismForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MechanismKind.choices)
-    convening_unit = forms.ModelChoiceField(
-        label=gettext_lazy("Convening unit"), queryset=Unit.objects.none()
-    )
-    member_units = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Member units"), queryset=Unit.objects.none(), required=False
-    )
-    description = forms.CharField(
-        label=gettext_lazy("Purpose"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    rules_text = forms.CharField(
-        label=gettext_lazy("Rules"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    countersign_working_days = forms.IntegerField(
-        label=gettext_lazy("Working days to countersign"), min_value=1, max_value=60
-    )
-    active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
-
-    def __init__(self, *args, organisation, editing=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(organisation=organisation).order_by("code")
-        self.fields["convening_unit"].queryset = units
-        self.fields["member_units"].queryset = units
-        self.fields["member_units"].widget.attrs["size"] = 6
-        if editing:
-            # Members are kept on the mechanism's page, one by one, with their contacts.
-            del self.fields["member_units"]
-        else:
-            del self.fields["active"]
-        _styled(self)
-
-
-class MemberForm(forms.Form):
-    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
-    role = forms.ChoiceField(
-        label=gettext_lazy("Part"), choices=MemberRole.choices, initial=MemberRole.MEMBER
-    )
-    contact_name = forms.CharField(
-        label=gettext_lazy("Contact person"), max_length=60, required=False
-    )
-    contact_phone = forms.CharField(
-        label=gettext_lazy("Contact phone"), max_length=30, required=False
-    )
-    countersigns = forms.BooleanField(
-        label=gettext_lazy("Countersigns the minutes"), required=False, initial=True
-    )
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation).order_by(
-            "code"
-        )
-        _styled(self)
-
-
-class PlanLineForm(forms.Form):
-    month = forms.TypedChoiceField(
-        label=gettext_lazy("Month"), coerce=int, choices=[(m, m) for m in range(1, 13)]
-    )
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MeetingKind.choices)
-    topic = forms.CharField(label=pgettext_lazy("meeting", "Topic"), max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _styled(self)
 
 
 def _form_errors(form):

@@ -339,3 +339,27 @@ def test_a_photo_uploaded_by_mistake_is_removed_by_the_secretariat_only(make_eve
     [minutes] = services.attach_files(meeting, by=office, files=[photo("纪要.png")], kind="minutes")
     with pytest.raises(WorkflowError):
         services.remove_file(minutes, by=office)
+
+
+def test_forms_live_in_forms_and_the_pages_keep_their_addresses():
+    """View modules hold views; the forms are in forms.py. "events" is the timeline elsewhere,
+    so the exchange-event and statistics pages have their own modules, at the same URLs."""
+    import importlib
+    import importlib.util
+
+    from django import forms as django_forms
+
+    for name in ("views", "mechanism_views", "exchange_views", "stats_views", "calendars"):
+        module = importlib.import_module(f"taizhang.meetings.{name}")
+        defined = [
+            value.__name__
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, django_forms.BaseForm)
+            and value.__module__ == module.__name__
+        ]
+        assert defined == [], name
+    assert importlib.util.find_spec("taizhang.meetings.events") is None
+    assert reverse("meetings:event", args=[7]) == "/meetings/7/event/"
+    assert reverse("meetings:hand_over", args=[7]) == "/meetings/7/event/suggestion/"
+    assert reverse("meetings:stats") == "/meetings/stats/"
