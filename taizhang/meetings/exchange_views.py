@@ -13,7 +13,7 @@ from taizhang.utils.errors import WorkflowError
 
 from . import rules, services
 from .choices import Action, FileKind
-from .forms import HandOverForm, ReportForm, SpeakersForm, speakers_text
+from .forms import HandOverForm, ReportForm, SpeakersForm, VersionForm, speakers_text
 from .models import Meeting, Speaker
 
 
@@ -102,8 +102,12 @@ def _remove_photo(request, meeting):
     if not pk.isdigit():
         raise Http404
     photo = get_object_or_404(meeting.files.filter(kind=FileKind.PHOTO), pk=pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["version"]))
+        return _render_event(request, meeting, status=400)
     try:
-        services.remove_file(photo, by=request.user, version=request.POST.get("version"))
+        services.remove_file(photo, by=request.user, version=form.cleaned_data["version"])
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:

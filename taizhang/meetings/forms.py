@@ -40,8 +40,13 @@ GUEST_WORDS = {
 STALE = _("The page is out of date: reload it and try again.")
 
 
-def _version_field():
-    return forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE})
+def _version_field(required=True):
+    """The version the page was drawn from, hidden: missing or garbled, the page is stale."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=required,
+        error_messages={"required": STALE, "invalid": STALE},
+    )
 
 
 class TimeInput(forms.TimeInput):
@@ -165,7 +170,7 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One guest a line: name，organisation，kind (党外专家 / 企业家 / 其他)."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = _version_field(required=False)
 
     def __init__(self, *args, organisation, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -419,6 +424,7 @@ class MechanismForm(forms.Form):
         if editing:
             # Members are kept on the mechanism's page, one by one, with their contacts.
             del self.fields["member_units"]
+            self.fields["version"] = _version_field()
         else:
             del self.fields["active"]
         style(self)
@@ -445,6 +451,23 @@ class MemberForm(forms.Form):
             "code"
         )
         style(self)
+
+
+class MechanismFilesForm(forms.Form):
+    """The mechanism's rules documents (工作规则, 制度文件)."""
+
+    files = MultipleFileField(label=gettext_lazy("Rules documents"), required=False)
+
+    def clean_files(self):
+        if not self.cleaned_data["files"]:
+            raise forms.ValidationError(_("Choose the files to upload."))
+        return self.cleaned_data["files"]
+
+
+class VersionForm(forms.Form):
+    """Only the page's version: for buttons that send nothing else (删除照片)."""
+
+    version = _version_field()
 
 
 class PlanLineForm(forms.Form):
@@ -475,7 +498,7 @@ class SpeakersForm(forms.Form):
             "its code, name or short name. An empty box removes every speaker."
         ),
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = _version_field(required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -544,7 +567,7 @@ class ReportForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Photos of the event (.jpg, .png); they are added to those above."),
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = _version_field(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

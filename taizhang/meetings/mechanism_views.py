@@ -18,7 +18,7 @@ from taizhang.utils.errors import WorkflowError
 
 from . import rules, services, stats
 from .choices import Status
-from .forms import MechanismForm, MemberForm, PlanLineForm
+from .forms import MechanismFilesForm, MechanismForm, MemberForm, PlanLineForm
 from .models import Mechanism, MechanismFile, Meeting, PlannedMeeting
 
 
@@ -29,7 +29,7 @@ def _visible(request):
 def _form_errors(form):
     return " ".join(
         f"{form.fields[name].label}: {' '.join(errors)}"
-        if name in form.fields
+        if name in form.fields and not form.fields[name].widget.is_hidden
         else " ".join(errors)
         for name, errors in form.errors.items()
     )
@@ -118,6 +118,7 @@ def mechanism_edit(request, pk):
         "rules_text": mechanism.rules_text,
         "countersign_working_days": mechanism.countersign_working_days,
         "active": mechanism.active,
+        "version": mechanism.version,
     }
     form = MechanismForm(
         request.POST or None,
@@ -125,12 +126,11 @@ def mechanism_edit(request, pk):
         editing=True,
         initial=initial,
     )
-    version = request.POST.get("version", mechanism.version)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
-            services.update_mechanism(
-                mechanism, by=request.user, version=version, **form.cleaned_data
-            )
+            services.update_mechanism(mechanism, by=request.user, version=version, **data)
         except WorkflowError as exc:
             messages.error(request, exc.message)
             status = exc.status_code
@@ -145,7 +145,7 @@ def mechanism_edit(request, pk):
     return render(
         request,
         "meetings/mechanism_form.html",
-        {"form": form, "mechanism": mechanism, "version": version},
+        {"form": form, "mechanism": mechanism},
         status=status,
     )
 
@@ -191,41 +191,49 @@ def _month_chart(plan_lines, meetings, year):
     }
 
 
-def _post(request, mechanism):
-    """One change on the page: a member, a plan line, documents. The services check who."""
+def _post(request, mechanism, bound):
+    """One change on the page: a member, a plan line, documents. The services check who.
+    A form that fails is left in ``bound`` to be drawn again with what was typed."""
     op = request.POST.get("op")
     year = _year(request, request.POST)
     by = request.user
-    if op == "member":
-        form = MemberForm(request.POST, organisation=mechanism.organisation)
+    forms = {
+        "member": lambda: MemberForm(request.POST, organisation=mechanism.organisation),
+        "plan": lambda: PlanLineForm(request.POST),
+        "files": lambda: MechanismFilesForm(request.POST, request.FILES),
+    }
+    form = forms[op]() if op in forms else None
+    if form is not None:
+        bound[op] = form
         if not form.is_valid():
             raise WorkflowError(_form_errors(form))
-        services.set_member(mechanism, by=by, **form.cleaned_data)
-        done = _("Member unit saved.")
-    elif op == "remove_member":
-        unit = get_object_or_404(
-            Unit.objects.filter(organisation=mechanism.organisation), pk=request.POST.get("unit")
-        )
-        services.remove_member(mechanism, by=by, unit=unit)
-        done = _("Member unit removed.")
-    elif op == "plan":
-        form = PlanLineForm(request.POST)
-        if not form.is_valid():
-            raise WorkflowError(_form_errors(form))
-        services.add_plan_line(mechanism, by=by, year=year, **form.cleaned_data)
-        done = _("Line added to the plan.")
-    elif op == "remove_plan":
-        line = get_object_or_404(mechanism.plan.all(), pk=request.POST.get("line"))
-        services.remove_plan_line(line, by=by)
-        done = _("Line removed from the plan.")
-    elif op == "files":
-        files = request.FILES.getlist("files")
-        if not files:
-            raise WorkflowError(_("Choose the files to upload."))
-        services.attach_mechanism_files(mechanism, by=by, files=files)
-        done = _("Documents uploaded.")
-    else:
-        raise WorkflowError(_("Unknown change."))
+    try:
+        if op == "member":
+            services.set_member(mechanism, by=by, **form.cleaned_data)
+            done = _("Member unit saved.")
+        elif op == "remove_member":
+            unit = get_object_or_404(
+                Unit.objects.filter(organisation=mechanism.organisation),
+                pk=request.POST.get("unit"),
+            )
+            services.remove_member(mechanism, by=by, unit=unit)
+            done = _("Member unit removed.")
+        elif op == "plan":
+            services.add_plan_line(mechanism, by=by, year=year, **form.cleaned_data)
+            done = _("Line added to the plan.")
+        elif op == "remove_plan":
+            line = get_object_or_404(mechanism.plan.all(), pk=request.POST.get("line"))
+            services.remove_plan_line(line, by=by)
+            done = _("Line removed from the plan.")
+        elif op == "files":
+            services.attach_mechanism_files(mechanism, by=by, files=form.cleaned_data["files"])
+            done = _("Documents uploaded.")
+        else:
+            raise WorkflowError(_("Unknown change."))
+    except WorkflowError as exc:
+        if form is not None:
+            form.add_error(None, exc.message)
+        raise
     messages.success(request, done)
     return redirect(f"{mechanism.get_absolute_url()}?year={year}")
 
@@ -233,9 +241,10 @@ def _post(request, mechanism):
 @login_required
 def mechanism_detail(request, pk):
     mechanism = get_object_or_404(_visible(request).select_related("convening_unit"), pk=pk)
+    bound = {}
     if request.method == "POST":
         try:
-            return _post(request, mechanism)
+            return _post(request, mechanism, bound)
         except WorkflowError as exc:
             messages.error(request, exc.message)
             status = exc.status_code
@@ -275,7 +284,10 @@ def mechanism_detail(request, pk):
         "new_url": f"{reverse('meetings:new')}?mechanism={mechanism.pk}",
         "can_manage": can_manage,
         "can_plan": can_manage and rules.can_plan(request.user),
-        "member_form": MemberForm(organisation=mechanism.organisation) if can_manage else None,
-        "plan_form": PlanLineForm() if can_manage else None,
+        "member_form": (bound.get("member") or MemberForm(organisation=mechanism.organisation))
+        if can_manage
+        else None,
+        "plan_form": (bound.get("plan") or PlanLineForm()) if can_manage else None,
+        "files_form": (bound.get("files") or MechanismFilesForm()) if can_manage else None,
     }
     return render(request, "meetings/mechanism_detail.html", context, status=status)

@@ -363,3 +363,18 @@ def test_forms_live_in_forms_and_the_pages_keep_their_addresses():
     assert reverse("meetings:event", args=[7]) == "/meetings/7/event/"
     assert reverse("meetings:hand_over", args=[7]) == "/meetings/7/event/suggestion/"
     assert reverse("meetings:stats") == "/meetings/stats/"
+
+
+def test_a_garbled_version_is_a_stale_page_not_a_crash(client, make_event):
+    meeting = make_event()
+    services.save_report(meeting, by=meeting.created_by, report="", files=[photo()])
+    login(client, "duban")
+    url = reverse("meetings:event", args=[meeting.pk])
+    [kept] = meeting.files.all()
+    response = client.post(url, {"part": "remove_photo", "file": kept.pk, "version": "abc"})
+    assert response.status_code == 400
+    assert "页面内容已过期" in response.text
+    assert meeting.files.exists()
+    data = {"part": "speakers", "speakers": "王教授｜形势", "version": "v2"}
+    response = client.post(url, data)
+    assert response.status_code == 400 and "王教授｜形势" in response.text

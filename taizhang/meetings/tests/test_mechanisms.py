@@ -274,3 +274,48 @@ def test_the_list_counts_the_meetings_the_user_sees(client, mechanism, make_meet
     login(client, "gzw")
     (row,) = client.get(reverse("meetings:mechanisms")).context["mechanisms"]
     assert row.meeting_count == 1
+
+
+def test_a_garbled_version_on_the_edit_form_is_a_400_in_chinese(client, mechanism, units):
+    login(client, "duban")
+    edit = reverse("meetings:mechanism_edit", args=[mechanism.pk])
+    data = {
+        "name": "改过的名字",
+        "kind": mechanism.kind,
+        "convening_unit": units["tzb"].pk,
+        "countersign_working_days": 3,
+        "version": "abc",
+    }
+    response = client.post(edit, data)
+    assert response.status_code == 400
+    assert "页面内容已过期" in response.content.decode()
+    assert "改过的名字" in response.content.decode()
+    mechanism.refresh_from_db()
+    assert mechanism.name != "改过的名字"
+
+
+def test_the_page_forms_keep_what_was_typed_after_an_error(client, mechanism, units):
+    login(client, "duban")
+    url = reverse("meetings:mechanism", args=[mechanism.pk])
+    # The form refuses: a plan line without a topic, in a month that does not exist.
+    response = client.post(url, {"op": "plan", "month": 13, "kind": "joint", "topic": ""})
+    assert response.status_code == 400
+    form = response.context["plan_form"]
+    assert form.is_bound and form.errors and form["kind"].value() == "joint"
+    # A phone number too long: the contact person typed stays.
+    data = {
+        "op": "member",
+        "unit": units["steel"].pk,
+        "role": "member",
+        "contact_name": "王联络",
+        "contact_phone": "bad" * 20,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'value="王联络"' in text
+    assert response.context["member_form"].errors
+    response = client.post(url, {"op": "files"})
+    assert response.status_code == 400
+    assert response.context["files_form"].errors["files"] == ["请选择要上传的文件。"]
+    assert "请选择要上传的文件。" in response.content.decode()
