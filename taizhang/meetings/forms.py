@@ -72,7 +72,8 @@ def format_agenda(items):
 
 
 def parse_guests(text):
-    """One guest a line: 姓名，单位，类别 (党外专家 / 企业家 / 其他); unit and kind optional."""
+    """One guest a line: 姓名，单位，类别，联系方式 (类别 党外专家 / 企业家 / 其他); all but the
+    name optional."""
     words = {**GUEST_WORDS, **{str(label): value for value, label in GuestKind.choices}}
     guests, wrong = [], []
     for n, line in enumerate((text or "").splitlines(), 1):
@@ -82,19 +83,21 @@ def parse_guests(text):
         name = parts[0]
         affiliation = parts[1] if len(parts) > 1 else ""
         word = parts[2] if len(parts) > 2 else ""
+        contact = parts[3] if len(parts) > 3 else ""
         kind = words.get(word) if word else GuestKind.OTHER
-        if not name or kind is None or len(parts) > 3:
+        if not name or kind is None or len(parts) > 4:
             wrong.append(str(n))
             continue
-        guests.append({"name": name, "affiliation": affiliation, "kind": kind})
+        guests.append({"name": name, "affiliation": affiliation, "kind": kind, "contact": contact})
     return guests, wrong
 
 
 def format_guests(invitees):
-    return "\n".join(
-        "，".join([i.guest_name, i.guest_affiliation, str(i.get_guest_kind_display())])
-        for i in invitees
-    )
+    lines = []
+    for i in invitees:
+        parts = [i.guest_name, i.guest_affiliation, str(i.get_guest_kind_display())]
+        lines.append("，".join([*parts, i.guest_contact] if i.guest_contact else parts))
+    return "\n".join(lines)
 
 
 def style(form):
@@ -168,7 +171,10 @@ class MeetingForm(forms.Form):
         label=_("Guests without an account"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One guest a line: name，organisation，kind (党外专家 / 企业家 / 其他)."),
+        help_text=_(
+            "One guest a line: name，organisation，kind (党外专家 / 企业家 / 其他)，contact; "
+            "all but the name may be left out."
+        ),
     )
     version = _version_field(required=False)
 

@@ -163,26 +163,42 @@ def _edit_initial(meeting):
     }
 
 
+def _guest_details(guest):
+    """What the form says of a guest besides the name, to see whether a line was changed."""
+    return (guest["affiliation"], guest["kind"], guest.get("contact", ""))
+
+
 def _sync_invited(meeting, user, data):
-    """Invite the units, people and guests added in the form; uninvite the ones taken out."""
+    """Invite the units, people and guests added in the form; uninvite the ones taken out. A
+    guest whose organisation, kind or contact changed is invited again with the new details
+    (their reply and attendance start over); unchanged guests keep theirs."""
     invitees = list(Invitee.objects.filter(meeting=meeting).select_related("unit", "user"))
     units = {u.pk: u for u in data["invited_units"]}
     people = {p.pk: p for p in data["invited_people"]}
     guests = {g["name"]: g for g in data["guests"]}
+    kept_guests = set()
     for row in invitees:
+        guest = guests.get(row.guest_name) if row.is_guest else None
+        same_guest = guest is not None and _guest_details(guest) == (
+            row.guest_affiliation,
+            row.guest_kind,
+            row.guest_contact,
+        )
         gone = (
             (row.unit_id and row.unit_id not in units)
             or (row.user_id and row.user_id not in people)
-            or (row.is_guest and row.guest_name not in guests)
+            or (row.is_guest and not same_guest)
         )
         if gone:
             services.uninvite(row, by=user)
+        elif row.is_guest:
+            kept_guests.add(row.guest_name)
     services.invite(
         meeting,
         by=user,
         units=[u for pk, u in units.items() if pk not in {i.unit_id for i in invitees}],
         people=[p for pk, p in people.items() if pk not in {i.user_id for i in invitees}],
-        guests=[g for name, g in guests.items() if name not in {i.guest_name for i in invitees}],
+        guests=[g for name, g in guests.items() if name not in kept_guests],
     )
 
 
@@ -314,11 +330,14 @@ def _invitee_rows(user, meeting, failed):
     """Each invited with the colours of their reply and attendance, and for the secretariat
     their attendance form."""
     recording = rules.can(user, Action.RECORD_ATTENDANCE, meeting)
+    own = {i.pk for i in rules.my_invitations(user, meeting)}
     return [
         {
             "invitee": i,
             "response_colour": Response.colour(i.response),
             "attendance_colour": Attendance.colour(i.attendance),
+            # 请假事由 are the secretariat's, the leaders' and the row's own unit or person's.
+            "show_reasons": user.sees_whole_organisation or i.pk in own,
             "form": _attendance_form(meeting, i, failed) if recording else None,
         }
         for i in meeting.invitees.all()
@@ -406,9 +425,29 @@ def _detail_context(request, meeting, failed=None):
         "countersign_form": (failed.get("countersign") or CountersignForm(initial=version))
         if can_countersign
         else None,
-        "events": MeetingEvent.objects.filter(meeting=meeting).select_related("actor", "unit"),
+        "events": _timeline(user, meeting),
         **_minutes_context(user, meeting, failed),
     }
+
+
+# Timeline entries whose comment is a reply's reason (请假事由): not for every reader.
+PRIVATE_COMMENTS = {Action.RESPOND, Action.RECORD_ATTENDANCE}
+
+
+def _timeline(user, meeting):
+    """(event, show its comment) of the meeting's timeline: a reply's reason is shown to the
+    secretariat, the leaders and the unit or person who replied."""
+    units = user.unit_ids() if user.role == Role.HANDLER else set()
+    return [
+        (
+            e,
+            e.action not in PRIVATE_COMMENTS
+            or user.sees_whole_organisation
+            or e.actor_id == user.pk
+            or (e.unit_id is not None and e.unit_id in units),
+        )
+        for e in MeetingEvent.objects.filter(meeting=meeting).select_related("actor", "unit")
+    ]
 
 
 def _reply_initial(mine, meeting):

@@ -649,3 +649,49 @@ def test_header_and_buttons_follow_the_state_and_action(client, make_meeting):
     assert cancel.index("btn-outline-danger") < cancel.index("</form>")
     send = body[body.index('data-button="send_notice"') :]
     assert send.index("btn-primary") < send.index("</form>")
+
+
+def test_editing_a_guest_saves_the_change_and_keeps_the_others(client, units, people):
+    """Guests are matched by name: a changed organisation, kind or contact is saved; a guest
+    left as they were keeps their reply and attendance."""
+    login(client, "duban")
+    client.post(reverse("meetings:new"), plan_data(units, people))
+    meeting = Meeting.objects.get()
+    li = meeting.invitees.get(guest_name="李总")
+    Invitee.objects.filter(pk=li.pk).update(response=Response.DECLINED, response_comment="出差")
+    url = reverse("meetings:edit", args=[meeting.pk])
+    form = client.get(url).context["form"]
+    assert "张教授，XX大学，党外专家" in form.initial["guests"]
+    meeting.refresh_from_db()
+    data = plan_data(
+        units,
+        people,
+        version=meeting.version,
+        guests="张教授，XX师范大学，企业家，13900000000\n李总，XX科技公司，企业家",
+    )
+    assert client.post(url, data).status_code == 302
+    zhang = meeting.invitees.get(guest_name="张教授")
+    assert (zhang.guest_affiliation, zhang.guest_kind, zhang.guest_contact) == (
+        "XX师范大学",
+        "entrepreneur",
+        "13900000000",
+    )
+    kept = meeting.invitees.get(guest_name="李总")
+    assert (kept.pk, kept.response, kept.response_comment) == (li.pk, Response.DECLINED, "出差")
+    assert (
+        "张教授，XX师范大学，企业家，13900000000"
+        in client.get(url).context["form"].initial["guests"]
+    )
+
+
+def test_absence_reasons_are_for_the_secretariat_leaders_and_the_unit_itself(
+    client, make_meeting, people
+):
+    meeting = make_meeting("notified")
+    services.respond(meeting, by=people["czj"], response="declined", comment="外出学习调研")
+    for name, shown in (("duban", True), ("lingdao", True), ("czj", True), ("gzw", False)):
+        login(client, name)
+        body = text(client.get(page(meeting)))
+        assert ("外出学习调研" in body) is shown, name
+        row = body[body.index('data-invitee="市财政局"') :]
+        assert "请假" in row[: row.index("</tr>")], name  # everyone sees that it is 请假
