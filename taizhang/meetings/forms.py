@@ -256,7 +256,8 @@ class MeetingForm(forms.Form):
 
 
 class RespondForm(Styled):
-    """回执: 参会, 代会 with who comes, or 请假 with the reason."""
+    """回执: 参会, 代会 with who comes, or 请假 with the reason. No version: one's own answer
+    does not conflict with the others' answers nor with the secretariat's edits."""
 
     response = forms.ChoiceField(
         label=pgettext_lazy("meeting", "Reply"),
@@ -265,7 +266,6 @@ class RespondForm(Styled):
     )
     substitute = forms.CharField(label=_("Substitute"), max_length=60, required=False)
     comment = forms.CharField(label=_("Reason or note"), max_length=300, required=False)
-    version = _version_field()
 
     def clean(self):
         data = super().clean()
@@ -286,7 +286,6 @@ class AttendanceForm(Styled):
     )
     attended_by = forms.CharField(label=_("Attended by"), max_length=60, required=False)
     reason = forms.CharField(label=_("Reason for absence"), max_length=300, required=False)
-    version = _version_field()
 
     def clean(self):
         data = super().clean()
@@ -352,7 +351,8 @@ class DecisionForm(forms.Form):
 
 
 class CountersignForm(Styled):
-    """会签: 同意 with an optional opinion, 不同意 with a required one."""
+    """会签: 同意 with an optional opinion, 不同意 with a required one. No version, like the
+    回执: each unit answers for itself."""
 
     agree = forms.TypedChoiceField(
         label=_("Answer"),
@@ -363,7 +363,6 @@ class CountersignForm(Styled):
     comment = forms.CharField(
         label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    version = _version_field()
 
     def clean(self):
         data = super().clean()

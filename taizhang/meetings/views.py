@@ -321,7 +321,6 @@ def _attendance_form(meeting, invitee, failed):
             "attended_by": invitee.attended_by or invitee.substitute,
             "reason": invitee.absence_reason
             or (invitee.response_comment if invitee.response == Response.DECLINED else ""),
-            "version": meeting.version,
         },
     )
 
@@ -410,7 +409,7 @@ def _detail_context(request, meeting, failed=None):
         "can_record": rules.can(user, Action.RECORD_ATTENDANCE, meeting),
         "my_invitations": mine,
         "respond_form": (
-            failed.get("respond") or RespondForm(initial=_reply_initial(mine, meeting))
+            failed.get("respond") or RespondForm(initial=_reply_initial(mine))
         )
         if can_respond
         else None,
@@ -422,7 +421,7 @@ def _detail_context(request, meeting, failed=None):
             (c, Answer.colour(c.answer)) for c in rules.current_countersignatures(meeting)
         ],
         "my_signatures": my_signatures,
-        "countersign_form": (failed.get("countersign") or CountersignForm(initial=version))
+        "countersign_form": (failed.get("countersign") or CountersignForm())
         if can_countersign
         else None,
         "events": _timeline(user, meeting),
@@ -450,9 +449,9 @@ def _timeline(user, meeting):
     ]
 
 
-def _reply_initial(mine, meeting):
+def _reply_initial(mine):
     first = mine[0] if mine else None
-    initial = {"version": meeting.version}
+    initial = {}
     if first is not None and first.response != Response.PENDING:
         initial.update(
             response=first.response,
@@ -526,7 +525,6 @@ def _attendance(request, meeting):
             status=data["status"],
             attended_by=data["attended_by"],
             reason=data["reason"],
-            version=data["version"],
         )
 
     return (f"attendance:{row}", form, run, _("Attendance recorded."), "#invited")
@@ -633,7 +631,6 @@ def _countersign(request, meeting):
             by=request.user,
             agree=data["agree"],
             comment=data["comment"],
-            version=data["version"],
         )
 
     agreed = request.POST.get("agree") != "no"

@@ -695,3 +695,54 @@ def test_absence_reasons_are_for_the_secretariat_leaders_and_the_unit_itself(
         assert ("外出学习调研" in body) is shown, name
         row = body[body.index('data-invitee="市财政局"') :]
         assert "请假" in row[: row.index("</tr>")], name  # everyone sees that it is 请假
+
+
+def _form_html(body, testid):
+    start = body.index(f'data-testid="{testid}"')
+    return body[start : body.index("</form>", start)]
+
+
+def test_two_units_reply_from_pages_opened_at_the_same_time(client, make_meeting):
+    """One's own 回执 carries no version: another unit's answer in between is no conflict."""
+    meeting = make_meeting("notified")
+    url = reverse("meetings:act", args=[meeting.pk, "respond"])
+    forms = {}
+    for name in ("gzw", "czj"):
+        login(client, name)
+        forms[name] = _form_html(text(client.get(page(meeting))), "respond-form")
+        assert 'name="version"' not in forms[name]
+    login(client, "gzw")
+    assert client.post(url, {"response": "attending"}).status_code == 302
+    login(client, "czj")
+    response = client.post(url, {"response": "declined", "comment": "外出调研"})
+    assert response.status_code == 302
+    replies = dict(
+        meeting.invitees.filter(unit__isnull=False).values_list("unit__code", "response")
+    )
+    assert (replies["gzw"], replies["czj"]) == (Response.ATTENDING, Response.DECLINED)
+
+
+def test_two_units_countersign_from_pages_opened_at_the_same_time(client, make_meeting):
+    meeting = make_meeting("countersigning")
+    url = reverse("meetings:act", args=[meeting.pk, "countersign"])
+    for name in ("gzw", "czj"):
+        login(client, name)
+        assert 'name="version"' not in _form_html(
+            text(client.get(page(meeting))), "countersign-form"
+        )
+    login(client, "gzw")
+    assert client.post(url, {"agree": "yes"}).status_code == 302
+    login(client, "czj")
+    assert client.post(url, {"agree": "no", "comment": "经费来源需明确"}).status_code == 302
+    answers = dict(
+        meeting.countersignatures.filter(round=meeting.countersign_round).values_list(
+            "unit__code", "answer"
+        )
+    )
+    assert (answers["gzw"], answers["czj"]) == (Answer.AGREED, Answer.DISAGREED)
+
+
+def test_the_attendance_form_sends_no_version(client, make_meeting):
+    meeting = make_meeting("held")
+    login(client, "duban")
+    assert 'name="version"' not in _form_html(text(client.get(page(meeting))), "attendance-form")
