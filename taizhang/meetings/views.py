@@ -408,9 +408,7 @@ def _detail_context(request, meeting, failed=None):
         "invitees": _invitee_rows(user, meeting, failed),
         "can_record": rules.can(user, Action.RECORD_ATTENDANCE, meeting),
         "my_invitations": mine,
-        "respond_form": (
-            failed.get("respond") or RespondForm(initial=_reply_initial(mine))
-        )
+        "respond_form": (failed.get("respond") or RespondForm(initial=_reply_initial(mine)))
         if can_respond
         else None,
         "attendance": stats.meeting_attendance(meeting),
