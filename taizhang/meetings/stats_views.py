@@ -1,6 +1,8 @@
 """The statistics page (会议统计): a year's meetings, each mechanism's plan against what was
 held, the decisions, and each unit's attendance. Reads go through ``visible_to``."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -78,6 +80,11 @@ def stats_page(request):
         Mechanism.objects.visible_to(request.user).filter(active=True), meetings, year
     )
     units = stats.unit_figures(meetings, year)
+    # A mechanism's plan is all its meetings, while a handler counts only the meetings they
+    # see: set side by side the two would not add up, so the plan is for those who see all.
+    whole_plan = request.user.sees_whole_organisation
+    if not whole_plan:
+        mechanisms = [replace(row, planned=None, held_as_planned=None) for row in mechanisms]
     if request.GET.get("export") == "xlsx":
         return stats_excel.stats_response(year, figures, mechanisms, units)
     kinds = [
@@ -93,6 +100,7 @@ def stats_page(request):
         "list_url": _list_url(year),
         "export_url": f"?{urlencode({'year': year, 'export': 'xlsx'})}",
         "mechanisms": [(row, _list_url(year, mechanism=row.mechanism.pk)) for row in mechanisms],
+        "whole_plan": whole_plan,
         "units": units,
         "charts": {
             "months": _month_chart(stats.held_by_month(meetings, year)),

@@ -120,8 +120,10 @@ def test_an_invited_handler_sees_the_section_without_the_secretariats_tools(
     suggestion = fill(meeting, people, units)
     html = section(meeting, people["gzw"])
     assert "建言献策工作室的做法" in html
-    assert "设立企业家建言直通车" in html
+    # A suggestion they may not see: neither its number nor its title, only how many.
+    assert "设立企业家建言直通车" not in html and suggestion.number not in html
     assert suggestion.get_absolute_url() not in html  # not given to their unit
+    assert "1 条建议已转建言献策" in html
     assert reverse("meetings:event", args=[meeting.pk]) not in html
     assert reverse("meetings:hand_over", args=[meeting.pk]) not in html
 

@@ -746,3 +746,24 @@ def test_the_attendance_form_sends_no_version(client, make_meeting):
     meeting = make_meeting("held")
     login(client, "duban")
     assert 'name="version"' not in _form_html(text(client.get(page(meeting))), "attendance-form")
+
+
+def test_the_secretary_takes_the_minutes_back_from_countersigning(client, make_meeting):
+    """撤回会签: a button of the secretariat's during 会签, with its comment box."""
+    meeting = make_meeting("countersigning")
+    login(client, "gzw")
+    assert 'data-button="withdraw_countersign"' not in text(client.get(page(meeting)))
+    login(client, "duban")
+    body = text(client.get(page(meeting)))
+    start = body.index('data-button="withdraw_countersign"')
+    button = body[start : body.index("</form>", start)]
+    assert 'name="comment"' in button and "<textarea" in button
+    response = act(client, meeting, "withdraw_countersign", comment="")
+    assert response.status_code == 400
+    meeting.refresh_from_db()
+    assert meeting.status == Status.COUNTERSIGNING
+    response = act(client, meeting, "withdraw_countersign", comment="纪要第二条表述需修改")
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == Status.MINUTES_DRAFTED
+    assert "纪要第二条表述需修改" in text(client.get(page(meeting)))
