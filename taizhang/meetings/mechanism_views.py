@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -191,6 +191,14 @@ def _month_chart(plan_lines, meetings, year):
     }
 
 
+def _posted_pk(request, name):
+    """The row a button names; anything but a number names no row (404, not a crash)."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
 def _post(request, mechanism, bound):
     """One change on the page: a member, a plan line, documents. The services check who.
     A form that fails is left in ``bound`` to be drawn again with what was typed."""
@@ -214,7 +222,7 @@ def _post(request, mechanism, bound):
         elif op == "remove_member":
             unit = get_object_or_404(
                 Unit.objects.filter(organisation=mechanism.organisation),
-                pk=request.POST.get("unit"),
+                pk=_posted_pk(request, "unit"),
             )
             services.remove_member(mechanism, by=by, unit=unit)
             done = _("Member unit removed.")
@@ -222,7 +230,7 @@ def _post(request, mechanism, bound):
             services.add_plan_line(mechanism, by=by, year=year, **form.cleaned_data)
             done = _("Line added to the plan.")
         elif op == "remove_plan":
-            line = get_object_or_404(mechanism.plan.all(), pk=request.POST.get("line"))
+            line = get_object_or_404(mechanism.plan.all(), pk=_posted_pk(request, "line"))
             services.remove_plan_line(line, by=by)
             done = _("Line removed from the plan.")
         elif op == "files":

@@ -319,3 +319,10 @@ def test_the_page_forms_keep_what_was_typed_after_an_error(client, mechanism, un
     assert response.status_code == 400
     assert response.context["files_form"].errors["files"] == ["请选择要上传的文件。"]
     assert "请选择要上传的文件。" in response.content.decode()
+
+
+def test_a_garbled_row_on_the_page_buttons_is_a_404_not_a_crash(client, mechanism):
+    login(client, "duban")
+    url = reverse("meetings:mechanism", args=[mechanism.pk])
+    assert client.post(url, {"op": "remove_member", "unit": "abc"}).status_code == 404
+    assert client.post(url, {"op": "remove_plan", "line": "1; drop"}).status_code == 404
