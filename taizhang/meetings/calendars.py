@@ -152,13 +152,14 @@ def _calendar(name):
     return cal
 
 
-def _uid(meeting, request):
-    return f"meeting-{meeting.pk}-{meeting.organisation.code}@{request.get_host().split(':')[0]}"
+def _uid(meeting):
+    """The same however the server is reached (by name, by address, behind a proxy)."""
+    return f"meeting-{meeting.pk}@{meeting.organisation.code}.taizhang"
 
 
 def _event(meeting, request, stamp):
     event = icalendar.Event()
-    event.add("uid", _uid(meeting, request))
+    event.add("uid", _uid(meeting))
     event.add("dtstamp", stamp)
     if meeting.start_time:
         zone = ZoneInfo(TIME_ZONE)

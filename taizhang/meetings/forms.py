@@ -5,18 +5,29 @@ import re
 from pathlib import Path
 
 from django import forms
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from taizhang.extract.read import SUFFIXES
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput, MultipleFileField
 
-from .choices import Attendance, GuestKind, JointSession, MeetingKind, Response
+from .choices import (
+    Attendance,
+    GuestKind,
+    JointSession,
+    MechanismKind,
+    MeetingKind,
+    MemberRole,
+    Response,
+)
 from .models import Mechanism, PlannedMeeting
 
 SEPARATORS = re.compile(r"[｜|]")
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+SPEAKER_SEPARATOR = re.compile(r"[｜|]")
+MAX_SPEAKERS = 100
 GUEST_SEPARATORS = re.compile(r"[，,、]")
 # What a secretary types for a guest's kind (besides its label in the page's language).
 GUEST_WORDS = {
@@ -29,8 +40,13 @@ GUEST_WORDS = {
 STALE = _("The page is out of date: reload it and try again.")
 
 
-def _version_field():
-    return forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE})
+def _version_field(required=True):
+    """The version the page was drawn from, hidden: missing or garbled, the page is stale."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=required,
+        error_messages={"required": STALE, "invalid": STALE},
+    )
 
 
 class TimeInput(forms.TimeInput):
@@ -56,7 +72,8 @@ def format_agenda(items):
 
 
 def parse_guests(text):
-    """One guest a line: 姓名，单位，类别 (党外专家 / 企业家 / 其他); unit and kind optional."""
+    """One guest a line: 姓名，单位，类别，联系方式 (类别 党外专家 / 企业家 / 其他); all but the
+    name optional."""
     words = {**GUEST_WORDS, **{str(label): value for value, label in GuestKind.choices}}
     guests, wrong = [], []
     for n, line in enumerate((text or "").splitlines(), 1):
@@ -66,19 +83,21 @@ def parse_guests(text):
         name = parts[0]
         affiliation = parts[1] if len(parts) > 1 else ""
         word = parts[2] if len(parts) > 2 else ""
+        contact = parts[3] if len(parts) > 3 else ""
         kind = words.get(word) if word else GuestKind.OTHER
-        if not name or kind is None or len(parts) > 3:
+        if not name or kind is None or len(parts) > 4:
             wrong.append(str(n))
             continue
-        guests.append({"name": name, "affiliation": affiliation, "kind": kind})
+        guests.append({"name": name, "affiliation": affiliation, "kind": kind, "contact": contact})
     return guests, wrong
 
 
 def format_guests(invitees):
-    return "\n".join(
-        "，".join([i.guest_name, i.guest_affiliation, str(i.get_guest_kind_display())])
-        for i in invitees
-    )
+    lines = []
+    for i in invitees:
+        parts = [i.guest_name, i.guest_affiliation, str(i.get_guest_kind_display())]
+        lines.append("，".join([*parts, i.guest_contact] if i.guest_contact else parts))
+    return "\n".join(lines)
 
 
 def style(form):
@@ -152,9 +171,12 @@ class MeetingForm(forms.Form):
         label=_("Guests without an account"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One guest a line: name，organisation，kind (党外专家 / 企业家 / 其他)."),
+        help_text=_(
+            "One guest a line: name，organisation，kind (党外专家 / 企业家 / 其他)，contact; "
+            "all but the name may be left out."
+        ),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = _version_field(required=False)
 
     def __init__(self, *args, organisation, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,7 +256,8 @@ class MeetingForm(forms.Form):
 
 
 class RespondForm(Styled):
-    """回执: 参会, 代会 with who comes, or 请假 with the reason."""
+    """回执: 参会, 代会 with who comes, or 请假 with the reason. No version: one's own answer
+    does not conflict with the others' answers nor with the secretariat's edits."""
 
     response = forms.ChoiceField(
         label=pgettext_lazy("meeting", "Reply"),
@@ -243,7 +266,6 @@ class RespondForm(Styled):
     )
     substitute = forms.CharField(label=_("Substitute"), max_length=60, required=False)
     comment = forms.CharField(label=_("Reason or note"), max_length=300, required=False)
-    version = _version_field()
 
     def clean(self):
         data = super().clean()
@@ -264,7 +286,6 @@ class AttendanceForm(Styled):
     )
     attended_by = forms.CharField(label=_("Attended by"), max_length=60, required=False)
     reason = forms.CharField(label=_("Reason for absence"), max_length=300, required=False)
-    version = _version_field()
 
     def clean(self):
         data = super().clean()
@@ -330,7 +351,8 @@ class DecisionForm(forms.Form):
 
 
 class CountersignForm(Styled):
-    """会签: 同意 with an optional opinion, 不同意 with a required one."""
+    """会签: 同意 with an optional opinion, 不同意 with a required one. No version, like the
+    回执: each unit answers for itself."""
 
     agree = forms.TypedChoiceField(
         label=_("Answer"),
@@ -341,7 +363,6 @@ class CountersignForm(Styled):
     comment = forms.CharField(
         label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    version = _version_field()
 
     def clean(self):
         data = super().clean()
@@ -368,3 +389,211 @@ class NoticeForm(ActionForm):
 class FilesForm(Styled):
     files = MultipleFileField(label=_("Meeting materials"))
     version = _version_field()
+
+
+# ---- mechanisms ------------------------------------------------------------------------
+
+
+class MechanismForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MechanismKind.choices)
+    convening_unit = forms.ModelChoiceField(
+        label=gettext_lazy("Convening unit"), queryset=Unit.objects.none()
+    )
+    member_units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Member units"), queryset=Unit.objects.none(), required=False
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Purpose"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rules_text = forms.CharField(
+        label=gettext_lazy("Rules"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    countersign_working_days = forms.IntegerField(
+        label=gettext_lazy("Working days to countersign"), min_value=1, max_value=60
+    )
+    active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+
+    def __init__(self, *args, organisation, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(organisation=organisation).order_by("code")
+        self.fields["convening_unit"].queryset = units
+        self.fields["member_units"].queryset = units
+        self.fields["member_units"].widget.attrs["size"] = 6
+        if editing:
+            # Members are kept on the mechanism's page, one by one, with their contacts.
+            del self.fields["member_units"]
+            self.fields["version"] = _version_field()
+        else:
+            del self.fields["active"]
+        style(self)
+
+
+class MemberForm(forms.Form):
+    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(
+        label=gettext_lazy("Part"), choices=MemberRole.choices, initial=MemberRole.MEMBER
+    )
+    contact_name = forms.CharField(
+        label=gettext_lazy("Contact person"), max_length=60, required=False
+    )
+    contact_phone = forms.CharField(
+        label=gettext_lazy("Contact phone"), max_length=30, required=False
+    )
+    countersigns = forms.BooleanField(
+        label=gettext_lazy("Countersigns the minutes"), required=False, initial=True
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation).order_by(
+            "code"
+        )
+        style(self)
+
+
+class MechanismFilesForm(forms.Form):
+    """The mechanism's rules documents (工作规则, 制度文件)."""
+
+    files = MultipleFileField(label=gettext_lazy("Rules documents"), required=False)
+
+    def clean_files(self):
+        if not self.cleaned_data["files"]:
+            raise forms.ValidationError(_("Choose the files to upload."))
+        return self.cleaned_data["files"]
+
+
+class VersionForm(forms.Form):
+    """Only the page's version: for buttons that send nothing else (删除照片)."""
+
+    version = _version_field()
+
+
+class PlanLineForm(forms.Form):
+    month = forms.TypedChoiceField(
+        label=gettext_lazy("Month"), coerce=int, choices=[(m, m) for m in range(1, 13)]
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MeetingKind.choices)
+    topic = forms.CharField(label=pgettext_lazy("meeting", "Topic"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+# ---- exchange events ---------------------------------------------------------------------
+
+
+class SpeakersForm(forms.Form):
+    """交流发言, one a line: ``单位或姓名｜交流主题``, or ``单位｜发言人｜交流主题``."""
+
+    speakers = forms.CharField(
+        label=gettext_lazy("Speakers"),
+        required=False,
+        max_length=30000,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"}),
+        help_text=gettext_lazy(
+            "One a line: “unit or name｜topic”, or “unit｜speaker｜topic”. A unit is written by "
+            "its code, name or short name. An empty box removes every speaker."
+        ),
+    )
+    version = _version_field(required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_speakers(self):
+        lines = [line.strip() for line in self.cleaned_data["speakers"].splitlines()]
+        lines = [(n, line) for n, line in enumerate(lines, 1) if line]
+        if len(lines) > MAX_SPEAKERS:
+            raise forms.ValidationError(
+                _("At most %(limit)d speakers, please.") % {"limit": MAX_SPEAKERS}
+            )
+        units = Unit.objects.filter(organisation=self.organisation).by_name() if lines else {}
+        speakers, errors = [], []
+        for n, line in lines:
+            speaker, error = _speaker(line, units)
+            if error:
+                errors.append(_("Line %(n)d: %(error)s") % {"n": n, "error": error})
+            else:
+                speakers.append(speaker)
+        if errors:
+            raise forms.ValidationError(errors)
+        return speakers
+
+
+def _speaker(line, units):
+    """(a speaker for services.set_speakers, None) or (None, what is wrong with the line)."""
+    parts = [p.strip() for p in SPEAKER_SEPARATOR.split(line)]
+    if len(parts) not in (2, 3):
+        return None, _("write “unit or name｜topic” or “unit｜speaker｜topic”.")
+    who, topic = parts[0], parts[-1]
+    if not who:
+        return None, _("name the speaker or their unit before the ｜.")
+    if not topic:
+        return None, _("say what the speaker shared after the ｜.")
+    unit = units.get(who)
+    if len(parts) == 3:
+        if unit is None:
+            return None, _("no unit is called “%(name)s”.") % {"name": who}
+        return {"unit": unit, "name": parts[1], "topic": topic}, None
+    if unit is not None:
+        return {"unit": unit, "topic": topic}, None
+    return {"name": who, "topic": topic}, None
+
+
+def speakers_text(speakers):
+    """The speakers as the form writes them, to edit them again."""
+    lines = []
+    for s in speakers:
+        who = [str(s.unit), s.name] if s.unit_id and s.name else [str(s.unit or s.name)]
+        lines.append("｜".join([*who, s.topic]))
+    return "\n".join(lines)
+
+
+class ReportForm(forms.Form):
+    """活动简报 and the photos of the event."""
+
+    report = forms.CharField(
+        label=gettext_lazy("Short report"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10, "class": "form-control"}),
+    )
+    photos = MultipleFileField(
+        label=gettext_lazy("Add photos"),
+        required=False,
+        help_text=gettext_lazy("Photos of the event (.jpg, .png); they are added to those above."),
+    )
+    version = _version_field(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].widget.attrs.update(
+            {"class": "form-control", "accept": ",".join(PHOTO_SUFFIXES)}
+        )
+
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        wrong = [p.name for p in photos if Path(p.name).suffix.lower() not in PHOTO_SUFFIXES]
+        if wrong:
+            raise forms.ValidationError(
+                _("Only photos (%(types)s) here: %(names)s.")
+                % {"types": " ".join(PHOTO_SUFFIXES), "names": "、".join(wrong)}
+            )
+        return photos
+
+
+class HandOverForm(forms.Form):
+    """转建言献策: a suggestion made at the event."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    body = forms.CharField(label=gettext_lazy("What was suggested"), max_length=20000)
+    submitter_name = forms.CharField(label=gettext_lazy("Made by"), max_length=100, required=False)

@@ -3,23 +3,22 @@
 Thin: they read through ``Mechanism.objects.visible_to`` and write through ``services``; the
 figures come from ``stats.mechanism_figures`` in a constant number of queries."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from taizhang.org.models import Unit
 from taizhang.utils.errors import WorkflowError
 
 from . import rules, services, stats
-from .choices import MechanismKind, MeetingKind, MemberRole, Status
+from .choices import Status
+from .forms import MechanismFilesForm, MechanismForm, MemberForm, PlanLineForm
 from .models import Mechanism, MechanismFile, Meeting, PlannedMeeting
 
 
@@ -27,97 +26,10 @@ def _visible(request):
     return Mechanism.objects.visible_to(request.user)
 
 
-def _styled(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-    return form
-
-
-class MechanismForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MechanismKind.choices)
-    convening_unit = forms.ModelChoiceField(
-        label=gettext_lazy("Convening unit"), queryset=Unit.objects.none()
-    )
-    member_units = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Member units"), queryset=Unit.objects.none(), required=False
-    )
-    description = forms.CharField(
-        label=gettext_lazy("Purpose"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    rules_text = forms.CharField(
-        label=gettext_lazy("Rules"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    countersign_working_days = forms.IntegerField(
-        label=gettext_lazy("Working days to countersign"), min_value=1, max_value=60
-    )
-    active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
-
-    def __init__(self, *args, organisation, editing=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(organisation=organisation).order_by("code")
-        self.fields["convening_unit"].queryset = units
-        self.fields["member_units"].queryset = units
-        self.fields["member_units"].widget.attrs["size"] = 6
-        if editing:
-            # Members are kept on the mechanism's page, one by one, with their contacts.
-            del self.fields["member_units"]
-        else:
-            del self.fields["active"]
-        _styled(self)
-
-
-class MemberForm(forms.Form):
-    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
-    role = forms.ChoiceField(
-        label=gettext_lazy("Part"), choices=MemberRole.choices, initial=MemberRole.MEMBER
-    )
-    contact_name = forms.CharField(
-        label=gettext_lazy("Contact person"), max_length=60, required=False
-    )
-    contact_phone = forms.CharField(
-        label=gettext_lazy("Contact phone"), max_length=30, required=False
-    )
-    countersigns = forms.BooleanField(
-        label=gettext_lazy("Countersigns the minutes"), required=False, initial=True
-    )
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation).order_by(
-            "code"
-        )
-        _styled(self)
-
-
-class PlanLineForm(forms.Form):
-    month = forms.TypedChoiceField(
-        label=gettext_lazy("Month"), coerce=int, choices=[(m, m) for m in range(1, 13)]
-    )
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MeetingKind.choices)
-    topic = forms.CharField(label=pgettext_lazy("meeting", "Topic"), max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _styled(self)
-
-
 def _form_errors(form):
     return " ".join(
         f"{form.fields[name].label}: {' '.join(errors)}"
-        if name in form.fields
+        if name in form.fields and not form.fields[name].widget.is_hidden
         else " ".join(errors)
         for name, errors in form.errors.items()
     )
@@ -206,6 +118,7 @@ def mechanism_edit(request, pk):
         "rules_text": mechanism.rules_text,
         "countersign_working_days": mechanism.countersign_working_days,
         "active": mechanism.active,
+        "version": mechanism.version,
     }
     form = MechanismForm(
         request.POST or None,
@@ -213,12 +126,11 @@ def mechanism_edit(request, pk):
         editing=True,
         initial=initial,
     )
-    version = request.POST.get("version", mechanism.version)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
-            services.update_mechanism(
-                mechanism, by=request.user, version=version, **form.cleaned_data
-            )
+            services.update_mechanism(mechanism, by=request.user, version=version, **data)
         except WorkflowError as exc:
             messages.error(request, exc.message)
             status = exc.status_code
@@ -233,7 +145,7 @@ def mechanism_edit(request, pk):
     return render(
         request,
         "meetings/mechanism_form.html",
-        {"form": form, "mechanism": mechanism, "version": version},
+        {"form": form, "mechanism": mechanism},
         status=status,
     )
 
@@ -279,41 +191,57 @@ def _month_chart(plan_lines, meetings, year):
     }
 
 
-def _post(request, mechanism):
-    """One change on the page: a member, a plan line, documents. The services check who."""
+def _posted_pk(request, name):
+    """The row a button names; anything but a number names no row (404, not a crash)."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+def _post(request, mechanism, bound):
+    """One change on the page: a member, a plan line, documents. The services check who.
+    A form that fails is left in ``bound`` to be drawn again with what was typed."""
     op = request.POST.get("op")
     year = _year(request, request.POST)
     by = request.user
-    if op == "member":
-        form = MemberForm(request.POST, organisation=mechanism.organisation)
+    forms = {
+        "member": lambda: MemberForm(request.POST, organisation=mechanism.organisation),
+        "plan": lambda: PlanLineForm(request.POST),
+        "files": lambda: MechanismFilesForm(request.POST, request.FILES),
+    }
+    form = forms[op]() if op in forms else None
+    if form is not None:
+        bound[op] = form
         if not form.is_valid():
             raise WorkflowError(_form_errors(form))
-        services.set_member(mechanism, by=by, **form.cleaned_data)
-        done = _("Member unit saved.")
-    elif op == "remove_member":
-        unit = get_object_or_404(
-            Unit.objects.filter(organisation=mechanism.organisation), pk=request.POST.get("unit")
-        )
-        services.remove_member(mechanism, by=by, unit=unit)
-        done = _("Member unit removed.")
-    elif op == "plan":
-        form = PlanLineForm(request.POST)
-        if not form.is_valid():
-            raise WorkflowError(_form_errors(form))
-        services.add_plan_line(mechanism, by=by, year=year, **form.cleaned_data)
-        done = _("Line added to the plan.")
-    elif op == "remove_plan":
-        line = get_object_or_404(mechanism.plan.all(), pk=request.POST.get("line"))
-        services.remove_plan_line(line, by=by)
-        done = _("Line removed from the plan.")
-    elif op == "files":
-        files = request.FILES.getlist("files")
-        if not files:
-            raise WorkflowError(_("Choose the files to upload."))
-        services.attach_mechanism_files(mechanism, by=by, files=files)
-        done = _("Documents uploaded.")
-    else:
-        raise WorkflowError(_("Unknown change."))
+    try:
+        if op == "member":
+            services.set_member(mechanism, by=by, **form.cleaned_data)
+            done = _("Member unit saved.")
+        elif op == "remove_member":
+            unit = get_object_or_404(
+                Unit.objects.filter(organisation=mechanism.organisation),
+                pk=_posted_pk(request, "unit"),
+            )
+            services.remove_member(mechanism, by=by, unit=unit)
+            done = _("Member unit removed.")
+        elif op == "plan":
+            services.add_plan_line(mechanism, by=by, year=year, **form.cleaned_data)
+            done = _("Line added to the plan.")
+        elif op == "remove_plan":
+            line = get_object_or_404(mechanism.plan.all(), pk=_posted_pk(request, "line"))
+            services.remove_plan_line(line, by=by)
+            done = _("Line removed from the plan.")
+        elif op == "files":
+            services.attach_mechanism_files(mechanism, by=by, files=form.cleaned_data["files"])
+            done = _("Documents uploaded.")
+        else:
+            raise WorkflowError(_("Unknown change."))
+    except WorkflowError as exc:
+        if form is not None:
+            form.add_error(None, exc.message)
+        raise
     messages.success(request, done)
     return redirect(f"{mechanism.get_absolute_url()}?year={year}")
 
@@ -321,9 +249,10 @@ def _post(request, mechanism):
 @login_required
 def mechanism_detail(request, pk):
     mechanism = get_object_or_404(_visible(request).select_related("convening_unit"), pk=pk)
+    bound = {}
     if request.method == "POST":
         try:
-            return _post(request, mechanism)
+            return _post(request, mechanism, bound)
         except WorkflowError as exc:
             messages.error(request, exc.message)
             status = exc.status_code
@@ -363,7 +292,10 @@ def mechanism_detail(request, pk):
         "new_url": f"{reverse('meetings:new')}?mechanism={mechanism.pk}",
         "can_manage": can_manage,
         "can_plan": can_manage and rules.can_plan(request.user),
-        "member_form": MemberForm(organisation=mechanism.organisation) if can_manage else None,
-        "plan_form": PlanLineForm() if can_manage else None,
+        "member_form": (bound.get("member") or MemberForm(organisation=mechanism.organisation))
+        if can_manage
+        else None,
+        "plan_form": (bound.get("plan") or PlanLineForm()) if can_manage else None,
+        "files_form": (bound.get("files") or MechanismFilesForm()) if can_manage else None,
     }
     return render(request, "meetings/mechanism_detail.html", context, status=status)

@@ -25,6 +25,12 @@ from . import rules, services
 from .models import Meeting
 
 
+def may_print(user):
+    """Who prints the notice and the sign-in sheet: the secretariat and the leaders. The
+    meeting page shows the print buttons by this same rule."""
+    return user.is_authenticated and user.sees_whole_organisation
+
+
 def _printable(request, pk):
     """The meeting, for the secretariat and the leaders; 404 to whoever does not see it."""
     meeting = get_object_or_404(
@@ -33,7 +39,7 @@ def _printable(request, pk):
         ),
         pk=pk,
     )
-    if not request.user.sees_whole_organisation:
+    if not may_print(request.user):
         raise PermissionDenied(
             _("Only the secretariat and the leaders print the meeting's papers.")
         )

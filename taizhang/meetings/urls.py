@@ -1,11 +1,11 @@
 """The meetings pages. Each module below keeps its own views: meetings and their minutes
 (views), mechanisms and their figures (mechanism_views), calendars and .ics files
 (calendars), printed notices, sign-in sheets and phone sign-in (printing), exchange events
-and the statistics page (events)."""
+(exchange_views) and the statistics page (stats_views)."""
 
 from django.urls import path
 
-from . import calendars, events, mechanism_views, printing, views
+from . import calendars, exchange_views, mechanism_views, printing, stats_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -28,8 +28,9 @@ urlpatterns = [
     path("mechanisms/new/", mechanism_views.mechanism_new, name="mechanism_new"),
     path("mechanisms/<int:pk>/", mechanism_views.mechanism_detail, name="mechanism"),
     path("mechanisms/<int:pk>/edit/", mechanism_views.mechanism_edit, name="mechanism_edit"),
-    # events.py
-    path("<int:pk>/event/", events.event_edit, name="event"),
-    path("<int:pk>/event/suggestion/", events.hand_over, name="hand_over"),
-    path("stats/", events.stats_page, name="stats"),
+    # exchange_views.py
+    path("<int:pk>/event/", exchange_views.event_edit, name="event"),
+    path("<int:pk>/event/suggestion/", exchange_views.hand_over, name="hand_over"),
+    # stats_views.py
+    path("stats/", stats_views.stats_page, name="stats"),
 ]

@@ -23,7 +23,7 @@ from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.supervision.models import Task
 from taizhang.utils.errors import WorkflowError
 
-from . import rules, services, stats
+from . import printing, rules, services, stats
 from .choices import Action, Answer, Attendance, DecisionState, FileKind, Response, Status
 from .filters import MeetingFilterSet
 from .forms import (
@@ -99,6 +99,8 @@ def meeting_list(request):
         "filterset": filterset,
         "page": page,
         "query": query.urlencode(),
+        # Some filter is chosen (not merely a page): an empty list means nothing matches.
+        "filtered": any(request.GET.get(name) for name in filterset.filters),
         "can_plan": rules.can_plan(user),
         "can_see_mechanisms": rules.can_see_mechanisms(user),
         "can_see_stats": rules.can_see_stats(user),
@@ -161,26 +163,42 @@ def _edit_initial(meeting):
     }
 
 
+def _guest_details(guest):
+    """What the form says of a guest besides the name, to see whether a line was changed."""
+    return (guest["affiliation"], guest["kind"], guest.get("contact", ""))
+
+
 def _sync_invited(meeting, user, data):
-    """Invite the units, people and guests added in the form; uninvite the ones taken out."""
+    """Invite the units, people and guests added in the form; uninvite the ones taken out. A
+    guest whose organisation, kind or contact changed is invited again with the new details
+    (their reply and attendance start over); unchanged guests keep theirs."""
     invitees = list(Invitee.objects.filter(meeting=meeting).select_related("unit", "user"))
     units = {u.pk: u for u in data["invited_units"]}
     people = {p.pk: p for p in data["invited_people"]}
     guests = {g["name"]: g for g in data["guests"]}
+    kept_guests = set()
     for row in invitees:
+        guest = guests.get(row.guest_name) if row.is_guest else None
+        same_guest = guest is not None and _guest_details(guest) == (
+            row.guest_affiliation,
+            row.guest_kind,
+            row.guest_contact,
+        )
         gone = (
             (row.unit_id and row.unit_id not in units)
             or (row.user_id and row.user_id not in people)
-            or (row.is_guest and row.guest_name not in guests)
+            or (row.is_guest and not same_guest)
         )
         if gone:
             services.uninvite(row, by=user)
+        elif row.is_guest:
+            kept_guests.add(row.guest_name)
     services.invite(
         meeting,
         by=user,
         units=[u for pk, u in units.items() if pk not in {i.unit_id for i in invitees}],
         people=[p for pk, p in people.items() if pk not in {i.user_id for i in invitees}],
-        guests=[g for name, g in guests.items() if name not in {i.guest_name for i in invitees}],
+        guests=[g for name, g in guests.items() if name not in kept_guests],
     )
 
 
@@ -303,7 +321,6 @@ def _attendance_form(meeting, invitee, failed):
             "attended_by": invitee.attended_by or invitee.substitute,
             "reason": invitee.absence_reason
             or (invitee.response_comment if invitee.response == Response.DECLINED else ""),
-            "version": meeting.version,
         },
     )
 
@@ -312,16 +329,22 @@ def _invitee_rows(user, meeting, failed):
     """Each invited with the colours of their reply and attendance, and for the secretariat
     their attendance form."""
     recording = rules.can(user, Action.RECORD_ATTENDANCE, meeting)
+    own = {i.pk for i in rules.my_invitations(user, meeting)}
     return [
         {
             "invitee": i,
             "response_colour": Response.colour(i.response),
             "attendance_colour": Attendance.colour(i.attendance),
+            # 请假事由 are the secretariat's, the leaders' and the row's own unit or person's.
+            "show_reasons": user.sees_whole_organisation or i.pk in own,
             "form": _attendance_form(meeting, i, failed) if recording else None,
         }
         for i in meeting.invitees.all()
     ]
 
+
+# Buttons drawn in red: they end the meeting's course.
+DANGEROUS = {Action.CANCEL}
 
 # Buttons whose hint would only repeat what the page shows (nothing left to approve…).
 UNHINTED = {Action.APPROVE_TASKS, Action.ASSIGN_TASKS, Action.CANCEL}
@@ -357,12 +380,13 @@ def _detail_context(request, meeting, failed=None):
     user = request.user
     version = {"version": meeting.version}
     buttons = [
-        (
-            action,
-            verb,
-            rules.LIFECYCLE[action].needs_comment,
-            _button_form(meeting, action, failed),
-        )
+        {
+            "action": action,
+            "verb": verb,
+            "needs_comment": rules.LIFECYCLE[action].needs_comment,
+            "form": _button_form(meeting, action, failed),
+            "danger": action in DANGEROUS,
+        }
         for action, verb in rules.available_buttons(user, meeting)
     ]
     mine = rules.my_invitations(user, meeting)
@@ -375,6 +399,8 @@ def _detail_context(request, meeting, failed=None):
         "meeting": meeting,
         "version": meeting.version,
         "can_edit": rules.can(user, Action.EDIT, meeting),
+        "can_print": printing.may_print(user),
+        "countersigning": meeting.status == Status.COUNTERSIGNING,
         "can_manage": can_manage,
         "buttons": buttons,
         "held_back": _held_back(user, meeting),
@@ -382,9 +408,7 @@ def _detail_context(request, meeting, failed=None):
         "invitees": _invitee_rows(user, meeting, failed),
         "can_record": rules.can(user, Action.RECORD_ATTENDANCE, meeting),
         "my_invitations": mine,
-        "respond_form": (
-            failed.get("respond") or RespondForm(initial=_reply_initial(mine, meeting))
-        )
+        "respond_form": (failed.get("respond") or RespondForm(initial=_reply_initial(mine)))
         if can_respond
         else None,
         "attendance": stats.meeting_attendance(meeting),
@@ -395,17 +419,37 @@ def _detail_context(request, meeting, failed=None):
             (c, Answer.colour(c.answer)) for c in rules.current_countersignatures(meeting)
         ],
         "my_signatures": my_signatures,
-        "countersign_form": (failed.get("countersign") or CountersignForm(initial=version))
+        "countersign_form": (failed.get("countersign") or CountersignForm())
         if can_countersign
         else None,
-        "events": MeetingEvent.objects.filter(meeting=meeting).select_related("actor", "unit"),
+        "events": _timeline(user, meeting),
         **_minutes_context(user, meeting, failed),
     }
 
 
-def _reply_initial(mine, meeting):
+# Timeline entries whose comment is a reply's reason (请假事由): not for every reader.
+PRIVATE_COMMENTS = {Action.RESPOND, Action.RECORD_ATTENDANCE}
+
+
+def _timeline(user, meeting):
+    """(event, show its comment) of the meeting's timeline: a reply's reason is shown to the
+    secretariat, the leaders and the unit or person who replied."""
+    units = user.unit_ids() if user.role == Role.HANDLER else set()
+    return [
+        (
+            e,
+            e.action not in PRIVATE_COMMENTS
+            or user.sees_whole_organisation
+            or e.actor_id == user.pk
+            or (e.unit_id is not None and e.unit_id in units),
+        )
+        for e in MeetingEvent.objects.filter(meeting=meeting).select_related("actor", "unit")
+    ]
+
+
+def _reply_initial(mine):
     first = mine[0] if mine else None
-    initial = {"version": meeting.version}
+    initial = {}
     if first is not None and first.response != Response.PENDING:
         initial.update(
             response=first.response,
@@ -417,9 +461,7 @@ def _reply_initial(mine, meeting):
 
 @login_required
 def meeting_detail(request, pk):
-    meeting = _get(request, pk)
-    if request.user.is_administrator:
-        raise Http404
+    meeting = _get(request, pk)  # administrators see no meeting: _get gives them a 404
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))
 
 
@@ -481,7 +523,6 @@ def _attendance(request, meeting):
             status=data["status"],
             attended_by=data["attended_by"],
             reason=data["reason"],
-            version=data["version"],
         )
 
     return (f"attendance:{row}", form, run, _("Attendance recorded."), "#invited")
@@ -588,7 +629,6 @@ def _countersign(request, meeting):
             by=request.user,
             agree=data["agree"],
             comment=data["comment"],
-            version=data["version"],
         )
 
     agreed = request.POST.get("agree") != "no"

@@ -44,7 +44,9 @@ def event_section(meeting, user):
         "units_invited": sum(1 for i in invitees if i.unit_id),
         "people_invited": sum(1 for i in invitees if i.user_id),
         "present": sum(1 for i in invitees if i.attendance == Attendance.PRESENT),
-        "suggestions": [(h.suggestion, h.suggestion_id in visible) for h in handed_over],
+        # Those the user may open; of the others only how many (no number, no title).
+        "suggestions": [h.suggestion for h in handed_over if h.suggestion_id in visible],
+        "suggestions_hidden": sum(1 for h in handed_over if h.suggestion_id not in visible),
         "can_manage": rules.can_manage(user, meeting),
         "can_hand_over": rules.can(user, Action.TO_SUGGESTION, meeting),
     }

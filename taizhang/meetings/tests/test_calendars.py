@@ -113,7 +113,7 @@ def test_meeting_ics_fields(client, timed, org):
     assert str(cal["VERSION"]) == "2.0"
     assert "taizhang" in str(cal["PRODID"])
     assert str(cal["X-WR-CALNAME"]) == timed.title
-    assert str(event["UID"]) == f"meeting-{timed.pk}-{org.code}@testserver"
+    assert str(event["UID"]) == f"meeting-{timed.pk}@{org.code}.taizhang"
     start = event.decoded("DTSTART")
     assert start == datetime.datetime(2026, 10, 9, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert event["DTSTART"].params["TZID"] == "Asia/Shanghai"
@@ -149,6 +149,9 @@ def test_uid_is_stable_and_sequence_follows_the_version(client, timed, people):
     services.update_meeting(timed, by=people["supervisor"], place="市委第二会议室")
     _cal, (after,) = events(client.get(url))
     assert str(before["UID"]) == str(after["UID"])
+    # Reached by another name, the meeting is still the same event.
+    _cal, (elsewhere,) = events(client.get(url, HTTP_HOST="127.0.0.1"))
+    assert str(elsewhere["UID"]) == str(before["UID"])
     assert after.decoded("SEQUENCE") == before.decoded("SEQUENCE") + 1
     assert str(after["LOCATION"]) == "市委第二会议室"
 
@@ -222,3 +225,12 @@ def test_make_up_working_days_are_not_days_off(client, people):
     assert days[datetime.date(2026, 2, 17)]["off"] is True  # 春节, a Tuesday
     assert days[datetime.date(2026, 2, 7)]["off"] is True  # a plain Saturday
     assert "调休上班" in response.content.decode()
+
+
+def test_ics_buttons_offer_a_download_not_a_subscription(client, timed, mechanism):
+    """The feed needs a logged-in session: a calendar program could not subscribe to it."""
+    login(client, "duban")
+    for url in (reverse("meetings:calendar"), reverse("meetings:mechanism", args=[mechanism.pk])):
+        text = client.get(url).content.decode()
+        assert "下载日历文件（.ics）" in text
+        assert "订阅" not in text

@@ -120,8 +120,10 @@ def test_an_invited_handler_sees_the_section_without_the_secretariats_tools(
     suggestion = fill(meeting, people, units)
     html = section(meeting, people["gzw"])
     assert "建言献策工作室的做法" in html
-    assert "设立企业家建言直通车" in html
+    # A suggestion they may not see: neither its number nor its title, only how many.
+    assert "设立企业家建言直通车" not in html and suggestion.number not in html
     assert suggestion.get_absolute_url() not in html  # not given to their unit
+    assert "1 条建议已转建言献策" in html
     assert reverse("meetings:event", args=[meeting.pk]) not in html
     assert reverse("meetings:hand_over", args=[meeting.pk]) not in html
 
@@ -339,3 +341,42 @@ def test_a_photo_uploaded_by_mistake_is_removed_by_the_secretariat_only(make_eve
     [minutes] = services.attach_files(meeting, by=office, files=[photo("纪要.png")], kind="minutes")
     with pytest.raises(WorkflowError):
         services.remove_file(minutes, by=office)
+
+
+def test_forms_live_in_forms_and_the_pages_keep_their_addresses():
+    """View modules hold views; the forms are in forms.py. "events" is the timeline elsewhere,
+    so the exchange-event and statistics pages have their own modules, at the same URLs."""
+    import importlib
+    import importlib.util
+
+    from django import forms as django_forms
+
+    for name in ("views", "mechanism_views", "exchange_views", "stats_views", "calendars"):
+        module = importlib.import_module(f"taizhang.meetings.{name}")
+        defined = [
+            value.__name__
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, django_forms.BaseForm)
+            and value.__module__ == module.__name__
+        ]
+        assert defined == [], name
+    assert importlib.util.find_spec("taizhang.meetings.events") is None
+    assert reverse("meetings:event", args=[7]) == "/meetings/7/event/"
+    assert reverse("meetings:hand_over", args=[7]) == "/meetings/7/event/suggestion/"
+    assert reverse("meetings:stats") == "/meetings/stats/"
+
+
+def test_a_garbled_version_is_a_stale_page_not_a_crash(client, make_event):
+    meeting = make_event()
+    services.save_report(meeting, by=meeting.created_by, report="", files=[photo()])
+    login(client, "duban")
+    url = reverse("meetings:event", args=[meeting.pk])
+    [kept] = meeting.files.all()
+    response = client.post(url, {"part": "remove_photo", "file": kept.pk, "version": "abc"})
+    assert response.status_code == 400
+    assert "页面内容已过期" in response.text
+    assert meeting.files.exists()
+    data = {"part": "speakers", "speakers": "王教授｜形势", "version": "v2"}
+    response = client.post(url, data)
+    assert response.status_code == 400 and "王教授｜形势" in response.text

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conftest import PASSWORD
 from taizhang.meetings import services
-from taizhang.meetings.models import Mechanism, MechanismMember, PlannedMeeting
+from taizhang.meetings.models import Mechanism, MechanismMember, Meeting, PlannedMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_plan_against_what_was_held(client, mechanism, make_meeting):
     assert held.get_absolute_url() in text
     assert "未召开" in text
     new = reverse("meetings:new")
-    assert f"{new}?mechanism={mechanism.pk}&amp;plan={last.pk}" in text
+    assert f"{new}?mechanism={mechanism.pk}&amp;planned_as={last.pk}" in text
     assert f"?mechanism={mechanism.pk}&amp;year={year}" in text  # held links to the list
     # A line with its meeting stays; one without goes.
     assert client.post(url, {"op": "remove_plan", "line": first.pk}).status_code == 400
@@ -168,6 +168,32 @@ def test_plan_against_what_was_held(client, mechanism, make_meeting):
     assert list(PlannedMeeting.objects.values_list("pk", flat=True)) == [first.pk]
     # Another year's plan is empty.
     assert page(client, mechanism, year=year + 1).context["figures"]["plan"]["planned"] == 0
+
+
+def test_plan_a_meeting_from_a_plan_line(client, mechanism):
+    """The plan line's button opens the form on that line; the meeting planned is its."""
+    login(client, "duban")
+    year = timezone.localdate().year
+    url = reverse("meetings:mechanism", args=[mechanism.pk])
+    client.post(url, {"op": "plan", "year": year, "month": 6, "kind": "joint", "topic": "年中"})
+    line = PlannedMeeting.objects.get(mechanism=mechanism)
+    link = f"{reverse('meetings:new')}?mechanism={mechanism.pk}&planned_as={line.pk}"
+    assert link.replace("&", "&amp;") in page(client, mechanism, year=year).content.decode()
+    form = client.get(link).context["form"]
+    assert str(form["planned_as"].value()) == str(line.pk)
+    response = client.post(
+        link,
+        {
+            "kind": "joint",
+            "mechanism": mechanism.pk,
+            "planned_as": form["planned_as"].value(),
+            "title": "年中推进会",
+            "date": timezone.localdate().isoformat(),
+            "place": "第一会议室",
+        },
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get(title="年中推进会").planned_as == line
 
 
 def test_figures_per_member_unit(client, mechanism, make_meeting, people, units):
@@ -248,3 +274,55 @@ def test_the_list_counts_the_meetings_the_user_sees(client, mechanism, make_meet
     login(client, "gzw")
     (row,) = client.get(reverse("meetings:mechanisms")).context["mechanisms"]
     assert row.meeting_count == 1
+
+
+def test_a_garbled_version_on_the_edit_form_is_a_400_in_chinese(client, mechanism, units):
+    login(client, "duban")
+    edit = reverse("meetings:mechanism_edit", args=[mechanism.pk])
+    data = {
+        "name": "改过的名字",
+        "kind": mechanism.kind,
+        "convening_unit": units["tzb"].pk,
+        "countersign_working_days": 3,
+        "version": "abc",
+    }
+    response = client.post(edit, data)
+    assert response.status_code == 400
+    assert "页面内容已过期" in response.content.decode()
+    assert "改过的名字" in response.content.decode()
+    mechanism.refresh_from_db()
+    assert mechanism.name != "改过的名字"
+
+
+def test_the_page_forms_keep_what_was_typed_after_an_error(client, mechanism, units):
+    login(client, "duban")
+    url = reverse("meetings:mechanism", args=[mechanism.pk])
+    # The form refuses: a plan line without a topic, in a month that does not exist.
+    response = client.post(url, {"op": "plan", "month": 13, "kind": "joint", "topic": ""})
+    assert response.status_code == 400
+    form = response.context["plan_form"]
+    assert form.is_bound and form.errors and form["kind"].value() == "joint"
+    # A phone number too long: the contact person typed stays.
+    data = {
+        "op": "member",
+        "unit": units["steel"].pk,
+        "role": "member",
+        "contact_name": "王联络",
+        "contact_phone": "bad" * 20,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'value="王联络"' in text
+    assert response.context["member_form"].errors
+    response = client.post(url, {"op": "files"})
+    assert response.status_code == 400
+    assert response.context["files_form"].errors["files"] == ["请选择要上传的文件。"]
+    assert "请选择要上传的文件。" in response.content.decode()
+
+
+def test_a_garbled_row_on_the_page_buttons_is_a_404_not_a_crash(client, mechanism):
+    login(client, "duban")
+    url = reverse("meetings:mechanism", args=[mechanism.pk])
+    assert client.post(url, {"op": "remove_member", "unit": "abc"}).status_code == 404
+    assert client.post(url, {"op": "remove_plan", "line": "1; drop"}).status_code == 404

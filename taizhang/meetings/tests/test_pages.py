@@ -73,6 +73,7 @@ def test_an_outsider_handler_gets_404(client, make_meeting):
     response = client.get(reverse("meetings:list"))
     assert meeting.title not in text(response)
     assert 'data-testid="empty"' in text(response)
+    assert "暂无会议" in text(response)  # no filter: there is simply no meeting yet
 
 
 def test_the_invited_handler_sees_the_meeting_and_may_reply(client, make_meeting):
@@ -127,6 +128,7 @@ def test_the_list_filters_and_badges(client, make_meeting):
     assert "一季度联席会议" in body and "二季度联席会议" not in body
     body = text(client.get(url, {"kind": "forum"}))
     assert 'data-testid="empty"' in body
+    assert "没有符合筛选条件的会议" in body and "暂无会议" not in body  # filtered, not empty
     # Newest first.
     body = text(client.get(url))
     assert body.index("二季度联席会议") < body.index("一季度联席会议")
@@ -632,3 +634,136 @@ def test_agenda_and_guest_lines_as_secretaries_type_them():
     with translation.override("en"):  # the kind's label in the page's language
         guests, wrong = parse_guests("Prof. Zhang, XX University, Non-party expert")
     assert guests[0]["kind"] == "expert" and not wrong
+
+
+def test_header_and_buttons_follow_the_state_and_action(client, make_meeting):
+    """The 会签 deadline shows while countersigning only; 取消会议 is the red button."""
+    countersigning = make_meeting("countersigning", title="会签中的会议")
+    issued = make_meeting("issued", title="已印发的会议")
+    planned = make_meeting("planned", title="计划中的会议")
+    login(client, "duban")
+    assert "会签截止：" in text(client.get(page(countersigning)))
+    assert issued.countersign_due and "会签截止：" not in text(client.get(page(issued)))
+    body = text(client.get(page(planned)))
+    cancel = body[body.index('data-button="cancel"') :]
+    assert cancel.index("btn-outline-danger") < cancel.index("</form>")
+    send = body[body.index('data-button="send_notice"') :]
+    assert send.index("btn-primary") < send.index("</form>")
+
+
+def test_editing_a_guest_saves_the_change_and_keeps_the_others(client, units, people):
+    """Guests are matched by name: a changed organisation, kind or contact is saved; a guest
+    left as they were keeps their reply and attendance."""
+    login(client, "duban")
+    client.post(reverse("meetings:new"), plan_data(units, people))
+    meeting = Meeting.objects.get()
+    li = meeting.invitees.get(guest_name="李总")
+    Invitee.objects.filter(pk=li.pk).update(response=Response.DECLINED, response_comment="出差")
+    url = reverse("meetings:edit", args=[meeting.pk])
+    form = client.get(url).context["form"]
+    assert "张教授，XX大学，党外专家" in form.initial["guests"]
+    meeting.refresh_from_db()
+    data = plan_data(
+        units,
+        people,
+        version=meeting.version,
+        guests="张教授，XX师范大学，企业家，13900000000\n李总，XX科技公司，企业家",
+    )
+    assert client.post(url, data).status_code == 302
+    zhang = meeting.invitees.get(guest_name="张教授")
+    assert (zhang.guest_affiliation, zhang.guest_kind, zhang.guest_contact) == (
+        "XX师范大学",
+        "entrepreneur",
+        "13900000000",
+    )
+    kept = meeting.invitees.get(guest_name="李总")
+    assert (kept.pk, kept.response, kept.response_comment) == (li.pk, Response.DECLINED, "出差")
+    assert (
+        "张教授，XX师范大学，企业家，13900000000"
+        in client.get(url).context["form"].initial["guests"]
+    )
+
+
+def test_absence_reasons_are_for_the_secretariat_leaders_and_the_unit_itself(
+    client, make_meeting, people
+):
+    meeting = make_meeting("notified")
+    services.respond(meeting, by=people["czj"], response="declined", comment="外出学习调研")
+    for name, shown in (("duban", True), ("lingdao", True), ("czj", True), ("gzw", False)):
+        login(client, name)
+        body = text(client.get(page(meeting)))
+        assert ("外出学习调研" in body) is shown, name
+        row = body[body.index('data-invitee="市财政局"') :]
+        assert "请假" in row[: row.index("</tr>")], name  # everyone sees that it is 请假
+
+
+def _form_html(body, testid):
+    start = body.index(f'data-testid="{testid}"')
+    return body[start : body.index("</form>", start)]
+
+
+def test_two_units_reply_from_pages_opened_at_the_same_time(client, make_meeting):
+    """One's own 回执 carries no version: another unit's answer in between is no conflict."""
+    meeting = make_meeting("notified")
+    url = reverse("meetings:act", args=[meeting.pk, "respond"])
+    forms = {}
+    for name in ("gzw", "czj"):
+        login(client, name)
+        forms[name] = _form_html(text(client.get(page(meeting))), "respond-form")
+        assert 'name="version"' not in forms[name]
+    login(client, "gzw")
+    assert client.post(url, {"response": "attending"}).status_code == 302
+    login(client, "czj")
+    response = client.post(url, {"response": "declined", "comment": "外出调研"})
+    assert response.status_code == 302
+    replies = dict(
+        meeting.invitees.filter(unit__isnull=False).values_list("unit__code", "response")
+    )
+    assert (replies["gzw"], replies["czj"]) == (Response.ATTENDING, Response.DECLINED)
+
+
+def test_two_units_countersign_from_pages_opened_at_the_same_time(client, make_meeting):
+    meeting = make_meeting("countersigning")
+    url = reverse("meetings:act", args=[meeting.pk, "countersign"])
+    for name in ("gzw", "czj"):
+        login(client, name)
+        assert 'name="version"' not in _form_html(
+            text(client.get(page(meeting))), "countersign-form"
+        )
+    login(client, "gzw")
+    assert client.post(url, {"agree": "yes"}).status_code == 302
+    login(client, "czj")
+    assert client.post(url, {"agree": "no", "comment": "经费来源需明确"}).status_code == 302
+    answers = dict(
+        meeting.countersignatures.filter(round=meeting.countersign_round).values_list(
+            "unit__code", "answer"
+        )
+    )
+    assert (answers["gzw"], answers["czj"]) == (Answer.AGREED, Answer.DISAGREED)
+
+
+def test_the_attendance_form_sends_no_version(client, make_meeting):
+    meeting = make_meeting("held")
+    login(client, "duban")
+    assert 'name="version"' not in _form_html(text(client.get(page(meeting))), "attendance-form")
+
+
+def test_the_secretary_takes_the_minutes_back_from_countersigning(client, make_meeting):
+    """撤回会签: a button of the secretariat's during 会签, with its comment box."""
+    meeting = make_meeting("countersigning")
+    login(client, "gzw")
+    assert 'data-button="withdraw_countersign"' not in text(client.get(page(meeting)))
+    login(client, "duban")
+    body = text(client.get(page(meeting)))
+    start = body.index('data-button="withdraw_countersign"')
+    button = body[start : body.index("</form>", start)]
+    assert 'name="comment"' in button and "<textarea" in button
+    response = act(client, meeting, "withdraw_countersign", comment="")
+    assert response.status_code == 400
+    meeting.refresh_from_db()
+    assert meeting.status == Status.COUNTERSIGNING
+    response = act(client, meeting, "withdraw_countersign", comment="纪要第二条表述需修改")
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == Status.MINUTES_DRAFTED
+    assert "纪要第二条表述需修改" in text(client.get(page(meeting)))

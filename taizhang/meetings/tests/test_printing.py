@@ -74,6 +74,17 @@ def test_printed_papers_are_not_for_others(client, meeting):
         assert response.status_code == 302 and "login" in response["Location"]
 
 
+def test_the_meeting_page_offers_printing_only_to_who_may_print(client, meeting):
+    notice = reverse("meetings:notice_print", args=[meeting.pk])
+    sheet = reverse("meetings:sign_in_sheet", args=[meeting.pk])
+    for name, shown in (("duban", True), ("lingdao", True), ("gzw", False), ("zhuanjia", False)):
+        login(client, name)
+        text = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+        assert (notice in text, sheet in text) == (shown, shown), name
+        # The button is there exactly when the printed page opens.
+        assert (client.get(notice).status_code == 200) is shown, name
+
+
 def test_sign_in_sheet_lists_every_invited_with_a_qr_code(client, meeting):
     login(client, "duban")
     response = client.get(reverse("meetings:sign_in_sheet", args=[meeting.pk]))

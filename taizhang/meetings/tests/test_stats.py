@@ -237,3 +237,24 @@ def test_the_held_figures_link_to_the_meetings_held(client, make_meeting, people
     link = page.context["list_url"]
     listed = client.get(link)
     assert [m.pk for m in listed.context["page"].object_list] == [held.pk]
+
+
+def test_a_handler_gets_no_plan_figures_beside_the_meetings_they_see(client, known_set, people):
+    """The plan counts every meeting of a mechanism, the held figures only those the reader
+    sees: a handler is shown what they see, plainly labelled, and no plan to compare it with."""
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, "gzw")
+    page = client.get(reverse("meetings:stats"))
+    table = page.text.split('data-testid="table-mechanisms"')[1].split("</table>")[0]
+    assert "已召开（您可见的会议）" in table
+    assert "计划召开" not in table and "按计划召开" not in table
+    assert table.split('data-testid="held-seen">')[1].split("</td>")[0].count(">3<") == 1
+    response = client.get(reverse("meetings:stats"), {"export": "xlsx"})
+    wb = load_workbook(io.BytesIO(response.content))
+    [mechanism] = wb["按议事协调机制"].iter_rows(min_row=4, values_only=True)
+    assert mechanism[:4] == ("市属国有企业统战工作联席会议", None, 3, None)
+    login(client, "lingdao")  # who sees all has the plan
+    assert "计划召开 2 次，" in client.get(reverse("meetings:stats")).text
