@@ -3,6 +3,7 @@
 Thin: they read through ``Mechanism.objects.visible_to`` and write through ``services``; the
 figures come from ``stats.mechanism_figures`` in a constant number of queries."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -76,7 +77,7 @@ def mechanism_new(request):
     form = MechanismForm(
         request.POST or None,
         organisation=organisation,
-        initial={"countersign_working_days": services._working_days(None)},
+        initial={"countersign_working_days": settings.TAIZHANG_COUNTERSIGN_WORKING_DAYS},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -22,6 +22,8 @@ from taizhang.extract.read import SUFFIXES
 from taizhang.notify.services import notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
+from taizhang.suggestions import services as suggestions
+from taizhang.suggestions.choices import Channel
 from taizhang.supervision import services as tasks
 from taizhang.supervision.choices import SourceKind
 from taizhang.supervision.choices import Status as TaskStatus
@@ -1552,9 +1554,6 @@ def remove_file(meeting_file, *, by, version=None):
 def hand_over_suggestion(meeting, *, by, title, body, submitter_name="", version=None):
     """转建言献策: a suggestion made at an exchange event goes to the suggestion channel, entered
     by the secretariat on the speaker's behalf, and stays linked to the event."""
-    from taizhang.suggestions import services as suggestions
-    from taizhang.suggestions.choices import Channel
-
     meeting = _lock(meeting, version)
     _require(by, Action.TO_SUGGESTION, meeting)
     suggestion, _code = suggestions.create_suggestion(
