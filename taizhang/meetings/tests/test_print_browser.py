@@ -59,3 +59,40 @@ def test_pages_in_the_browser(live_server, page, make_meeting, mechanism, output
     expect(page.locator("[data-testid=thanks]")).to_be_visible()
     page.screenshot(path=f"{output_path}/06-signed-in.png", full_page=True)
     assert errors == []
+
+
+def test_the_mechanism_and_the_calendar_fit_a_phone(live_server, page, make_meeting, mechanism):
+    """At 390 px neither page scrolls sideways; unit names and titles keep whole words."""
+    meeting = make_meeting(
+        "held",
+        title="全市国有企业统战工作推进会",
+        start_time="09:00",
+        place="XX钢铁集团办公楼报告厅",
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "duban")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    month = f"?month={meeting.date:%Y-%m}"
+    for url in (
+        f"/meetings/mechanisms/{mechanism.pk}/",
+        f"/meetings/calendar/{month}",
+        f"/meetings/calendar/{month}&view=list",
+    ):
+        page.goto(f"{live_server.url}{url}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    page.goto(f"{live_server.url}/meetings/mechanisms/{mechanism.pk}/")
+    # A unit's name sits on one line (not a character per line).
+    cell = page.locator("[data-testid=unit-figures] tr[data-unit] td").first
+    assert cell.evaluate("td => td.getBoundingClientRect().height") < 60
+    page.goto(f"{live_server.url}/meetings/calendar/{month}")
+    # On a phone the month is a list of its days with meetings, the meeting on the screen.
+    badge = page.locator(f"[data-meeting='{meeting.pk}']").first
+    expect(badge).to_be_visible()
+    box = badge.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    assert badge.evaluate("a => a.getBoundingClientRect().height") < 60
+    page.goto(f"{live_server.url}/meetings/calendar/{month}&view=list")
+    link = page.get_by_role("link", name="全市国有企业统战工作推进会")
+    assert link.evaluate("a => a.getBoundingClientRect().height") < 60
