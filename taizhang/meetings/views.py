@@ -415,9 +415,7 @@ def _detail_context(request, meeting, failed=None):
         "materials": [f for f in files if f.kind != FileKind.MINUTES],
         "minutes_files": [f for f in files if f.kind == FileKind.MINUTES],
         "files_form": (failed.get("files") or FilesForm(initial=version)) if can_manage else None,
-        "countersignatures": [
-            (c, Answer.colour(c.answer)) for c in rules.current_countersignatures(meeting)
-        ],
+        **_countersign_rounds(user, meeting, can_manage),
         "my_signatures": my_signatures,
         "countersign_form": (failed.get("countersign") or CountersignForm())
         if can_countersign
@@ -425,6 +423,41 @@ def _detail_context(request, meeting, failed=None):
         "events": _timeline(user, meeting),
         **_minutes_context(user, meeting, failed),
     }
+
+
+def _countersign_rounds(user, meeting, can_manage):
+    """Every round of 会签, newest first (an objection stays in sight after the next request);
+    for the secretary, why the last round ended when it did not end in agreement; for a unit
+    whose answer the round no longer needs, that it is over."""
+    signatures = list(meeting.countersignatures.all())
+    rounds = []
+    for number in sorted({c.round for c in signatures}, reverse=True):
+        ended = number < meeting.countersign_round or meeting.status != Status.COUNTERSIGNING
+        rows = [
+            (c, Answer.colour(c.answer), ended and c.answer == Answer.PENDING)
+            for c in signatures
+            if c.round == number
+        ]
+        rounds.append({"number": number, "rows": rows, "ended": ended})
+    context = {"countersign_rounds": rounds, "countersignatures": signatures}
+    last = rounds[0] if rounds else None
+    if not last or not last["ended"] or meeting.status != Status.MINUTES_DRAFTED:
+        return context
+    if can_manage:
+        objections = [c for c, _colour, _over in last["rows"] if c.answer == Answer.DISAGREED]
+        if objections:
+            context["round_ended"] = {"objections": objections}
+        else:
+            withdrawn = (
+                meeting.events.filter(action=Action.WITHDRAW_COUNTERSIGN).order_by("-id").first()
+            )
+            context["round_ended"] = {"withdrawn": withdrawn}
+    elif user.role == Role.HANDLER:
+        units = user.unit_ids()
+        context["round_over_for_me"] = any(
+            over and c.unit_id in units for c, _colour, over in last["rows"]
+        )
+    return context
 
 
 # Timeline entries whose comment is a reply's reason (请假事由): not for every reader.

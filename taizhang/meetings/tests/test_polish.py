@@ -1,0 +1,51 @@
+"""The tester's walk in a real browser, fixed: every round of 会签 in sight, errors shown
+once, our own wording for too long fields, attendance saved in one go, the small things."""
+
+import re
+
+import pytest
+
+from taizhang.meetings import services
+from taizhang.meetings.tests.test_pages import act, login, page, text
+
+pytestmark = pytest.mark.django_db
+
+
+def plain(response):
+    """The page's text without its tags, spaces folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(response)))
+
+
+# ---- 2. every round of 会签 ---------------------------------------------------------------
+
+
+def test_an_objection_stays_in_sight_after_the_new_round(client, make_meeting, people):
+    meeting = make_meeting("countersigning")
+    login(client, "czj")
+    act(client, meeting, "countersign", agree="no", comment="经费来源需进一步明确")
+    # 国资委 had not answered: its round is over, it gets no form.
+    login(client, "gzw")
+    body = text(client.get(page(meeting)))
+    assert "本轮会签已结束" in body and 'data-testid="countersign-form"' not in body
+    # The secretary is told who objected and why, and that a new round is needed.
+    login(client, "duban")
+    body = text(client.get(page(meeting)))
+    banner = body[body.index('data-testid="round-ended"') : body.index("data-round=")]
+    assert "市财政局" in banner and "经费来源需进一步明确" in banner and "新一轮会签" in banner
+    services.request_countersign(meeting, by=people["supervisor"])
+    body = plain(client.get(page(meeting)))
+    assert 'data-testid="round-ended"' not in text(client.get(page(meeting)))
+    # Newest first: 第2轮 waits, 第1轮 keeps 财政局's 不同意 with its opinion.
+    assert body.index("第2轮") < body.index("第1轮")
+    first = body[body.index("第1轮", body.index("第2轮")) :]
+    assert "市财政局 不同意" in first and "经费来源需进一步明确" in first
+
+
+def test_a_withdrawn_round_tells_the_secretary(client, make_meeting):
+    meeting = make_meeting("countersigning")
+    login(client, "duban")
+    act(client, meeting, "withdraw_countersign", comment="纪要第二条表述需修改")
+    body = plain(client.get(page(meeting)))
+    assert "会签已撤回" in body and "纪要第二条表述需修改" in body and "新一轮会签" in body
+    login(client, "gzw")
+    assert "本轮会签已结束" in text(client.get(page(meeting)))
