@@ -2,6 +2,9 @@
 papers and the phone sign-in page (on a phone-sized window), with a screenshot of each under
 the test's output folder. No page may log an error (a CSP violation shows up as one)."""
 
+import io
+
+import pypdf
 import pytest
 from playwright.sync_api import expect
 
@@ -96,3 +99,33 @@ def test_the_mechanism_and_the_calendar_fit_a_phone(live_server, page, make_meet
     page.goto(f"{live_server.url}/meetings/calendar/{month}&view=list")
     link = page.get_by_role("link", name="全市国有企业统战工作推进会")
     assert link.evaluate("a => a.getBoundingClientRect().height") < 60
+
+
+def test_the_printed_notice_is_one_a4_sheet(live_server, page, make_meeting, units):
+    """A usual meeting's 会议通知 prints on one A4 page, its signature and date included, and
+    says when, where and what once."""
+    meeting = make_meeting(
+        "notified",
+        start_time="09:30",
+        end_time="11:30",
+        place="市委第一会议室",
+        agenda=[
+            "通报全市统战工作情况",
+            "研究党外人才队伍建设",
+            "审议年度工作要点",
+            "部署下一阶段工作",
+        ],
+        guests=[{"name": "李企业家", "kind": "entrepreneur", "affiliation": "XX矿业公司"}],
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "duban")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/notice/")
+    notice = page.get_by_test_id("notice")
+    body = notice.inner_text()
+    for fact in ("09:30", "市委第一会议室", "研究党外人才队伍建设"):
+        assert body.count(fact) == 1, fact
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4")))
+    assert len(pdf.pages) == 1
+    assert f"{meeting.notice_sent_at.year}年" in pdf.pages[0].extract_text()
