@@ -597,3 +597,16 @@ class HandOverForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     body = forms.CharField(label=gettext_lazy("What was suggested"), max_length=20000)
     submitter_name = forms.CharField(label=gettext_lazy("Made by"), max_length=100, required=False)
+
+
+def unseen_errors(form):
+    """The message for the top of the page: the errors no field shows (the form's own, its
+    hidden fields'); a field's error shows under the field only, so the top just points there."""
+    hidden = {f.name for f in form.hidden_fields()}
+    unseen = [
+        str(e)
+        for name, errors in form.errors.items()
+        if name == "__all__" or name in hidden
+        for e in errors
+    ]
+    return " ".join(unseen) or _("Please correct what is marked below.")

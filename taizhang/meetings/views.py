@@ -39,6 +39,7 @@ from .forms import (
     RespondForm,
     format_agenda,
     format_guests,
+    unseen_errors,
 )
 from .models import (
     Countersignature,
@@ -507,7 +508,7 @@ def _failed(request, pk, message, status, failed):
 
 
 def _form_errors(form):
-    return " ".join(" ".join(str(e) for e in errors) for errors in form.errors.values())
+    return unseen_errors(form)
 
 
 def _done(request, meeting, message, anchor=""):

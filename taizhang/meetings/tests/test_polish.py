@@ -4,8 +4,11 @@ once, our own wording for too long fields, attendance saved in one go, the small
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from taizhang.meetings import services
+from taizhang.meetings.models import Meeting
 from taizhang.meetings.tests.test_pages import act, login, page, text
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +52,44 @@ def test_a_withdrawn_round_tells_the_secretary(client, make_meeting):
     assert "会签已撤回" in body and "纪要第二条表述需修改" in body and "新一轮会签" in body
     login(client, "gzw")
     assert "本轮会签已结束" in text(client.get(page(meeting)))
+
+
+# ---- 4. each error once -------------------------------------------------------------------
+
+
+def test_each_error_shows_once(client, make_meeting):
+    meeting = make_meeting("notified")
+    login(client, "gzw")
+    response = act(client, meeting, "respond", response="substitute", substitute="")
+    assert response.status_code == 400
+    assert text(response).count("请填写代会人员") == 1
+    assert "请更正下方标出的内容" in text(response)
+    services.hold(meeting, by=meeting.created_by)
+    login(client, "duban")
+    bad = SimpleUploadedFile("纪要.exe", b"MZ", content_type="application/octet-stream")
+    response = client.post(
+        reverse("meetings:act", args=[meeting.pk, "write_minutes"]),
+        {"text": "会议纪要", "files": bad, "version": Meeting.objects.get(pk=meeting.pk).version},
+    )
+    assert response.status_code == 400
+    errors = re.findall(r'invalid-feedback d-block">([^<]+)<', text(response))
+    assert errors and len(errors) == len(set(errors))
+    assert errors[0] not in plain(response).split("请更正下方标出的内容")[0]
+
+
+def test_an_objection_without_its_opinion_says_so_once(client, make_meeting):
+    meeting = make_meeting("countersigning")
+    login(client, "czj")
+    response = act(client, meeting, "countersign", agree="no", comment="")
+    assert response.status_code == 400
+    assert text(response).count("请填写不同意的具体意见") == 1
+
+
+def test_the_mechanism_page_shows_a_refusal_once(client, mechanism):
+    login(client, "duban")
+    url = reverse("meetings:mechanism", args=[mechanism.pk])
+    response = client.post(url, {"op": "member", "unit": mechanism.convening_unit_id, "role": ""})
+    errors = re.findall(
+        r"(?:invalid-feedback d-block[^>]*|alert[^>]*)>\s*([^<]+?)\s*<", text(response)
+    )
+    assert errors and len(errors) == len(set(errors)), errors
