@@ -92,6 +92,12 @@ def parse_guests(text):
     return guests, wrong
 
 
+def _guest_name(text, n):
+    """The name on line ``n`` (from 1) of the guests' text."""
+    line = text.splitlines()[n - 1].strip()
+    return GUEST_SEPARATORS.split(line)[0].strip()
+
+
 def format_guests(invitees):
     lines = []
     for i in invitees:
@@ -100,8 +106,20 @@ def format_guests(invitees):
     return "\n".join(lines)
 
 
+# A text too long, in the words of a form (Django's own speaks of a "variable").
+TOO_LONG = _("At most %(limit_value)d characters (now %(show_value)d).")
+
+
+def word_limits(form):
+    """Our message for every text field's length limit."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length is not None:
+            field.error_messages["max_length"] = TOO_LONG
+
+
 def style(form):
-    """Tabler's classes on every widget."""
+    """Tabler's classes on every widget, and our message for a text too long."""
+    word_limits(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
@@ -208,12 +226,23 @@ class MeetingForm(forms.Form):
         return parse_agenda(self.cleaned_data["agenda"])
 
     def clean_guests(self):
-        guests, wrong = parse_guests(self.cleaned_data["guests"])
-        if wrong:
-            raise forms.ValidationError(
-                _("Lines %(lines)s: write 姓名，单位，类别 with the kind 党外专家, 企业家 or 其他.")
-                % {"lines": "、".join(wrong)}
+        text = self.cleaned_data["guests"]
+        guests, wrong = parse_guests(text)
+        nameless = [n for n in wrong if not _guest_name(text, int(n))]
+        others = [n for n in wrong if n not in nameless]
+        errors = []
+        if nameless:
+            errors.append(
+                _("Lines %(lines)s: the guest's name is missing (a line starts with the name).")
+                % {"lines": "、".join(nameless)}
             )
+        if others:
+            errors.append(
+                _("Lines %(lines)s: write 姓名，单位，类别 with the kind 党外专家, 企业家 or 其他.")
+                % {"lines": "、".join(others)}
+            )
+        if errors:
+            raise forms.ValidationError(errors)
         return guests
 
     def clean(self):
@@ -507,6 +536,7 @@ class SpeakersForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        word_limits(self)
         self.organisation = organisation
 
     def clean_speakers(self):
@@ -576,6 +606,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        word_limits(self)
         self.fields["photos"].widget.attrs.update(
             {"class": "form-control", "accept": ",".join(PHOTO_SUFFIXES)}
         )
@@ -597,6 +628,10 @@ class HandOverForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     body = forms.CharField(label=gettext_lazy("What was suggested"), max_length=20000)
     submitter_name = forms.CharField(label=gettext_lazy("Made by"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        word_limits(self)
 
 
 def unseen_errors(form):

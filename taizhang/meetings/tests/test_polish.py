@@ -93,3 +93,19 @@ def test_the_mechanism_page_shows_a_refusal_once(client, mechanism):
         r"(?:invalid-feedback d-block[^>]*|alert[^>]*)>\s*([^<]+?)\s*<", text(response)
     )
     assert errors and len(errors) == len(set(errors)), errors
+
+
+# ---- 5. a form's words --------------------------------------------------------------------
+
+
+def test_a_title_too_long_and_a_guest_without_a_name(client, make_meeting, mechanism):
+    meeting = make_meeting("planned")
+    login(client, "duban")
+    url = reverse("meetings:edit", args=[meeting.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and not hasattr(v, "pk")}
+    data.update(title="长" * 10000, guests="，XX大学，党外专家\n王某，某地，嘉宾")
+    response = client.post(url, data)
+    body = text(response)
+    assert "最多 200 个字（现为 10000 个）" in body and "变量" not in body
+    assert "第1行缺少姓名" in body and "第2行格式有误" in body
