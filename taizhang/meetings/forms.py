@@ -323,6 +323,69 @@ class AttendanceForm(Styled):
         return data
 
 
+class AttendanceSheetForm(Styled):
+    """签到 of every invitation row in one go: a status per row (empty where nothing is
+    recorded yet: the secretary chooses), who attended for a unit, the reason for a leave."""
+
+    def __init__(self, *args, invitees, **kwargs):
+        self.invitees = list(invitees)
+        choices = [("", "—"), *((a, label) for a, label in Attendance.choices if a)]
+        initial = kwargs.setdefault("initial", {})
+        for i in self.invitees:
+            recorded = bool(i.attendance)
+            initial.update(
+                {
+                    f"status_{i.pk}": i.attendance,
+                    f"attended_by_{i.pk}": i.attended_by if recorded else i.substitute,
+                    f"reason_{i.pk}": i.absence_reason
+                    if recorded
+                    else (i.response_comment if i.response == Response.DECLINED else ""),
+                }
+            )
+        super().__init__(*args, **kwargs)
+        for i in self.invitees:
+            self.fields[f"status_{i.pk}"] = forms.ChoiceField(
+                label=_("Attendance"), choices=choices, required=False
+            )
+            self.fields[f"attended_by_{i.pk}"] = forms.CharField(
+                label=_("Attended by"), max_length=60, required=False
+            )
+            self.fields[f"reason_{i.pk}"] = forms.CharField(
+                label=_("Reason for absence"), max_length=300, required=False
+            )
+        style(self)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] += (
+                " form-select-sm" if name.startswith("status_") else " form-control-sm"
+            )
+
+    def row(self, invitee):
+        """The row's three fields, bound."""
+        return [self[f"{name}_{invitee.pk}"] for name in ("status", "attended_by", "reason")]
+
+    def clean(self):
+        data = super().clean()
+        for i in self.invitees:
+            if data.get(f"status_{i.pk}") == Attendance.EXCUSED and not data.get(f"reason_{i.pk}"):
+                self.add_error(f"reason_{i.pk}", _("Give the reason for the leave of absence."))
+        return data
+
+    def changed_rows(self):
+        """(invitee, status, attended by, reason) of the rows whose record the secretary
+        changed; a row left at — is left as it is."""
+        data = self.cleaned_data
+        rows = []
+        for i in self.invitees:
+            status = data.get(f"status_{i.pk}") or ""
+            attended_by = data.get(f"attended_by_{i.pk}") or ""
+            reason = data.get(f"reason_{i.pk}") or ""
+            if not status:
+                continue
+            if (status, attended_by, reason) != (i.attendance, i.attended_by, i.absence_reason):
+                rows.append((i, status, attended_by, reason))
+        return rows
+
+
 class MinutesForm(Styled):
     text = forms.CharField(
         label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10})

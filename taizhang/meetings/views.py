@@ -28,7 +28,7 @@ from .choices import Action, Answer, Attendance, DecisionState, FileKind, Respon
 from .filters import MeetingFilterSet
 from .forms import (
     ActionForm,
-    AttendanceForm,
+    AttendanceSheetForm,
     CountersignForm,
     DecisionForm,
     FilesForm,
@@ -313,17 +313,8 @@ def _minutes_context(user, meeting, failed):
     return context
 
 
-def _attendance_form(meeting, invitee, failed):
-    return failed.get(f"attendance:{invitee.pk}") or AttendanceForm(
-        auto_id=f"id_a{invitee.pk}_%s",
-        initial={
-            "invitee": invitee.pk,
-            "status": invitee.attendance or Attendance.PRESENT,
-            "attended_by": invitee.attended_by or invitee.substitute,
-            "reason": invitee.absence_reason
-            or (invitee.response_comment if invitee.response == Response.DECLINED else ""),
-        },
-    )
+def _attendance_sheet(meeting, failed, invitees):
+    return failed.get("attendance") or AttendanceSheetForm(invitees=invitees)
 
 
 def _invitee_rows(user, meeting, failed):
@@ -331,6 +322,8 @@ def _invitee_rows(user, meeting, failed):
     their attendance form."""
     recording = rules.can(user, Action.RECORD_ATTENDANCE, meeting)
     own = {i.pk for i in rules.my_invitations(user, meeting)}
+    invitees = list(meeting.invitees.all())
+    sheet = _attendance_sheet(meeting, failed, invitees) if recording else None
     return [
         {
             "invitee": i,
@@ -338,9 +331,9 @@ def _invitee_rows(user, meeting, failed):
             "attendance_colour": Attendance.colour(i.attendance),
             # 请假事由 are the secretariat's, the leaders' and the row's own unit or person's.
             "show_reasons": user.sees_whole_organisation or i.pk in own,
-            "form": _attendance_form(meeting, i, failed) if recording else None,
+            "fields": sheet.row(i) if sheet else None,
         }
-        for i in meeting.invitees.all()
+        for i in invitees
     ]
 
 
@@ -543,23 +536,37 @@ def _respond(request, meeting):
 
 
 def _attendance(request, meeting):
-    row = request.POST.get("invitee", "")
-    form = AttendanceForm(request.POST, auto_id=f"id_a{row}_%s")
+    """签到 of every row in one go: all or nothing, each refusal named by its row."""
+    form = AttendanceSheetForm(request.POST, invitees=meeting.invitees.all())
 
     def run(data):
-        invitee = next((i for i in meeting.invitees.all() if i.pk == data["invitee"]), None)
-        if invitee is None:
-            raise WorkflowError(_("This person or unit is not invited to the meeting."))
-        services.record_attendance(
-            meeting,
-            by=request.user,
-            invitee=invitee,
-            status=data["status"],
-            attended_by=data["attended_by"],
-            reason=data["reason"],
-        )
+        errors = []
+        try:
+            with transaction.atomic():
+                for invitee, status, attended_by, reason in form.changed_rows():
+                    try:
+                        services.record_attendance(
+                            meeting,
+                            by=request.user,
+                            invitee=invitee,
+                            status=status,
+                            attended_by=attended_by,
+                            reason=reason,
+                        )
+                    except WorkflowError as exc:
+                        if type(exc) is not WorkflowError:  # not allowed, a conflict: stop
+                            raise
+                        errors.append(f"{invitee.name}：{exc.message}")
+                if errors:
+                    raise _Undo
+        except _Undo:
+            raise WorkflowError("；".join(errors)) from None
 
-    return (f"attendance:{row}", form, run, _("Attendance recorded."), "#invited")
+    return ("attendance", form, run, _("Attendance recorded."), "#invited")
+
+
+class _Undo(Exception):
+    """Rolls the attendance sheet back when a row was refused."""
 
 
 def _minutes(request, meeting):

@@ -109,3 +109,64 @@ def test_a_title_too_long_and_a_guest_without_a_name(client, make_meeting, mecha
     body = text(response)
     assert "最多 200 个字（现为 10000 个）" in body and "变量" not in body
     assert "第1行缺少姓名" in body and "第2行格式有误" in body
+
+
+# ---- 6. attendance in one go --------------------------------------------------------------
+
+
+def test_the_whole_attendance_in_one_save(client, make_meeting):
+    from taizhang.meetings.choices import Attendance
+    from taizhang.meetings.models import Invitee
+
+    meeting = make_meeting("held")
+    rows = {i.unit.code: i for i in Invitee.objects.filter(meeting=meeting).select_related("unit")}
+    login(client, "duban")
+    body = text(client.get(page(meeting)))
+    # Unrecorded rows choose nothing yet (not 出席).
+    assert body.count('data-testid="attendance-row"') == 3
+    assert 'value="present" selected' not in body
+    data = {
+        f"status_{rows['tzb'].pk}": "present",
+        f"status_{rows['gzw'].pk}": "present",
+        f"attended_by_{rows['gzw'].pk}": "王海峰",
+        f"status_{rows['czj'].pk}": "excused",  # no reason: the whole sheet is refused
+    }
+    response = act(client, meeting, "record_attendance", **data)
+    assert response.status_code == 400
+    assert {i.attendance for i in Invitee.objects.filter(meeting=meeting)} == {""}
+    assert "王海峰" in text(response)  # what was typed stays
+    data[f"reason_{rows['czj'].pk}"] = "外出学习"
+    assert act(client, meeting, "record_attendance", **data).status_code == 302
+    got = {
+        i.unit.code: (i.attendance, i.attended_by) for i in Invitee.objects.filter(meeting=meeting)
+    }
+    assert got == {
+        "tzb": (Attendance.PRESENT, ""),
+        "gzw": (Attendance.PRESENT, "王海峰"),
+        "czj": (Attendance.EXCUSED, ""),
+    }
+    # Saved again unchanged: nothing is recorded twice.
+    events = meeting.events.count()
+    assert act(client, meeting, "record_attendance", **data).status_code == 302
+    assert meeting.events.count() == events
+
+
+def test_a_refused_row_undoes_the_sheet(client, make_meeting, monkeypatch):
+    from taizhang.meetings.models import Invitee
+    from taizhang.utils.errors import WorkflowError
+
+    meeting = make_meeting("held")
+    rows = {i.unit.code: i for i in Invitee.objects.filter(meeting=meeting).select_related("unit")}
+    real = services.record_attendance
+
+    def refuse_czj(meeting, *, invitee, **kwargs):
+        if invitee.unit.code == "czj":
+            raise WorkflowError("不能登记")
+        return real(meeting, invitee=invitee, **kwargs)
+
+    monkeypatch.setattr(services, "record_attendance", refuse_czj)
+    login(client, "duban")
+    data = {f"status_{rows[c].pk}": "present" for c in ("tzb", "gzw", "czj")}
+    response = act(client, meeting, "record_attendance", **data)
+    assert response.status_code == 400 and "市财政局：不能登记" in text(response)
+    assert {i.attendance for i in Invitee.objects.filter(meeting=meeting)} == {""}
