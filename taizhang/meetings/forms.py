@@ -388,7 +388,7 @@ class AttendanceSheetForm(Styled):
 
 class MinutesForm(Styled):
     text = forms.CharField(
-        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10})
+        label=_("Text of the minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10})
     )
     files = MultipleFileField(label=_("Minutes file (.docx, .pdf, .txt)"), required=False)
     version = _version_field()
@@ -479,7 +479,7 @@ class NoticeForm(ActionForm):
 
 
 class FilesForm(Styled):
-    files = MultipleFileField(label=_("Meeting materials"))
+    files = MultipleFileField(label=_("Add materials"))
     version = _version_field()
 
 

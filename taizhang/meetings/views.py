@@ -337,6 +337,9 @@ def _invitee_rows(user, meeting, failed):
     ]
 
 
+# Buttons whose comment is optional but shown: the chair may say something on approving.
+OPTIONAL_COMMENT = {Action.APPROVE_TASKS}
+
 # Buttons drawn in red: they end the meeting's course.
 DANGEROUS = {Action.CANCEL}
 
@@ -376,8 +379,11 @@ def _detail_context(request, meeting, failed=None):
     buttons = [
         {
             "action": action,
-            "verb": verb,
+            "verb": _("Send the notice again")
+            if action == Action.SEND_NOTICE and meeting.notice_sent_at
+            else verb,
             "needs_comment": rules.LIFECYCLE[action].needs_comment,
+            "takes_comment": rules.LIFECYCLE[action].needs_comment or action in OPTIONAL_COMMENT,
             "form": _button_form(meeting, action, failed),
             "danger": action in DANGEROUS,
         }
@@ -737,7 +743,7 @@ def file_download(request, pk):
 # ---- 我的待办 -------------------------------------------------------------------------------
 
 
-def _waiting_work(user):
+def waiting_work(user):
     """(key, title, meetings) of each kind of meeting work waiting for the user."""
     visible = Meeting.objects.visible_to(user)
     today = timezone.localdate()
@@ -813,16 +819,6 @@ def _waiting_work(user):
     return work
 
 
-WORK_STATUS = {
-    "minutes": Status.MINUTES_DRAFTED,
-    "issue": Status.COUNTERSIGNING,
-    "assign": Status.ISSUED,
-    "approve": Status.ISSUED,
-    "reply": Status.NOTIFIED,
-    "countersign": Status.COUNTERSIGNING,
-}
-
-
 def todo_counts(user):
     """The meeting work waiting for the user, for the ledger's 我的待办 (see
     supervision.other_work): (title, count, url) of each kind that has any."""
@@ -830,8 +826,7 @@ def todo_counts(user):
         return []
     url = reverse("meetings:list")
     found = []
-    for key, title, meetings in _waiting_work(user):
+    for key, title, meetings in waiting_work(user):
         if count := meetings.count():
-            status = "" if key == "minutes" else f"?status={WORK_STATUS[key]}"
-            found.append((_("Meetings: %(work)s") % {"work": title}, count, f"{url}{status}"))
+            found.append((_("Meetings: %(work)s") % {"work": title}, count, f"{url}?work={key}"))
     return found

@@ -170,3 +170,46 @@ def test_a_refused_row_undoes_the_sheet(client, make_meeting, monkeypatch):
     response = act(client, meeting, "record_attendance", **data)
     assert response.status_code == 400 and "市财政局：不能登记" in text(response)
     assert {i.attendance for i in Invitee.objects.filter(meeting=meeting)} == {""}
+
+
+# ---- 7. small things ----------------------------------------------------------------------
+
+
+def test_the_notice_button_after_a_notice_and_the_optional_approval_comment(client, make_meeting):
+    planned = make_meeting("planned", title="计划中的会议")
+    notified = make_meeting("notified", title="已通知的会议")
+    login(client, "duban")
+    assert "再次发送通知" not in text(client.get(page(planned)))
+    assert "再次发送通知" in text(client.get(page(notified)))
+    issued = make_meeting("issued", title="已印发的会议")
+    login(client, "lingdao")
+    body = text(client.get(page(issued)))
+    form = body[body.index('data-button="approve_tasks"') :].split("</form>")[0]
+    assert 'name="comment"' in form and "选填" in form
+    assert act(client, issued, "approve_tasks", comment="请抓紧落实").status_code == 302
+    assert issued.events.filter(comment="请抓紧落实").exists()
+
+
+def test_the_todo_links_open_the_list_of_that_work(client, make_meeting, people):
+    from taizhang.meetings.views import todo_counts
+
+    held = make_meeting("held", title="待起草纪要的会议")
+    make_meeting("planned", title="计划中的会议")
+    login(client, "duban")
+    (title, count, url), *_rest = [w for w in todo_counts(people["supervisor"]) if "纪要" in w[0]]
+    assert url.endswith("?work=minutes") and count == 1
+    body = text(client.get(url))
+    assert held.title in body and "计划中的会议" not in body
+
+
+def test_a_substitute_reads_the_same_in_reply_and_attendance(client, make_meeting, people):
+    meeting = make_meeting("notified")
+    services.respond(meeting, by=people["gzw"], response="substitute", substitute="王海峰")
+    login(client, "duban")
+    assert "王海峰（代会）" in text(client.get(page(meeting)))
+
+
+def test_the_attendance_chart_leaves_room_for_a_full_bar(client, make_meeting):
+    from taizhang.meetings.stats_views import _attendance_chart
+
+    assert _attendance_chart([])["grid"]["right"] >= 48

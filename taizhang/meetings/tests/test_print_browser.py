@@ -129,3 +129,14 @@ def test_the_printed_notice_is_one_a4_sheet(live_server, page, make_meeting, uni
     pdf = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4")))
     assert len(pdf.pages) == 1
     assert f"{meeting.notice_sent_at.year}年" in pdf.pages[0].extract_text()
+
+
+def test_the_statistics_buttons_fit_their_text(live_server, page, make_meeting):
+    make_meeting("held")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "duban")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/meetings/stats/")
+    button = page.get_by_test_id("export")
+    assert button.evaluate("a => a.scrollWidth <= a.clientWidth")
