@@ -206,7 +206,15 @@ def test_a_substitute_reads_the_same_in_reply_and_attendance(client, make_meetin
     meeting = make_meeting("notified")
     services.respond(meeting, by=people["gzw"], response="substitute", substitute="王海峰")
     login(client, "duban")
-    assert "王海峰（代会）" in text(client.get(page(meeting)))
+    body = plain(client.get(page(meeting)))
+    assert "王海峰（代会）" in body and "代会 王海峰" not in body
+    services.hold(meeting, by=people["supervisor"])
+    services.record_attendance(
+        meeting, by=people["supervisor"], unit="gzw", status="present", attended_by="王海峰"
+    )
+    body = text(client.get(page(meeting)))
+    attendance = body[body.index('data-invitee="市国资委"') :].split("</tr>")[0]
+    assert attendance.count("王海峰（代会）") == 2  # the reply and the attendance
 
 
 def test_the_attendance_chart_leaves_room_for_a_full_bar(client, make_meeting):
