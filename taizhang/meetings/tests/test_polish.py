@@ -221,3 +221,11 @@ def test_the_attendance_chart_leaves_room_for_a_full_bar(client, make_meeting):
     from taizhang.meetings.stats_views import _attendance_chart
 
     assert _attendance_chart([])["grid"]["right"] >= 48
+
+
+def test_an_empty_month_says_so_on_a_phone(client, make_meeting):
+    make_meeting("planned")
+    login(client, "duban")
+    empty = text(client.get(reverse("meetings:calendar"), {"month": "2001-01"}))
+    assert 'data-testid="phone-empty"' in empty
+    assert 'data-testid="phone-empty"' not in text(client.get(reverse("meetings:calendar")))

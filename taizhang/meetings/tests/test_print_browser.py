@@ -64,7 +64,9 @@ def test_pages_in_the_browser(live_server, page, make_meeting, mechanism, output
     assert errors == []
 
 
-def test_the_mechanism_and_the_calendar_fit_a_phone(live_server, page, make_meeting, mechanism):
+def test_the_mechanism_and_the_calendar_fit_a_phone(
+    live_server, page, make_meeting, mechanism, output_path
+):
     """At 390 px neither page scrolls sideways; unit names and titles keep whole words."""
     meeting = make_meeting(
         "held",
@@ -84,6 +86,7 @@ def test_the_mechanism_and_the_calendar_fit_a_phone(live_server, page, make_meet
         f"/meetings/calendar/{month}&view=list",
     ):
         page.goto(f"{live_server.url}{url}")
+        page.screenshot(path=f"{output_path}/phone-{len(url)}.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
     page.goto(f"{live_server.url}/meetings/mechanisms/{mechanism.pk}/")
     # A unit's name sits on one line (not a character per line).
