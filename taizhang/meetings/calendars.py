@@ -157,6 +157,20 @@ def _uid(meeting):
     return f"meeting-{meeting.pk}@{meeting.organisation.code}.taizhang"
 
 
+# How long a meeting given only its start time is taken to last.
+USUAL_LENGTH = datetime.timedelta(hours=2)
+
+
+def _ics_status(meeting):
+    """Planned but not yet notified is TENTATIVE (the date may still move); cancelled is
+    CANCELLED; every other state is CONFIRMED."""
+    if meeting.status == Status.CANCELLED:
+        return "CANCELLED"
+    if meeting.status == Status.PLANNED:
+        return "TENTATIVE"
+    return "CONFIRMED"
+
+
 def _event(meeting, request, stamp):
     event = icalendar.Event()
     event.add("uid", _uid(meeting))
@@ -166,7 +180,12 @@ def _event(meeting, request, stamp):
         start = datetime.datetime.combine(meeting.date, meeting.start_time, tzinfo=zone)
         event.add("dtstart", start)
         if meeting.end_time and meeting.end_time > meeting.start_time:
-            event.add("dtend", datetime.datetime.combine(meeting.date, meeting.end_time, zone))
+            end = datetime.datetime.combine(meeting.date, meeting.end_time, zone)
+        else:
+            # No end time given: a meeting usually takes a morning or an afternoon, so the
+            # calendar blocks two hours (without DTEND, programs show a meeting of no length).
+            end = start + USUAL_LENGTH
+        event.add("dtend", end)
     else:
         event.add("dtstart", meeting.date)
         event.add("dtend", meeting.date + datetime.timedelta(days=1))
@@ -189,7 +208,7 @@ def _event(meeting, request, stamp):
     if lines:
         event.add("description", "\n".join(lines))
     event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
-    event.add("status", "CANCELLED" if meeting.status == Status.CANCELLED else "CONFIRMED")
+    event.add("status", _ics_status(meeting))
     event.add("sequence", meeting.version)
     event.add("last-modified", meeting.updated_at)
     return event

@@ -27,19 +27,44 @@ class MeetingFilterSet(StyledFilterSet):
     )
     # What the figures count as held: every state from 已召开 on (statistics link here).
     held = django_filters.BooleanFilter(method="filter_held", label=_("Held"))
+    # The user's own waiting work (我的待办 links here): the same meetings it counts.
+    work = django_filters.ChoiceFilter(
+        method="filter_work",
+        label=_("My work"),
+        empty_label=_("All"),
+        choices=[
+            ("minutes", _("Minutes to write")),
+            ("issue", _("Minutes to issue")),
+            ("assign", _("Decisions' tasks to assign")),
+            ("approve", _("Decisions' tasks to approve")),
+            ("reply", _("Notices to answer")),
+            ("countersign", _("Minutes to countersign")),
+        ],
+    )
 
     class Meta:
         model = Meeting
-        fields = ["q", "kind", "status", "mechanism", "year", "held"]
+        fields = ["q", "kind", "status", "mechanism", "year", "held", "work"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if user is not None and user.is_authenticated:
             self.filters["mechanism"].queryset = Mechanism.objects.visible_to(user)
 
     def filter_held(self, queryset, name, value):
         held = Q(status__in=Status.held_states())
         return queryset.filter(held if value else ~held)
+
+    def filter_work(self, queryset, name, value):
+        from .views import waiting_work  # the pages' module imports this one
+
+        if self.user is None:
+            return queryset.none()
+        for key, _title, meetings in waiting_work(self.user):
+            if key == value:
+                return queryset.filter(pk__in=meetings.values("pk"))
+        return queryset.none()
 
     def filter_keyword(self, queryset, name, value):
         for word in value.split():

@@ -92,6 +92,12 @@ def parse_guests(text):
     return guests, wrong
 
 
+def _guest_name(text, n):
+    """The name on line ``n`` (from 1) of the guests' text."""
+    line = text.splitlines()[n - 1].strip()
+    return GUEST_SEPARATORS.split(line)[0].strip()
+
+
 def format_guests(invitees):
     lines = []
     for i in invitees:
@@ -100,8 +106,20 @@ def format_guests(invitees):
     return "\n".join(lines)
 
 
+# A text too long, in the words of a form (Django's own speaks of a "variable").
+TOO_LONG = _("At most %(limit_value)d characters (now %(show_value)d).")
+
+
+def word_limits(form):
+    """Our message for every text field's length limit."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length is not None:
+            field.error_messages["max_length"] = TOO_LONG
+
+
 def style(form):
-    """Tabler's classes on every widget."""
+    """Tabler's classes on every widget, and our message for a text too long."""
+    word_limits(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
@@ -208,12 +226,23 @@ class MeetingForm(forms.Form):
         return parse_agenda(self.cleaned_data["agenda"])
 
     def clean_guests(self):
-        guests, wrong = parse_guests(self.cleaned_data["guests"])
-        if wrong:
-            raise forms.ValidationError(
-                _("Lines %(lines)s: write 姓名，单位，类别 with the kind 党外专家, 企业家 or 其他.")
-                % {"lines": "、".join(wrong)}
+        text = self.cleaned_data["guests"]
+        guests, wrong = parse_guests(text)
+        nameless = [n for n in wrong if not _guest_name(text, int(n))]
+        others = [n for n in wrong if n not in nameless]
+        errors = []
+        if nameless:
+            errors.append(
+                _("Lines %(lines)s: the guest's name is missing (a line starts with the name).")
+                % {"lines": "、".join(nameless)}
             )
+        if others:
+            errors.append(
+                _("Lines %(lines)s: write 姓名，单位，类别 with the kind 党外专家, 企业家 or 其他.")
+                % {"lines": "、".join(others)}
+            )
+        if errors:
+            raise forms.ValidationError(errors)
         return guests
 
     def clean(self):
@@ -294,9 +323,72 @@ class AttendanceForm(Styled):
         return data
 
 
+class AttendanceSheetForm(Styled):
+    """签到 of every invitation row in one go: a status per row (empty where nothing is
+    recorded yet: the secretary chooses), who attended for a unit, the reason for a leave."""
+
+    def __init__(self, *args, invitees, **kwargs):
+        self.invitees = list(invitees)
+        choices = [("", "—"), *((a, label) for a, label in Attendance.choices if a)]
+        initial = kwargs.setdefault("initial", {})
+        for i in self.invitees:
+            recorded = bool(i.attendance)
+            initial.update(
+                {
+                    f"status_{i.pk}": i.attendance,
+                    f"attended_by_{i.pk}": i.attended_by if recorded else i.substitute,
+                    f"reason_{i.pk}": i.absence_reason
+                    if recorded
+                    else (i.response_comment if i.response == Response.DECLINED else ""),
+                }
+            )
+        super().__init__(*args, **kwargs)
+        for i in self.invitees:
+            self.fields[f"status_{i.pk}"] = forms.ChoiceField(
+                label=_("Attendance"), choices=choices, required=False
+            )
+            self.fields[f"attended_by_{i.pk}"] = forms.CharField(
+                label=_("Attended by"), max_length=60, required=False
+            )
+            self.fields[f"reason_{i.pk}"] = forms.CharField(
+                label=_("Reason for absence"), max_length=300, required=False
+            )
+        style(self)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] += (
+                " form-select-sm" if name.startswith("status_") else " form-control-sm"
+            )
+
+    def row(self, invitee):
+        """The row's three fields, bound."""
+        return [self[f"{name}_{invitee.pk}"] for name in ("status", "attended_by", "reason")]
+
+    def clean(self):
+        data = super().clean()
+        for i in self.invitees:
+            if data.get(f"status_{i.pk}") == Attendance.EXCUSED and not data.get(f"reason_{i.pk}"):
+                self.add_error(f"reason_{i.pk}", _("Give the reason for the leave of absence."))
+        return data
+
+    def changed_rows(self):
+        """(invitee, status, attended by, reason) of the rows whose record the secretary
+        changed; a row left at — is left as it is."""
+        data = self.cleaned_data
+        rows = []
+        for i in self.invitees:
+            status = data.get(f"status_{i.pk}") or ""
+            attended_by = data.get(f"attended_by_{i.pk}") or ""
+            reason = data.get(f"reason_{i.pk}") or ""
+            if not status:
+                continue
+            if (status, attended_by, reason) != (i.attendance, i.attended_by, i.absence_reason):
+                rows.append((i, status, attended_by, reason))
+        return rows
+
+
 class MinutesForm(Styled):
     text = forms.CharField(
-        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10})
+        label=_("Text of the minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10})
     )
     files = MultipleFileField(label=_("Minutes file (.docx, .pdf, .txt)"), required=False)
     version = _version_field()
@@ -387,7 +479,7 @@ class NoticeForm(ActionForm):
 
 
 class FilesForm(Styled):
-    files = MultipleFileField(label=_("Meeting materials"))
+    files = MultipleFileField(label=_("Add materials"))
     version = _version_field()
 
 
@@ -507,6 +599,7 @@ class SpeakersForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        word_limits(self)
         self.organisation = organisation
 
     def clean_speakers(self):
@@ -576,6 +669,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        word_limits(self)
         self.fields["photos"].widget.attrs.update(
             {"class": "form-control", "accept": ",".join(PHOTO_SUFFIXES)}
         )
@@ -597,3 +691,20 @@ class HandOverForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     body = forms.CharField(label=gettext_lazy("What was suggested"), max_length=20000)
     submitter_name = forms.CharField(label=gettext_lazy("Made by"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        word_limits(self)
+
+
+def unseen_errors(form):
+    """The message for the top of the page: the errors no field shows (the form's own, its
+    hidden fields'); a field's error shows under the field only, so the top just points there."""
+    hidden = {f.name for f in form.hidden_fields()}
+    unseen = [
+        str(e)
+        for name, errors in form.errors.items()
+        if name == "__all__" or name in hidden
+        for e in errors
+    ]
+    return " ".join(unseen) or _("Please correct what is marked below.")

@@ -19,7 +19,7 @@ from taizhang.utils.errors import WorkflowError
 
 from . import rules, services, stats
 from .choices import Status
-from .forms import MechanismFilesForm, MechanismForm, MemberForm, PlanLineForm
+from .forms import MechanismFilesForm, MechanismForm, MemberForm, PlanLineForm, unseen_errors
 from .models import Mechanism, MechanismFile, Meeting, PlannedMeeting
 
 
@@ -28,12 +28,7 @@ def _visible(request):
 
 
 def _form_errors(form):
-    return " ".join(
-        f"{form.fields[name].label}: {' '.join(errors)}"
-        if name in form.fields and not form.fields[name].widget.is_hidden
-        else " ".join(errors)
-        for name, errors in form.errors.items()
-    )
+    return unseen_errors(form)
 
 
 def _require_manager(request):
@@ -239,10 +234,8 @@ def _post(request, mechanism, bound):
             done = _("Documents uploaded.")
         else:
             raise WorkflowError(_("Unknown change."))
-    except WorkflowError as exc:
-        if form is not None:
-            form.add_error(None, exc.message)
-        raise
+    except WorkflowError:
+        raise  # shown once, at the top of the page
     messages.success(request, done)
     return redirect(f"{mechanism.get_absolute_url()}?year={year}")
 

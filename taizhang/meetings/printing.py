@@ -66,17 +66,43 @@ def sign_in_url(meeting):
     return reverse("meetings:sign_in", args=[meeting.pk, meeting.sign_in_token])
 
 
+def _notice_body(meeting, agenda):
+    """The notice's text and which of time, place and agenda the table below it gives: each
+    is printed once. The usual wording keeps its opening line and leaves them to the table; a
+    text of the secretary's own is printed whole, the table giving only what it does not say."""
+    default = services.default_notice(meeting)
+    text = meeting.notice_text or default
+    if text == default:
+        return {
+            "text": text.splitlines()[0],
+            "show_when": True,
+            "show_where": True,
+            "show_agenda": True,
+        }
+    dates = (
+        meeting.date.isoformat(),
+        f"{meeting.date.year}年{meeting.date.month}月{meeting.date.day}日",
+    )
+    return {
+        "text": text,
+        "show_when": not any(d in text for d in dates),
+        "show_where": not (meeting.place and meeting.place in text),
+        "show_agenda": not (agenda and all(item.title in text for item in agenda)),
+    }
+
+
 @login_required
 def notice(request, pk):
     """会议通知, one A4 sheet: who convenes, the text, when, where, the agenda, the invited."""
     meeting = _printable(request, pk)
     invitees = _invitees(meeting)
+    agenda = list(meeting.agenda.all())
     context = {
         "meeting": meeting,
         "issuer": meeting.convener
         or (meeting.mechanism.convening_unit if meeting.mechanism else None),
-        "text": meeting.notice_text or services.default_notice(meeting),
-        "agenda": meeting.agenda.all(),
+        **_notice_body(meeting, agenda),
+        "agenda": agenda,
         "units": [i for i in invitees if i.unit_id],
         "people": [i for i in invitees if not i.unit_id],
         "date": (

@@ -51,7 +51,8 @@ def _attendance_chart(units):
     rows = [u for u in units if u.invited]
     return {
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 8, "right": 24, "bottom": 8, "containLabel": True},
+        # Room on the right for a full bar's label ("100.0%"), which containLabel ignores.
+        "grid": {"left": 8, "right": 56, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
         "yAxis": {"type": "category", "inverse": True, "data": [str(u.unit) for u in rows]},
         "series": [

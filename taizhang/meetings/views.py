@@ -28,7 +28,7 @@ from .choices import Action, Answer, Attendance, DecisionState, FileKind, Respon
 from .filters import MeetingFilterSet
 from .forms import (
     ActionForm,
-    AttendanceForm,
+    AttendanceSheetForm,
     CountersignForm,
     DecisionForm,
     FilesForm,
@@ -39,6 +39,7 @@ from .forms import (
     RespondForm,
     format_agenda,
     format_guests,
+    unseen_errors,
 )
 from .models import (
     Countersignature,
@@ -312,17 +313,8 @@ def _minutes_context(user, meeting, failed):
     return context
 
 
-def _attendance_form(meeting, invitee, failed):
-    return failed.get(f"attendance:{invitee.pk}") or AttendanceForm(
-        auto_id=f"id_a{invitee.pk}_%s",
-        initial={
-            "invitee": invitee.pk,
-            "status": invitee.attendance or Attendance.PRESENT,
-            "attended_by": invitee.attended_by or invitee.substitute,
-            "reason": invitee.absence_reason
-            or (invitee.response_comment if invitee.response == Response.DECLINED else ""),
-        },
-    )
+def _attendance_sheet(meeting, failed, invitees):
+    return failed.get("attendance") or AttendanceSheetForm(invitees=invitees)
 
 
 def _invitee_rows(user, meeting, failed):
@@ -330,6 +322,8 @@ def _invitee_rows(user, meeting, failed):
     their attendance form."""
     recording = rules.can(user, Action.RECORD_ATTENDANCE, meeting)
     own = {i.pk for i in rules.my_invitations(user, meeting)}
+    invitees = list(meeting.invitees.all())
+    sheet = _attendance_sheet(meeting, failed, invitees) if recording else None
     return [
         {
             "invitee": i,
@@ -337,11 +331,14 @@ def _invitee_rows(user, meeting, failed):
             "attendance_colour": Attendance.colour(i.attendance),
             # 请假事由 are the secretariat's, the leaders' and the row's own unit or person's.
             "show_reasons": user.sees_whole_organisation or i.pk in own,
-            "form": _attendance_form(meeting, i, failed) if recording else None,
+            "fields": sheet.row(i) if sheet else None,
         }
-        for i in meeting.invitees.all()
+        for i in invitees
     ]
 
+
+# Buttons whose comment is optional but shown: the chair may say something on approving.
+OPTIONAL_COMMENT = {Action.APPROVE_TASKS}
 
 # Buttons drawn in red: they end the meeting's course.
 DANGEROUS = {Action.CANCEL}
@@ -382,8 +379,11 @@ def _detail_context(request, meeting, failed=None):
     buttons = [
         {
             "action": action,
-            "verb": verb,
+            "verb": _("Send the notice again")
+            if action == Action.SEND_NOTICE and meeting.notice_sent_at
+            else verb,
             "needs_comment": rules.LIFECYCLE[action].needs_comment,
+            "takes_comment": rules.LIFECYCLE[action].needs_comment or action in OPTIONAL_COMMENT,
             "form": _button_form(meeting, action, failed),
             "danger": action in DANGEROUS,
         }
@@ -415,9 +415,7 @@ def _detail_context(request, meeting, failed=None):
         "materials": [f for f in files if f.kind != FileKind.MINUTES],
         "minutes_files": [f for f in files if f.kind == FileKind.MINUTES],
         "files_form": (failed.get("files") or FilesForm(initial=version)) if can_manage else None,
-        "countersignatures": [
-            (c, Answer.colour(c.answer)) for c in rules.current_countersignatures(meeting)
-        ],
+        **_countersign_rounds(user, meeting, can_manage),
         "my_signatures": my_signatures,
         "countersign_form": (failed.get("countersign") or CountersignForm())
         if can_countersign
@@ -425,6 +423,41 @@ def _detail_context(request, meeting, failed=None):
         "events": _timeline(user, meeting),
         **_minutes_context(user, meeting, failed),
     }
+
+
+def _countersign_rounds(user, meeting, can_manage):
+    """Every round of 会签, newest first (an objection stays in sight after the next request);
+    for the secretary, why the last round ended when it did not end in agreement; for a unit
+    whose answer the round no longer needs, that it is over."""
+    signatures = list(meeting.countersignatures.all())
+    rounds = []
+    for number in sorted({c.round for c in signatures}, reverse=True):
+        ended = number < meeting.countersign_round or meeting.status != Status.COUNTERSIGNING
+        rows = [
+            (c, Answer.colour(c.answer), ended and c.answer == Answer.PENDING)
+            for c in signatures
+            if c.round == number
+        ]
+        rounds.append({"number": number, "rows": rows, "ended": ended})
+    context = {"countersign_rounds": rounds, "countersignatures": signatures}
+    last = rounds[0] if rounds else None
+    if not last or not last["ended"] or meeting.status != Status.MINUTES_DRAFTED:
+        return context
+    if can_manage:
+        objections = [c for c, _colour, _over in last["rows"] if c.answer == Answer.DISAGREED]
+        if objections:
+            context["round_ended"] = {"objections": objections}
+        else:
+            withdrawn = (
+                meeting.events.filter(action=Action.WITHDRAW_COUNTERSIGN).order_by("-id").first()
+            )
+            context["round_ended"] = {"withdrawn": withdrawn}
+    elif user.role == Role.HANDLER:
+        units = user.unit_ids()
+        context["round_over_for_me"] = any(
+            over and c.unit_id in units for c, _colour, over in last["rows"]
+        )
+    return context
 
 
 # Timeline entries whose comment is a reply's reason (请假事由): not for every reader.
@@ -474,7 +507,7 @@ def _failed(request, pk, message, status, failed):
 
 
 def _form_errors(form):
-    return " ".join(" ".join(str(e) for e in errors) for errors in form.errors.values())
+    return unseen_errors(form)
 
 
 def _done(request, meeting, message, anchor=""):
@@ -509,23 +542,37 @@ def _respond(request, meeting):
 
 
 def _attendance(request, meeting):
-    row = request.POST.get("invitee", "")
-    form = AttendanceForm(request.POST, auto_id=f"id_a{row}_%s")
+    """签到 of every row in one go: all or nothing, each refusal named by its row."""
+    form = AttendanceSheetForm(request.POST, invitees=meeting.invitees.all())
 
     def run(data):
-        invitee = next((i for i in meeting.invitees.all() if i.pk == data["invitee"]), None)
-        if invitee is None:
-            raise WorkflowError(_("This person or unit is not invited to the meeting."))
-        services.record_attendance(
-            meeting,
-            by=request.user,
-            invitee=invitee,
-            status=data["status"],
-            attended_by=data["attended_by"],
-            reason=data["reason"],
-        )
+        errors = []
+        try:
+            with transaction.atomic():
+                for invitee, status, attended_by, reason in form.changed_rows():
+                    try:
+                        services.record_attendance(
+                            meeting,
+                            by=request.user,
+                            invitee=invitee,
+                            status=status,
+                            attended_by=attended_by,
+                            reason=reason,
+                        )
+                    except WorkflowError as exc:
+                        if type(exc) is not WorkflowError:  # not allowed, a conflict: stop
+                            raise
+                        errors.append(f"{invitee.name}：{exc.message}")
+                if errors:
+                    raise _Undo
+        except _Undo:
+            raise WorkflowError("；".join(errors)) from None
 
-    return (f"attendance:{row}", form, run, _("Attendance recorded."), "#invited")
+    return ("attendance", form, run, _("Attendance recorded."), "#invited")
+
+
+class _Undo(Exception):
+    """Rolls the attendance sheet back when a row was refused."""
 
 
 def _minutes(request, meeting):
@@ -696,7 +743,7 @@ def file_download(request, pk):
 # ---- 我的待办 -------------------------------------------------------------------------------
 
 
-def _waiting_work(user):
+def waiting_work(user):
     """(key, title, meetings) of each kind of meeting work waiting for the user."""
     visible = Meeting.objects.visible_to(user)
     today = timezone.localdate()
@@ -772,16 +819,6 @@ def _waiting_work(user):
     return work
 
 
-WORK_STATUS = {
-    "minutes": Status.MINUTES_DRAFTED,
-    "issue": Status.COUNTERSIGNING,
-    "assign": Status.ISSUED,
-    "approve": Status.ISSUED,
-    "reply": Status.NOTIFIED,
-    "countersign": Status.COUNTERSIGNING,
-}
-
-
 def todo_counts(user):
     """The meeting work waiting for the user, for the ledger's 我的待办 (see
     supervision.other_work): (title, count, url) of each kind that has any."""
@@ -789,8 +826,7 @@ def todo_counts(user):
         return []
     url = reverse("meetings:list")
     found = []
-    for key, title, meetings in _waiting_work(user):
+    for key, title, meetings in waiting_work(user):
         if count := meetings.count():
-            status = "" if key == "minutes" else f"?status={WORK_STATUS[key]}"
-            found.append((_("Meetings: %(work)s") % {"work": title}, count, f"{url}{status}"))
+            found.append((_("Meetings: %(work)s") % {"work": title}, count, f"{url}?work={key}"))
     return found

@@ -78,18 +78,19 @@ def test_a_joint_meeting_from_plan_to_assigned_tasks(journey, page, live_server,
     journey.press("hold")
     expect(status).to_have_text("已召开")
     row = page.locator("tr[data-invitee=市国资委]")
-    row.locator("select[name=status]").select_option("present")
-    row.locator("input[name=attended_by]").fill("王主任")
-    row.locator("button[type=submit]").click()
+    row.locator("select[name^=status_]").select_option("present")
+    row.locator("input[name^=attended_by_]").fill("王主任")
+    row = page.locator("tr[data-invitee=市财政局]")
+    row.locator("select[name^=status_]").select_option("excused")
+    row.locator("input[name^=reason_]").fill("外出学习")
+    page.get_by_test_id("attendance-save").click()
     expect(page.locator(".alert-success")).to_contain_text("出席情况已登记")
     expect(page.locator("tr[data-invitee=市国资委] [data-testid=attendance]")).to_contain_text(
         "王主任"
     )
-    row = page.locator("tr[data-invitee=市财政局]")
-    row.locator("select[name=status]").select_option("excused")
-    row.locator("input[name=reason]").fill("外出学习")
-    row.locator("button[type=submit]").click()
-    expect(page.locator(".alert-success")).to_contain_text("出席情况已登记")
+    expect(page.locator("tr[data-invitee=市财政局] [data-testid=attendance]")).to_contain_text(
+        "请假"
+    )
     journey.shot("attendance-recorded")
 
     page.fill("#minutes textarea[name=text]", "会议听取了统战部的工作汇报，研究了党外人才工作。")

@@ -234,3 +234,16 @@ def test_ics_buttons_offer_a_download_not_a_subscription(client, timed, mechanis
         text = client.get(url).content.decode()
         assert "下载日历文件（.ics）" in text
         assert "订阅" not in text
+
+
+def test_a_start_without_an_end_lasts_two_hours_and_a_plan_is_tentative(client, make_meeting):
+    planned = make_meeting("planned", date=datetime.date(2026, 10, 12), start_time="14:30")
+    login(client, "duban")
+    _cal, (event,) = events(client.get(reverse("meetings:ics", args=[planned.pk])))
+    zone = ZoneInfo("Asia/Shanghai")
+    assert event.decoded("DTSTART") == datetime.datetime(2026, 10, 12, 14, 30, tzinfo=zone)
+    assert event.decoded("DTEND") == datetime.datetime(2026, 10, 12, 16, 30, tzinfo=zone)
+    assert str(event["STATUS"]) == "TENTATIVE"
+    services.send_notice(planned, by=planned.created_by)
+    _cal, (event,) = events(client.get(reverse("meetings:ics", args=[planned.pk])))
+    assert str(event["STATUS"]) == "CONFIRMED"

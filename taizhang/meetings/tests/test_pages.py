@@ -97,7 +97,7 @@ def test_the_secretariat_sees_its_buttons_and_forms(client, make_meeting):
     login(client, "duban")
     body = text(client.get(page(meeting)))
     assert 'data-button="hold"' in body and 'data-button="cancel"' in body
-    assert body.count('data-testid="attendance-form"') == 3  # 统战部, 国资委, 财政局
+    assert body.count('data-testid="attendance-row"') == 3  # 统战部, 国资委, 财政局
     assert 'data-testid="respond-form"' not in body
     assert reverse("meetings:notice_print", args=[meeting.pk]) in body
     assert reverse("meetings:sign_in_sheet", args=[meeting.pk]) in body
@@ -267,13 +267,14 @@ def test_attendance_through_the_page(client, make_meeting):
     meeting = make_meeting("held")
     row = Invitee.objects.get(meeting=meeting, unit__code="gzw")
     login(client, "duban")
-    response = act(
-        client, meeting, "record_attendance", invitee=row.pk, status="excused", reason=""
-    )
+    response = act(client, meeting, "record_attendance", **{f"status_{row.pk}": "excused"})
     assert response.status_code == 400  # the reason is required, and kept on the page
     assert 'data-testid="attendance-form"' in text(response)
     response = act(
-        client, meeting, "record_attendance", invitee=row.pk, status="present", attended_by="王主任"
+        client,
+        meeting,
+        "record_attendance",
+        **{f"status_{row.pk}": "present", f"attended_by_{row.pk}": "王主任"},
     )
     assert response.status_code == 302
     row.refresh_from_db()
@@ -281,7 +282,7 @@ def test_attendance_through_the_page(client, make_meeting):
     body = text(client.get(page(meeting)))
     assert 'data-testid="present-count">1<' in body
     login(client, "gzw")  # a handler cannot record it
-    response = act(client, meeting, "record_attendance", invitee=row.pk, status="absent")
+    response = act(client, meeting, "record_attendance", **{f"status_{row.pk}": "absent"})
     assert response.status_code == 403
 
 
