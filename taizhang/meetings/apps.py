@@ -11,7 +11,7 @@ class MeetingsConfig(AppConfig):
         from taizhang.supervision import other_work, sources
 
         from .models import task_source_link
-        from .views import todo_counts
+        from .todo import todo_counts
 
         sources.register(task_source_link)
         other_work.register(todo_counts)

@@ -8,6 +8,7 @@ from taizhang.utils.filters import StyledFilterSet
 
 from .choices import MeetingKind, Status
 from .models import Mechanism, Meeting
+from .todo import waiting_work
 
 
 class MeetingFilterSet(StyledFilterSet):
@@ -57,7 +58,6 @@ class MeetingFilterSet(StyledFilterSet):
         return queryset.filter(held if value else ~held)
 
     def filter_work(self, queryset, name, value):
-        from .views import waiting_work  # the pages' module imports this one
 
         if self.user is None:
             return queryset.none()

@@ -785,7 +785,9 @@ def respond(meeting, *, by, response, substitute="", comment="", version=None):
         invitee.responded_at = timezone.now()
         invitee.save(update_fields=["response", "substitute", "response_comment", "responded_at"])
     _answered(meeting)
-    words = Response(response).label + (f"（{substitute}）" if substitute else "")
+    words = (
+        f"{substitute}（{Response(response).label}）" if substitute else Response(response).label
+    )
     _event(
         meeting,
         Action.RESPOND,

@@ -9,17 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit
-from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.supervision.models import Task
 from taizhang.utils.errors import WorkflowError
 
@@ -738,95 +736,3 @@ def file_download(request, pk):
     """A material, photo or minutes file of a meeting the user sees."""
     upload = get_object_or_404(MeetingFile.objects.filter(meeting__in=_visible(request)), pk=pk)
     return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.name)
-
-
-# ---- 我的待办 -------------------------------------------------------------------------------
-
-
-def waiting_work(user):
-    """(key, title, meetings) of each kind of meeting work waiting for the user."""
-    visible = Meeting.objects.visible_to(user)
-    today = timezone.localdate()
-    work = []
-    if user.role == Role.SUPERVISOR:
-        work += [
-            (
-                "minutes",
-                _("Minutes to write"),
-                visible.filter(status__in=[Status.HELD, Status.MINUTES_DRAFTED]),
-            ),
-            (
-                "issue",
-                _("Minutes to issue"),
-                visible.filter(status=Status.COUNTERSIGNING).exclude(
-                    pk__in=Countersignature.objects.filter(
-                        round=F("meeting__countersign_round"),
-                        answer=Answer.PENDING,
-                        due__gte=today,
-                    ).values("meeting_id")
-                ),
-            ),
-            (
-                "assign",
-                _("Decisions' tasks to assign"),
-                visible.filter(
-                    status=Status.ISSUED, decisions__task__status=TaskStatus.APPROVED
-                ).distinct(),
-            ),
-        ]
-    elif user.role == Role.LEADER:
-        chaired = Q(chair=user) | Q(chair__isnull=True)
-        work.append(
-            (
-                "approve",
-                _("Decisions' tasks to approve"),
-                visible.filter(
-                    chaired, status=Status.ISSUED, decisions__task__status=TaskStatus.DRAFT
-                ).distinct(),
-            )
-        )
-    if not user.is_authenticated or user.role in Role.administrators():
-        return work
-    mine = Q(user=user)
-    if user.role == Role.HANDLER:
-        mine |= Q(unit_id__in=user.unit_ids())
-    work.append(
-        (
-            "reply",
-            _("Notices to answer"),
-            visible.filter(
-                status=Status.NOTIFIED,
-                date__gte=today,
-                pk__in=Invitee.objects.filter(mine, response=Response.PENDING).values("meeting_id"),
-            ),
-        )
-    )
-    if user.role == Role.HANDLER:
-        work.append(
-            (
-                "countersign",
-                _("Minutes to countersign"),
-                visible.filter(
-                    status=Status.COUNTERSIGNING,
-                    pk__in=Countersignature.objects.filter(
-                        round=F("meeting__countersign_round"),
-                        unit_id__in=user.unit_ids(),
-                        answer=Answer.PENDING,
-                    ).values("meeting_id"),
-                ),
-            )
-        )
-    return work
-
-
-def todo_counts(user):
-    """The meeting work waiting for the user, for the ledger's 我的待办 (see
-    supervision.other_work): (title, count, url) of each kind that has any."""
-    if not user.is_authenticated or user.organisation_id is None:
-        return []
-    url = reverse("meetings:list")
-    found = []
-    for key, title, meetings in waiting_work(user):
-        if count := meetings.count():
-            found.append((_("Meetings: %(work)s") % {"work": title}, count, f"{url}?work={key}"))
-    return found

@@ -191,7 +191,7 @@ def test_the_notice_button_after_a_notice_and_the_optional_approval_comment(clie
 
 
 def test_the_todo_links_open_the_list_of_that_work(client, make_meeting, people):
-    from taizhang.meetings.views import todo_counts
+    from taizhang.meetings.todo import todo_counts
 
     held = make_meeting("held", title="待起草纪要的会议")
     make_meeting("planned", title="计划中的会议")
