@@ -45,7 +45,13 @@ def waiting_work(user):
             ),
         ]
     elif user.role == Role.LEADER:
-        chaired = Q(chair=user) | Q(chair__isnull=True)
+        # As rules.is_chair: the chair, or any leader when there is no active leader chairing.
+        chaired = (
+            Q(chair=user)
+            | Q(chair__isnull=True)
+            | Q(chair__is_active=False)
+            | ~Q(chair__role=Role.LEADER)
+        )
         work.append(
             (
                 "approve",

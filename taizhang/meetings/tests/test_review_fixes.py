@@ -224,3 +224,17 @@ def test_no_empty_minutes(make_meeting, people):
     meeting = make_meeting("held")
     with pytest.raises(WorkflowError, match="纪要"):
         services.write_minutes(meeting, by=people["supervisor"], text="  ")
+
+
+def test_the_deputy_finds_the_approval_on_the_to_do_page_when_the_chair_left(
+    make_meeting, people
+):
+    from taizhang.meetings.todo import todo_counts
+
+    make_meeting("issued")
+    chair = people["leader"]
+    chair.is_active = False
+    chair.save(update_fields=["is_active"])
+    deputy = make_user(chair.organisation, "fuzhuren", Role.LEADER)
+    [(title, count, _url)] = todo_counts(deputy)
+    assert count == 1 and "批准" in title
