@@ -226,9 +226,7 @@ def test_no_empty_minutes(make_meeting, people):
         services.write_minutes(meeting, by=people["supervisor"], text="  ")
 
 
-def test_the_deputy_finds_the_approval_on_the_to_do_page_when_the_chair_left(
-    make_meeting, people
-):
+def test_the_deputy_finds_the_approval_on_the_to_do_page_when_the_chair_left(make_meeting, people):
     from taizhang.meetings.todo import todo_counts
 
     make_meeting("issued")
