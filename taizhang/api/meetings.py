@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -38,6 +38,8 @@ from taizhang.meetings.models import (
 )
 from taizhang.supervision.choices import Light
 from taizhang.supervision.choices import Status as TaskStatus
+
+from .filtering import PageFilters
 
 MAX_ID = 2**31 - 1
 VERSION_HELP = "The meeting's version as you read it; a stale one is refused with 409."
@@ -388,20 +390,12 @@ ANSWERS = {
 }
 
 
-class MeetingList(generics.ListCreateAPIView):
+class MeetingList(PageFilters, generics.ListCreateAPIView):
     """The meetings the caller may see, newest first, with the list page's filters: keyword
     (q), kind, status, mechanism (its id), year and held."""
 
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilterSet  # documents the filters in the OpenAPI schema
-
-    def filter_queryset(self, queryset):
-        filterset = MeetingFilterSet(
-            self.request.query_params, queryset=queryset, user=self.request.user
-        )
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset.qs
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

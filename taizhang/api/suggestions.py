@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +31,7 @@ from taizhang.suggestions.rules import Claimant
 from taizhang.supervision.models import Task
 from taizhang.utils.addresses import client_address
 
+from .filtering import PageFilters
 from .serializers import TaskSerializer
 
 MAX_ID = 2**31 - 1
@@ -406,20 +407,12 @@ def _answer(request, suggestion, serializer=SuggestionSerializer, code=status.HT
     return Response(serializer(fresh, context={"request": request}).data, status=code)
 
 
-class SuggestionList(generics.ListCreateAPIView):
+class SuggestionList(PageFilters, generics.ListCreateAPIView):
     """The ledger with the page's filters (status, channel, topic, units, period, reply
     class, rating, light, adopted, keyword)."""
 
     serializer_class = SuggestionSerializer
     filterset_class = SuggestionFilterSet  # documents the filters in the OpenAPI schema
-
-    def filter_queryset(self, queryset):
-        filterset = SuggestionFilterSet(
-            self.request.query_params, queryset=queryset, user=self.request.user
-        )
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset.qs
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

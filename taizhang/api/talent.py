@@ -5,13 +5,14 @@ everyone else reads them masked (``110***********1234``, ``138****5678``, ``z***
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from taizhang.talent import excel, rules, services
 from taizhang.talent.choices import AccessKind, Stage
 from taizhang.talent.filters import PersonFilterSet
 from taizhang.talent.models import PathEvent, Person
+
+from .filtering import PageFilters
 
 MASKED_HELP = "Masked (first 3 and last 4 kept) unless the caller keeps the talent pool."
 
@@ -104,16 +105,8 @@ class VisiblePeople:
         return context
 
 
-class FilteredPeople(VisiblePeople):
+class FilteredPeople(PageFilters, VisiblePeople):
     filterset_class = PersonFilterSet  # documents the filters in the OpenAPI schema
-
-    def filter_queryset(self, queryset):
-        filterset = PersonFilterSet(
-            self.request.query_params, queryset=queryset, user=self.request.user
-        )
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset.qs
 
 
 class PersonList(FilteredPeople, generics.ListAPIView):

@@ -10,7 +10,6 @@ from rest_framework.exceptions import (
     AuthenticationFailed,
     PermissionDenied,
     Throttled,
-    ValidationError,
 )
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -26,6 +25,7 @@ from taizhang.supervision.choices import Action
 from taizhang.supervision.filters import TaskFilterSet
 from taizhang.supervision.models import Task, TaskEvent
 
+from .filtering import PageFilters
 from .serializers import (
     EventSerializer,
     ProgressSerializer,
@@ -90,16 +90,8 @@ class VisibleTasks:
         return Task.objects.visible_to(self.request.user).with_units()
 
 
-class FilteredTasks(VisibleTasks):
+class FilteredTasks(PageFilters, VisibleTasks):
     filterset_class = TaskFilterSet  # documents the filters in the OpenAPI schema
-
-    def filter_queryset(self, queryset):
-        filterset = TaskFilterSet(
-            self.request.query_params, queryset=queryset, user=self.request.user
-        )
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset.qs
 
 
 class TaskList(FilteredTasks, generics.ListCreateAPIView):
