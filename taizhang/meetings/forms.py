@@ -23,6 +23,7 @@ from .choices import (
     Response,
 )
 from .models import Mechanism, PlannedMeeting
+from .services import MEETING_FIELDS
 
 SEPARATORS = re.compile(r"[｜|]")
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -261,19 +262,9 @@ class MeetingForm(forms.Form):
             self.add_error("planned_as", _("The plan line belongs to another mechanism."))
         return data
 
-    FIELDS = (
-        "kind",
-        "joint_session",
-        "title",
-        "topic",
-        "date",
-        "start_time",
-        "end_time",
-        "place",
-        "online",
-        "online_link",
-        "chair",
-    )
+    # The services' fields of a meeting that this form edits as they are (the convener is
+    # given only when chosen; a chair without an account is not asked for here).
+    FIELDS = tuple(f for f in MEETING_FIELDS if f not in ("convener", "chair_name"))
 
     def meeting_fields(self):
         data = self.cleaned_data
