@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "taizhang.suggestions",
     "taizhang.meetings",
     "taizhang.talent",
+    "taizhang.rectification",
+    "taizhang.appraisal",
     "taizhang.api",
     "taizhang.demo",
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("suggestions/", include("taizhang.suggestions.urls")),
     path("meetings/", include("taizhang.meetings.urls")),
     path("talent/", include("taizhang.talent.urls")),
+    path("rectification/", include("taizhang.rectification.urls")),
+    path("appraisal/", include("taizhang.appraisal.urls")),
     path("notifications/", include("taizhang.notify.urls")),
     path("system/", include("taizhang.utils.urls")),
     path("audit/", include("taizhang.audit.urls")),

@@ -66,6 +66,7 @@ class SourceKind(models.TextChoices):
     INSTRUCTION = "instruction", _("Leader instruction")  # 领导批示
     PLAN = "plan", _("Plan")  # 计划
     SUGGESTION = "suggestion", _("Suggestion")  # 建言献策
+    RECTIFICATION = "rectification", _("Rectification")  # 整改
 
 
 class Priority(ColouredChoices):

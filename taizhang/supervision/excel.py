@@ -83,9 +83,11 @@ SOURCE_LABELS = {
     SourceKind.INSTRUCTION: "领导批示",
     SourceKind.PLAN: "计划",
     SourceKind.SUGGESTION: "建言献策",
+    SourceKind.RECTIFICATION: "整改",
 }
 # Words in a 来源 cell that tell its kind, checked in this order.
 SOURCE_WORDS = [
+    ("整改", SourceKind.RECTIFICATION),
     ("批示", SourceKind.INSTRUCTION),
     ("建议", SourceKind.SUGGESTION),
     ("建言", SourceKind.SUGGESTION),
