@@ -219,6 +219,7 @@ TAIZHANG_DAILY_JOBS = [
     "taizhang.supervision.jobs.refresh_lights",
     "taizhang.suggestions.jobs.refresh_suggestions",
     "taizhang.meetings.jobs.refresh_meetings",
+    "taizhang.rectification.jobs.refresh_rectification",
 ]
 # A job RUNNING longer than this, or whose worker stopped, is ended as failed (or retried once
 # when its worker died under it: TAIZHANG_JOB_ATTEMPTS runs in all).
@@ -275,6 +276,8 @@ TAIZHANG_SUGGESTION_REPLY_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_REPLY_WOR
 TAIZHANG_SUGGESTION_RETURN_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_RETURN_WORKING_DAYS", 5)
 TAIZHANG_SUGGESTION_RATING_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_RATING_WORKING_DAYS", 10)
 TAIZHANG_SUGGESTION_REDO_WORKING_DAYS = _env_int("TAIZHANG_SUGGESTION_REDO_WORKING_DAYS", 15)
+# 立行立改: a measure fixed at once is due in this many working days unless given a deadline.
+TAIZHANG_IMMEDIATE_MEASURE_WORKING_DAYS = _env_int("TAIZHANG_IMMEDIATE_MEASURE_WORKING_DAYS", 5)
 TAIZHANG_DEADLINE_MAX_YEARS = _env_int("TAIZHANG_DEADLINE_MAX_YEARS", 10)
 TAIZHANG_MAX_WORKING_DAYS = _env_int("TAIZHANG_MAX_WORKING_DAYS", 2000)
 # 会签: working days a unit has to answer the minutes when its meeting has no mechanism.
