@@ -21,7 +21,7 @@ def test_a_stale_or_malformed_version_is_refused():
 def test_text_is_cleaned_required_and_bounded():
     assert services.text("  整改  ", "missing") == "整改"
     with pytest.raises(WorkflowError, match="missing"):
-        services.text(" \u200b ", "missing")
+        services.text(" \x07 ", "missing")
     with pytest.raises(WorkflowError):
         services.text("长" * 11, "missing", limit=10)
     assert services.optional_text(None) == ""
