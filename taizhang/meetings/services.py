@@ -27,8 +27,11 @@ from taizhang.suggestions.choices import Channel
 from taizhang.supervision import services as tasks
 from taizhang.supervision.choices import SourceKind
 from taizhang.supervision.choices import Status as TaskStatus
+from taizhang.utils import services as steps
 from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
 from taizhang.utils.models import Counter
+from taizhang.utils.services import optional_text as _optional
+from taizhang.utils.services import text as _text
 from taizhang.utils.text import clean_text
 from taizhang.utils.workdays import add_working_days
 
@@ -92,53 +95,25 @@ def locked(pk):
     return loaded().select_for_update(of=("self",)).get(pk=pk)
 
 
+STALE = gettext_lazy(
+    "This meeting was changed by someone else since you opened it "
+    "(your version %(yours)s, current %(current)s). Reload it and try again."
+)
+
+
 def _lock(meeting, version=None):
     """The meeting fresh from the database, locked; refuse a stale version."""
     fresh = locked(meeting.pk)
-    if version not in (None, "") and int(version) != fresh.version:
-        raise Conflict(
-            _(
-                "This meeting was changed by someone else since you opened it "
-                "(your version %(yours)s, current %(current)s). Reload it and try again."
-            )
-            % {"yours": version, "current": fresh.version}
-        )
+    steps.check_version(fresh, version, STALE)
     return fresh
 
 
 def _require(user, action, meeting):
-    reason = rules.why_not(user, action, meeting)
-    if reason:
-        raise NotAllowed(reason)
+    steps.require(rules.LIFECYCLE, user, action, meeting)
 
 
 def _needs_comment(action, comment):
-    if rules.LIFECYCLE[action].needs_comment and not clean_text(comment or "").strip():
-        raise WorkflowError(
-            _("“%(action)s” needs a comment saying why.") % {"action": Action.VERBS[action]}
-        )
-
-
-def _text(value, message, limit):
-    text = clean_text(value or "").strip()
-    if not text:
-        raise WorkflowError(message)
-    if len(text) > limit:
-        raise WorkflowError(
-            _("At most %(limit)d characters, please (this has %(count)d).")
-            % {"limit": limit, "count": len(text)}
-        )
-    return text
-
-
-def _optional(value, limit):
-    text = clean_text(value or "").strip()
-    if len(text) > limit:
-        raise WorkflowError(
-            _("At most %(limit)d characters, please (this has %(count)d).")
-            % {"limit": limit, "count": len(text)}
-        )
-    return text
+    steps.needs_comment(rules.LIFECYCLE, action, comment)
 
 
 def _limit(model, field):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang import audit
 from taizhang.notify.services import notify
@@ -24,8 +25,11 @@ from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision import services as tasks
 from taizhang.supervision.choices import SourceKind
-from taizhang.utils.errors import Conflict, NotAllowed, TooMany, WorkflowError
+from taizhang.utils import services as steps
+from taizhang.utils.errors import NotAllowed, TooMany, WorkflowError
 from taizhang.utils.models import Counter
+from taizhang.utils.services import field_limit as _field_limit
+from taizhang.utils.services import text as _text
 from taizhang.utils.text import clean_text
 from taizhang.utils.workdays import add_working_days
 
@@ -81,40 +85,21 @@ def _fresh(pk):
     )
 
 
+STALE = gettext_lazy(
+    "This suggestion was changed by someone else since you opened it "
+    "(your version %(yours)s, current %(current)s). Reload it and try again."
+)
+
+
 def _lock(suggestion, version=None):
     """The suggestion fresh from the database, locked; refuse a stale version."""
     fresh = _fresh(suggestion.pk)
-    if version not in (None, "") and int(version) != fresh.version:
-        raise Conflict(
-            _(
-                "This suggestion was changed by someone else since you opened it "
-                "(your version %(yours)s, current %(current)s). Reload it and try again."
-            )
-            % {"yours": version, "current": fresh.version}
-        )
+    steps.check_version(fresh, version, STALE)
     return fresh
 
 
 def _require(user, action, suggestion):
-    reason = rules.why_not(user, action, suggestion)
-    if reason:
-        raise NotAllowed(reason)
-
-
-def _text(value, message, limit=None):
-    text = clean_text(value or "").strip()
-    if not text:
-        raise WorkflowError(message)
-    if limit and len(text) > limit:
-        raise WorkflowError(
-            _("At most %(limit)d characters, please (this has %(count)d).")
-            % {"limit": limit, "count": len(text)}
-        )
-    return text
-
-
-def _field_limit(model, field):
-    return model._meta.get_field(field).max_length
+    steps.require(rules.LIFECYCLE, user, action, suggestion)
 
 
 def _save(suggestion, *fields):

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang import audit
 from taizhang.notify.services import notify
 from taizhang.org.choices import Role
 from taizhang.org.models import User
-from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
+from taizhang.utils import services as steps
+from taizhang.utils.errors import NotAllowed, WorkflowError
 from taizhang.utils.models import Counter
 from taizhang.utils.text import clean_text
 from taizhang.utils.workdays import add_working_days
@@ -50,31 +52,25 @@ UNIT_FIELDS = {
 # ---- helpers -----------------------------------------------------------------------------
 
 
+STALE = gettext_lazy(
+    "This task was changed by someone else since you opened it "
+    "(your version %(yours)s, current %(current)s). Reload it and try again."
+)
+
+
 def _lock(task, version=None):
     """The task fresh from the database, locked for this transaction; refuse a stale version."""
     fresh = Task.objects.select_for_update().with_units().get(pk=task.pk)
-    if version is not None and int(version) != fresh.version:
-        raise Conflict(
-            _(
-                "This task was changed by someone else since you opened it "
-                "(your version %(yours)s, current %(current)s). Reload it and try again."
-            )
-            % {"yours": version, "current": fresh.version}
-        )
+    steps.check_version(fresh, version, STALE)
     return fresh
 
 
 def _require(user, action, task):
-    reason = rules.why_not(user, action, task)
-    if reason:
-        raise NotAllowed(reason)
+    steps.require(rules.LIFECYCLE, user, action, task)
 
 
-def _require_text(text, message):
-    text = clean_text(text or "").strip()
-    if not text:
-        raise WorkflowError(message)
-    return text
+def _require_text(value, message):
+    return steps.text(value, message)
 
 
 def _title(text):

@@ -9,7 +9,7 @@ from taizhang.suggestions import rules, services
 from taizhang.suggestions.choices import Action, Rating, Status
 from taizhang.suggestions.models import ChannelSettings, Suggestion
 from taizhang.supervision.models import Task
-from taizhang.utils.errors import NotAllowed, WorkflowError
+from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
 
 # Who may take each action, and in which of the walker's states (see conftest.walk). Written
 # out by hand from the issue, so that a change of the table shows up here.
@@ -320,7 +320,7 @@ def test_an_adopted_suggestion_spawns_tasks_that_link_back(make_suggestion, peop
 
 def test_a_stale_version_is_refused(make_suggestion, people):
     suggestion = make_suggestion("submitted")
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services.accept(suggestion, by=people["supervisor"], version=suggestion.version - 1)
 
 
