@@ -259,3 +259,13 @@ def test_perform_by_name(launched, people):
     )
     with pytest.raises(WorkflowError):
         services.perform(launched, "explode", by=people["supervisor"])
+
+
+def test_repeat_candidates_are_earlier_problems_like_this_one(launched, make_plan, people, units):
+    from taizhang.rectification.similar import repeat_candidates
+
+    later = make_plan(title="市委第五巡察组反馈问题整改方案")
+    found = repeat_candidates(problem(later, 3))
+    assert found and found[0] == problem(launched, 3)
+    assert all(p.plan_id == launched.pk for p in found)
+    assert repeat_candidates(problem(launched, 3)) == []
