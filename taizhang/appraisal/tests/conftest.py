@@ -72,3 +72,24 @@ OVERDUE = {
     "per_event": "0.5",
 }
 PANEL = {"name": "考核小组评价", "kind": "manual", "scorer_kind": "panel", "weight": 100}
+
+
+@pytest.fixture
+def api(client, people):
+    """Call the API as a user, with their own token: api("tzb").get(url)."""
+    from conftest import PASSWORD
+
+    class Caller:
+        def __init__(self, username):
+            response = client.post(
+                "/api/auth/token",
+                {"username": username, "password": PASSWORD},
+                content_type="application/json",
+            )
+            assert response.status_code == 200, response.content
+            self.auth = {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+        def get(self, url, **params):
+            return client.get(url, params, **self.auth)
+
+    return Caller
