@@ -108,7 +108,7 @@ def test_a_units_record_is_smoothed_by_its_workload_and_the_method_says_so(peopl
     assert (small["n"], small["raw"]) == (2, Decimal("1.0000"))
     assert small["normalised"] < 1
     assert small["normalised"] - big["normalised"] < small["raw"] - big["raw"]
-    assert "39" in big["method"] and "40" in big["method"] and "5" in big["method"]
+    assert "40 件中 39 件（97.5%）" in big["method"] and "以 5 件的权重" in big["method"]
     # The late task costs what the method says: weight / (n + m).
     late = next(e for e in found[1][1] if e.effect)
     assert late.effect == Decimal("-0.89")  # 40 / 45
@@ -161,7 +161,7 @@ def test_reminders_returns_and_progress_windows_are_traced(new_cycle, make_task,
     assert progress.successes == 2
     assert windows[0].date == day(1, 30) and windows[0].effect == 0
     assert windows[1].effect == 0  # 31 January – 1 March: the completion report
-    assert windows[2].effect < 0 and "no report" in windows[2].what
+    assert windows[2].effect < 0 and "未报送" in windows[2].what
 
 
 def _scored_cycle(new_cycle, people, scores=(95, 85, 70)):
@@ -195,7 +195,7 @@ def test_quota_refuses_an_over_quota_confirmation_and_an_upheld_appeal_fixes_it(
     _publicised_days_ago(cycle, 30)
     with pytest.raises(NotAllowed) as refused:
         services.confirm(cycle, by=leader)
-    assert "A" in str(refused.value) and "1" in str(refused.value)  # A: 1 given, at most 0
+    assert "A 等次 1 个，最多 0 个" in str(refused.value)
     assert Cycle.objects.get(pk=cycle.pk).status == Status.PUBLICISED
 
     # 财政局 appealed in time (the window is put back open for it).
@@ -204,7 +204,7 @@ def test_quota_refuses_an_over_quota_confirmation_and_an_upheld_appeal_fixes_it(
     appeal = services.lodge_appeal(
         czj_point, by=people["czj"], reason="年度重点工作已完成，评分偏低。"
     )
-    with pytest.raises(NotAllowed, match="appeal"):
+    with pytest.raises(NotAllowed, match="未决的申诉"):
         services.confirm(cycle, by=leader)
     services.decide_appeal(
         appeal, by=leader, uphold=True, adjusted_score=82, comment="核实后调整。"
@@ -222,7 +222,7 @@ def test_quota_refuses_an_over_quota_confirmation_and_an_upheld_appeal_fixes_it(
 
     # The bands are fixed after the draft: A is still given to one unit of three.
     _publicised_days_ago(cycle, 30)
-    with pytest.raises(NotAllowed, match="A"):
+    with pytest.raises(NotAllowed, match="A 等次 1 个，最多 0 个"):
         services.confirm(cycle, by=leader)
 
 
@@ -230,7 +230,7 @@ def test_confirmation_within_the_quota_and_publication_locks(new_cycle, people):
     cycle = _scored_cycle(new_cycle, people, scores=(85, 84, 70))
     office, leader = people["supervisor"], people["leader"]
     services.publicise(cycle, by=office)
-    with pytest.raises(NotAllowed, match="appeal"):
+    with pytest.raises(NotAllowed, match="可申诉至"):
         services.confirm(cycle, by=leader)  # units may still appeal
     _publicised_days_ago(cycle, 30)
     services.confirm(cycle, by=leader)
@@ -257,12 +257,12 @@ def test_appeals_within_and_after_the_window_and_only_for_ones_own_unit(new_cycl
     cycle = _scored_cycle(new_cycle, people)
     services.publicise(cycle, by=people["supervisor"])
     tzb_point = Point.objects.get(cycle=cycle, unit__code="tzb")
-    with pytest.raises(NotAllowed, match="own"):
+    with pytest.raises(NotAllowed, match="本单位"):
         services.lodge_appeal(tzb_point, by=people["gzw"], reason="不是本单位。")
     with pytest.raises(WorkflowError):
         services.lodge_appeal(tzb_point, by=people["tzb"], reason="  ")
     appeal = services.lodge_appeal(tzb_point, by=people["tzb"], reason="有两项工作未计入。")
-    with pytest.raises(WorkflowError, match="already"):
+    with pytest.raises(WorkflowError, match="正在等待处理"):
         services.lodge_appeal(tzb_point, by=people["tzb"], reason="再次申诉。")
     with pytest.raises(WorkflowError):
         services.decide_appeal(appeal, by=people["leader"], uphold=False, comment="")
@@ -275,7 +275,7 @@ def test_appeals_within_and_after_the_window_and_only_for_ones_own_unit(new_cycl
     _publicised_days_ago(cycle, 10)
     cycle.refresh_from_db()
     assert not rules.appeal_window_open(cycle)
-    with pytest.raises(NotAllowed, match="ended"):
+    with pytest.raises(NotAllowed, match="已于"):
         services.lodge_appeal(tzb_point, by=people["tzb"], reason="逾期申诉。")
 
 
@@ -284,13 +284,13 @@ def test_setup_is_checked_and_draft_only(new_cycle, people):
     with pytest.raises(NotAllowed):
         services.create_cycle(by=people["tzb"], title="考评", year=YEAR)
     cycle = services.create_cycle(by=office, title="考评", year=YEAR)
-    with pytest.raises(NotAllowed, match="bands"):
+    with pytest.raises(NotAllowed, match="分数段"):
         services.open_scoring(cycle, by=office)
-    with pytest.raises(WorkflowError, match="Unknown units"):
+    with pytest.raises(WorkflowError, match="未知单位：nope"):
         services.set_units(cycle, by=office, units=["nope"])
     with pytest.raises(WorkflowError):
         services.add_indicator(cycle, by=office, name="x", kind="computed", weight=10)
-    with pytest.raises(WorkflowError, match="higher"):
+    with pytest.raises(WorkflowError, match="起始分数须更高"):
         services.set_bands(cycle, by=office, bands=[("A", 60, None), ("B", 80, None)])
     cycle = _scored_cycle(new_cycle, people)
     with pytest.raises(NotAllowed):
@@ -362,5 +362,5 @@ def test_staff_assessment(people, units):
     assert stats.at_or_above(cycle, "good") == 2
     services.publicise(cycle, by=office)
     _publicised_days_ago(cycle, 30)
-    with pytest.raises(NotAllowed, match="quota"):
+    with pytest.raises(NotAllowed, match="优秀 等次 1 个，最多 0 个"):
         services.confirm(cycle, by=leader)  # 1 excellent of 2 = 50 % > 20 %
