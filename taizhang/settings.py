@@ -258,6 +258,11 @@ SPECTACULAR_SETTINGS = {
         "MechanismKindEnum": "taizhang.meetings.choices.MechanismKind",
         "GuestKindEnum": "taizhang.meetings.choices.GuestKind",
         "AttendanceEnum": "taizhang.meetings.choices.Attendance",
+        "AppraisalStatusEnum": "taizhang.appraisal.choices.Status",
+        "AppraisalSubjectEnum": "taizhang.appraisal.choices.Subject",
+        "AppraisalPeriodEnum": "taizhang.appraisal.choices.Period",
+        "IndicatorKindEnum": "taizhang.appraisal.choices.IndicatorKind",
+        "CommendationTitleEnum": "taizhang.appraisal.choices.CommendationTitle",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

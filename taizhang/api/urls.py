@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import meetings, suggestions, talent, views
+from . import appraisal, meetings, suggestions, talent, views
 
 app_name = "api"
 urlpatterns = [
@@ -58,5 +58,18 @@ urlpatterns = [
         "meetings/<int:pk>/transitions",
         meetings.MeetingTransition.as_view(),
         name="meeting-transitions",
+    ),
+    # 考评: cycles, results and each unit's points with the events behind them.
+    path("appraisal/cycles", appraisal.CycleList.as_view(), name="appraisal-cycles"),
+    path("appraisal/cycles/<int:pk>", appraisal.CycleDetail.as_view(), name="appraisal-cycle"),
+    path(
+        "appraisal/cycles/<int:pk>/results",
+        appraisal.CycleResults.as_view(),
+        name="appraisal-results",
+    ),
+    path(
+        "appraisal/cycles/<int:pk>/results/<str:unit>/points",
+        appraisal.UnitPoints.as_view(),
+        name="appraisal-points",
     ),
 ]

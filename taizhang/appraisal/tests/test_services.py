@@ -1,0 +1,366 @@
+"""The appraisal as the office runs it: points computed from the ledgers, each traced to the
+tasks and dates behind it, normalised by workload with the method shown; manual scores; 公示
+and appeals within the period; quotas enforced at confirmation; publication locks."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from taizhang.appraisal import metrics, rules, services, stats
+from taizhang.appraisal.choices import Action, AppealStatus, Metric, Status
+from taizhang.appraisal.models import Cycle, Indicator, Point, PointEvent, Result
+from taizhang.supervision import services as tasks
+from taizhang.supervision.choices import Action as TaskAction
+from taizhang.supervision.models import TaskEvent
+from taizhang.utils.errors import NotAllowed, WorkflowError
+
+from .conftest import ON_TIME, OVERDUE, PANEL, YEAR, day
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ledger(make_task, backdate, people):
+    """党委统战部 leads (国资委 responsible, 财政局 cooperating) three tasks of last year: one
+    closed on time, one closed ten days late, one still open past its deadline; and a
+    cancelled one that counts for nothing."""
+    on_time = backdate(
+        make_task("closed", title="建立建言献策台账"),
+        deadline=day(3, 31),
+        assigned=day(1, 10),
+        closed=day(3, 20),
+    )
+    late = backdate(
+        make_task("closed", title="完善联系服务机制"),
+        deadline=day(4, 30),
+        assigned=day(1, 10),
+        closed=day(5, 10),
+    )
+    open_ = backdate(
+        make_task("in_progress", title="开展专题调研"), deadline=day(6, 30), assigned=day(1, 10)
+    )
+    cancelled = make_task("cancelled", title="已中止的事项")
+    backdate(cancelled, deadline=day(2, 1))
+    return {"on_time": on_time, "late": late, "open": open_}
+
+
+def point(cycle, code, metric):
+    return Point.objects.get(cycle=cycle, unit__code=code, indicator__metric=metric)
+
+
+def test_every_computed_point_traces_to_its_tasks_and_dates(new_cycle, ledger, people):
+    cycle = new_cycle([ON_TIME, OVERDUE])
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+
+    on_time = point(cycle, "tzb", Metric.ON_TIME_RATE)
+    assert (on_time.n, on_time.successes, on_time.raw) == (3, 1, Decimal("0.3333"))
+    events = {e.task_id: e for e in on_time.events.all()}
+    assert set(events) == {ledger["on_time"].pk, ledger["late"].pk, ledger["open"].pk}
+    assert events[ledger["on_time"].pk].effect == 0
+    assert events[ledger["late"].pk].date == day(5, 10)
+    assert "10" in events[ledger["late"].pk].what
+    assert events[ledger["late"].pk].effect < 0
+    assert events[ledger["open"].pk].date == day(6, 30)
+    assert events[ledger["late"].pk].number == ledger["late"].number
+    # The responsible unit answers for the same tasks; the cooperating one for none.
+    assert point(cycle, "gzw", Metric.ON_TIME_RATE).n == 3
+    assert point(cycle, "czj", Metric.ON_TIME_RATE).events.count() == 0
+
+    overdue = point(cycle, "tzb", Metric.OVERDUE_DAYS)
+    days = {e.task_id: e for e in overdue.events.all()}
+    assert set(days) == {ledger["late"].pk, ledger["open"].pk}
+    assert days[ledger["late"].pk].effect == Decimal("-5.00")  # 10 days × 0.5
+    open_days = (day(12, 31) - day(6, 30)).days
+    assert days[ledger["open"].pk].effect == Decimal(open_days) * Decimal("-0.5")
+    assert overdue.raw == 10 + open_days
+    assert overdue.score == 0  # deducted down to 0, not below
+
+    result = Result.objects.get(cycle=cycle, unit__code="tzb")
+    assert result.score == on_time.score + overdue.score
+
+
+def test_reading_again_replaces_the_points_and_keeps_them(new_cycle, ledger, people):
+    cycle = new_cycle([ON_TIME])
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    first = set(Point.objects.filter(cycle=cycle).values_list("pk", flat=True))
+    count = PointEvent.objects.filter(point__cycle=cycle).count()
+    services.compute(cycle, by=people["supervisor"])
+    assert set(Point.objects.filter(cycle=cycle).values_list("pk", flat=True)) == first
+    assert PointEvent.objects.filter(point__cycle=cycle).count() == count == 6
+
+
+def test_a_units_record_is_smoothed_by_its_workload_and_the_method_says_so(people):
+    """40 tasks with one late against 2 with none late: raw 97.5 % and 100 %; smoothed
+    towards the organisation's rate the gap narrows, and n and the method are kept."""
+    cycle = Cycle(smoothing=5)
+    indicator = Indicator(metric=Metric.ON_TIME_RATE, weight=Decimal(40), floor=Decimal(0))
+    facts = {
+        1: [metrics.Fact(title=f"事项{i}", what="", hit=i != 0) for i in range(40)],
+        2: [metrics.Fact(title=f"事项{i}", what="", hit=True) for i in range(2)],
+    }
+    found = services._rate_points(cycle, indicator, facts, [1, 2])
+    big, small = found[1][0], found[2][0]
+    assert (big["n"], big["raw"]) == (40, Decimal("0.9750"))
+    assert (small["n"], small["raw"]) == (2, Decimal("1.0000"))
+    assert small["normalised"] < 1
+    assert small["normalised"] - big["normalised"] < small["raw"] - big["raw"]
+    assert "40 件中 39 件（97.5%）" in big["method"] and "以 5 件的权重" in big["method"]
+    # The late task costs what the method says: weight / (n + m).
+    late = next(e for e in found[1][1] if e.effect)
+    assert late.effect == Decimal("-0.89")  # 40 / 45
+
+
+def test_reminders_returns_and_progress_windows_are_traced(new_cycle, make_task, backdate, people):
+    task = make_task("completion_reported", title="整改落实情况报告")
+    tasks.return_task(task, by=people["supervisor"], comment="材料不全。")
+    task = backdate(
+        task,
+        deadline=day(9, 30),
+        assigned=day(1, 1),
+        events={
+            TaskAction.SUBMIT_COMPLETION: day(3, 1),
+            TaskAction.RETURN: day(3, 5),
+            TaskAction.PROGRESS: day(1, 15),
+        },
+    )
+    task.progress_reports.update(created_at=timezone.make_aware(datetime.datetime(YEAR, 1, 15, 10)))
+    TaskEvent.objects.create(task=task, action=TaskAction.REMIND, comment="黄灯催办")
+    TaskEvent.objects.filter(task=task, action=TaskAction.REMIND).update(
+        created_at=timezone.make_aware(datetime.datetime(YEAR, 2, 20, 9))
+    )
+    cycle = new_cycle(
+        [
+            {"name": "退回率", "kind": "computed", "metric": "returned_rate", "weight": 10},
+            {"name": "被催办", "kind": "computed", "metric": "reminders_received", "weight": 5},
+            {
+                "name": "按时报送",
+                "kind": "computed",
+                "metric": "progress_on_time",
+                "weight": 10,
+                "cadence_days": 30,
+            },
+        ]
+    )
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    returned = point(cycle, "tzb", Metric.RETURNED_RATE)
+    assert (returned.n, returned.successes) == (1, 1)
+    assert returned.events.get().task_id == task.pk
+    reminders = point(cycle, "tzb", Metric.REMINDERS_RECEIVED)
+    assert reminders.raw == 1 and reminders.score == 4
+    assert reminders.events.get().date == day(2, 20)
+    progress = point(cycle, "tzb", Metric.PROGRESS_ON_TIME)
+    windows = list(progress.events.order_by("date"))
+    # From 1 January in windows of 30 days to the year's end: 12 windows; the report of 15
+    # January and the completion report of 1 March fill two of them.
+    assert len(windows) == 12
+    assert progress.successes == 2
+    assert windows[0].date == day(1, 30) and windows[0].effect == 0
+    assert windows[1].effect == 0  # 31 January – 1 March: the completion report
+    assert windows[2].effect < 0 and "未报送" in windows[2].what
+
+
+def _scored_cycle(new_cycle, people, scores=(95, 85, 70)):
+    cycle = new_cycle([PANEL])
+    office = people["supervisor"]
+    services.open_scoring(cycle, by=office)
+    indicator = cycle.indicators.get()
+    for code, score in zip(("tzb", "gzw", "czj"), scores, strict=True):
+        services.score_manual(
+            cycle, by=office, indicator=indicator, unit=code, score=score, comment="工作扎实"
+        )
+    services.compute(cycle, by=office)
+    return cycle
+
+
+def _publicised_days_ago(cycle, days):
+    Cycle.objects.filter(pk=cycle.pk).update(
+        publicised_on=timezone.localdate() - datetime.timedelta(days=days)
+    )
+
+
+def test_quota_refuses_an_over_quota_confirmation_and_an_upheld_appeal_fixes_it(new_cycle, people):
+    cycle = _scored_cycle(new_cycle, people)
+    office, leader = people["supervisor"], people["leader"]
+    assert [(r.unit.code, r.grade, r.rank) for r in stats.results_table(cycle)] == [
+        ("tzb", "A", 1),
+        ("gzw", "B", 2),
+        ("czj", "C", 3),
+    ]
+    services.publicise(cycle, by=office)
+    _publicised_days_ago(cycle, 30)
+    with pytest.raises(NotAllowed) as refused:
+        services.confirm(cycle, by=leader)
+    assert "A 等次 1 个，最多 0 个" in str(refused.value)
+    assert Cycle.objects.get(pk=cycle.pk).status == Status.PUBLICISED
+
+    # 财政局 appealed in time (the window is put back open for it).
+    _publicised_days_ago(cycle, 0)
+    czj_point = Point.objects.get(cycle=cycle, unit__code="czj")
+    appeal = services.lodge_appeal(
+        czj_point, by=people["czj"], reason="年度重点工作已完成，评分偏低。"
+    )
+    with pytest.raises(NotAllowed, match="未决的申诉"):
+        services.confirm(cycle, by=leader)
+    services.decide_appeal(
+        appeal, by=leader, uphold=True, adjusted_score=82, comment="核实后调整。"
+    )
+    assert Result.objects.get(cycle=cycle, unit__code="czj").grade == "B"
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.score_before, appeal.adjusted_score) == (
+        AppealStatus.UPHELD,
+        Decimal("70.00"),
+        Decimal("82.00"),
+    )
+    # The points are read again: the upheld score stays.
+    services.compute(cycle, by=office)
+    assert Result.objects.get(cycle=cycle, unit__code="czj").score == Decimal("82.00")
+
+    # The bands are fixed after the draft: A is still given to one unit of three.
+    _publicised_days_ago(cycle, 30)
+    with pytest.raises(NotAllowed, match="A 等次 1 个，最多 0 个"):
+        services.confirm(cycle, by=leader)
+
+
+def test_confirmation_within_the_quota_and_publication_locks(new_cycle, people):
+    cycle = _scored_cycle(new_cycle, people, scores=(85, 84, 70))
+    office, leader = people["supervisor"], people["leader"]
+    services.publicise(cycle, by=office)
+    with pytest.raises(NotAllowed, match="可申诉至"):
+        services.confirm(cycle, by=leader)  # units may still appeal
+    _publicised_days_ago(cycle, 30)
+    services.confirm(cycle, by=leader)
+    cycle = services.publish(cycle, by=office, decision_number="〔2023〕1号")
+    assert cycle.status == Status.PUBLISHED and cycle.is_locked
+    for action in (Action.EDIT, Action.SET_UP, Action.COMPUTE, Action.SCORE, Action.APPEAL):
+        assert rules.why_not(office, action, cycle) is not None
+    with pytest.raises(NotAllowed):
+        services.compute(cycle, by=office)
+    with pytest.raises(NotAllowed):
+        services.score_manual(
+            cycle, by=office, indicator=cycle.indicators.get(), unit="tzb", score=100
+        )
+    commended = services.commend(cycle, by=office, title="advanced_unit", unit="tzb")
+    assert commended.decision == "〔2023〕1号"
+    assert stats.commendations_count(cycle) == 1
+    assert stats.at_or_above(cycle, "B") == 2
+    assert [c for _g, _l, c in stats.grade_distribution(cycle)] == [0, 2, 1, 0]
+    kinds = list(cycle.events.values_list("action", flat=True))
+    assert {"create", "open_scoring", "compute", "publicise", "confirm", "publish"} <= set(kinds)
+
+
+def test_appeals_within_and_after_the_window_and_only_for_ones_own_unit(new_cycle, people):
+    cycle = _scored_cycle(new_cycle, people)
+    services.publicise(cycle, by=people["supervisor"])
+    tzb_point = Point.objects.get(cycle=cycle, unit__code="tzb")
+    with pytest.raises(NotAllowed, match="本单位"):
+        services.lodge_appeal(tzb_point, by=people["gzw"], reason="不是本单位。")
+    with pytest.raises(WorkflowError):
+        services.lodge_appeal(tzb_point, by=people["tzb"], reason="  ")
+    appeal = services.lodge_appeal(tzb_point, by=people["tzb"], reason="有两项工作未计入。")
+    with pytest.raises(WorkflowError, match="正在等待处理"):
+        services.lodge_appeal(tzb_point, by=people["tzb"], reason="再次申诉。")
+    with pytest.raises(WorkflowError):
+        services.decide_appeal(appeal, by=people["leader"], uphold=False, comment="")
+    with pytest.raises(NotAllowed):
+        services.decide_appeal(appeal, by=people["tzb"], uphold=False, comment="自己驳回")
+    services.decide_appeal(appeal, by=people["leader"], uphold=False, comment="经核实，不予调整。")
+    assert Result.objects.get(cycle=cycle, unit__code="tzb").score == Decimal("95.00")
+
+    # The period is 5 working days from 公示: after it, no appeal.
+    _publicised_days_ago(cycle, 10)
+    cycle.refresh_from_db()
+    assert not rules.appeal_window_open(cycle)
+    with pytest.raises(NotAllowed, match="已于"):
+        services.lodge_appeal(tzb_point, by=people["tzb"], reason="逾期申诉。")
+
+
+def test_setup_is_checked_and_draft_only(new_cycle, people):
+    office = people["supervisor"]
+    with pytest.raises(NotAllowed):
+        services.create_cycle(by=people["tzb"], title="考评", year=YEAR)
+    cycle = services.create_cycle(by=office, title="考评", year=YEAR)
+    with pytest.raises(NotAllowed, match="分数段"):
+        services.open_scoring(cycle, by=office)
+    with pytest.raises(WorkflowError, match="未知单位：nope"):
+        services.set_units(cycle, by=office, units=["nope"])
+    with pytest.raises(WorkflowError):
+        services.add_indicator(cycle, by=office, name="x", kind="computed", weight=10)
+    with pytest.raises(WorkflowError, match="起始分数须更高"):
+        services.set_bands(cycle, by=office, bands=[("A", 60, None), ("B", 80, None)])
+    cycle = _scored_cycle(new_cycle, people)
+    with pytest.raises(NotAllowed):
+        services.add_indicator(cycle, by=office, **ON_TIME)
+
+
+def test_publicising_needs_every_manual_score(new_cycle, people):
+    cycle = new_cycle([PANEL])
+    office = people["supervisor"]
+    services.open_scoring(cycle, by=office)
+    services.compute(cycle, by=office)
+    services.score_manual(cycle, by=office, indicator=cycle.indicators.get(), unit="tzb", score=90)
+    with pytest.raises(NotAllowed) as refused:
+        services.publicise(cycle, by=office)
+    assert "gzw" in str(refused.value) or "国资委" in str(refused.value)
+
+
+def test_who_scores_which_manual_indicator(new_cycle, people):
+    cycle = new_cycle(
+        [
+            {"name": "领导评分", "kind": "manual", "scorer_kind": "leader", "weight": 20},
+            {"name": "互评", "kind": "manual", "scorer_kind": "peer", "weight": 10},
+        ]
+    )
+    services.open_scoring(cycle, by=people["supervisor"])
+    leaders, peers = cycle.indicators.all()
+    with pytest.raises(NotAllowed):
+        services.score_manual(
+            cycle, by=people["supervisor"], indicator=leaders, unit="tzb", score=1
+        )
+    services.score_manual(cycle, by=people["leader"], indicator=leaders, unit="tzb", score=18)
+    with pytest.raises(NotAllowed):
+        services.score_manual(cycle, by=people["tzb"], indicator=peers, unit="tzb", score=10)
+    services.score_manual(cycle, by=people["gzw"], indicator=peers, unit="tzb", score=8)
+    services.score_manual(cycle, by=people["czj"], indicator=peers, unit="tzb", score=9)
+    with pytest.raises(WorkflowError):
+        services.score_manual(cycle, by=people["czj"], indicator=peers, unit="tzb", score=11)
+    peer = Point.objects.get(cycle=cycle, unit__code="tzb", indicator=peers)
+    assert (peer.n, peer.score) == (2, Decimal("8.50"))
+    assert Result.objects.get(cycle=cycle, unit__code="tzb").score == Decimal("26.50")
+
+
+def test_staff_assessment(people, units):
+    office, leader = people["supervisor"], people["leader"]
+    cycle = services.create_cycle(
+        by=office, title=f"{YEAR}年度职工考核", year=YEAR, subject="staff", grade_scheme="words"
+    )
+    services.set_bands(
+        cycle,
+        by=office,
+        bands=[("excellent", 90, 20), ("good", 80, None), ("pass", 60, None), ("fail", 0, None)],
+    )
+    me = services.add_assessee(cycle, by=office, unit="tzb", user=people["tzb"], position="科员")
+    other = services.add_assessee(cycle, by=office, unit="gzw", name="王明")
+    services.open_scoring(cycle, by=office)
+    services.submit_self_report(me, by=people["tzb"], text="全年完成督办事项12件。")
+    with pytest.raises(NotAllowed):
+        services.submit_self_report(me, by=people["gzw"], text="代写")
+    with pytest.raises(NotAllowed):
+        services.score_staff(me, by=people["tzb"], part="unit", score=99)  # not oneself
+    services.score_staff(me, by=office, part="unit", score=90)
+    services.score_staff(me, by=leader, part="leader", score=94)
+    services.score_staff(other, by=people["gzw"], part="unit", score=80)
+    with pytest.raises(NotAllowed):
+        services.score_staff(other, by=people["gzw"], part="leader", score=80)
+    services.score_staff(other, by=leader, part="leader", score=84)
+    me.refresh_from_db()
+    assert (me.total, me.grade, me.rank) == (Decimal("92.00"), "excellent", 1)
+    assert stats.at_or_above(cycle, "good") == 2
+    services.publicise(cycle, by=office)
+    _publicised_days_ago(cycle, 30)
+    with pytest.raises(NotAllowed, match="优秀 等次 1 个，最多 0 个"):
+        services.confirm(cycle, by=leader)  # 1 excellent of 2 = 50 % > 20 %
