@@ -20,13 +20,17 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang import audit
 from taizhang.notify.services import notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.services import handlers_of, org_users
+from taizhang.utils import services as steps
 from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
+from taizhang.utils.services import optional_text as _optional
+from taizhang.utils.services import text as _text
 from taizhang.utils.text import clean_text
 
 from . import metrics, rules
@@ -82,24 +86,19 @@ def loaded():
     )
 
 
+STALE = gettext_lazy(
+    "This appraisal was changed by someone else since you opened it "
+    "(your version %(yours)s, current %(current)s). Reload it and try again."
+)
+
+
 def _lock(cycle, version=None):
     """The cycle fresh from the database, locked; refuse a stale version."""
-    fresh = loaded().select_for_update(of=("self",)).get(pk=cycle.pk)
-    if version not in (None, "") and int(version) != fresh.version:
-        raise Conflict(
-            _(
-                "This appraisal was changed by someone else since you opened it "
-                "(your version %(yours)s, current %(current)s). Reload it and try again."
-            )
-            % {"yours": version, "current": fresh.version}
-        )
-    return fresh
+    return steps.lock(loaded(), cycle.pk, version, STALE)
 
 
 def _require(user, action, cycle):
-    reason = rules.why_not(user, action, cycle)
-    if reason:
-        raise NotAllowed(reason)
+    steps.require(rules.LIFECYCLE, user, action, cycle)
 
 
 def _save(cycle, *fields):
@@ -132,28 +131,6 @@ def _tell(users, cycle, title, body=""):
 
 def _unit_handlers(cycle):
     return handlers_of(list(rules.appraised_unit_ids(cycle)))
-
-
-def _text(value, message, limit):
-    text = clean_text(value or "").strip()
-    if not text:
-        raise WorkflowError(message)
-    if len(text) > limit:
-        raise WorkflowError(
-            _("At most %(limit)d characters, please (this has %(count)d).")
-            % {"limit": limit, "count": len(text)}
-        )
-    return text
-
-
-def _optional(value, limit):
-    text = clean_text(value or "").strip()
-    if len(text) > limit:
-        raise WorkflowError(
-            _("At most %(limit)d characters, please (this has %(count)d).")
-            % {"limit": limit, "count": len(text)}
-        )
-    return text
 
 
 def _number(value, message, *, low=Decimal(0), high=MAX_SCORE):
