@@ -7,7 +7,7 @@ Exports (rows already visible to the user and filtered by the list's filter set)
 - 任务清单: 序号 | 方面 | 问题序号 | 整改措施 | 措施类型 | 牵头单位 | 责任单位 | 配合单位 |
   完成时限 | 任务编号 | 办理状态 | 复核销号时间 | 最新进展;
 - 责任清单: per problem 序号 | 问题 | 责任领导 | 牵头单位 | 责任单位 | 措施数 | 已完成,
-  and a second sheet of per-unit totals.
+  and sheets of the totals per lead unit and per responsible leader.
 
 Import: one row per measure; a problem's cells may be merged over its measures or repeated on
 each of them. Every bad row is listed with its reason and nothing is imported; a good file
@@ -125,6 +125,16 @@ RESPONSIBILITY_HEADERS = ["序号", "问题", "责任领导", "牵头单位", "�
 RESPONSIBILITY_WIDTHS = [6, 48, 14, 20, 26, 8, 8]
 UNIT_TOTAL_HEADERS = ["序号", "责任单位", "牵头问题数", "措施数", "已完成", "逾期未完成", "完成率"]
 UNIT_TOTAL_WIDTHS = [6, 30, 12, 10, 10, 12, 10]
+LEADER_TOTAL_HEADERS = [
+    "序号",
+    "责任领导",
+    "问题数",
+    "已完成问题",
+    "措施数",
+    "已完成措施",
+    "完成率",
+]
+LEADER_TOTAL_WIDTHS = [6, 20, 10, 12, 10, 12, 10]
 
 # sheet (the URL's) → the list's name in the file and on the page.
 SHEETS = {"problems": "问题清单", "measures": "任务清单", "responsibilities": "责任清单"}
@@ -356,10 +366,8 @@ def unit_totals(problems, measures, today=None):
     return totals
 
 
-def export_responsibilities(plan, problems, measures):
-    """责任清单: who answers for each problem and how far its measures are, then the totals
-    per lead unit on a second sheet."""
-    wb = Workbook()
+def _responsibility_sheet(wb, plan, problems):
+    """The per-problem sheet; returns the totals per responsible leader, in first-seen order."""
     ws = _sheet(
         wb,
         "责任清单",
@@ -369,9 +377,10 @@ def export_responsibilities(plan, problems, measures):
         "C4",
         ws=wb.active,
     )
-    row = 3
+    leaders, row = {}, 3
     for row, problem in enumerate(problem_rows(problems), 4):
         counted = problem.measures_counted
+        done = counted - problem.measures_open
         write_row(
             ws,
             row,
@@ -382,10 +391,30 @@ def export_responsibilities(plan, problems, measures):
                 problem.lead_unit.name,
                 _names(problem.units.all()),
                 counted,
-                counted - problem.measures_open,
+                done,
             ],
         )
+        if problem.leader_label:
+            total = leaders.setdefault(problem.leader_label, [0, 0, 0, 0])
+            total[0] += 1
+            total[1] += 1 if problem.is_done else 0
+            total[2] += counted
+            total[3] += done
     _close_filter(ws, row, len(RESPONSIBILITY_HEADERS))
+    return leaders
+
+
+def _rate_cell(ws, row, column, done, total):
+    cell = ws.cell(row=row, column=column)
+    cell.value = done / total if total else None
+    cell.number_format = "0.0%"
+
+
+def export_responsibilities(plan, problems, measures):
+    """责任清单: who answers for each problem and how far its measures are; then the totals
+    per lead unit and per responsible leader, a sheet each."""
+    wb = Workbook()
+    leaders = _responsibility_sheet(wb, plan, problems)
     units = _sheet(
         wb,
         "责任单位汇总",
@@ -397,7 +426,6 @@ def export_responsibilities(plan, problems, measures):
     row = 3
     for n, total in enumerate(unit_totals(problems, measures), 1):
         row = n + 3
-        rate = total["done"] / total["total"] if total["total"] else None
         write_row(
             units,
             row,
@@ -408,11 +436,25 @@ def export_responsibilities(plan, problems, measures):
                 total["total"],
                 total["done"],
                 total["overdue"],
-                rate,
+                None,
             ],
         )
-        units.cell(row=row, column=7).number_format = "0.0%"
+        _rate_cell(units, row, 7, total["done"], total["total"])
     _close_filter(units, row, len(UNIT_TOTAL_HEADERS))
+    sheet = _sheet(
+        wb,
+        "责任领导汇总",
+        f"{plan.title}责任领导汇总",
+        LEADER_TOTAL_HEADERS,
+        LEADER_TOTAL_WIDTHS,
+        "C4",
+    )
+    row = 3
+    for n, (name, (problems_total, problems_done, total, done)) in enumerate(leaders.items(), 1):
+        row = n + 3
+        write_row(sheet, row, [n, name, problems_total, problems_done, total, done, None])
+        _rate_cell(sheet, row, 7, done, total)
+    _close_filter(sheet, row, len(LEADER_TOTAL_HEADERS))
     return _save(wb)
 
 

@@ -2,6 +2,7 @@
 the 问题清单 or 任务清单 filtered to the rows behind it (the filter sets read them by the same
 rules as ``stats`` counts them). A constant number of queries, whatever the plan's size."""
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,15 @@ def _lister(name, plan):
         return f"{base}?{urlencode({'plan': plan.pk, **params})}"
 
     return url
+
+
+# An aspect titled as the inspectors number them (一、…, 2. …) keeps its own numbering.
+NUMBERED = re.compile(r"^\s*([一二三四五六七八九十百]+|\d+)\s*[、.．）)]")
+
+
+def aspect_label(aspect):
+    title = aspect.title
+    return title if NUMBERED.match(title) else f"{aspect.position}. {title}"
 
 
 def _percent(value):
@@ -54,7 +64,7 @@ def _charts(aspects, months):
             "yAxis": {
                 "type": "category",
                 "inverse": True,
-                "data": [f"{a['aspect'].position}. {a['aspect'].title[:14]}" for a in aspects],
+                "data": [a["label"][:16] for a in aspects],
             },
             "series": [
                 {"name": name, "type": "bar", "data": [_percent(a[key]) for a in aspects]}
@@ -76,6 +86,7 @@ def progress(request, pk):
     problems, measures = _lister("problems", plan), _lister("measures", plan)
     for row in aspects:
         aspect = row["aspect"].pk
+        row["label"] = aspect_label(row["aspect"])
         row["urls"] = {
             "problems": problems(aspect=aspect),
             "problems_done": problems(aspect=aspect, done="true"),

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from taizhang.audit.choices import AuditAction
 from taizhang.audit.models import AuditRecord
-from taizhang.rectification import excel
+from taizhang.rectification import excel, services
 from taizhang.rectification.models import Measure, Plan, Problem
 
 from .conftest import in_days
@@ -93,11 +93,17 @@ def test_measure_list_reads_back(client, launched, verify, people):
     assert rows[1][10] == "已交办" and rows[1][11] is None
 
 
-def test_responsibility_list_with_unit_totals(client, launched, verify, people):
+def test_responsibility_list_with_unit_and_leader_totals(client, launched, verify, people):
     for measure in Measure.objects.filter(problem__number=1):
         verify(measure)
+    for number in (2, 3):
+        services.update_problem(
+            Problem.objects.get(plan=launched, number=number),
+            by=people["supervisor"],
+            responsible_leader_name="张副市长",
+        )
     wb = _book(_export(client, people["leader"], launched, "responsibilities"))
-    assert wb.sheetnames == ["责任清单", "责任单位汇总"]
+    assert wb.sheetnames == ["责任清单", "责任单位汇总", "责任领导汇总"]
     ws = wb["责任清单"]
     assert [c.value for c in ws[3]] == excel.RESPONSIBILITY_HEADERS
     assert _rows(ws)[0] == [
@@ -113,6 +119,7 @@ def test_responsibility_list_with_unit_totals(client, launched, verify, people):
     assert totals["XX市人民政府国有资产监督管理委员会"] == [2, 2, 1, 0, 0.5]
     assert totals["XX市财政局"] == [0, 1, 1, 0, 1]
     assert totals["中共XX市委统战部"] == [1, 1, 0, 0, 0]
+    assert _rows(wb["责任领导汇总"]) == [[1, "张副市长", 2, 0, 2, 0, 0]]
 
 
 def test_a_handler_exports_only_their_rows(client, launched, people):
