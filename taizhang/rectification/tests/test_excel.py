@@ -8,6 +8,8 @@ from urllib.parse import unquote
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -18,6 +20,7 @@ from taizhang.rectification import excel, services
 from taizhang.rectification.models import Measure, Plan, Problem
 
 from .conftest import in_days
+from .test_progress import _grow
 
 
 def _book(response):
@@ -379,3 +382,16 @@ def test_the_command_imports_all_or_nothing(tmp_path, people, capsys):
         call_command(
             "import-rectification", str(path), *args, "--deadline", deadline, "--by", "gzw"
         )
+
+
+def test_exports_take_constant_queries(client, make_plan, people, units):
+    small, large = make_plan(title="小方案"), make_plan(title="大方案")
+    _grow(large, people["supervisor"], units)
+    for sheet in excel.SHEETS:
+        _export(client, people["supervisor"], small, sheet)
+        with CaptureQueriesContext(connection) as few:
+            _export(client, people["supervisor"], small, sheet)
+        with CaptureQueriesContext(connection) as many:
+            ws = _book(_export(client, people["supervisor"], large, sheet)).active
+        assert len(list(ws.iter_rows(min_row=4))) >= 15
+        assert len(many) == len(few), sheet

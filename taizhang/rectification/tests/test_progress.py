@@ -106,3 +106,18 @@ def test_the_page_takes_constant_queries(client, make_plan, people, units):
         response = _page(client, people["supervisor"], large)
     assert response.context["figures"]["measures_total"] == 4 + 4 * 3 * 2
     assert len(many) == len(few)
+
+
+def test_an_empty_plan_shows_dashes_not_errors(client, people, units):
+    plan = services.create_plan(
+        by=people["supervisor"],
+        title="新登记的方案",
+        kind="audit",
+        office=units["office"],
+        deadline=in_days(90),
+    )
+    response = _page(client, people["supervisor"], plan)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="problems-rate">—<' in page
+    assert _link(page, "problems-total")[1] == "0"
