@@ -32,9 +32,7 @@ from taizhang.org.choices import Role
 from taizhang.org.models import Unit
 from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.supervision.choices import UnitRole
-from taizhang.supervision.excel import STATUS_LABELS
-from taizhang.supervision.excel import _deadline as ledger_deadline
-from taizhang.supervision.excel import _units as ledger_units
+from taizhang.supervision.excel import STATUS_LABELS, deadline_cell, units_cell
 from taizhang.supervision.models import TaskUnit
 from taizhang.utils.errors import NotAllowed, WorkflowError
 from taizhang.utils.excel import (
@@ -543,7 +541,7 @@ def _deadline(value):
     """(date, working days) from a 完成时限 cell, as the ledger reads it, and also the
     month-end offices write (2026年6月底, 2026年6月前)."""
     try:
-        return ledger_deadline(value)
+        return deadline_cell(value)
     except ValueError:
         text = str(value).strip()
         if m := MONTH_END.fullmatch(text):
@@ -605,12 +603,12 @@ def _problem_fields(row, columns, line, units, leaders, errors):
             )
         )
     lead_text = _cell(row, columns, "牵头单位")
-    lead = ledger_units(lead_text, units, errors, line, "牵头单位")
+    lead = units_cell(lead_text, units, errors, line, "牵头单位")
     if not lead_text:
         errors.append((line, _("牵头单位 is empty.")))
     elif len(lead) > 1:
         errors.append((line, _("Only one 牵头单位 per problem.")))
-    responsible = ledger_units(_cell(row, columns, "责任单位"), units, errors, line, "责任单位")
+    responsible = units_cell(_cell(row, columns, "责任单位"), units, errors, line, "责任单位")
     leader, leader_name = _leader(_cell(row, columns, "责任领导"), leaders)
     lead_unit = lead[0] if len(lead) == 1 else None
     return {

@@ -40,10 +40,11 @@ class _ScopedFilterSet(StyledFilterSet):
             self.filters["plan"].queryset = plans
         if "aspect" in self.filters:
             self.filters["aspect"].queryset = Aspect.objects.filter(plan__in=plans)
-        if "unit" in self.filters:
-            self.filters["unit"].queryset = Unit.objects.filter(
-                organisation_id=user.organisation_id
-            )
+        for name in ("unit", "lead_unit"):
+            if name in self.filters:
+                self.filters[name].queryset = Unit.objects.filter(
+                    organisation_id=user.organisation_id
+                )
 
 
 class PlanFilterSet(_ScopedFilterSet):
@@ -104,13 +105,31 @@ class ProblemFilterSet(_ScopedFilterSet):
         label=_("Unit"),
         empty_label=_("All"),
     )
+    # The unit the figures by unit count a problem for: its lead unit.
+    lead_unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.none(), label=_("Lead unit"), empty_label=_("All")
+    )
     repeat = django_filters.BooleanFilter(
         field_name="repeat_of", lookup_expr="isnull", exclude=True, label=_("Repeat problems")
+    )
+    done_month = django_filters.DateFilter(
+        method="filter_done_month", label=_("Done in the month of"), input_formats=["%Y-%m"]
     )
 
     class Meta:
         model = Problem
-        fields = ["q", "plan", "aspect", "progress", "done", "seriousness", "unit", "repeat"]
+        fields = [
+            "q",
+            "plan",
+            "aspect",
+            "progress",
+            "done",
+            "seriousness",
+            "unit",
+            "lead_unit",
+            "repeat",
+            "done_month",
+        ]
 
     def __init__(self, data=None, queryset=None, **kwargs):
         # ``progress`` and ``is_done`` are annotations: the list always carries them.
@@ -120,6 +139,10 @@ class ProblemFilterSet(_ScopedFilterSet):
 
     def filter_keyword(self, queryset, name, value):
         return _keyword(queryset, ["description", "wording"], value)
+
+    def filter_done_month(self, queryset, name, value):
+        """Done (its last measure verified) in that month, as ``stats.by_month`` counts."""
+        return queryset.filter(is_done=True, done_on__year=value.year, done_on__month=value.month)
 
     def filter_unit(self, queryset, name, unit):
         """The problems a unit answers for: as lead, responsible, or leading a measure."""
@@ -153,6 +176,7 @@ class MeasureFilterSet(_ScopedFilterSet):
         label=_("State"),
         empty_label=_("All"),
         choices=[
+            ("counted", _("Not dropped")),  # what the totals count
             ("done", _("Verified")),
             ("on_time", _("Verified on time")),
             ("open", _("Not verified")),
@@ -181,6 +205,7 @@ class MeasureFilterSet(_ScopedFilterSet):
         today = timezone.localdate()
         counted = queryset.exclude(task__status=TaskStatus.CANCELLED)
         return {
+            "counted": lambda: counted,
             "done": lambda: counted.filter(task__status=TaskStatus.CLOSED),
             "on_time": lambda: counted.filter(
                 task__status=TaskStatus.CLOSED, task__closed_at__date__lte=F("task__deadline")

@@ -91,20 +91,22 @@ def progress(request, pk):
             "problems": problems(aspect=aspect),
             "problems_done": problems(aspect=aspect, done="true"),
             "problems_overdue": problems(aspect=aspect, progress="overdue"),
-            "measures": measures(aspect=aspect),
+            "measures": measures(aspect=aspect, state="counted"),
             "measures_done": measures(aspect=aspect, state="done"),
         }
     for row in units:
         unit = row["unit"].pk
         row["urls"] = {
-            "measures": measures(unit=unit),
+            "measures": measures(unit=unit, state="counted"),
             "measures_done": measures(unit=unit, state="done"),
             "measures_overdue": measures(unit=unit, state="overdue"),
-            "problems": problems(unit=unit),
-            "problems_done": problems(unit=unit, done="true"),
+            "problems": problems(lead_unit=unit),
+            "problems_done": problems(lead_unit=unit, done="true"),
         }
     for row in months:
-        row["url"] = measures(month=row["month"].strftime("%Y-%m"))
+        month = row["month"].strftime("%Y-%m")
+        row["url"] = measures(month=month)
+        row["problems_url"] = problems(done_month=month)
     context = {
         "plan": plan,
         "figures": figures,
@@ -118,7 +120,7 @@ def progress(request, pk):
             "problems_open": problems(done="false"),
             "problems_overdue": problems(progress="overdue"),
             "problems_closed": problems(progress="closed"),
-            "measures": measures(),
+            "measures": measures(state="counted"),
             "measures_done": measures(state="done"),
             "measures_open": measures(state="open"),
             "measures_on_time": measures(state="on_time"),

@@ -174,7 +174,7 @@ def _source(text):
     return SourceKind.DOCUMENT, text
 
 
-def _deadline(value):
+def deadline_cell(value):
     """(date, working days) from a cell: a date, 2023-12-31, 2023年12月31日, 15个工作日."""
     if isinstance(value, datetime.datetime):
         return value.date(), None
@@ -203,7 +203,7 @@ def _cell(row, columns, name):
     return clean_text(str(value)).strip()
 
 
-def _units(text, units, errors, line, column):
+def units_cell(text, units, errors, line, column):
     found = []
     for name in filter(None, (" ".join(n.split()) for n in UNIT_SEPARATORS.split(text or ""))):
         unit = units.get(name)
@@ -239,13 +239,13 @@ def parse_ledger(data, organisation):
         if not title:
             errors.append((offset, _("事项名称 is empty.")))
         kind, ref = _source(_cell(row, columns, "来源"))
-        lead = _units(_cell(row, columns, "牵头单位"), units, errors, offset, "牵头单位")
+        lead = units_cell(_cell(row, columns, "牵头单位"), units, errors, offset, "牵头单位")
         if not lead and not _cell(row, columns, "牵头单位"):
             errors.append((offset, _("牵头单位 is empty.")))
         elif len(lead) > 1:
             errors.append((offset, _("Only one 牵头单位 per task.")))
         try:
-            deadline, working_days = _deadline(_cell(row, columns, "办理时限"))
+            deadline, working_days = deadline_cell(_cell(row, columns, "办理时限"))
         except ValueError as exc:
             errors.append(
                 (
@@ -267,10 +267,10 @@ def parse_ledger(data, organisation):
                     "source_ref": ref[:300],
                     "body": _cell(row, columns, body_column) if body_column else "",
                     "lead_unit": lead[0] if lead else None,
-                    "responsible_units": _units(
+                    "responsible_units": units_cell(
                         _cell(row, columns, "责任单位"), units, errors, offset, "责任单位"
                     ),
-                    "cooperating_units": _units(
+                    "cooperating_units": units_cell(
                         _cell(row, columns, "配合单位"), units, errors, offset, "配合单位"
                     ),
                     "deadline": deadline,

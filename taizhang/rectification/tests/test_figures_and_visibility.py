@@ -143,3 +143,31 @@ def test_a_passed_committed_date_is_told_once(launched, people):
     assert jobs.refresh_rectification.call(day)["committed_passed"] == 0
     told = Notification.objects.filter(recipient=people["gzw"], url=first.get_absolute_url())
     assert told.count() == 1
+
+
+def test_totals_by_unit_and_month_have_lists_of_the_same_size(launched, verify, people, units):
+    """What the progress page links to: the counted measures, the problems a unit leads, the
+    problems done in a month."""
+    from taizhang.supervision import services as ledger
+
+    one, two = Measure.objects.filter(problem__number=1).order_by("position")
+    ledger.cancel_task(two.task, by=people["supervisor"], comment="合并")
+    verify(one)
+    user = people["supervisor"]
+
+    def problems(**params):
+        return ProblemFilterSet(
+            {"plan": launched.pk, **params}, queryset=Problem.objects.visible_to(user), user=user
+        ).qs.count()
+
+    def measures(**params):
+        return MeasureFilterSet(
+            {"plan": launched.pk, **params}, queryset=Measure.objects.visible_to(user), user=user
+        ).qs.count()
+
+    figures = stats.plan_figures(launched)
+    assert measures(state="counted") == figures["measures_total"] == 3
+    rows = {r["unit"].code: r for r in stats.by_unit(launched)}
+    assert problems(lead_unit=units["gzw"].pk) == rows["gzw"]["problems_total"] == 2
+    month = stats.by_month(launched)[-1]
+    assert problems(done_month=month["month"].strftime("%Y-%m")) == month["problems_done"] == 1

@@ -39,7 +39,8 @@ def test_the_figures_link_to_their_lists(client, launched, verify, people):
     assert _link(page, "problems-done") == (f"{problems}?plan={pk}&done=true", "1")
     assert _link(page, "problems-total") == (f"{problems}?plan={pk}", "3")
     assert _link(page, "measures-done") == (f"{measures}?plan={pk}&state=done", "2")
-    assert _link(page, "measures-total") == (f"{measures}?plan={pk}", "4")
+    # The total counts the measures not dropped, and so does its list.
+    assert _link(page, "measures-total") == (f"{measures}?plan={pk}&state=counted", "4")
     assert _link(page, "measures-overdue") == (f"{measures}?plan={pk}&state=overdue", "0")
     assert 'data-testid="problems-rate">33.3%<' in page
     assert 'data-testid="measures-rate">50%<' in page
@@ -48,9 +49,11 @@ def test_the_figures_link_to_their_lists(client, launched, verify, people):
     assert f'href="{problems}?plan={pk}&amp;aspect={aspect}&amp;done=true">1<' in page
     assert f'href="{measures}?plan={pk}&amp;aspect={aspect}&amp;state=done">2<' in page
     gzw = people["gzw"].memberships.get().unit_id
-    assert f'href="{measures}?plan={pk}&amp;unit={gzw}">2<' in page
+    assert f'href="{measures}?plan={pk}&amp;unit={gzw}&amp;state=counted">2<' in page
+    assert f'href="{problems}?plan={pk}&amp;lead_unit={gzw}">2<' in page
     month = response.context["months"][-1]["month"].strftime("%Y-%m")
     assert f'href="{measures}?plan={pk}&amp;month={month}">2<' in page
+    assert f'href="{problems}?plan={pk}&amp;done_month={month}">1<' in page
     # The open problems with their committed dates.
     assert [p["number"] for p in response.context["figures"]["open_problems"]] == [2, 3]
     # Exports and printing.
