@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
         "MechanismKindEnum": "taizhang.meetings.choices.MechanismKind",
         "GuestKindEnum": "taizhang.meetings.choices.GuestKind",
         "AttendanceEnum": "taizhang.meetings.choices.Attendance",
+        "PlanKindEnum": "taizhang.rectification.choices.PlanKind",
+        "MeasureKindEnum": "taizhang.rectification.choices.MeasureKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
