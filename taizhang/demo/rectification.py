@@ -6,9 +6,8 @@ finding; and a small 督查反馈 plan of the city on its united-front work, sti
 city's handlers find their measures. The text is written here for the demo; dates are moved
 back afterwards so that the timelines read as the year they took (demo data only).
 
-Why 83 measures: with exactly five open, 78 of 83 done is 93.98 %, the count nearest 94 %
-(78/82 = 95.1 %, 79/84 = 94.05 % needs 84 and rounds the same but 83 is nearer); 41 of 46
-problems done is 89.13 %.
+Why 83 measures: with exactly five open, n − 5 of n are done; 77/82 = 93.90 %, 78/83 = 93.98 %,
+79/84 = 94.05 %: 83 is the count nearest 94 %. 41 of 46 problems done is 89.13 %.
 """
 
 import datetime
