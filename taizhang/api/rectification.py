@@ -49,7 +49,7 @@ RATE_HELP = "A fraction from 0 to 1; null when there is nothing to count."
 
 def plan_figures(plans, user, today=None):
     """The figures of ``stats.plan_figures`` for many plans at once: {plan id: figures}, in
-    five queries whatever their number. ``open_problems`` lists those the user may see."""
+    four queries whatever their number. ``open_problems`` lists those the user may see."""
     today = today or timezone.localdate()
     ids = [plan.pk for plan in plans]
     found = {pk: _empty_figures() for pk in ids}
