@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
         "AppraisalPeriodEnum": "taizhang.appraisal.choices.Period",
         "IndicatorKindEnum": "taizhang.appraisal.choices.IndicatorKind",
         "CommendationTitleEnum": "taizhang.appraisal.choices.CommendationTitle",
+        "PlanKindEnum": "taizhang.rectification.choices.PlanKind",
+        "MeasureKindEnum": "taizhang.rectification.choices.MeasureKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import appraisal, meetings, suggestions, talent, views
+from . import appraisal, meetings, rectification, suggestions, talent, views
 
 app_name = "api"
 urlpatterns = [
@@ -71,5 +71,42 @@ urlpatterns = [
         "appraisal/cycles/<int:pk>/results/<str:unit>/points",
         appraisal.UnitPoints.as_view(),
         name="appraisal-points",
+    ),
+    # 整改: plans with their figures, the problem and measure lists, the actions.
+    path("rectification/plans", rectification.PlanList.as_view(), name="rectification-plans"),
+    path(
+        "rectification/plans/<int:pk>",
+        rectification.PlanDetail.as_view(),
+        name="rectification-plan",
+    ),
+    path(
+        "rectification/plans/<int:pk>/aspects",
+        rectification.PlanAspects.as_view(),
+        name="rectification-plan-aspects",
+    ),
+    path(
+        "rectification/plans/<int:pk>/actions/<slug:action>",
+        rectification.PlanAction.as_view(),
+        name="rectification-plan-action",
+    ),
+    path(
+        "rectification/problems",
+        rectification.ProblemList.as_view(),
+        name="rectification-problems",
+    ),
+    path(
+        "rectification/problems/<int:pk>",
+        rectification.ProblemDetail.as_view(),
+        name="rectification-problem",
+    ),
+    path(
+        "rectification/problems/<int:pk>/actions/<slug:action>",
+        rectification.ProblemAction.as_view(),
+        name="rectification-problem-action",
+    ),
+    path(
+        "rectification/measures",
+        rectification.MeasureList.as_view(),
+        name="rectification-measures",
     ),
 ]

@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from taizhang.org.models import Unit
 from taizhang.supervision.choices import Status as TaskStatus
@@ -25,6 +27,11 @@ def _keyword(queryset, fields, value):
             query |= Q(**{f"{field}__icontains": word})
         queryset = queryset.filter(query)
     return queryset
+
+
+@extend_schema_field(OpenApiTypes.INT)  # a unit's id (the API documents it so)
+class UnitFilter(django_filters.ModelChoiceFilter):
+    pass
 
 
 class _ScopedFilterSet(StyledFilterSet):
@@ -99,7 +106,7 @@ class ProblemFilterSet(_ScopedFilterSet):
     seriousness = django_filters.ChoiceFilter(
         choices=Seriousness.choices, label=_("Seriousness"), empty_label=_("All")
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         queryset=Unit.objects.none(),
         method="filter_unit",
         label=_("Unit"),
@@ -184,7 +191,7 @@ class MeasureFilterSet(_ScopedFilterSet):
             ("dropped", _("Dropped")),
         ],
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         queryset=Unit.objects.none(),
         method="filter_unit",
         label=_("Lead unit"),

@@ -105,3 +105,27 @@ def walk_from_assigned(task, people):
     ledger.report_progress(task, by=lead, percent=60, text="已制定工作方案。")
     ledger.submit_completion(task, by=lead, comment="已完成整改。")
     ledger.verify_task(task, by=people["supervisor"])
+
+
+@pytest.fixture
+def api(client):
+    """Call the API as a user with their own token: api("duban").get(url, **params)."""
+    from conftest import PASSWORD
+
+    class Caller:
+        def __init__(self, username):
+            response = client.post(
+                "/api/auth/token",
+                {"username": username, "password": PASSWORD},
+                content_type="application/json",
+            )
+            assert response.status_code == 200, response.content
+            self.auth = {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+        def get(self, url, **params):
+            return client.get(url, params, **self.auth)
+
+        def post(self, url, data=None):
+            return client.post(url, data or {}, content_type="application/json", **self.auth)
+
+    return Caller

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from taizhang.demo.accounts import demo_password, demo_user
 from taizhang.demo.meetings import delete_meetings, load_meetings
+from taizhang.demo.rectification import delete_rectification, load_rectification
 from taizhang.demo.suggestions import load_suggestions
 from taizhang.demo.talent import load_talent
 from taizhang.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
@@ -16,6 +17,7 @@ from taizhang.demo.units import CITY, FEDERATION
 from taizhang.meetings.models import Meeting
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership, Organisation, Unit, User
+from taizhang.rectification.models import Plan
 from taizhang.suggestions.jobs import refresh_suggestions
 from taizhang.suggestions.models import Suggestion, SuggestionSubmitter
 from taizhang.supervision import services
@@ -54,12 +56,14 @@ class Command(BaseCommand):
             claim_code = load_suggestions(city, federation)
             load_talent(city)
             load_meetings(city, federation)
+            load_rectification(city, federation)
         result = refresh_lights.call()
         refresh_suggestions.call()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {Task.objects.count()} tasks, "
-                f"{Suggestion.objects.count()} suggestions, {Meeting.objects.count()} meetings; "
+                f"{Suggestion.objects.count()} suggestions, {Meeting.objects.count()} meetings, "
+                f"{Plan.objects.count()} rectification plans; "
                 f"lights refreshed ({result})."
             )
         )
@@ -84,6 +88,7 @@ class Command(BaseCommand):
         orgs = Organisation.objects.filter(code__in=codes)
         with transaction.atomic():
             delete_meetings(orgs)  # they hold their tasks
+            delete_rectification(orgs)  # so do the measures
             _delete_leaves_first(Task.objects.filter(organisation__in=orgs))
             # Submitters who came with a merged suggestion hold it: they go first.
             SuggestionSubmitter.objects.filter(suggestion__organisation__in=orgs).delete()
