@@ -121,7 +121,7 @@ def test_a_problem_closes_only_when_every_measure_is_verified(launched, verify, 
     first = problem(launched, 1)
     one, two = first.measures.order_by("position")
     verify(one)
-    with pytest.raises(NotAllowed, match="every one of its measures"):
+    with pytest.raises(NotAllowed, match="全部整改措施复核通过后"):
         services.close_problem(first, by=office, comment="已整改")
     verify(two)
     with pytest.raises(WorkflowError):
