@@ -215,7 +215,7 @@ def test_form_errors_show_under_the_fields(client, launched):
     )
     assert response.status_code == 400
     page = text(response)
-    assert "invalid-feedback d-block\">该字段是必填项。" in page
+    assert 'invalid-feedback d-block">该字段是必填项。' in page
     assert "请选择长期坚持类措施的报送周期。" in page
     response = client.post(reverse("rectification:new"), {"title": "无时限的方案"})
     assert response.status_code == 400
