@@ -232,7 +232,8 @@ class CommitDateForm(Styled, forms.Form):
     version = version_field()
 
     def service_kwargs(self):
-        return dict(self.cleaned_data)
+        data = self.cleaned_data
+        return {"committed_date": data["committed_date"], "comment": data["comment"]}
 
 
 class CloseForm(Styled, forms.Form):

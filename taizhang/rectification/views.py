@@ -303,10 +303,17 @@ def _plan_context(request, plan, failed=None):
     buttons, held_back = _plan_buttons(user, plan, failed)
     can_add = rules.PLAN_LIFECYCLE.can(user, Action.ADD_PROBLEM, plan)
     version = {"version": plan.version}
+    aspects = _tree(user, plan)
+    figures = stats.plan_figures(plan)
+    # The counts are the plan's; the lines listed are those the user may open.
+    problems = {p.pk for a in aspects for p in a.problem_rows}
+    measures = {m.pk for a in aspects for p in a.problem_rows for m, _linked in p.rows}
     return {
         "plan": plan,
-        "figures": stats.plan_figures(plan),
-        "aspects": _tree(user, plan),
+        "figures": figures,
+        "open_problems": [p for p in figures["open_problems"] if p["pk"] in problems],
+        "open_measures": [m for m in figures["open_measures"] if m["pk"] in measures],
+        "aspects": aspects,
         "files": list(plan.files.all()),
         "events": _plan_events(user, plan),
         "buttons": buttons,

@@ -432,3 +432,102 @@ def test_plan_page_query_count_does_not_grow(client, make_plan, units):
         )
         services.add_measure(problem, by=plan.created_by, title=f"措施{n}", deadline=in_days(30))
     assert _queries(client, plan_url(plan)) == few
+
+
+# ---- more of the office's and the head's work ----------------------------------------------
+
+
+def test_my_work_lists_the_plans_waiting_for_the_user(client, make_plan, launched):
+    draft = make_plan(title="待审定的方案")
+    login(client, "lingdao")
+    page = text(client.get(reverse("rectification:list"), {"work": "approve"}))
+    assert draft.title in page and launched.title not in page
+    assert 'data-testid="work"' in page
+
+
+def test_the_plan_page_lists_open_problems_with_their_dates(client, launched):
+    problem = launched.problems.get(number=2)
+    services.commit_date(problem, by=launched.created_by, committed_date=in_days(45))
+    login(client, "duban")
+    page = text(client.get(plan_url(launched)))
+    assert 'data-testid="open-problems"' in page
+    assert in_days(45).isoformat() in page
+
+
+def test_a_unit_posting_an_action_is_refused(client, launched):
+    login(client, "tzb")
+    response = client.post(
+        reverse("rectification:act", args=[launched.pk, "complete"]),
+        {"version": launched.version, "comment": "已完成。"},
+    )
+    assert response.status_code == 403
+    problem = launched.problems.get(number=3)
+    response = client.post(
+        reverse("rectification:problem_act", args=[problem.pk, "commit_date"]),
+        {
+            "commit_date-committed_date": in_days(9).isoformat(),
+            "commit_date-version": problem.version,
+        },
+    )
+    assert response.status_code == 403
+    assert Problem.objects.get(pk=problem.pk).committed_date is None
+    assert client.get(reverse("rectification:measure_new", args=[problem.pk])).status_code == 403
+
+
+def test_the_office_edits_the_plan_aspect_and_problem(client, make_plan, units):
+    plan = make_plan()
+    login(client, "duban")
+    assert client.get(reverse("rectification:edit", args=[plan.pk])).status_code == 200
+    response = client.post(
+        reverse("rectification:edit", args=[plan.pk]),
+        {
+            "title": "修订后的整改方案",
+            "kind": "circuit",
+            "office": units["office"].pk,
+            "deadline": in_days(200).isoformat(),
+            "version": plan.version,
+        },
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.title == "修订后的整改方案"
+    aspect = plan.aspects.first()
+    response = client.post(
+        reverse("rectification:aspect_edit", args=[aspect.pk]),
+        {"title": "压实统战工作责任方面", "version": plan.version},
+    )
+    assert response.status_code == 302
+    problem = plan.problems.get(number=2)
+    page = text(client.get(reverse("rectification:problem_edit", args=[problem.pk])))
+    assert "联席会议制度运行不规范" in page
+    response = client.post(
+        reverse("rectification:problem_edit", args=[problem.pk]),
+        {
+            "aspect": aspect.pk,
+            "description": "联席会议制度运行不规范，会议不定期",
+            "seriousness": "serious",
+            "lead_unit": units["gzw"].pk,
+            "version": problem.version,
+        },
+    )
+    assert response.status_code == 302
+    page = text(client.get(plan_url(plan)))
+    assert "压实统战工作责任方面" in page and "会议不定期" in page
+    assert "修订后的整改方案" in page  # the timeline records the edit too
+
+
+def test_committing_a_date_through_the_page(client, launched):
+    problem = launched.problems.get(number=2)
+    login(client, "duban")
+    assert client.get(reverse("rectification:measure_new", args=[problem.pk])).status_code == 200
+    response = client.post(
+        reverse("rectification:problem_act", args=[problem.pk, "commit_date"]),
+        {
+            "commit_date-committed_date": in_days(20).isoformat(),
+            "commit_date-comment": "按季度推进。",
+            "commit_date-version": problem.version,
+        },
+    )
+    assert response.status_code == 302
+    page = text(client.get(problem_url(problem)))
+    assert in_days(20).isoformat() in page and "按季度推进。" in page
