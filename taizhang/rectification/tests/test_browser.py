@@ -87,3 +87,18 @@ def test_a_verified_measure_moves_the_plans_rate(journey, page, live_server, lau
     expect(page.get_by_test_id("measures")).to_contain_text(MEASURE)
     expect(page.get_by_test_id("total")).to_have_text("共 1 项措施")
     journey.shot("verified-measures")
+
+
+def test_the_lists_fit_a_phone_screen(page, live_server, launched):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "duban")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    for path in ("/rectification/", "/rectification/problems/", "/rectification/measures/"):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_test_id("total")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, f"{path} must fit a phone screen"
+    page.goto(f"{live_server.url}{launched.get_absolute_url()}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
