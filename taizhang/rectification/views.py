@@ -285,6 +285,8 @@ def _tree(user, plan):
     aspects = list(plan.aspects.order_by("position"))
     for aspect in aspects:
         aspect.problem_rows = [p for p in problems if p.aspect_id == aspect.pk]
+    if not user.sees_whole_organisation:  # a unit reads the aspects of its own problems
+        aspects = [a for a in aspects if a.problem_rows]
     return aspects
 
 

@@ -93,6 +93,7 @@ def test_handler_sees_only_their_units_problems(client, launched):
     assert "建言献策台账不健全" in page
     assert "国企统战工作责任落实不到位" not in page  # 国资委's problem
     assert 'data-button="' not in page  # no actions for a unit
+    assert 'data-aspect="2"' in page and 'data-aspect="1"' not in page  # not its aspect
     mine = Problem.objects.get(number=3, plan=launched)
     theirs = Problem.objects.get(number=1, plan=launched)
     assert client.get(problem_url(mine)).status_code == 200
@@ -380,6 +381,7 @@ def test_each_figure_links_to_its_list(client, launched, verify):
     assert done in page
     listed = client.get(reverse("rectification:problems"), {"plan": launched.pk, "done": "true"})
     assert "国企统战工作责任落实不到位" in text(listed)
+    assert '<option value="true" selected>是</option>' in text(listed)  # the filter shows
     assert "联席会议制度运行不规范" not in text(listed)
     measures = client.get(reverse("rectification:measures"), {"plan": launched.pk, "state": "done"})
     assert 'data-testid="total">共 2 项措施' in text(measures)
