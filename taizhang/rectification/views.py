@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -186,11 +187,12 @@ def plan_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan = services.update_plan(
-                plan, by=request.user, version=data["version"], **form.plan_fields()
-            )
-            if data["files"]:
-                services.attach_plan_files(plan, by=request.user, files=data["files"])
+            with transaction.atomic():  # the fields and the documents, or neither
+                plan = services.update_plan(
+                    plan, by=request.user, version=data["version"], **form.plan_fields()
+                )
+                if data["files"]:
+                    services.attach_plan_files(plan, by=request.user, files=data["files"])
         except WorkflowError as exc:
             form.add_error(None, exc.message)
             return _plan_form_page(request, form, plan, status=exc.status_code)

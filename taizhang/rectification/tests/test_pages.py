@@ -533,3 +533,22 @@ def test_committing_a_date_through_the_page(client, launched):
     assert response.status_code == 302
     page = text(client.get(problem_url(problem)))
     assert in_days(20).isoformat() in page and "按季度推进。" in page
+
+
+def test_an_edit_with_a_refused_document_changes_nothing(client, make_plan, units):
+    plan = make_plan()
+    login(client, "duban")
+    response = client.post(
+        reverse("rectification:edit", args=[plan.pk]),
+        {
+            "title": "带附件的修订",
+            "kind": "circuit",
+            "office": units["office"].pk,
+            "deadline": in_days(100).isoformat(),
+            "version": plan.version,
+            "files": [SimpleUploadedFile("程序.exe", b"MZ")],
+        },
+    )
+    assert response.status_code == 400
+    assert "带附件的修订" in text(response) and "程序.exe" in text(response)
+    assert Plan.objects.get(pk=plan.pk).title == plan.title
