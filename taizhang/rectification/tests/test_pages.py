@@ -552,3 +552,14 @@ def test_an_edit_with_a_refused_document_changes_nothing(client, make_plan, unit
     assert response.status_code == 400
     assert "带附件的修订" in text(response) and "程序.exe" in text(response)
     assert Plan.objects.get(pk=plan.pk).title == plan.title
+
+
+def test_problem_page_query_count_does_not_grow(client, launched):
+    problem = launched.problems.get(number=2)
+    login(client, "duban")
+    few = _queries(client, problem_url(problem))
+    for n in range(4):
+        services.add_measure(
+            problem, by=launched.created_by, title=f"措施{n}", deadline=in_days(30)
+        )
+    assert _queries(client, problem_url(problem)) == few
