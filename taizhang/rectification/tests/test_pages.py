@@ -563,3 +563,39 @@ def test_problem_page_query_count_does_not_grow(client, launched):
             problem, by=launched.created_by, title=f"措施{n}", deadline=in_days(30)
         )
     assert _queries(client, problem_url(problem)) == few
+
+
+def test_a_measure_added_while_rectifying_is_approved_then_assigned(client, launched, units):
+    problem = launched.problems.get(number=2)
+    login(client, "duban")
+    response = client.post(
+        reverse("rectification:measure_new", args=[problem.pk]),
+        {
+            "m-title": "修订联席会议制度",
+            "m-kind": "scheduled",
+            "m-deadline_working_days": 20,
+            "m-lead_unit": units["gzw"].pk,
+            "m-version": problem.version,
+        },
+    )
+    assert response.status_code == 302
+    measure = Measure.objects.get(task__title="修订联席会议制度")
+    assert measure.task.status == TaskStatus.DRAFT and measure.task.deadline_working_days == 20
+    assert 'data-button="assign_tasks"' not in text(client.get(plan_url(launched)))
+    login(client, "lingdao")
+    launched.refresh_from_db()
+    response = client.post(
+        reverse("rectification:act", args=[launched.pk, "approve_tasks"]),
+        {"version": launched.version},
+    )
+    assert response.status_code == 302
+    login(client, "duban")
+    launched.refresh_from_db()
+    assert 'data-button="assign_tasks"' in text(client.get(plan_url(launched)))
+    response = client.post(
+        reverse("rectification:act", args=[launched.pk, "assign_tasks"]),
+        {"version": launched.version},
+    )
+    assert response.status_code == 302
+    measure.task.refresh_from_db()
+    assert measure.task.status == TaskStatus.ASSIGNED
