@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -93,7 +94,9 @@ class PlanFilterSet(_ScopedFilterSet):
 class ProblemFilterSet(_ScopedFilterSet):
     q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
     plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.none(), label=_("Plan"), empty_label=_("All")
+        queryset=Plan.objects.none(),
+        label=pgettext_lazy("rectification", "Plan"),
+        empty_label=_("All"),
     )
     aspect = django_filters.ModelChoiceFilter(
         queryset=Aspect.objects.none(), label=_("Aspect"), empty_label=_("All")
@@ -166,7 +169,9 @@ class ProblemFilterSet(_ScopedFilterSet):
 class MeasureFilterSet(_ScopedFilterSet):
     q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
     plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.none(), label=_("Plan"), empty_label=_("All")
+        queryset=Plan.objects.none(),
+        label=pgettext_lazy("rectification", "Plan"),
+        empty_label=_("All"),
     )
     aspect = django_filters.ModelChoiceFilter(
         field_name="problem__aspect",

@@ -35,6 +35,7 @@ from .forms import (
     ReopenForm,
 )
 from .models import Aspect, Measure, Plan, PlanEvent, PlanFile, Problem, ProblemFile
+from .similar import repeat_candidates
 
 PAGE_SIZE = 30
 
@@ -493,6 +494,13 @@ def _problem_form(action, problem, data=None, files=None):
     return form_class(data, files, initial=initial, **kwargs)
 
 
+def _repeat_candidates(user, problem, available):
+    """Earlier problems like this one, offered to the office while it is not linked."""
+    if Action.LINK_REPEAT not in available or problem.repeat_of_id:
+        return []
+    return repeat_candidates(problem, among=Problem.objects.visible_to(user), limit=3)
+
+
 def _problem_context(request, problem, failed=None):
     failed = failed or {}
     user = request.user
@@ -531,6 +539,7 @@ def _problem_context(request, problem, failed=None):
         ),
         "repeat_visible": problem.repeat_of_id is not None
         and Problem.objects.visible_to(user).filter(pk=problem.repeat_of_id).exists(),
+        "repeat_candidates": _repeat_candidates(user, problem, available),
         "files": list(problem.files.all()),
         "events": list(problem.events.select_related("actor")),
         "forms": forms,

@@ -599,3 +599,19 @@ def test_a_measure_added_while_rectifying_is_approved_then_assigned(client, laun
     assert response.status_code == 302
     measure.task.refresh_from_db()
     assert measure.task.status == TaskStatus.ASSIGNED
+
+
+def test_the_problem_page_offers_earlier_similar_problems(client, launched, make_plan, people):
+    """屡查屡犯: the office sees the earlier plan's like problem offered while it is unlinked."""
+    later = make_plan(title="市委第五巡察组反馈问题整改方案")
+    problem = later.problems.get(number=3)
+    client.force_login(people["supervisor"])
+    page = client.get(problem.get_absolute_url()).content.decode()
+    earlier = launched.problems.get(number=3)
+    assert 'data-testid="repeat-candidates"' in page
+    assert earlier.get_absolute_url() in page
+    client.force_login(people["tzb"])
+    assert (
+        'data-testid="repeat-candidates"'
+        not in client.get(launched.problems.get(number=3).get_absolute_url()).content.decode()
+    )
