@@ -387,20 +387,37 @@ def _problem_values(plan, data):
 
 
 @transaction.atomic
-def add_problem(plan, *, by, aspect, description, lead_unit, version=None, **data):
-    """问题: numbered after the plan's last one."""
+def add_problem(plan, *, by, aspect, description, lead_unit, number=None, version=None, **data):
+    """问题: numbered as the inspectors' list numbers it (``number``), or after the plan's
+    last one."""
     plan = _lock_plan(plan, version)
     steps.require(rules.PLAN_LIFECYCLE, by, Action.ADD_PROBLEM, plan)
     values = _problem_values(
         plan, {"aspect": aspect, "description": description, "lead_unit": lead_unit, **data}
     )
     units = values.pop("units", [])
-    number = plan.problems.order_by("-number").values_list("number", flat=True).first() or 0
-    problem = Problem.objects.create(plan=plan, number=number + 1, **values)
+    problem = Problem.objects.create(plan=plan, number=_problem_number(plan, number), **values)
     problem.units.set(units)
     steps.bump(plan)
     _event(plan, Action.ADD_PROBLEM, by, problem=problem, comment=problem.description[:200])
     return problem
+
+
+def _problem_number(plan, number):
+    if number in (None, ""):
+        last = plan.problems.order_by("-number").values_list("number", flat=True).first()
+        return (last or 0) + 1
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise WorkflowError(_("“%(value)s” is not a problem number.") % {"value": number}) from None
+    if not 1 <= number <= 99999:
+        raise WorkflowError(_("A problem number is from 1 to 99999."))
+    if plan.problems.filter(number=number).exists():
+        raise WorkflowError(
+            _("The plan has a problem numbered %(number)d already.") % {"number": number}
+        )
+    return number
 
 
 @transaction.atomic

@@ -269,3 +269,20 @@ def test_repeat_candidates_are_earlier_problems_like_this_one(launched, make_pla
     assert found and found[0] == problem(launched, 3)
     assert all(p.plan_id == launched.pk for p in found)
     assert repeat_candidates(problem(launched, 3)) == []
+
+
+def test_problems_keep_the_inspectors_numbers(make_plan, people, units):
+    plan = make_plan()
+    office, aspect = people["supervisor"], plan.aspects.first()
+    added = services.add_problem(
+        plan, by=office, aspect=aspect, description="第七个问题", lead_unit=units["tzb"], number=7
+    )
+    assert added.number == 7
+    following = services.add_problem(
+        plan, by=office, aspect=aspect, description="接着编号", lead_unit=units["tzb"]
+    )
+    assert following.number == 8
+    with pytest.raises(WorkflowError, match="7"):
+        services.add_problem(
+            plan, by=office, aspect=aspect, description="重号", lead_unit=units["tzb"], number=7
+        )
