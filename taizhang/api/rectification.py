@@ -3,14 +3,11 @@
 problems' actions through ``services.perform``. The same reads (``visible_to``) as the pages:
 a unit sees its own problems and measures, supervisors and leaders all of their organisation.
 
-A plan's figures are the plan's as ``stats.plan_figures`` computes them; a list computes them
-for the whole page in a constant number of grouped queries, never plan by plan.
+A plan's figures are ``stats.figures_for``'s, of what the reader may see (a unit: its own part
+of the plan), for a whole page in a constant number of grouped queries, never plan by plan.
 """
 
-from collections import defaultdict
-
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.utils import timezone
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -31,7 +28,7 @@ from taizhang.rectification.choices import (
     Seriousness,
 )
 from taizhang.rectification.filters import MeasureFilterSet, PlanFilterSet, ProblemFilterSet
-from taizhang.rectification.models import Aspect, Measure, Plan, Problem
+from taizhang.rectification.models import Measure, Plan, Problem
 from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.supervision.choices import UnitRole
 from taizhang.supervision.models import TaskUnit
@@ -45,81 +42,6 @@ RATE_HELP = "A fraction from 0 to 1; null when there is nothing to count."
 
 
 # ---- figures ---------------------------------------------------------------------------------
-
-
-def plan_figures(plans, user, today=None):
-    """The figures of ``stats.plan_figures`` for many plans at once: {plan id: figures}, in
-    four queries whatever their number. ``open_problems`` lists those the user may see."""
-    today = today or timezone.localdate()
-    ids = [plan.pk for plan in plans]
-    found = {pk: _empty_figures() for pk in ids}
-    if not ids:
-        return found
-    aspects = Aspect.objects.filter(plan__in=ids).values("plan").annotate(n=Count("pk"))
-    for row in aspects.order_by():
-        found[row["plan"]]["aspects_total"] = row["n"]
-    problems = (
-        Problem.objects.filter(plan__in=ids)
-        .with_progress(today)
-        .values("plan")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(is_done=True)),
-            closed=Count("pk", filter=Q(status=ProblemState.CLOSED)),
-            overdue=Count("pk", filter=Q(progress=Progress.OVERDUE)),
-        )
-        .order_by()
-    )
-    for row in problems:
-        figures = found[row["plan"]]
-        figures["problems_total"], figures["problems_done"] = row["total"], row["done"]
-        figures["problems_closed"], figures["problems_overdue"] = row["closed"], row["overdue"]
-    measures = (
-        Measure.objects.filter(plan__in=ids)
-        .counted()
-        .values("plan")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(task__status=TaskStatus.CLOSED)),
-            overdue=Count(
-                "pk",
-                filter=Q(task__status__in=TaskStatus.open_states(), task__deadline__lt=today),
-            ),
-        )
-        .order_by()
-    )
-    for row in measures:
-        figures = found[row["plan"]]
-        figures["measures_total"], figures["measures_done"] = row["total"], row["done"]
-        figures["measures_overdue"] = row["overdue"]
-    open_problems = defaultdict(list)
-    for row in (
-        Problem.objects.visible_to(user)
-        .filter(plan__in=ids)
-        .with_progress(today)
-        .filter(is_done=False)
-        .order_by("plan", "number")
-        .values("pk", "plan", "number", "description", "committed_date", "progress")
-    ):
-        open_problems[row.pop("plan")].append({"id": row.pop("pk"), **row})
-    for pk, figures in found.items():
-        figures["problems_rate"] = stats.rate(figures["problems_done"], figures["problems_total"])
-        figures["measures_rate"] = stats.rate(figures["measures_done"], figures["measures_total"])
-        figures["open_problems"] = open_problems.get(pk, [])
-    return found
-
-
-def _empty_figures():
-    return {
-        "aspects_total": 0,
-        "problems_total": 0,
-        "problems_done": 0,
-        "problems_closed": 0,
-        "problems_overdue": 0,
-        "measures_total": 0,
-        "measures_done": 0,
-        "measures_overdue": 0,
-    }
 
 
 # ---- serializers -----------------------------------------------------------------------------
@@ -386,7 +308,7 @@ def _measures(user):
 
 
 def _with_figures(request, plans):
-    figures = plan_figures(plans, request.user)
+    figures = stats.figures_for(plans, request.user)
     for plan in plans:
         plan.figures = figures[plan.pk]
     return plans
@@ -448,7 +370,7 @@ class PlanAspects(APIView):
 
     @extend_schema(responses=AspectFiguresSerializer(many=True))
     def get(self, request, pk):
-        rows = stats.by_aspect(_plan(request, pk))
+        rows = stats.by_aspect(_plan(request, pk), request.user)
         return Response(AspectFiguresSerializer(rows, many=True).data)
 
 

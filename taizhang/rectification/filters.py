@@ -3,7 +3,7 @@ and the API alike. Every figure of ``stats`` links to one of these lists, so the
 the rows behind them are read by the same rule."""
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,7 +16,7 @@ from taizhang.supervision.choices import UnitRole
 from taizhang.utils.filters import StyledFilterSet
 
 from .choices import MeasureKind, PlanKind, PlanStatus, Progress, Seriousness
-from .models import Aspect, Measure, Plan, Problem
+from .models import VERIFIED, VERIFIED_ON_TIME, Aspect, Measure, Plan, Problem, overdue_on
 from .todo import waiting_work
 
 
@@ -214,18 +214,13 @@ class MeasureFilterSet(_ScopedFilterSet):
         return _keyword(queryset, ["task__title", "task__body", "task__number"], value)
 
     def filter_state(self, queryset, name, value):
-        today = timezone.localdate()
-        counted = queryset.exclude(task__status=TaskStatus.CANCELLED)
+        counted = queryset.counted()
         return {
             "counted": lambda: counted,
-            "done": lambda: counted.filter(task__status=TaskStatus.CLOSED),
-            "on_time": lambda: counted.filter(
-                task__status=TaskStatus.CLOSED, task__closed_at__date__lte=F("task__deadline")
-            ),
-            "open": lambda: counted.exclude(task__status=TaskStatus.CLOSED),
-            "overdue": lambda: counted.filter(
-                task__status__in=TaskStatus.open_states(), task__deadline__lt=today
-            ),
+            "done": lambda: counted.filter(VERIFIED),
+            "on_time": lambda: counted.filter(VERIFIED_ON_TIME),
+            "open": lambda: counted.exclude(VERIFIED),
+            "overdue": lambda: counted.filter(overdue_on(timezone.localdate())),
             "dropped": lambda: queryset.filter(task__status=TaskStatus.CANCELLED),
         }[value]()
 
@@ -234,7 +229,7 @@ class MeasureFilterSet(_ScopedFilterSet):
 
     def filter_month(self, queryset, name, value):
         return queryset.filter(
-            task__status=TaskStatus.CLOSED,
+            VERIFIED,
             task__closed_at__year=value.year,
             task__closed_at__month=value.month,
         )

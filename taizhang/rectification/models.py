@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.choices import Role
 from taizhang.org.models import Organisation, Unit
-from taizhang.supervision.choices import SourceKind, UnitRole
+from taizhang.supervision.choices import SourceKind
 from taizhang.supervision.choices import Status as TaskStatus
-from taizhang.supervision.models import Task, TaskUnit
+from taizhang.supervision.models import Task
 from taizhang.utils.lifecycle import LifecycleEvent
 from taizhang.utils.models import UploadedFile
 
@@ -182,24 +182,26 @@ class ProblemQuerySet(models.QuerySet):
         )
         counted = measures.order_by().values("problem").annotate(n=Count("pk")).values("n")
         still_open = (
-            measures.exclude(task__status=TaskStatus.CLOSED)
+            measures.exclude(VERIFIED)
             .order_by()
             .values("problem")
             .annotate(n=Count("pk"))
             .values("n")
         )
-        late_measure = measures.exclude(task__status=TaskStatus.CLOSED).filter(
-            task__deadline__lt=today
-        )
+        late_measure = measures.filter(overdue_on(today))
         last_verified = (
-            measures.filter(task__status=TaskStatus.CLOSED)
-            .order_by("-task__closed_at")
-            .values("task__closed_at")[:1]
+            measures.filter(VERIFIED).order_by("-task__closed_at").values("task__closed_at")[:1]
+        )
+        latest_due = (
+            measures.exclude(VERIFIED).order_by("-task__deadline").values("task__deadline")[:1]
         )
         done = Q(status=ProblemState.CLOSED) | Q(measures_counted__gt=0, measures_open=0)
         return self.annotate(
             measures_counted=Coalesce(Subquery(counted), 0),
             measures_open=Coalesce(Subquery(still_open), 0),
+            # The date an open problem is to be done by: the office's committed date, else
+            # the deadline of its last measure still running.
+            due_date=Coalesce("committed_date", Subquery(latest_due)),
         ).annotate(
             is_done=Case(When(done, then=Value(True)), default=Value(False)),
             done_on=Case(
@@ -314,6 +316,16 @@ class ProblemFile(UploadedFile):
         verbose_name_plural = _("closing evidence")
 
 
+# What the figures, the lists' filters and the exports count, in one place (on measures).
+VERIFIED = Q(task__status=TaskStatus.CLOSED)
+VERIFIED_ON_TIME = VERIFIED & Q(task__closed_at__date__lte=F("task__deadline"))
+
+
+def overdue_on(today):
+    """Still running past its deadline."""
+    return Q(task__status__in=TaskStatus.open_states(), task__deadline__lt=today)
+
+
 class MeasureQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Supervisors and leaders: every measure of their organisation. A handler: those
@@ -330,24 +342,9 @@ class MeasureQuerySet(models.QuerySet):
             Q(plan__office_id__in=units) | Q(task__in=Task.objects.visible_to(user))
         )
 
-    def with_lead_unit(self):
-        lead = TaskUnit.objects.filter(task=OuterRef("task"), role=UnitRole.LEAD).values("unit")
-        return self.annotate(lead_unit_id=Subquery(lead[:1]))
-
     def counted(self):
         """The measures the rates count: a cancelled task is a measure dropped."""
         return self.exclude(task__status=TaskStatus.CANCELLED)
-
-    def done(self):
-        return self.filter(task__status=TaskStatus.CLOSED)
-
-    def overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(task__status__in=TaskStatus.open_states(), task__deadline__lt=today)
-
-    def on_time(self):
-        """Verified by their deadline (the deadline as it stands, extensions included)."""
-        return self.done().filter(task__closed_at__date__lte=F("task__deadline"))
 
 
 class Measure(models.Model):

@@ -79,10 +79,11 @@ def progress(request, pk):
     plan = get_object_or_404(
         Plan.objects.visible_to(request.user).select_related("office", "leader"), pk=pk
     )
-    figures = stats.plan_figures(plan)
-    aspects = stats.by_aspect(plan)
-    units = stats.by_unit(plan)
-    months = stats.by_month(plan)
+    user = request.user
+    figures = stats.plan_figures(plan, user)
+    aspects = stats.by_aspect(plan, user)
+    units = stats.by_unit(plan, user)
+    months = stats.by_month(plan, user)
     problems, measures = _lister("problems", plan), _lister("measures", plan)
     for row in aspects:
         aspect = row["aspect"].pk

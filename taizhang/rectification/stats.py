@@ -9,88 +9,111 @@ None when there is nothing to count. Each figure names the filter of the list be
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from taizhang.org.models import Unit
-from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.supervision.choices import UnitRole
 
 from .choices import ProblemState, Progress
-from .models import Measure, Problem
+from .models import VERIFIED, VERIFIED_ON_TIME, Aspect, Measure, Problem, overdue_on
 
 
 def rate(done, total):
     return done / total if total else None
 
 
-def _measure_counts(measures, today):
-    open_states = TaskStatus.open_states()
-    return measures.aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(task__status=TaskStatus.CLOSED)),
-        on_time=Count(
-            "pk",
-            filter=Q(
-                task__status=TaskStatus.CLOSED, task__closed_at__date__lte=F("task__deadline")
-            ),
-        ),
-        overdue=Count("pk", filter=Q(task__status__in=open_states, task__deadline__lt=today)),
-    )
+def _problems(plans, user):
+    """The problems the figures count: all of the plans', or those ``user`` may see."""
+    base = Problem.objects.all() if user is None else Problem.objects.visible_to(user)
+    return base.filter(plan__in=plans)
 
 
-def _problem_counts(problems):
-    return problems.aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(is_done=True)),
-        closed=Count("pk", filter=Q(status=ProblemState.CLOSED)),
-        overdue=Count("pk", filter=Q(progress=Progress.OVERDUE)),
-    )
+def _measures(plans, user):
+    base = Measure.objects.all() if user is None else Measure.objects.visible_to(user)
+    return base.filter(plan__in=plans).counted()
 
 
-def plan_figures(plan, today=None):
-    """The plan's headline: the contract's figures and the open problems with their dates."""
-    today = today or timezone.localdate()
-    problems = Problem.objects.filter(plan=plan).with_progress(today)
-    p = _problem_counts(problems)
-    m = _measure_counts(Measure.objects.filter(plan=plan).counted(), today)
-    open_problems = list(
-        problems.filter(is_done=False)
-        .order_by("number")
-        .values("pk", "number", "description", "committed_date", "progress")
-    )
-    open_measures = list(
-        Measure.objects.filter(plan=plan)
-        .counted()
-        .exclude(task__status=TaskStatus.CLOSED)
-        .order_by("problem__number", "position")
-        .values("pk", "problem__number", "task__number", "task__title", "task__deadline")
-    )
+def _measure_counts(today):
+    """The aggregates of a measure queryset: what the lists' ``state`` filters select."""
     return {
-        "aspects_total": plan.aspects.count(),
-        "problems_total": p["total"],
-        "problems_done": p["done"],
-        "problems_closed": p["closed"],
-        "problems_overdue": p["overdue"],
-        "problems_rate": rate(p["done"], p["total"]),
-        "measures_total": m["total"],
-        "measures_done": m["done"],
-        "measures_on_time": m["on_time"],
-        "measures_overdue": m["overdue"],
-        "measures_rate": rate(m["done"], m["total"]),
-        "measures_on_time_rate": rate(m["on_time"], m["done"]),
-        "open_problems": open_problems,
-        "open_measures": open_measures,
+        "measures_total": Count("pk"),
+        "measures_done": Count("pk", filter=VERIFIED),
+        "measures_on_time": Count("pk", filter=VERIFIED_ON_TIME),
+        "measures_overdue": Count("pk", filter=overdue_on(today)),
     }
 
 
-def by_aspect(plan, today=None):
-    """Per aspect: problems done and measures done, in the plan's order."""
+def _problem_counts():
+    return {
+        "problems_total": Count("pk"),
+        "problems_done": Count("pk", filter=Q(is_done=True)),
+        "problems_closed": Count("pk", filter=Q(status=ProblemState.CLOSED)),
+        "problems_overdue": Count("pk", filter=Q(progress=Progress.OVERDUE)),
+    }
+
+
+def _with_rates(figures):
+    figures["problems_rate"] = rate(figures["problems_done"], figures["problems_total"])
+    figures["measures_rate"] = rate(figures["measures_done"], figures["measures_total"])
+    figures["measures_on_time_rate"] = rate(figures["measures_on_time"], figures["measures_done"])
+    return figures
+
+
+def figures_for(plans, user=None, today=None):
+    """{plan id: headline figures} for many plans in four queries whatever their number.
+    With ``user``, of what they may see (a unit: its own problems and measures), so that
+    every figure equals the length of the list it links to."""
+    today = today or timezone.localdate()
+    ids = [plan.pk for plan in plans]
+    zero = {**dict.fromkeys(_problem_counts(), 0), **dict.fromkeys(_measure_counts(today), 0)}
+    found = {pk: {**zero, "aspects_total": 0, "open_problems": []} for pk in ids}
+    if not ids:
+        return found
+    problems = _problems(ids, user).with_progress(today)
+    for row in problems.values("plan").annotate(**_problem_counts()).order_by():
+        found[row.pop("plan")].update(row)
+    for row in _measures(ids, user).values("plan").annotate(**_measure_counts(today)).order_by():
+        found[row.pop("plan")].update(row)
+    # Every aspect of the plan; for a reader who sees part of it, those their problems are in.
+    aspects = (
+        Aspect.objects.filter(plan__in=ids).values("plan").annotate(n=Count("pk"))
+        if user is None or user.sees_whole_organisation
+        else problems.values("plan").annotate(n=Count("aspect", distinct=True))
+    )
+    for row in aspects.order_by():
+        found[row["plan"]]["aspects_total"] = row["n"]
+    for row in (
+        problems.filter(is_done=False)
+        .order_by("plan", "number")
+        .values("pk", "plan", "number", "description", "due_date", "progress")
+    ):
+        row["committed_date"] = row.pop("due_date")
+        found[row.pop("plan")]["open_problems"].append({"id": row.pop("pk"), **row})
+    return {pk: _with_rates(figures) for pk, figures in found.items()}
+
+
+def plan_figures(plan, user=None, today=None):
+    """One plan's headline: the contract's figures, the open problems with their committed
+    dates and the open measures with their deadlines."""
+    figures = figures_for([plan], user, today)[plan.pk]
+    figures["open_measures"] = list(
+        _measures([plan.pk], user)
+        .exclude(VERIFIED)
+        .order_by("problem__number", "position")
+        .values("pk", "problem__number", "task__number", "task__title", "task__deadline")
+    )
+    return figures
+
+
+def by_aspect(plan, user=None, today=None):
+    """Per aspect: problems done and measures done, in the plan's order (the aspects the
+    reader has problems in)."""
     today = today or timezone.localdate()
     problems = {
         row["aspect"]: row
-        for row in Problem.objects.filter(plan=plan)
+        for row in _problems([plan.pk], user)
         .with_progress(today)
         .values("aspect")
         .annotate(
@@ -102,17 +125,16 @@ def by_aspect(plan, today=None):
     }
     measures = {
         row["problem__aspect"]: row
-        for row in Measure.objects.filter(plan=plan)
-        .counted()
+        for row in _measures([plan.pk], user)
         .values("problem__aspect")
-        .annotate(
-            measures_total=Count("pk"),
-            measures_done=Count("pk", filter=Q(task__status=TaskStatus.CLOSED)),
-        )
+        .annotate(measures_total=Count("pk"), measures_done=Count("pk", filter=VERIFIED))
         .order_by()
     }
+    aspects = plan.aspects.order_by("position")
+    if user is not None:
+        aspects = aspects.filter(pk__in=problems)
     rows = []
-    for aspect in plan.aspects.order_by("position"):
+    for aspect in aspects:
         p = problems.get(aspect.pk, {})
         m = measures.get(aspect.pk, {})
         row = {
@@ -129,27 +151,24 @@ def by_aspect(plan, today=None):
     return rows
 
 
-def by_unit(plan, today=None):
+def by_unit(plan, user=None, today=None):
     """Per unit that leads measures (the 责任清单's units): measures done, on time, overdue,
     and the problems it leads; ordered by measures, most first."""
     today = today or timezone.localdate()
-    open_states = TaskStatus.open_states()
     measures = (
-        Measure.objects.filter(plan=plan, task__task_units__role=UnitRole.LEAD)
-        .counted()
+        _measures([plan.pk], user)
+        .filter(task__task_units__role=UnitRole.LEAD)
         .values("task__task_units__unit")
         .annotate(
             measures_total=Count("pk"),
-            measures_done=Count("pk", filter=Q(task__status=TaskStatus.CLOSED)),
-            measures_overdue=Count(
-                "pk", filter=Q(task__status__in=open_states, task__deadline__lt=today)
-            ),
+            measures_done=Count("pk", filter=VERIFIED),
+            measures_overdue=Count("pk", filter=overdue_on(today)),
         )
         .order_by()
     )
     problems = {
         row["lead_unit"]: row
-        for row in Problem.objects.filter(plan=plan)
+        for row in _problems([plan.pk], user)
         .with_progress(today)
         .values("lead_unit")
         .annotate(problems_total=Count("pk"), problems_done=Count("pk", filter=Q(is_done=True)))
@@ -181,21 +200,21 @@ def _months(first, last):
         month = (month + datetime.timedelta(days=32)).replace(day=1)
 
 
-def by_month(plan, today=None):
+def by_month(plan, user=None, today=None):
     """Month by month since the first measure was verified (or the plan began): measures
     and problems done that month, and the cumulative rates at its end."""
     today = today or timezone.localdate()
-    measures = Measure.objects.filter(plan=plan).counted()
+    measures = _measures([plan.pk], user)
     total_measures = measures.count()
     verified = dict(
-        measures.filter(task__status=TaskStatus.CLOSED)
+        measures.filter(VERIFIED)
         .annotate(month=TruncMonth("task__closed_at"))
         .values("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")
         .order_by()
     )
-    problems = Problem.objects.filter(plan=plan).with_progress(today)
+    problems = _problems([plan.pk], user).with_progress(today)
     total_problems = problems.count()
     done = dict(
         problems.filter(is_done=True)

@@ -9,14 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.org.choices import Role
-from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.supervision.models import Task, TaskUnit
 from taizhang.utils.errors import WorkflowError
 
@@ -90,48 +89,13 @@ def _form_error(form):
 # ---- the plan list -------------------------------------------------------------------------
 
 
-def headline(plan_ids):
-    """{plan id: problems and measures, done and total} for a page of plans, in two queries
-    whatever their number (the rates as ``stats`` counts them)."""
-    figures = {pk: dict.fromkeys(("pt", "pd", "mt", "md"), 0) for pk in plan_ids}
-    problems = (
-        Problem.objects.filter(plan_id__in=plan_ids)
-        .with_progress()
-        .values("plan")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(is_done=True)))
-        .order_by()
-    )
-    for row in problems:
-        figures[row["plan"]].update(pt=row["total"], pd=row["done"])
-    measures = (
-        Measure.objects.filter(plan_id__in=plan_ids)
-        .counted()
-        .values("plan")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(task__status=TaskStatus.CLOSED)))
-        .order_by()
-    )
-    for row in measures:
-        figures[row["plan"]].update(mt=row["total"], md=row["done"])
-    return {
-        pk: {
-            "problems_total": f["pt"],
-            "problems_done": f["pd"],
-            "problems_rate": stats.rate(f["pd"], f["pt"]),
-            "measures_total": f["mt"],
-            "measures_done": f["md"],
-            "measures_rate": stats.rate(f["md"], f["mt"]),
-        }
-        for pk, f in figures.items()
-    }
-
-
 @login_required
 def plan_list(request):
     user = request.user
     _staff_only(user)
     filterset = PlanFilterSet(request.GET or None, queryset=_plans(request), user=user)
     page, query = _page(request, filterset.qs.select_related("office"))
-    figures = headline([p.pk for p in page.object_list])
+    figures = stats.figures_for(page.object_list, user)
     context = {
         "filterset": filterset,
         "page": page,
@@ -309,15 +273,13 @@ def _plan_context(request, plan, failed=None):
     can_add = rules.PLAN_LIFECYCLE.can(user, Action.ADD_PROBLEM, plan)
     version = {"version": plan.version}
     aspects = _tree(user, plan)
-    figures = stats.plan_figures(plan)
-    # The counts are the plan's; the lines listed are those the user may open.
-    problems = {p.pk for a in aspects for p in a.problem_rows}
-    measures = {m.pk for a in aspects for p in a.problem_rows for m, _linked in p.rows}
+    # Of what the user may see: a unit's figures are its own part of the plan.
+    figures = stats.plan_figures(plan, user)
     return {
         "plan": plan,
         "figures": figures,
-        "open_problems": [p for p in figures["open_problems"] if p["pk"] in problems],
-        "open_measures": [m for m in figures["open_measures"] if m["pk"] in measures],
+        "open_problems": figures["open_problems"],
+        "open_measures": figures["open_measures"],
         "aspects": aspects,
         "files": list(plan.files.all()),
         "events": _plan_events(user, plan),

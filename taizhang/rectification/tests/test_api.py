@@ -44,7 +44,9 @@ def test_the_plans_figures_as_the_contract_names_them(api, launched, verify):
     opened = {p["number"]: p for p in plan["open_problems"]}
     assert sorted(opened) == [2, 3]
     assert opened[2]["committed_date"] == in_days(40).isoformat()
-    assert opened[3]["committed_date"] is None
+    # No date committed: the deadline of its measure still running stands in for it.
+    measure = Measure.objects.get(plan=launched, problem__number=3)
+    assert opened[3]["committed_date"] == measure.task.deadline.isoformat()
     assert opened[2]["description"] == "联席会议制度运行不规范"
     assert opened[2]["progress"] == "rectifying"
 

@@ -171,3 +171,19 @@ def test_totals_by_unit_and_month_have_lists_of_the_same_size(launched, verify, 
     assert problems(lead_unit=units["gzw"].pk) == rows["gzw"]["problems_total"] == 2
     month = stats.by_month(launched)[-1]
     assert problems(done_month=month["month"].strftime("%Y-%m")) == month["problems_done"] == 1
+
+
+def test_a_units_figures_are_its_own_part_of_the_plan(launched, verify, people):
+    """A unit reads the figures of what it may open, so each equals its list."""
+    for measure in Measure.objects.filter(problem__number=1):
+        verify(measure)
+    tzb = people["tzb"]
+    mine = stats.plan_figures(launched, tzb)
+    assert (mine["problems_total"], mine["problems_done"]) == (1, 0)
+    assert (mine["measures_total"], mine["aspects_total"]) == (1, 1)
+    assert [p["number"] for p in mine["open_problems"]] == [3]
+    assert [r["aspect"].position for r in stats.by_aspect(launched, tzb)] == [2]
+    assert [r["unit"].code for r in stats.by_unit(launched, tzb)] == ["tzb"]
+    whole = stats.plan_figures(launched, people["leader"])
+    assert (whole["problems_total"], whole["aspects_total"]) == (3, 2)
+    assert whole == {**stats.plan_figures(launched), "open_measures": whole["open_measures"]}
