@@ -24,8 +24,8 @@ from taizhang.meetings.models import Invitee
 from taizhang.suggestions.choices import Rating, UnitPart
 from taizhang.suggestions.models import Reply, SuggestionUnit
 from taizhang.supervision.choices import Action as TaskAction
-from taizhang.supervision.choices import SourceKind, UnitRole
 from taizhang.supervision.choices import Status as TaskStatus
+from taizhang.supervision.choices import UnitRole
 from taizhang.supervision.models import ProgressReport, TaskEvent, TaskUnit
 
 from .choices import Metric
@@ -111,8 +111,9 @@ def on_time_rate(cycle, indicator, unit_ids, today):
 
 
 def rectification_on_time(cycle, indicator, unit_ids, today):
-    """The same, for the tasks that are rectification measures (整改措施)."""
-    return _on_time(cycle, indicator, unit_ids, today, source_kind=SourceKind.RECTIFICATION)
+    """The same, for the tasks that are a rectification plan's measures (整改措施): a ledger
+    task whose source merely says 整改 belongs to no plan and is not one."""
+    return _on_time(cycle, indicator, unit_ids, today, rectification_measure__isnull=False)
 
 
 def _events(cycle, today, actions, task_ids):

@@ -107,6 +107,7 @@ class Action(models.TextChoices):
     APPROVE_TASKS = "approve_tasks", _("Approve new measures")  # measures added later
     ASSIGN_TASKS = "assign_tasks", _("Assign new measures")
     COMPLETE = "complete", _("Declare the rectification complete")  # 整改完成 (整改情况报告)
+    REOPEN = "reopen", _("Rectification resumed")  # a 回头看 reopened one of its problems
     ADD_PROBLEM = "add_problem", _("Problem added")
     EDIT_PROBLEM = "edit_problem", _("Problem edited")
     ADD_MEASURE = "add_measure", _("Measure added")
@@ -125,6 +126,7 @@ Action.VERBS = {
     Action.APPROVE_TASKS: _("Approve new measures"),
     Action.ASSIGN_TASKS: _("Assign new measures"),
     Action.COMPLETE: _("Declare the rectification complete"),
+    Action.REOPEN: _("Resume the rectification"),
     Action.ADD_PROBLEM: _("Add a problem"),
     Action.EDIT_PROBLEM: _("Edit the problem"),
     Action.ADD_MEASURE: _("Add a measure"),

@@ -179,7 +179,10 @@ class MeasureFilterSet(_ScopedFilterSet):
         label=_("Aspect"),
         empty_label=_("All"),
     )
-    problem = django_filters.NumberFilter(field_name="problem", label=_("Problem"))
+    # Bounded: an id no database holds is an empty list, not an overflow.
+    problem = django_filters.NumberFilter(
+        field_name="problem", min_value=1, max_value=2**31 - 1, label=_("Problem")
+    )
     kind = django_filters.ChoiceFilter(
         choices=MeasureKind.choices, label=_("Kind of measure"), empty_label=_("All")
     )

@@ -280,11 +280,7 @@ class LinkRepeatForm(Styled, forms.Form):
     def __init__(self, *args, problem, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["earlier"].queryset = (
-            Problem.objects.filter(
-                plan__organisation_id=problem.plan.organisation_id,
-                created_at__lt=problem.created_at,
-            )
-            .exclude(plan_id=problem.plan_id)
+            Problem.objects.earlier_than(problem)
             .select_related("plan")
             .order_by("-plan__created_at", "number")
         )

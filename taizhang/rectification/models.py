@@ -9,7 +9,7 @@ rate moves the moment the supervisor verifies a measure in the ledger.
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +54,13 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         problems = Problem.objects.visible_to(user).filter(plan=OuterRef("pk"))
         return plans.filter(Q(office_id__in=units) | Exists(problems))
+
+    def with_inspection_date(self):
+        """``inspection_date``: when the inspectors came, else when they reported back, else
+        when the plan was entered. What "earlier" means between plans."""
+        return self.annotate(
+            inspection_date=Coalesce("inspected_on", "feedback_on", TruncDate("created_at"))
+        )
 
 
 class Plan(models.Model):
@@ -165,12 +172,24 @@ class ProblemQuerySet(models.QuerySet):
         measures = Measure.objects.filter(
             problem=OuterRef("pk"), task__in=Task.objects.visible_to(user)
         )
-        return problems.filter(
-            Q(plan__office_id__in=units)
-            | Q(lead_unit_id__in=units)
+        # A unit meets the problems once the plan is approved; its office sees the draft too.
+        answers_for = (
+            Q(lead_unit_id__in=units)
             | Exists(Problem.units.through.objects.filter(problem=OuterRef("pk"), unit__in=units))
             | Exists(measures)
         )
+        return problems.filter(
+            Q(plan__office_id__in=units) | (answers_for & ~Q(plan__status=PlanStatus.DRAFT))
+        )
+
+    def earlier_than(self, problem):
+        """Problems of the organisation's other plans inspected before this problem's plan."""
+        plans = Plan.objects.with_inspection_date()
+        this = plans.values_list("inspection_date", flat=True).get(pk=problem.plan_id)
+        earlier = plans.filter(
+            organisation_id=problem.plan.organisation_id, inspection_date__lt=this
+        )
+        return self.filter(plan__in=earlier.values("pk"))
 
     def with_progress(self, today=None):
         """Annotate each problem with its measures (counted: not cancelled; open: neither

@@ -83,6 +83,12 @@ def _problem_extra(user, action, problem):
         Action.LINK_REPEAT,
     ):
         return _("The rectification of this plan is complete; reopen the problem first.")
+    if (
+        action == Action.LINK_REPEAT
+        and not problem.repeat_of_id
+        and not Problem.objects.earlier_than(problem).exists()
+    ):
+        return _("No earlier inspection's problems to link to.")
     if action == Action.CLOSE_PROBLEM:
         if plan.status != PlanStatus.IN_PROGRESS:
             return _("A problem can be closed only once the plan's measures are assigned.")

@@ -193,6 +193,17 @@ def _plan_values(organisation_id, data, plan=None):
     return values
 
 
+def _unique_title(organisation_id, title, plan=None):
+    """Two plans of one name are a plan entered (or imported) twice."""
+    same = Plan.objects.filter(organisation_id=organisation_id, title=title)
+    if plan is not None:
+        same = same.exclude(pk=plan.pk)
+    if same.exists():
+        raise WorkflowError(
+            _("There is a rectification plan named “%(title)s” already.") % {"title": title}
+        )
+
+
 @transaction.atomic
 def create_plan(*, by, title, kind, office, deadline, files=(), **data):
     """登记整改方案: a draft plan answering one feedback; ``files`` are its documents (the
@@ -202,6 +213,7 @@ def create_plan(*, by, title, kind, office, deadline, files=(), **data):
         by.organisation_id,
         {"title": title, "kind": kind, "office": office, "deadline": deadline, **data},
     )
+    _unique_title(by.organisation_id, values["title"])
     plan = Plan.objects.create(organisation_id=by.organisation_id, created_by=by, **values)
     _attach(PlanFile, "plan", plan, by, files)
     _event(plan, Action.CREATE, by, from_status=PlanStatus.DRAFT)
@@ -213,6 +225,8 @@ def update_plan(plan, *, by, version=None, **data):
     plan = _lock_plan(plan, version)
     steps.require(rules.PLAN_LIFECYCLE, by, Action.EDIT, plan)
     values = _plan_values(plan.organisation_id, data, plan)
+    if "title" in values:
+        _unique_title(plan.organisation_id, values["title"], plan)
     changes = {
         field: [_shown(getattr(plan, field)), _shown(value)]
         for field, value in values.items()
@@ -284,8 +298,9 @@ def assign_tasks(plan, *, by, comment="", version=None):
 
 
 def _approve_drafts(plan, by, comment):
+    """The office is told once, of the plan, not once per measure."""
     return [
-        tasks.approve_task(task, by=by, comment=comment)
+        tasks.approve_task(task, by=by, comment=comment, notify=False)
         for task in rules.measure_tasks(plan, TaskStatus.DRAFT)
     ]
 
@@ -307,6 +322,7 @@ def complete(plan, *, by, comment="", files=(), version=None):
     ``files`` the report as sent."""
     plan = _lock_plan(plan, version)
     steps.require(rules.PLAN_LIFECYCLE, by, Action.COMPLETE, plan)
+    steps.needs_comment(rules.PLAN_LIFECYCLE, Action.COMPLETE, comment)
     _check_files(files)
     plan.completion_report = optional_text(comment)
     plan.completed_at = timezone.now()
@@ -451,7 +467,7 @@ def commit_date(problem, *, by, committed_date, comment="", version=None):
     if not committed_date:
         raise WorkflowError(_("Give the date by which the problem will be rectified."))
     before = _shown(problem.committed_date)
-    problem.committed_date = tasks.check_deadline(committed_date)
+    problem.committed_date = _future(committed_date)
     _problem_step(
         problem,
         Action.COMMIT_DATE,
@@ -461,6 +477,15 @@ def commit_date(problem, *, by, committed_date, comment="", version=None):
         changes={"committed_date": [before, committed_date.isoformat()]},
     )
     return problem
+
+
+def _future(day):
+    """A date the office commits to now is today or later."""
+    if day < timezone.localdate():
+        raise WorkflowError(
+            _("A committed date cannot be in the past (%(day)s).") % {"day": day.isoformat()}
+        )
+    return tasks.check_deadline(day)
 
 
 @transaction.atomic
@@ -493,19 +518,29 @@ def reopen_problem(problem, *, by, comment, measure, committed_date=None, versio
     steps.needs_comment(rules.PROBLEM_LIFECYCLE, Action.REOPEN_PROBLEM, comment)
     plan = problem.plan
     if plan.status == PlanStatus.COMPLETED:
-        plan.status = PlanStatus.IN_PROGRESS
-        steps.bump(plan, "status")
-        _event(plan, Action.REOPEN_PROBLEM, by, comment=comment, from_status=PlanStatus.COMPLETED)
+        steps.require(rules.PLAN_LIFECYCLE, by, Action.REOPEN, plan)
+        # The report of the completion stays on the timeline (the 整改完成 event).
+        plan.completed_at, plan.completion_report = None, ""
+        _plan_step(
+            plan, Action.REOPEN, by, comment, extra_fields=("completed_at", "completion_report")
+        )
     problem.reopened_times += 1
-    problem.closed_at, problem.closed_by = None, None
+    # The closing summary stays on the timeline (the 销号 event); the problem is open again.
+    problem.closed_at, problem.closed_by, problem.closing_summary = None, None, ""
     if committed_date:
-        problem.committed_date = tasks.check_deadline(committed_date)
+        problem.committed_date = _future(committed_date)
     _problem_step(
         problem,
         Action.REOPEN_PROBLEM,
         by,
         comment,
-        extra_fields=("reopened_times", "closed_at", "closed_by", "committed_date"),
+        extra_fields=(
+            "reopened_times",
+            "closed_at",
+            "closed_by",
+            "closing_summary",
+            "committed_date",
+        ),
     )
     _new_measure(problem, by, **measure)
     _tell(tasks.org_users(plan, Role.LEADER), plan, _("Problem reopened after review"), problem)
@@ -520,7 +555,7 @@ def link_repeat(problem, *, by, earlier, version=None):
     if earlier is not None:
         if earlier.plan.organisation_id != problem.plan.organisation_id:
             raise WorkflowError(_("The earlier problem must be one of this organisation's."))
-        if earlier.plan_id == problem.plan_id or earlier.created_at > problem.created_at:
+        if not Problem.objects.earlier_than(problem).filter(pk=earlier.pk).exists():
             raise WorkflowError(_("A repeat links to a problem of an earlier plan."))
     before = str(problem.repeat_of) if problem.repeat_of_id else ""
     problem.repeat_of = earlier
@@ -665,15 +700,15 @@ def remind_report(measure, *, today):
 @transaction.atomic
 def remind_committed(problem, *, today):
     """The committed date of an open problem passed yesterday: tell the office and the lead
-    unit, once (the day after)."""
-    problem = (
-        Problem.objects.with_progress(today).select_related("plan", "lead_unit").get(pk=problem.pk)
-    )
-    if problem.is_done or problem.committed_date != today - datetime.timedelta(days=1):
+    unit, once for that date (the timeline's line names it)."""
+    problem = _lock_problem(problem)
+    due = problem.committed_date
+    if due is None or due != today - datetime.timedelta(days=1) or rules.problem_is_done(problem):
         return False
-    if problem.events.filter(action=Action.REMIND, created_at__date=timezone.localdate()).exists():
+    marker = _("Committed date %(day)s passed") % {"day": due.isoformat()}
+    if problem.events.filter(action=Action.REMIND, comment=marker).exists():
         return False
-    _event(problem.plan, Action.REMIND, None, problem=problem, comment=_("Committed date passed"))
+    _event(problem.plan, Action.REMIND, None, problem=problem, comment=marker)
     _tell(
         [*office_of(problem.plan), *tasks.handlers_of([problem.lead_unit])],
         problem.plan,

@@ -11,10 +11,7 @@ def repeat_candidates(problem, *, among=None, limit=5):
     """Problems of earlier plans most like ``problem`` (its description as the title, the
     inspectors' wording as the body), best first, each with ``similarity`` set. ``among``
     is what the reader may see (all of the organisation by default)."""
-    earlier = (among if among is not None else Problem.objects.all()).filter(
-        plan__organisation_id=problem.plan.organisation_id,
-        plan__created_at__lt=problem.plan.created_at,
-    )
+    earlier = (among if among is not None else Problem.objects.all()).earlier_than(problem)
     rows = list(earlier.values_list("pk", "description", "wording"))
     if not rows:
         return []

@@ -226,7 +226,8 @@ def by_month(plan, user=None, today=None):
     )
     months = {_as_date(m) for m in [*verified, *done] if m is not None}
     start = min(months, default=plan.created_at.date())
-    end = max([today, *months])
+    # Up to the last month anything was done (the rates stand still after it), or this one.
+    end = max(months, default=today)
     verified = {_as_date(k): v for k, v in verified.items() if k is not None}
     done = {_as_date(k): v for k, v in done.items() if k is not None}
     rows, measures_so_far, problems_so_far = [], 0, 0

@@ -43,14 +43,19 @@ def waiting_work(user):
         # As rules.is_head: the plan's head, or any leader when it names no active leader.
         head = Q(leader=user) | Q(leader__isnull=True) | Q(leader__is_active=False)
         head |= ~Q(leader__role=Role.LEADER)
+        # A draft is ready once every problem has a measure (rules: the approval's condition).
+        lacking = Problem.objects.filter(plan=OuterRef("pk")).exclude(
+            pk__in=Measure.objects.counted().values("problem")
+        )
+        ready = Q(status=PlanStatus.DRAFT) & ~Exists(lacking)
         return [
             (
                 "approve",
                 _("Rectification plans to approve"),
                 visible.filter(
                     head,
+                    ready | Q(status=PlanStatus.IN_PROGRESS),
                     _with_measures(TaskStatus.DRAFT),
-                    status__in=[PlanStatus.DRAFT, PlanStatus.IN_PROGRESS],
                 ),
             )
         ]

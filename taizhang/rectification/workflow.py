@@ -55,6 +55,14 @@ PLAN_TRANSITIONS = {
             roles=OFFICE,
             needs_comment=True,
         ),
+        # Only with a problem's 回头看 (services.reopen_problem), which gives the reason.
+        Transition(
+            Action.REOPEN,
+            frozenset({PlanStatus.COMPLETED}),
+            PlanStatus.IN_PROGRESS,
+            roles=OFFICE,
+            needs_comment=True,
+        ),
     ]
 }
 

@@ -87,7 +87,6 @@ SOURCE_LABELS = {
 }
 # Words in a 来源 cell that tell its kind, checked in this order.
 SOURCE_WORDS = [
-    ("整改", SourceKind.RECTIFICATION),
     ("批示", SourceKind.INSTRUCTION),
     ("建议", SourceKind.SUGGESTION),
     ("建言", SourceKind.SUGGESTION),
@@ -99,6 +98,8 @@ SOURCE_WORDS = [
     ("纪要", SourceKind.MEETING),
     ("文", SourceKind.DOCUMENT),
     ("通知", SourceKind.DOCUMENT),
+    # Last: "巡视整改专题会议" is a meeting, "关于整改工作的批示" an instruction.
+    ("整改", SourceKind.RECTIFICATION),
 ]
 # A ledger's columns are few; a sheet declaring A1:XFD1048576 is read only this far.
 MAX_COLUMNS = 30

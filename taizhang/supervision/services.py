@@ -349,12 +349,14 @@ def update_task(task, *, by, version, **data):
 
 
 @transaction.atomic
-def approve_task(task, *, by, comment="", version=None):
-    """审核: a leader approves a draft."""
+def approve_task(task, *, by, comment="", version=None, notify=True):
+    """审核: a leader approves a draft. ``notify=False`` for a caller that approves many at
+    once and tells the office itself (a plan's or a meeting's tasks)."""
     task = _lock(task, version)
     _require(by, Action.APPROVE, task)
     _move(task, Action.APPROVE, by, comment)
-    _tell(org_users(task, Role.SUPERVISOR), task, _("Approved, ready to assign"))
+    if notify:
+        _tell(org_users(task, Role.SUPERVISOR), task, _("Approved, ready to assign"))
     return task
 
 

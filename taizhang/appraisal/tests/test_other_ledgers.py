@@ -103,12 +103,31 @@ def test_meetings_attended(new_cycle, people, units):
     assert attended.events.filter(counted=False).get().title == "第3次工作例会"
 
 
-def test_rectification_measures_are_tasks_of_that_source(new_cycle, people, make_task, backdate):
-    measure = backdate(
-        make_task("closed", title="整改措施：建立长效机制", source_kind="rectification"),
+def test_rectification_measures_are_the_plans_measures(
+    new_cycle, people, units, make_task, backdate
+):
+    from conftest import walk
+    from taizhang.rectification import services as rectification
+
+    office = people["supervisor"]
+    plan = rectification.create_plan(
+        by=office, title="巡察整改", kind="circuit", office=units["office"], deadline=day(12, 31)
+    )
+    aspect = rectification.add_aspect(plan, by=office, title="制度建设方面")
+    problem = rectification.add_problem(
+        plan, by=office, aspect=aspect, description="制度不健全", lead_unit=units["tzb"]
+    )
+    measure = rectification.add_measure(
+        problem, by=office, title="整改措施：建立长效机制", deadline=day(8, 31)
+    ).task
+    walk(measure, "closed", people)
+    backdate(measure, deadline=day(8, 31), assigned=day(2, 1), closed=day(8, 20))
+    # A ledger task whose source says 整改 but answers no plan is not a measure.
+    backdate(
+        make_task("closed", title="整改工作督办", source_kind="rectification"),
         deadline=day(8, 31),
         assigned=day(2, 1),
-        closed=day(8, 20),
+        closed=day(9, 20),
     )
     backdate(
         make_task("closed", title="一般督办事项"),

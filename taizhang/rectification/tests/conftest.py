@@ -21,7 +21,12 @@ def make_plan(org, units, people):
     """A draft plan: aspect 1 has problems 1 (two measures, 国资委 and 财政局) and 2 (one
     measure, 国资委); aspect 2 has problem 3 (one measure, 统战部)."""
 
+    made = []
+
     def make(title="市委第三巡察组反馈问题整改方案", kind="circuit"):
+        # Each plan answers a later inspection than the one before (what "earlier" means).
+        made.append(title)
+        inspected = -70 + 10 * len(made)
         office = people["supervisor"]
         plan = services.create_plan(
             by=office,
@@ -30,8 +35,8 @@ def make_plan(org, units, people):
             office=units["office"],
             deadline=in_days(180),
             inspected_by="市委第三巡察组",
-            inspected_on=in_days(-60),
-            feedback_on=in_days(-30),
+            inspected_on=in_days(inspected),
+            feedback_on=in_days(inspected + 5),
             leader=people["leader"],
         )
         first = services.add_aspect(plan, by=office, title="落实统战工作责任制方面")

@@ -60,7 +60,7 @@ def test_a_unit_sees_its_own_problems_and_measures(launched, make_plan, people):
     draft = make_plan(title="另一方案")
     gzw, tzb, leader = people["gzw"], people["tzb"], people["leader"]
     assert set(Plan.objects.visible_to(leader)) == {launched, draft}
-    # The draft's measures are not assigned yet: 统战部 sees no measure of it, but its problem.
+    # The draft is the office's until approved: 统战部 sees neither its problems nor measures.
     assert set(Measure.objects.visible_to(tzb).values_list("problem__number", "plan")) == {
         (3, launched.pk)
     }
@@ -187,3 +187,25 @@ def test_a_units_figures_are_its_own_part_of_the_plan(launched, verify, people):
     whole = stats.plan_figures(launched, people["leader"])
     assert (whole["problems_total"], whole["aspects_total"]) == (3, 2)
     assert whole == {**stats.plan_figures(launched), "open_measures": whole["open_measures"]}
+
+
+def test_a_leader_is_asked_to_approve_a_draft_only_once_it_is_complete(make_plan, people, units):
+    plan = make_plan()
+    services.add_problem(
+        plan,
+        by=people["supervisor"],
+        aspect=plan.aspects.first(),
+        description="尚在录入的问题",
+        lead_unit=units["tzb"],
+    )
+    assert todo_counts(people["leader"]) == []
+
+
+def test_the_committed_date_reminder_is_not_swallowed_by_a_report_reminder(launched, people):
+    """Problem 2 has an ongoing measure whose report falls due the day its date passes."""
+    second = Problem.objects.get(plan=launched, number=2)
+    measure = second.measures.get()
+    ledger.sign_task(measure.task, by=people["gzw"])
+    services.commit_date(second, by=people["supervisor"], committed_date=in_days(92))
+    result = jobs.refresh_rectification.call(in_days(93).isoformat())
+    assert (result["report_reminders"], result["committed_passed"]) == (1, 1)

@@ -286,3 +286,60 @@ def test_problems_keep_the_inspectors_numbers(make_plan, people, units):
         services.add_problem(
             plan, by=office, aspect=aspect, description="重号", lead_unit=units["tzb"], number=7
         )
+
+
+def test_a_look_back_resumes_a_completed_plan_through_its_table(launched, verify, people):
+    office = people["supervisor"]
+    for measure in Measure.objects.filter(plan=launched):
+        verify(measure)
+    for p in launched.problems.all():
+        services.close_problem(p, by=office, comment="已整改到位")
+    services.complete(launched, by=office, comment="整改任务全部完成")
+    services.reopen_problem(
+        problem(launched, 1),
+        by=office,
+        comment="回头看发现责任清单未更新",
+        measure={"title": "更新责任清单", "deadline": in_days(20)},
+    )
+    plan = Plan.objects.get(pk=launched.pk)
+    assert (plan.status, plan.completed_at, plan.completion_report) == (
+        PlanStatus.IN_PROGRESS,
+        None,
+        "",
+    )
+    assert plan.events.filter(action=Action.REOPEN, from_status=PlanStatus.COMPLETED).exists()
+    assert problem(launched, 1).closing_summary == ""
+
+
+def test_a_committed_date_is_not_in_the_past(launched, people):
+    with pytest.raises(WorkflowError):
+        services.commit_date(
+            problem(launched, 1), by=people["supervisor"], committed_date=in_days(-1)
+        )
+
+
+def test_a_plan_is_not_entered_twice(launched, people, units):
+    with pytest.raises(WorkflowError, match=launched.title):
+        services.create_plan(
+            by=people["supervisor"],
+            title=launched.title,
+            kind="circuit",
+            office=units["office"],
+            deadline=in_days(30),
+        )
+
+
+def test_approving_a_plan_tells_the_office_once(make_plan, people):
+    from taizhang.notify.models import Notification
+
+    plan = make_plan()
+    before = Notification.objects.filter(recipient=people["supervisor"]).count()
+    services.approve(plan, by=people["leader"])
+    assert Notification.objects.filter(recipient=people["supervisor"]).count() == before + 1
+
+
+def test_no_repeat_link_without_an_earlier_inspection(launched, people):
+    reason = rules.PROBLEM_LIFECYCLE.why_not(
+        people["supervisor"], Action.LINK_REPEAT, problem(launched, 1)
+    )
+    assert reason

@@ -121,3 +121,19 @@ def test_import_through_the_api_and_the_command(client, people, tmp_path):
 def test_handlers_cannot_import(client, people):
     client.login(username="tzb", password=PASSWORD)
     assert client.get(reverse("supervision:import")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "cell, kind",
+    [
+        ("整改", "rectification"),
+        ("整改：巡察反馈问题", "rectification"),
+        ("巡视整改专题会议", "meeting"),
+        ("市委书记关于巡察整改工作的批示", "instruction"),
+        ("整改落实情况", "rectification"),
+    ],
+)
+def test_a_source_cell_names_rectification_only_when_nothing_else_fits(cell, kind):
+    from taizhang.supervision.excel import _source
+
+    assert _source(cell)[0] == kind
