@@ -596,7 +596,7 @@ def _inspection(org, office, head, units):
                     problem,
                     by=office,
                     title=title,
-                    body=f"针对“{description}”的问题，{title}，按期报送整改情况和佐证材料。",
+                    body=f"针对{description}的问题，{title}，按期报送整改情况和佐证材料。",
                     kind=kind,
                     cadence=cadence,
                     deadline=deadline,
@@ -653,7 +653,7 @@ def _close_done_problems(plan, office, walks):
         services.close_problem(
             problem,
             by=office,
-            comment=f"经整改办公室审核，“{problem.description}”问题的整改措施已全部落实，"
+            comment=f"经整改办公室审核，{problem.description}的问题，整改措施已全部落实，"
             "佐证材料齐全，同意销号。",
         )
         closed_on[problem.pk] = last + datetime.timedelta(days=5)

@@ -6,6 +6,8 @@ Whether a problem is done (已完成) is not stored: it is read from its measure
 rate moves the moment the supervisor verifies a measure in the ledger.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
@@ -154,6 +156,15 @@ class Aspect(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def label(self):
+        """The title with its number, unless the inspectors numbered it already (一、…)."""
+        return self.title if NUMBERED.match(self.title) else f"{self.position}. {self.title}"
+
+
+# An aspect titled as the inspectors number them (一、…, 2. …) keeps its own numbering.
+NUMBERED = re.compile(r"^\s*([一二三四五六七八九十百]+|\d+)\s*[、.．）)]")
 
 
 class ProblemQuerySet(models.QuerySet):

@@ -2,7 +2,6 @@
 the 问题清单 or 任务清单 filtered to the rows behind it (the filter sets read them by the same
 rules as ``stats`` counts them). A constant number of queries, whatever the plan's size."""
 
-import re
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -21,15 +20,6 @@ def _lister(name, plan):
         return f"{base}?{urlencode({'plan': plan.pk, **params})}"
 
     return url
-
-
-# An aspect titled as the inspectors number them (一、…, 2. …) keeps its own numbering.
-NUMBERED = re.compile(r"^\s*([一二三四五六七八九十百]+|\d+)\s*[、.．）)]")
-
-
-def aspect_label(aspect):
-    title = aspect.title
-    return title if NUMBERED.match(title) else f"{aspect.position}. {title}"
 
 
 def _percent(value):
@@ -87,7 +77,7 @@ def progress(request, pk):
     problems, measures = _lister("problems", plan), _lister("measures", plan)
     for row in aspects:
         aspect = row["aspect"].pk
-        row["label"] = aspect_label(row["aspect"])
+        row["label"] = row["aspect"].label
         row["urls"] = {
             "problems": problems(aspect=aspect),
             "problems_done": problems(aspect=aspect, done="true"),
