@@ -190,7 +190,8 @@ def _refuse_problem(request, action, problem):
 
 PLAN_BUTTONS = tuple(services.PLAN_HANDLERS)
 # The head may say something on approving; the table requires a comment elsewhere.
-OPTIONAL_COMMENT = {Action.APPROVE, Action.APPROVE_TASKS}
+# 交办 carries the office's instructions to the units, 审定 the head's.
+OPTIONAL_COMMENT = {Action.APPROVE, Action.APPROVE_TASKS, Action.ASSIGN, Action.ASSIGN_TASKS}
 
 
 def _may_play(user, plan, transition):
@@ -300,6 +301,7 @@ def plan_detail(request, pk):
 
 def _failed_plan(request, pk, message, status, failed):
     messages.error(request, message)
+    _files_again(request)
     plan = _get_plan(request, pk)  # fresh: the refusal may come from someone else's change
     context = _plan_context(request, plan, failed)
     return render(request, "rectification/plan_detail.html", context, status=status)
@@ -522,8 +524,15 @@ def problem_detail(request, pk):
     return render(request, "rectification/problem_detail.html", context)
 
 
+def _files_again(request):
+    """A browser cannot be handed a chosen file back: say so rather than lose it unseen."""
+    if request.FILES:
+        messages.warning(request, _("The files you chose were not kept; choose them again."))
+
+
 def _failed_problem(request, pk, message, status, failed):
     messages.error(request, message)
+    _files_again(request)
     problem = _get_problem(request, pk)
     context = _problem_context(request, problem, failed)
     return render(request, "rectification/problem_detail.html", context, status=status)

@@ -615,3 +615,23 @@ def test_the_problem_page_offers_earlier_similar_problems(client, launched, make
         'data-testid="repeat-candidates"'
         not in client.get(launched.problems.get(number=3).get_absolute_url()).content.decode()
     )
+
+
+def test_a_refused_closing_says_the_chosen_evidence_must_be_chosen_again(client, launched, people):
+    from taizhang.rectification.tests.conftest import walk_from_assigned
+
+    problem = launched.problems.get(number=2)
+    walk_from_assigned(problem.measures.get().task, people)
+    client.force_login(people["supervisor"])
+    url = reverse("rectification:problem_act", args=[problem.pk, "close_problem"])
+    evidence = SimpleUploadedFile("佐证材料.pdf", b"%PDF-1.4 evidence")
+    response = client.post(
+        url,
+        {
+            "close_problem-comment": "",
+            "close_problem-files": evidence,
+            "close_problem-version": problem.version,
+        },
+    )
+    assert response.status_code == 400
+    assert "请重新选择" in response.content.decode()
