@@ -19,6 +19,7 @@ import datetime
 import io
 import re
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -32,8 +33,9 @@ from taizhang.org.choices import Role
 from taizhang.org.models import Unit
 from taizhang.supervision.choices import Status as TaskStatus
 from taizhang.supervision.choices import UnitRole
-from taizhang.supervision.excel import STATUS_LABELS, deadline_cell, units_cell
+from taizhang.supervision.excel import STATUS_LABELS, deadline_cell, read_cell, units_cell
 from taizhang.supervision.models import TaskUnit
+from taizhang.supervision.services import check_deadline, check_working_days
 from taizhang.utils.errors import NotAllowed, WorkflowError
 from taizhang.utils.excel import (
     XLSX,
@@ -46,10 +48,11 @@ from taizhang.utils.excel import (
     start_ledger,
     write_row,
 )
-from taizhang.utils.text import clean_text
+from taizhang.utils.services import field_limit, optional_text
 
 from . import rules, services
 from .choices import MeasureKind, ProblemState, Progress, Seriousness
+from .models import Aspect
 
 __all__ = ["XLSX", "ImportFailed", "SHEETS", "export_response", "import_plan", "template_response"]
 
@@ -146,12 +149,16 @@ IMPORT_HEADERS = [
     "责任领导",
     "牵头单位",
     "责任单位",
+    "完成时限(承诺)",
     "整改措施",
     "措施类型",
     "完成时限",
 ]
-IMPORT_WIDTHS = [20, 8, 40, 36, 8, 12, 18, 22, 40, 10, 14]
-# The names offices give these columns; the key is the layout's own.
+IMPORT_WIDTHS = [20, 8, 40, 36, 8, 12, 18, 22, 14, 40, 10, 14]
+COMMITTED = "完成时限(承诺)"  # the problem's committed date, named as the 问题清单 names it
+# The names offices give these columns; the key is the layout's own. A name is matched as
+# written before its parentheses are dropped, so 完成时限(承诺) is the problem's date and
+# 完成时限(2026年) the measure's.
 HEADER_VARIANTS = {
     "方面": ("方面", "问题方面", "所属方面", "问题类别", "类别"),
     "问题序号": ("问题序号", "问题编号", "问题号"),
@@ -161,12 +168,27 @@ HEADER_VARIANTS = {
     "责任领导": ("责任领导", "牵头领导", "分管领导", "责任领导同志"),
     "牵头单位": ("牵头单位", "牵头部门", "主责单位", "主责部门", "牵头责任单位"),
     "责任单位": ("责任单位", "责任部门", "配合责任单位"),
+    COMMITTED: (
+        COMMITTED,
+        "完成时限（承诺）",
+        "承诺完成时限",
+        "承诺完成时间",
+        "承诺时限",
+        "问题完成时限",
+        "整改完成时限(问题)",
+        "整改完成时限（问题）",
+    ),
     "整改措施": ("整改措施", "措施", "具体措施", "整改举措", "整改任务"),
     "措施类型": ("措施类型", "整改类型", "措施分类", "类型"),
     "完成时限": ("完成时限", "完成时间", "整改时限", "整改期限", "时限要求", "完成期限"),
 }
 HEADER_NAMES = {variant: key for key, names in HEADER_VARIANTS.items() for variant in names}
-PROBLEM_COLUMNS = ("问题描述", "反馈原文", "严重程度", "责任领导", "牵头单位", "责任单位")
+# A problem's cells, merged over its measures or repeated on each: the template's columns
+# from 问题描述 up to the first measure column.
+PROBLEM_COLUMNS = tuple(
+    IMPORT_HEADERS[IMPORT_HEADERS.index("问题描述") : IMPORT_HEADERS.index("整改措施")]
+)
+DATE_COLUMNS = (COMMITTED, "完成时限")
 MAX_COLUMNS = 30
 HEADER_SEARCH_ROWS = 10
 MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(底|末|底前|末前|前|份)?")
@@ -488,6 +510,7 @@ def export_response(plan, sheet, *, problems, measures):
 TEMPLATE_NOTE = (
     "每行一项整改措施；一个问题有多项措施时，问题的各列可合并单元格或逐行重复。"
     "方面、问题描述、牵头单位、整改措施必填；严重程度填一般/较重/严重（空为一般）；"
+    "问题序号填整数，一个序号只用于一个问题（空则接前一个问题编号）；完成时限(承诺)为问题承诺完成的日期，可空；"
     "措施类型填限期整改/立行立改/长期坚持（空为限期整改）；完成时限如2026-06-30、2026年6月底或15个工作日，"
     "空则取方案的整改时限；单位填本组织单位的全称、简称或别名，多个用、分隔。"
 )
@@ -526,15 +549,8 @@ def _find_header(rows):
 
 
 def _cell(row, columns, name):
-    i = columns.get(name)
-    if i is None or i >= len(row) or row[i] is None:
-        return ""
-    value = row[i]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean_text(str(value)).strip()
+    """A cell as text, or as a date in a date column (the ledger's reading)."""
+    return read_cell(row, columns, name, date=name in DATE_COLUMNS)
 
 
 def _deadline(value):
@@ -549,6 +565,47 @@ def _deadline(value):
             if 1 <= month <= 12:
                 return datetime.date(year, month, calendar.monthrange(year, month)[1]), None
         raise
+
+
+def _check_deadline(column, day, working_days, line, errors):
+    """The ledger's bounds on a deadline, checked while reading so that every bad row is
+    listed at once, in words that name this sheet's column."""
+    try:
+        if working_days is not None:
+            check_working_days(working_days)
+        elif day is not None:
+            check_deadline(day)
+    except WorkflowError:
+        if working_days is not None:
+            message = _("%(column)s must be from 1 to %(limit)d working days.")
+            values = {"limit": settings.TAIZHANG_MAX_WORKING_DAYS}
+        else:
+            message = _("%(column)s %(day)s is more than %(years)d years from today.")
+            values = {"day": day.isoformat(), "years": settings.TAIZHANG_DEADLINE_MAX_YEARS}
+        errors.append((line, message % {"column": column, **values}))
+
+
+def _check_text(column, value, clean, line, errors):
+    """``value`` as ``clean`` (a service's cleaner) takes it, or the refusal with the row."""
+    if not value:
+        return value
+    try:
+        return clean(value)
+    except WorkflowError as exc:
+        errors.append(
+            (line, _("%(column)s: %(reason)s") % {"column": column, "reason": exc.message})
+        )
+        return value
+
+
+def _problem_text(field):
+    """The services' own cleaner of a problem's text field (length limits and all)."""
+    clean = services.PROBLEM_FIELDS[field]
+    return lambda value: clean(None, value)
+
+
+def _aspect_text(value):
+    return optional_text(value, field_limit(Aspect, "title"))
 
 
 def _leaders(organisation):
@@ -572,24 +629,66 @@ def _leader(text, leaders):
     user = leaders.get(text) or leaders.get(bare)
     if user is not None:
         return user, ""
-    return None, text[:60]
+    return None, text
 
 
 class _Problem:
-    def __init__(self, line, key, aspect):
-        self.line, self.key, self.aspect = line, key, aspect
+    """A problem as the sheet gives it: its first row's cells, its fields, its measures."""
+
+    def __init__(self, line, aspect, cells):
+        self.line, self.aspect, self.cells = line, aspect, cells
+        self.number = None
         self.fields = {}
         self.measures = []
 
+    def continues(self, aspect, cells):
+        """Whether a row with these problem cells is another measure of this problem: the
+        same aspect, and the same 问题序号 or (none given) the same or no 问题描述."""
+        if aspect != self.aspect:
+            return False
+        if cells["问题序号"]:
+            return cells["问题序号"] == self.cells["问题序号"]
+        return cells["问题描述"] in ("", self.cells["问题描述"])
 
-def _problem_key(row, columns):
-    number = _cell(row, columns, "问题序号")
-    description = _cell(row, columns, "问题描述")
-    return (str(number), "") if number != "" else ("", description)
+    def check_repeat(self, line, cells, errors):
+        """A cell a measure row repeats must say what the problem's first row says."""
+        for column, value in cells.items():
+            if value not in ("", self.cells[column]):
+                errors.append(
+                    (
+                        line,
+                        _("%(column)s differs from row %(line)d, where this problem starts.")
+                        % {"column": column, "line": self.line},
+                    )
+                )
+
+
+def _number(text, line, numbers, errors):
+    """The 问题序号 of a problem starting on ``line``; ``numbers`` {number: row} are those
+    of the problems before it, which it joins."""
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        errors.append((line, _("问题序号 “%(value)s” is not a whole number.") % {"value": text}))
+        return None
+    number = int(text)
+    if number in numbers:
+        errors.append(
+            (
+                line,
+                _("问题序号 %(number)d is already used in row %(line)d.")
+                % {"number": number, "line": numbers[number]},
+            )
+        )
+    else:
+        numbers[number] = line
+    return number
 
 
 def _problem_fields(row, columns, line, units, leaders, errors):
-    description = _cell(row, columns, "问题描述")
+    description = _check_text(
+        "问题描述", _cell(row, columns, "问题描述"), _problem_text("description"), line, errors
+    )
     if not description:
         errors.append((line, _("问题描述 is empty.")))
     seriousness_text = _cell(row, columns, "严重程度")
@@ -610,16 +709,43 @@ def _problem_fields(row, columns, line, units, leaders, errors):
         errors.append((line, _("Only one 牵头单位 per problem.")))
     responsible = units_cell(_cell(row, columns, "责任单位"), units, errors, line, "责任单位")
     leader, leader_name = _leader(_cell(row, columns, "责任领导"), leaders)
+    leader_name = _check_text(
+        "责任领导", leader_name, _problem_text("responsible_leader_name"), line, errors
+    )
     lead_unit = lead[0] if len(lead) == 1 else None
     return {
         "description": description,
-        "wording": _cell(row, columns, "反馈原文"),
+        "wording": _check_text(
+            "反馈原文", _cell(row, columns, "反馈原文"), _problem_text("wording"), line, errors
+        ),
         "seriousness": seriousness or Seriousness.GENERAL,
         "responsible_leader": leader,
         "responsible_leader_name": leader_name,
         "lead_unit": lead_unit,
         "units": [u for u in responsible if lead_unit is None or u.pk != lead_unit.pk],
+        "committed_date": _committed_date(_cell(row, columns, COMMITTED), line, errors),
     }
+
+
+def _committed_date(value, line, errors):
+    """完成时限(承诺): a date (2026-06-30, 2026年6月底), not a count of working days."""
+    if value == "":
+        return None
+    try:
+        day, working_days = _deadline(value)
+    except ValueError:
+        day = working_days = None
+    if working_days is not None or day is None:
+        errors.append(
+            (
+                line,
+                _("%(column)s “%(value)s” is not a date such as 2026-06-30 or 2026年6月底.")
+                % {"column": COMMITTED, "value": value},
+            )
+        )
+        return None
+    _check_deadline(COMMITTED, day, None, line, errors)
+    return day
 
 
 def _measure_fields(row, columns, line, plan_deadline, errors):
@@ -640,7 +766,7 @@ def _measure_fields(row, columns, line, plan_deadline, errors):
             )
         )
     deadline = working_days = None
-    if deadline_cell in ("", None):
+    if deadline_cell == "":
         if kind != MeasureKind.IMMEDIATE:
             deadline = plan_deadline
     else:
@@ -657,6 +783,8 @@ def _measure_fields(row, columns, line, plan_deadline, errors):
                     % {"value": exc.args[0]},
                 )
             )
+        else:
+            _check_deadline("完成时限", deadline, working_days, line, errors)
     fields = {
         "title": title[:300],
         "body": title if len(title) > 300 else "",
@@ -665,6 +793,21 @@ def _measure_fields(row, columns, line, plan_deadline, errors):
         "deadline_working_days": working_days,
     }
     return fields
+
+
+def _number_the_rest(problems):
+    """Problems the sheet gives no 问题序号 are numbered after the one before them, around
+    the numbers the sheet gives, so the plan's numbers follow the sheet's order."""
+    given = {p.number for p in problems if p.number is not None}
+    last = 0
+    for problem in problems:
+        if problem.number is None:
+            problem.number = last + 1
+            while problem.number in given:
+                problem.number += 1
+            given.add(problem.number)
+        last = max(last, problem.number)
+        problem.fields["number"] = problem.number
 
 
 def parse_plan(data, organisation, plan_deadline):
@@ -687,7 +830,7 @@ def parse_plan(data, organisation, plan_deadline):
     check_data_rows(rows, header)
     units = Unit.objects.filter(organisation=organisation).by_name()
     leaders = _leaders(organisation)
-    aspects, errors = {}, []
+    aspects, errors, numbers, order = {}, [], {}, []
     aspect = None
     problem = None
     for line, row in enumerate(rows[header + 1 :], start=header + 2):
@@ -695,19 +838,23 @@ def parse_plan(data, organisation, plan_deadline):
             continue
         aspect_title = _cell(row, columns, "方面")
         if aspect_title:
-            aspect = aspect_title[:300]
+            aspect = _check_text("方面", aspect_title, _aspect_text, line, errors)
         elif aspect is None:
             errors.append((line, _("方面 is empty.")))
             aspect = ""
-        has_problem = any(_cell(row, columns, c) for c in ("问题序号", *PROBLEM_COLUMNS))
-        key = _problem_key(row, columns)
-        if problem is None or (has_problem and (key, aspect) != (problem.key, problem.aspect)):
-            problem = _Problem(line, key, aspect)
+        cells = {name: _cell(row, columns, name) for name in ("问题序号", *PROBLEM_COLUMNS)}
+        if problem is not None and problem.continues(aspect, cells):
+            problem.check_repeat(line, cells, errors)
+        else:
+            problem = _Problem(line, aspect, cells)
+            problem.number = _number(cells["问题序号"], line, numbers, errors)
             problem.fields = _problem_fields(row, columns, line, units, leaders, errors)
             aspects.setdefault(aspect, []).append(problem)
+            order.append(problem)
         problem.measures.append((line, _measure_fields(row, columns, line, plan_deadline, errors)))
     if not aspects and not errors:
         errors.append((None, _("The sheet has no measure rows.")))
+    _number_the_rest(order)
     return list(aspects.items()), errors
 
 

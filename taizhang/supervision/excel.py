@@ -194,13 +194,21 @@ def deadline_cell(value):
     raise ValueError(text)
 
 
-def _cell(row, columns, name):
+def read_cell(row, columns, name, *, date=False):
+    """The cell of the column ``name`` ("" where there is none) as text: a date as
+    2026-06-30, a whole number without .0. In a ``date`` column a date stays a date."""
     i = columns.get(name)
     if i is None or i >= len(row) or row[i] is None:
         return ""
     value = row[i]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value
+    if isinstance(value, datetime.datetime):
+        if date:
+            return value.date()
+        value = value.date() if value.time() == datetime.time() else value.isoformat(" ", "minutes")
+    if isinstance(value, datetime.date):
+        return value if date else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return clean_text(str(value)).strip()
 
 
@@ -236,17 +244,17 @@ def parse_ledger(data, organisation):
     for offset, row in enumerate(rows[header + 1 :], start=header + 2):
         if not any(c not in (None, "") for c in row):
             continue
-        title = _cell(row, columns, "事项名称")
+        title = read_cell(row, columns, "事项名称")
         if not title:
             errors.append((offset, _("事项名称 is empty.")))
-        kind, ref = _source(_cell(row, columns, "来源"))
-        lead = units_cell(_cell(row, columns, "牵头单位"), units, errors, offset, "牵头单位")
-        if not lead and not _cell(row, columns, "牵头单位"):
+        kind, ref = _source(read_cell(row, columns, "来源"))
+        lead = units_cell(read_cell(row, columns, "牵头单位"), units, errors, offset, "牵头单位")
+        if not lead and not read_cell(row, columns, "牵头单位"):
             errors.append((offset, _("牵头单位 is empty.")))
         elif len(lead) > 1:
             errors.append((offset, _("Only one 牵头单位 per task.")))
         try:
-            deadline, working_days = deadline_cell(_cell(row, columns, "办理时限"))
+            deadline, working_days = deadline_cell(read_cell(row, columns, "办理时限", date=True))
         except ValueError as exc:
             errors.append(
                 (
@@ -266,13 +274,13 @@ def parse_ledger(data, organisation):
                     "title": title,
                     "source_kind": kind,
                     "source_ref": ref[:300],
-                    "body": _cell(row, columns, body_column) if body_column else "",
+                    "body": read_cell(row, columns, body_column) if body_column else "",
                     "lead_unit": lead[0] if lead else None,
                     "responsible_units": units_cell(
-                        _cell(row, columns, "责任单位"), units, errors, offset, "责任单位"
+                        read_cell(row, columns, "责任单位"), units, errors, offset, "责任单位"
                     ),
                     "cooperating_units": units_cell(
-                        _cell(row, columns, "配合单位"), units, errors, offset, "配合单位"
+                        read_cell(row, columns, "配合单位"), units, errors, offset, "配合单位"
                     ),
                     "deadline": deadline,
                     "deadline_working_days": working_days,

@@ -19,16 +19,17 @@ OTHER_CHANGES = {
 
 @register.filter
 def pct(rate):
-    """A rate (0–1) as a whole percentage, honestly rounded: never 100 % while something is
-    left, never 0 % once something is done; a dash when nothing is counted."""
+    """A rate (0–1) as a percentage to one decimal where it needs one (89.1%, 50%), honestly
+    rounded: never 100% while something is left, never 0% once something is done; a dash
+    when nothing is counted."""
     if rate is None:
         return "—"
-    value = round(rate * 100)
+    value = round(rate * 100, 1)
     if value == 100 and rate < 1:
-        value = 99
+        value = 99.9
     elif value == 0 and rate > 0:
-        value = 1
-    return f"{value}%"
+        value = 0.1
+    return f"{value:.1f}".removesuffix(".0") + "%"
 
 
 @register.filter

@@ -80,7 +80,7 @@ def test_a_verified_measure_moves_the_plans_rate(journey, page, live_server, lau
     page.get_by_role("link", name=launched.title).first.click()
     expect(measures_rate).to_have_text("25%")
     expect(page.get_by_test_id("measures-done")).to_have_text("1")
-    expect(page.get_by_test_id("problems-rate")).to_have_text("33%")
+    expect(page.get_by_test_id("problems-rate")).to_have_text("33.3%")
     journey.shot("plan-rate-moved")
 
     measures_rate.click()

@@ -160,19 +160,20 @@ HEADER = [
     "责任领导",
     "牵头单位",
     "责任单位",
+    "承诺完成时限",
     "措施",
     "措施类型",
     "完成时间",
 ]
 
 
-def _sheet(rows, merges=(), title=True):
+def _sheet(rows, merges=(), title=True, header=HEADER):
     wb = Workbook()
     ws = wb.active
     if title:
         ws.append(["市委第三巡察组反馈意见整改问题清单"])
         ws.append(["填报单位：市委督查室"])
-    ws.append(HEADER)
+    ws.append(header)
     for row in rows:
         ws.append(row)
     for merge in merges:
@@ -183,7 +184,7 @@ def _sheet(rows, merges=(), title=True):
 
 
 def _good_rows():
-    later = in_days(120)
+    later, committed = in_days(120), in_days(150)
     return [
         # Problem 1: its cells merged over its two measures (rows 4-5).
         [
@@ -195,11 +196,12 @@ def _good_rows():
             "lingdao",
             "国资委",
             "市财政局",
+            committed,
             "制定统战工作责任清单",
             "限期整改",
             later,
         ],
-        [None, None, None, None, None, None, None, None, "每季度专题研究统战工作", "长期坚持", ""],
+        [None] * 9 + ["每季度专题研究统战工作", "长期坚持", ""],
         # Problem 2: its cells repeated on each measure (rows 6-7), the aspect left blank.
         [
             None,
@@ -209,6 +211,7 @@ def _good_rows():
             "",
             "王五（副市长）",
             "统战部",
+            "",
             "",
             "建立专门台账",
             "立行立改",
@@ -222,6 +225,7 @@ def _good_rows():
             "",
             "王五（副市长）",
             "统战部",
+            "",
             "",
             "每月更新台账",
             "",
@@ -237,6 +241,7 @@ def _good_rows():
             "",
             "XX市财政局",
             "",
+            f"{committed.year}年{committed.month}月底",
             "修订联席会议制度",
             "",
             later.isoformat(),
@@ -258,7 +263,7 @@ def _post(client, user, data, **fields):
 
 
 def test_an_import_makes_the_plan_with_merged_and_repeated_cells(client, people, units):
-    data = _sheet(_good_rows(), merges=[f"{c}4:{c}5" for c in "ABCDEFGH"])
+    data = _sheet(_good_rows(), merges=[f"{c}4:{c}5" for c in "ABCDEFGHI"])
     response = _post(client, people["supervisor"], data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -273,6 +278,8 @@ def test_an_import_makes_the_plan_with_merged_and_repeated_cells(client, people,
     ]
     first, second, third = Problem.objects.filter(plan=plan).order_by("number")
     assert first.seriousness == "serious" and first.lead_unit == units["gzw"]
+    assert first.committed_date == in_days(150) and second.committed_date is None
+    assert third.committed_date.month == in_days(150).month and third.committed_date.day >= 28
     assert first.responsible_leader == people["leader"]
     assert list(first.units.all()) == [units["czj"]]
     assert second.responsible_leader is None and second.responsible_leader_name == "王五（副市长）"
@@ -298,8 +305,8 @@ def test_bad_rows_import_nothing_and_each_says_why(client, people):
     rows[0][6] = "市水利局"  # row 4: unknown lead unit
     rows[2][2] = rows[3][2] = None  # rows 6-7: the problem lost its description...
     rows[2][1] = rows[3][1] = 2  # ...but keeps its number: one problem, row 6
-    rows[3][10] = "下个月"  # row 7: not a date
-    rows[4][9] = "马上办"  # row 8: no such kind of measure
+    rows[3][11] = "下个月"  # row 7: not a date
+    rows[4][10] = "马上办"  # row 8: no such kind of measure
     response = _post(client, people["supervisor"], _sheet(rows))
     page = response.content.decode()
     assert not Plan.objects.exists() and not Measure.objects.exists()
@@ -314,12 +321,111 @@ def test_bad_rows_import_nothing_and_each_says_why(client, people):
     assert "马上办" in messages[8]
 
 
-def test_a_measure_the_services_refuse_rolls_the_plan_back(client, people):
+def test_dates_and_numbers_in_text_cells_are_read_as_text(client, people):
     rows = _good_rows()
-    rows[4][10] = "2001-01-01"  # a date the ledger refuses (too far in the past)
+    rows[0][0] = datetime.datetime(2026, 3, 1)  # 方面
+    rows[0][2] = 20260301.0  # 问题描述
+    rows[0][5] = datetime.date(2026, 3, 2)  # 责任领导
+    rows[0][9] = 110.0  # 整改措施
+    rows[4][2] = datetime.datetime(2026, 3, 3, 9, 30)
     response = _post(client, people["supervisor"], _sheet(rows))
-    assert [line for line, _m in response.context["errors"]] == [8]
+    assert response.context["made"]["measures"] == 5, response.context["errors"]
+    first = Problem.objects.get(number=1)
+    assert first.aspect.title == "2026-03-01" and first.description == "20260301"
+    assert first.responsible_leader_name == "2026-03-02"
+    assert first.measures.order_by("position")[0].task.title == "110"
+    assert Problem.objects.get(number=3).description == "2026-03-03 09:30"
+
+
+def test_a_number_in_a_unit_cell_is_named_as_written(client, people):
+    rows = _good_rows()
+    rows[0][6] = 110.0
+    [(line, message)] = _post(client, people["supervisor"], _sheet(rows)).context["errors"]
+    assert line == 4 and "“110”" in message
+
+
+def test_every_bad_row_is_listed_at_once_with_the_ledgers_bounds(client, people):
+    rows = _good_rows()
+    rows[0][6] = "市水利局"  # row 4: unknown lead unit, found while reading
+    rows[1][11] = "2206-01-01"  # row 5: a deadline the ledger refuses
+    rows[2][3] = rows[3][3] = "原" * 5001  # row 6: 反馈原文 over the problem's limit
+    rows[3][11] = "9999个工作日"  # row 7: more working days than a deadline may count
+    rows[4][8] = datetime.date(2206, 1, 1)  # row 8: a committed date too far away
+    rows[4][0] = "方" * 301  # row 8: an aspect over its limit
+    response = _post(client, people["supervisor"], _sheet(rows))
     assert not Plan.objects.exists()
+    errors = response.context["errors"]
+    assert [line for line, _m in errors] == [4, 5, 6, 7, 8, 8]
+    messages = [message for _line, message in errors]
+    assert "完成时限" in messages[1] and "2206-01-01" in messages[1]
+    assert "办理时限" not in messages[1] and "办理时限" not in messages[3]
+    assert "反馈原文" in messages[2] and "5001" in messages[2]
+    assert "完成时限" in messages[3] and "2000" in messages[3]
+    assert "方面" in messages[4] and "301" in messages[4]
+    assert "完成时限(承诺)" in messages[5] and "2206-01-01" in messages[5]
+
+
+def test_a_refusal_at_creation_is_listed_with_its_row_and_rolls_the_plan_back(client, people):
+    rows = _good_rows()
+    rows[4][1] = 100000  # row 8: a number the services refuse when making the problem
+    response = _post(client, people["supervisor"], _sheet(rows))
+    [(line, message)] = response.context["errors"]
+    assert line == 8 and "99999" in message
+    assert not Plan.objects.exists() and not Problem.objects.exists()
+    assert not Measure.objects.exists()
+
+
+def test_a_number_used_twice_is_a_bad_row(client, people):
+    rows = _good_rows()
+    rows[4][1] = 1  # row 8: problem 1 again, after problem 2
+    rows[3][2] = "另一个问题"  # row 7: number 2 repeated with another description
+    response = _post(client, people["supervisor"], _sheet(rows))
+    assert not Plan.objects.exists()
+    errors = dict(response.context["errors"])
+    assert sorted(errors) == [7, 8]
+    assert "问题描述" in errors[7] and "6" in errors[7]
+    assert "问题序号 1" in errors[8] and "4" in errors[8]
+    rows = _good_rows()
+    rows[4][1] = "三"
+    [(line, message)] = _post(client, people["supervisor"], _sheet(rows)).context["errors"]
+    assert line == 8 and "“三”" in message
+
+
+def test_the_sheets_numbers_are_kept_and_exported(client, people):
+    rows = _good_rows()
+    rows[4][1] = 5
+    rows.append(
+        ["三、其他方面", None, "未编号的问题", "", "", "", "统战部", "", "", "整改", "", ""]
+    )
+    rows.append(["三、其他方面", 4, "编号在后的问题", "", "", "", "统战部", "", "", "整改", "", ""])
+    response = _post(client, people["supervisor"], _sheet(rows))
+    assert response.context["made"]["problems"] == 5, response.context["errors"]
+    plan = Plan.objects.get()
+    numbers = dict(Problem.objects.filter(plan=plan).values_list("description", "number"))
+    assert numbers["联席会议制度运行不规范"] == 5
+    assert numbers["未编号的问题"] == 6 and numbers["编号在后的问题"] == 4
+    ws = _book(_export(client, people["supervisor"], plan, "problems")).active
+    assert [r[0] for r in _rows(ws)] == [1, 2, 4, 5, 6]
+
+
+@pytest.mark.parametrize("header", ["完成时限(承诺)", "问题完成时限", "整改完成时限（问题）"])
+def test_the_committed_date_column_round_trips_through_the_problem_list(client, people, header):
+    rows = _good_rows()
+    _post(client, people["supervisor"], _sheet(rows))
+    plan = Plan.objects.get()
+    ws = _book(_export(client, people["supervisor"], plan, "problems")).active
+    column = excel.PROBLEM_HEADERS.index("完成时限(承诺)")
+    assert ws.cell(row=3, column=column + 1).value == "完成时限(承诺)"
+    exported = [r[column] for r in _rows(ws)]
+    assert exported[0].date() == in_days(150) and exported[1] is None
+    # The exported column, pasted into an import sheet under one of its names, reads back.
+    rows[0][8], rows[2][8], rows[3][8], rows[4][8] = exported[0], None, None, exported[2]
+    data = _sheet(rows, header=[*HEADER[:8], header, *HEADER[9:]])
+    response = _post(client, people["supervisor"], data, title="第二个方案")
+    assert response.context["made"]["problems"] == 3, response.context["errors"]
+    again = Plan.objects.get(title="第二个方案")
+    dates = list(again.problems.order_by("number").values_list("committed_date", flat=True))
+    assert dates == [value.date() if value else None for value in exported]
 
 
 def test_a_broken_upload_says_why(client, people):
@@ -370,7 +476,7 @@ def test_the_command_imports_all_or_nothing(tmp_path, people, capsys):
     assert plan.title == "审计整改方案" and plan.kind == "audit"
     assert "2 aspects, 3 problems, 5 measures" in capsys.readouterr().out
     rows = _good_rows()
-    rows[1][9] = "马上办"
+    rows[1][10] = "马上办"
     path.write_bytes(_sheet(rows))
     with pytest.raises(CommandError):
         call_command(

@@ -70,7 +70,7 @@ def test_supervisor_sees_every_plan_with_its_rates(client, launched, verify):
     page = text(response)
     assert response.status_code == 200
     assert launched.title in page
-    assert "33%" in page and "1/3" in page  # problem 3 is done (its one measure verified)
+    assert "33.3%" in page and "1/3" in page  # problem 3 is done (its one measure verified)
     assert "25%" in page and "1/4" in page
     assert 'data-testid="new-plan"' in page and reverse("rectification:import") in page
 
