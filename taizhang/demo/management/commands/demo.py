@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from taizhang.appraisal.models import Cycle
 from taizhang.demo.accounts import demo_password, demo_user
+from taizhang.demo.appraisal import delete_appraisals, load_appraisal
 from taizhang.demo.meetings import delete_meetings, load_meetings
 from taizhang.demo.suggestions import load_suggestions
 from taizhang.demo.talent import load_talent
@@ -54,12 +56,15 @@ class Command(BaseCommand):
             claim_code = load_suggestions(city, federation)
             load_talent(city)
             load_meetings(city, federation)
+            # Last: its indicators read every other demo's tasks, suggestions and meetings.
+            ledger = load_appraisal(city, federation)
         result = refresh_lights.call()
         refresh_suggestions.call()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {Task.objects.count()} tasks, "
-                f"{Suggestion.objects.count()} suggestions, {Meeting.objects.count()} meetings; "
+                f"{Suggestion.objects.count()} suggestions, {Meeting.objects.count()} meetings, "
+                f"{Cycle.objects.count()} appraisals (the federation's {ledger} tasks of 2022); "
                 f"lights refreshed ({result})."
             )
         )
@@ -83,6 +88,7 @@ class Command(BaseCommand):
     def _delete(self, codes):
         orgs = Organisation.objects.filter(code__in=codes)
         with transaction.atomic():
+            delete_appraisals(orgs)  # they hold units and users
             delete_meetings(orgs)  # they hold their tasks
             _delete_leaves_first(Task.objects.filter(organisation__in=orgs))
             # Submitters who came with a merged suggestion hold it: they go first.
