@@ -82,6 +82,8 @@ class Command(BaseCommand):
             "duban (supervisor) "
             "and lingdao (leader) of the federation; city-duban and city-lingdao of the city; "
             "one handler per unit whose user name is the unit's code (djb, jjyxb, tzb, …); "
+            "the federation's staff assessed in 2022 (bgs-1, djb-1, … hyfwb-2) and a second "
+            "leader, lingdao-zhou; "
             "and the city's submitters (建言人) jy1 … jy4."
         )
 
