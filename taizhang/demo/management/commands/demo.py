@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from taizhang.appraisal.models import Cycle
 from taizhang.demo.accounts import demo_password, demo_user
+from taizhang.demo.appraisal import delete_appraisals, load_appraisal
 from taizhang.demo.meetings import delete_meetings, load_meetings
 from taizhang.demo.rectification import delete_rectification, load_rectification
 from taizhang.demo.suggestions import load_suggestions
@@ -57,13 +59,16 @@ class Command(BaseCommand):
             load_talent(city)
             load_meetings(city, federation)
             load_rectification(city, federation)
+            # Last: its indicators read every other demo's tasks, suggestions and meetings.
+            ledger = load_appraisal(city, federation)
         result = refresh_lights.call()
         refresh_suggestions.call()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {Task.objects.count()} tasks, "
                 f"{Suggestion.objects.count()} suggestions, {Meeting.objects.count()} meetings, "
-                f"{Plan.objects.count()} rectification plans; "
+                f"{Plan.objects.count()} rectification plans, "
+                f"{Cycle.objects.count()} appraisals (the federation's {ledger} tasks of 2022); "
                 f"lights refreshed ({result})."
             )
         )
@@ -81,12 +86,15 @@ class Command(BaseCommand):
             "duban (supervisor) "
             "and lingdao (leader) of the federation; city-duban and city-lingdao of the city; "
             "one handler per unit whose user name is the unit's code (djb, jjyxb, tzb, …); "
+            "the federation's staff assessed in 2022 (bgs-1, djb-1, … hyfwb-2) and a second "
+            "leader, lingdao-zhou; "
             "and the city's submitters (建言人) jy1 … jy4."
         )
 
     def _delete(self, codes):
         orgs = Organisation.objects.filter(code__in=codes)
         with transaction.atomic():
+            delete_appraisals(orgs)  # they hold units and users
             delete_meetings(orgs)  # they hold their tasks
             delete_rectification(orgs)  # so do the measures
             _delete_leaves_first(Task.objects.filter(organisation__in=orgs))
