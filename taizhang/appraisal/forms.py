@@ -85,7 +85,7 @@ class CycleEditForm(Styled):
     title = forms.CharField(label=_("Title"), max_length=200)
     decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
     decision_text = forms.CharField(
-        label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Text of the decision"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     appeal_working_days = forms.IntegerField(
         label=_("Appeal period (working days)"), min_value=1, max_value=60
@@ -250,7 +250,7 @@ class ActionForm(Styled):
     )
     decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
     decision_text = forms.CharField(
-        label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Text of the decision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = version_field()
 
@@ -280,7 +280,7 @@ class CommendForm(Styled):
         help_text=_("The unit's or the person's name when empty."),
     )
     decision = forms.CharField(
-        label=_("Decision"),
+        label=_("Commendation decision"),
         max_length=200,
         required=False,
         help_text=_("The appraisal's decision number when empty."),
@@ -315,7 +315,7 @@ class DecideForm(Styled):
 
     appeal = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=AppealAction.choices, widget=forms.RadioSelect
+        label=_("Decision on the appeal"), choices=AppealAction.choices, widget=forms.RadioSelect
     )
     adjusted_score = forms.DecimalField(
         label=_("Adjusted score"),

@@ -213,6 +213,13 @@ def _appeal_rows(user, cycle, point, failed):
     return rows
 
 
+def _plain(value):
+    """A count or an average without trailing zeros: 10, 87.5."""
+    if value is None:
+        return "—"
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+
+
 def points_context(request, cycle, code, failed=None):
     """The unit's points, each with its method, the events behind it (tasks linked where the
     user may open them), its manual scores and its appeals with their forms."""
@@ -257,7 +264,7 @@ def points_context(request, cycle, code, failed=None):
                 "indicator": indicator,
                 "computed": indicator.kind == IndicatorKind.COMPUTED,
                 "rate": indicator.metric in Metric.rates(),
-                "raw": pct(point.raw) if indicator.metric in Metric.rates() else point.raw,
+                "raw": pct(point.raw) if indicator.metric in Metric.rates() else _plain(point.raw),
                 "smoothed": pct(point.normalised),
                 "events": [(e, e.task_id in openable) for e in point.events.all()],
                 "scores": scores.get(indicator.pk, []),

@@ -315,6 +315,7 @@ def test_a_handler_sees_only_its_own_units_points_and_appeals_one(client, public
     assert response.status_code == 404
     login(client, "gzw")
     assert "该事项经批准延期" not in text(client.get(url("appeal", publicised.pk)))
+    assert "该事项经批准延期" not in text(client.get(url("detail", publicised.pk)))  # timeline
 
     # The panel: a dismissal needs its reason (kept on the page), then upholds with a score.
     login(client, "lingdao")
@@ -378,6 +379,41 @@ def test_a_stale_page_is_refused_in_chinese_and_keeps_what_was_typed(client, pub
     )
     assert response.status_code == 409
     assert "已被他人修改" in text(response) and "理由写在这里" in text(response)
+
+
+def test_a_stale_button_is_refused_and_the_comment_kept(client, computed):
+    login(client, "duban")
+    response = act(
+        client, computed, "publicise", comment="请各单位核对", version=computed.version - 1
+    )
+    assert response.status_code == 409
+    assert "已被他人修改" in text(response) and "请各单位核对" in text(response)
+    computed.refresh_from_db()
+    assert computed.status == Status.SCORING
+
+
+def test_peer_units_score_each_other_but_not_themselves(client, new_cycle, people, units):
+    peer = {"name": "互评", "kind": "manual", "scorer_kind": "peer", "weight": 10}
+    cycle = new_cycle([peer])
+    services.open_scoring(cycle, by=people["supervisor"])
+    login(client, "tzb")
+    page = text(client.get(url("detail", cycle.pk)))
+    assert 'data-score-unit="gzw"' in page and 'data-score-unit="tzb"' not in page
+    indicator = Indicator.objects.get(cycle=cycle)
+    response = act(client, cycle, "score", indicator=indicator.pk, unit=units["gzw"].pk, score=8)
+    assert response.status_code == 302
+    response = act(client, cycle, "score", indicator=indicator.pk, unit=units["tzb"].pk, score=10)
+    assert response.status_code == 403 and "互评" in text(response)
+    # Peer scores are anonymous to the unit scored; the office sees who gave them.
+    services.score_manual(cycle, by=people["gzw"], indicator=indicator, unit="tzb", score=9)
+    services.score_manual(cycle, by=people["czj"], indicator=indicator, unit="tzb", score=9)
+    services.score_manual(cycle, by=people["tzb"], indicator=indicator, unit="czj", score=9)
+    services.compute(cycle, by=people["supervisor"])
+    services.publicise(cycle, by=people["supervisor"])
+    page = text(client.get(url("points", cycle.pk, "tzb")))
+    assert 'data-testid="manual-scores"' in page and "czj ·" not in page
+    login(client, "duban")
+    assert "czj ·" in text(client.get(url("points", cycle.pk, "tzb")))
 
 
 # ---- confirmation, quotas, publication -------------------------------------------------------
@@ -500,6 +536,36 @@ def test_staff_see_their_own_line_and_write_their_self_report(client, staff_cycl
     assert client.get(url("results", staff_cycle.pk)).status_code == 302
     login(client, "czj")
     assert client.get(url("staff", staff_cycle.pk)).status_code == 404
+    assert client.get(url("staff_detail", mine.pk)).status_code == 404
+
+
+def test_a_units_handler_gives_a_colleagues_unit_score(client, staff_cycle, people, units):
+    from taizhang.org.models import Membership
+
+    colleague = people["steel"]
+    Membership.objects.create(user=colleague, unit=units["tzb"])
+    mine = Assessee.objects.get(cycle=staff_cycle, user=people["tzb"])
+    login(client, "steel")
+    page = text(client.get(url("staff", staff_cycle.pk)))
+    assert 'data-testid="to-score"' in page and 'data-person="tzb"' not in page
+    page = text(client.get(url("staff_detail", mine.pk)))
+    assert 'data-score-part="unit"' in page and 'data-score-part="leader"' not in page
+    assert 'data-testid="total"' not in page  # the scorer does not read the rest
+    response = client.post(
+        url("staff_detail", mine.pk),
+        {"form": "score", "part": "unit", "score": "85", "version": staff_cycle.version},
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.unit_score == 85
+    # Their own score is not theirs to give.
+    login(client, "tzb")
+    staff_cycle.refresh_from_db()
+    response = client.post(
+        url("staff_detail", mine.pk),
+        {"form": "score", "part": "unit", "score": "100", "version": staff_cycle.version},
+    )
+    assert response.status_code == 403
 
 
 def test_a_score_out_of_range_is_refused_and_kept(client, staff_cycle, people):
