@@ -237,18 +237,19 @@ class CycleDetail(generics.RetrieveAPIView):
     filter_backends = []
 
     def get_object(self):
-        cycle = _cycle(self.request, self.kwargs["pk"])
-        cycle = (
-            Cycle.objects.filter(pk=cycle.pk)
+        found = (
+            _cycles(self.request.user)
             .prefetch_related(
-                Prefetch("cycle_units", queryset=CycleUnit.objects.select_related("unit")),
                 "indicators",
                 "bands",
                 Prefetch("commendations", queryset=Commendation.objects.select_related("unit")),
             )
-            .get()
+            .filter(pk=self.kwargs["pk"])
+            .first()
         )
-        return cycle
+        if found is None:
+            raise NotFound(_("No such appraisal, or not one you may see."))
+        return found
 
 
 class CycleResults(generics.ListAPIView):

@@ -225,20 +225,21 @@ def progress_on_time(cycle, indicator, unit_ids, today):
             closed = _day(task.closed_at) if task.status == TaskStatus.CLOSED else None
             days = reports[(task.pk, unit_id)] + completions[task.pk]
             window = _day(task.assigned_at)
+            if window < cycle.start:  # the first window that starts in the period
+                window += step * -(-(cycle.start - window).days // cadence)
             for _i in range(MAX_WINDOWS):
                 last = window + step - datetime.timedelta(days=1)
                 if last > until or (closed and last >= closed):
                     break
-                if window >= cycle.start:
-                    filed = [d for d in days if window <= d <= last]
-                    what = (
-                        _("reporting window %(start)s – %(end)s: reported on %(day)s")
-                        % {"start": window, "end": last, "day": filed[0]}
-                        if filed
-                        else _("reporting window %(start)s – %(end)s: no report")
-                        % {"start": window, "end": last}
-                    )
-                    facts[unit_id].append(_task_fact(task, date=last, what=what, hit=bool(filed)))
+                filed = [d for d in days if window <= d <= last]
+                what = (
+                    _("reporting window %(start)s – %(end)s: reported on %(day)s")
+                    % {"start": window, "end": last, "day": min(filed)}
+                    if filed
+                    else _("reporting window %(start)s – %(end)s: no report")
+                    % {"start": window, "end": last}
+                )
+                facts[unit_id].append(_task_fact(task, date=last, what=what, hit=bool(filed)))
                 window += step
     return facts
 

@@ -166,6 +166,22 @@ def _number(value, message, *, low=Decimal(0), high=MAX_SCORE):
     return number
 
 
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise WorkflowError(_("“%(value)s” is not a whole number.") % {"value": value}) from None
+
+
+def _date(value):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise WorkflowError(_("“%(value)s” is not a date.") % {"value": value}) from None
+
+
 def _units(organisation, values):
     """Units by object, primary key or code, all of the organisation; unknown ones named."""
     found, missing = [], []
@@ -230,13 +246,10 @@ def create_cycle(
     _choice(Subject, subject, _("Choose units or staff."))
     _choice(Period, period, _("Choose a year or a half year."))
     _choice(GradeScheme, grade_scheme, _("Choose the grades."))
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise WorkflowError(_("Give the year, e.g. 2022.")) from None
+    year = _int(year)
     if not 2000 <= year <= 2100:
         raise WorkflowError(_("Give the year, e.g. 2022."))
-    half = int(half) if period == Period.HALF and half not in (None, "") else None
+    half = _int(half) if period == Period.HALF and half not in (None, "") else None
     first, last = _period_dates(period, year, half)
     cycle = Cycle(
         organisation=by.organisation,
@@ -245,12 +258,12 @@ def create_cycle(
         period=period,
         year=year,
         half=half,
-        start=start or first,
-        end=end or last,
+        start=_date(start) if start else first,
+        end=_date(end) if end else last,
         grade_scheme=grade_scheme,
-        smoothing=int(smoothing),
-        appeal_working_days=int(appeal_working_days),
-        leader_share=int(leader_share),
+        smoothing=_int(smoothing),
+        appeal_working_days=_int(appeal_working_days),
+        leader_share=_int(leader_share),
         created_by=by,
     )
     _check_cycle(cycle)
@@ -270,6 +283,20 @@ def _check_cycle(cycle):
         raise WorkflowError(_("The leaders' share is a percentage from 0 to 100."))
 
 
+def _cycle_field(name, value):
+    if name in ("start", "end"):
+        return _date(value)
+    if name == "title":
+        return _text(value, _("Give the appraisal a title."), 200)
+    if name == "decision_number":
+        return _optional(value, 60)
+    if name == "decision_text":
+        return _optional(value, 20000)
+    if name == "grade_scheme":
+        return _choice(GradeScheme, value, _("Choose the grades."))
+    return _int(value)  # smoothing, appeal_working_days, leader_share
+
+
 @transaction.atomic
 def update_cycle(cycle, *, by, version=None, **fields):
     """Title, decision number and text, appeal period; in the draft also dates, smoothing,
@@ -283,16 +310,7 @@ def update_cycle(cycle, *, by, version=None, **fields):
         )
     changes = {}
     for name, value in fields.items():
-        if name == "title":
-            value = _text(value, _("Give the appraisal a title."), 200)
-        elif name == "decision_number":
-            value = _optional(value, 60)
-        elif name == "decision_text":
-            value = _optional(value, 20000)
-        elif name == "grade_scheme":
-            _choice(GradeScheme, value, _("Choose the grades."))
-        elif name in ("smoothing", "appeal_working_days", "leader_share"):
-            value = int(value)
+        value = _cycle_field(name, value)
         before = getattr(cycle, name)
         if before != value:
             changes[name] = [str(before), str(value)]
@@ -354,7 +372,7 @@ def _indicator_field(name, value):
     if name == "per_event":
         return _number(value, _("The points per event are from 0 to 1000."))
     if name in ("cadence_days", "order"):
-        return int(value)
+        return _int(value)
     return value
 
 
@@ -667,14 +685,14 @@ def recompute_results(cycle):
     bands = list(GradeBand.objects.filter(cycle=cycle).order_by("-min_score"))
     existing = {r.unit_id: r for r in Result.objects.filter(cycle=cycle)}
     ranked = sorted(totals.items(), key=lambda item: -item[1])
-    new, changed = [], []
+    new, changed, previous = [], [], None
     for position, (unit_id, score) in enumerate(ranked, start=1):
-        rank = position
-        if position > 1 and ranked[position - 2][1] == score:
-            rank = (new + changed)[-1].rank
         row = existing.pop(unit_id, None) or Result(cycle=cycle, unit_id=unit_id)
-        row.score, row.grade, row.rank = _q(score), _grade(bands, score), rank
+        tied = previous is not None and previous.score == _q(score)
+        row.score, row.grade = _q(score), _grade(bands, score)
+        row.rank = previous.rank if tied else position
         (changed if row.pk else new).append(row)
+        previous = row
     audit.bulk_create(Result, new)
     if changed:
         audit.bulk_update(Result, changed, ["score", "grade", "rank"])
