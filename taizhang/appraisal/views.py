@@ -41,7 +41,7 @@ from .forms import (
     ManualScoreForm,
     UnitsForm,
 )
-from .models import Commendation, CycleEvent
+from .models import Commendation, Cycle, CycleEvent
 from .pages import get_cycle, staff_only
 from .result_views import appeal, points, results
 from .staff_views import staff, staff_detail
@@ -69,7 +69,7 @@ PAGE_SIZE = 20
 @login_required
 def cycle_list(request):
     staff_only(request.user)
-    visible = services.loaded().visible_to(request.user)
+    visible = Cycle.objects.visible_to(request.user)
     filterset = CycleFilterSet(request.GET or None, queryset=visible)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -241,7 +241,7 @@ def detail_context(request, cycle, failed=None):
         "buttons": _buttons(user, cycle, failed),
         "held_back": _held_back(user, cycle),
         "units": [(u, rules.can_see_unit(user, cycle, u.pk), u.pk in mine) for u in units],
-        "indicators": list(cycle.indicators.all()),
+        "indicators": [(i, i.metric in Metric.counts()) for i in cycle.indicators.all()],
         "bands": _bands(cycle),
         "assessees": _assessees(user, cycle),
         "can_see_staff": rules.can_see_staff(user, cycle),

@@ -568,6 +568,15 @@ def test_a_units_handler_gives_a_colleagues_unit_score(client, staff_cycle, peop
     assert response.status_code == 403
 
 
+def test_the_staff_export_is_for_the_office_and_the_leaders(client, staff_cycle):
+    login(client, "lingdao")
+    response = client.get(url("export", staff_cycle.pk))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [sheet.cell(row=r, column=2).value for r in (4, 5)] == ["gzw", "tzb"]  # by unit
+    login(client, "tzb")  # assessed, but persons are not listed to persons
+    assert client.get(url("export", staff_cycle.pk)).status_code == 404
+
+
 def test_a_score_out_of_range_is_refused_and_kept(client, staff_cycle, people):
     mine = Assessee.objects.get(cycle=staff_cycle, user=people["tzb"])
     login(client, "lingdao")
@@ -615,6 +624,9 @@ def test_results_and_points_pages_take_a_fixed_number_of_queries(
         services.publicise(cycle, by=office)
     login(client, "duban")
     assert _queries(client, url("results", small.pk)) == _queries(client, url("results", large.pk))
+    assert _queries(client, url("detail", small.pk)) == _queries(client, url("detail", large.pk))
+    login(client, "lingdao")  # the panel: its hints on confirming
+    assert _queries(client, url("detail", small.pk)) == _queries(client, url("detail", large.pk))
     assert _queries(client, url("points", small.pk, "tzb")) == _queries(
         client, url("points", large.pk, "tzb")
     )
