@@ -264,6 +264,34 @@ def test_the_results_show_the_method_of_normalisation(client, computed):
     assert "data-print" in sheet and "XX市财政局" in sheet
 
 
+def test_a_big_units_one_late_task_is_shown_beside_a_small_units_clean_record(
+    client, new_cycle, people
+):
+    """40 tasks with one late against 2 with none late: each cell shows n, the unit's own
+    rate and the smoothed one, so the reader sees why the gap is narrow."""
+    from taizhang.appraisal import metrics
+
+    office = people["supervisor"]
+    cycle = new_cycle([ON_TIME], unit_codes=("tzb", "gzw"))
+    services.open_scoring(cycle, by=office)
+    services.compute(cycle, by=office)
+    indicator = Indicator.objects.get(cycle=cycle)
+    tzb, gzw = (cycle.cycle_units.get(unit__code=c).unit_id for c in ("tzb", "gzw"))
+    facts = {
+        tzb: [metrics.Fact(title=f"事项{i}", what="", hit=i != 0) for i in range(40)],
+        gzw: [metrics.Fact(title=f"事项{i}", what="", hit=True) for i in range(2)],
+    }
+    for unit_id, (fields, _events) in services._rate_points(
+        cycle, indicator, facts, [tzb, gzw]
+    ).items():
+        Point.objects.filter(cycle=cycle, unit_id=unit_id).update(**fields)
+    services.recompute_results(cycle)
+    login(client, "duban")
+    page = text(client.get(url("results", cycle.pk)))
+    assert "n=40 · 97.5% → 97.5%" in page
+    assert "n=2 · 100.0% → 98.3%" in page
+
+
 def test_the_points_page_lists_the_events_behind_each_point(client, computed, ledger):
     login(client, "duban")
     page = text(client.get(url("points", computed.pk, "tzb")))
