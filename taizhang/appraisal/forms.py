@@ -259,6 +259,11 @@ class ActionForm(Styled):
         return data
 
 
+# Scores carry no version: many scorers score side by side (each score moves the cycle's
+# version on), the set-up is fixed once scoring is open, and the services refuse a score once
+# the cycle has moved past scoring. A scorer's own score is simply replaced.
+
+
 class ManualScoreForm(Styled):
     """A named scorer's score of one unit on one manual indicator."""
 
@@ -266,7 +271,6 @@ class ManualScoreForm(Styled):
     unit = forms.IntegerField(widget=forms.HiddenInput)
     score = forms.DecimalField(label=_("Score"), max_digits=8, decimal_places=2, min_value=0)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
-    version = version_field()
 
 
 class CommendForm(Styled):
@@ -353,4 +357,3 @@ class StaffScoreForm(Styled):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    version = version_field()

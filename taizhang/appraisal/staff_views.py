@@ -107,7 +107,6 @@ def _score_forms(user, cycle, assessee, failed):
                 "part": part,
                 "score": getattr(assessee, f"{part}_score"),
                 "comment": getattr(assessee, f"{part}_comment"),
-                "version": cycle.version,
             },
         )
         forms.append({"part": part, "label": label, "form": form})
@@ -163,7 +162,6 @@ def staff_detail(request, pk):
                 part=d["part"],
                 score=d["score"],
                 comment=d["comment"],
-                version=d["version"],
             )
 
         message = _("Score saved.")

@@ -164,7 +164,6 @@ def _scoring(user, cycle, failed):
                     "unit": cu.unit_id,
                     "score": own.score if own else None,
                     "comment": own.comment if own else "",
-                    "version": cycle.version,
                 },
             )
             rows.append({"unit": cu.unit, "form": form, "own": own})
@@ -505,7 +504,6 @@ def _post_score(request, cycle):
         lambda d: services.score_manual(
             cycle,
             by=request.user,
-            version=d["version"],
             indicator=d["indicator"],
             unit=_unit(cycle, d["unit"]),
             score=d["score"],
