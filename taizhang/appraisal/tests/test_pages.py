@@ -678,3 +678,4 @@ def test_results_and_points_pages_take_a_fixed_number_of_queries(
     assert _queries(client, url("points", small.pk, "tzb")) == _queries(
         client, url("points", large.pk, "tzb")
     )
+    assert _queries(client, url("results", small.pk)) == _queries(client, url("results", large.pk))
