@@ -309,6 +309,9 @@ def test_the_points_page_lists_the_events_behind_each_point(client, computed, le
 
 def test_a_handler_sees_only_its_own_units_points_and_appeals_one(client, publicised, units):
     login(client, "tzb")
+    page = text(client.get(url("detail", publicised.pk)))
+    assert 'data-testid="my-points"' in page and url("points", publicised.pk, "tzb") in page
+    assert url("points", publicised.pk, "gzw") not in page
     results = text(client.get(url("results", publicised.pk)))
     assert "市委统战部" in results and "市国资委" not in results and "市财政局" not in results
     assert 'id="chart-units"' not in results  # the ranking is the panel's
