@@ -640,6 +640,29 @@ def test_a_score_out_of_range_is_refused_and_kept(client, staff_cycle, people):
     assert response.status_code == 400 and "优秀" in text(response)
 
 
+# ---- 我的待办 ------------------------------------------------------------------------------------
+
+
+def todo(user):
+    from taizhang.supervision import other_work
+
+    return {title: (count, url) for title, count, url in other_work.for_user(user)}
+
+
+def test_the_to_do_lists_appeals_to_decide_and_self_reports_to_write(
+    publicised, staff_cycle, people
+):
+    point = Point.objects.get(cycle=publicised, unit__code="tzb", indicator__metric="on_time_rate")
+    services.lodge_appeal(point, by=people["tzb"], reason="有误")
+    assert todo(people["leader"])["考评：待处理的申诉"] == (1, url("appeal", publicised.pk))
+    assert "考评：待处理的申诉" not in todo(people["tzb"])
+    mine = Assessee.objects.get(cycle=staff_cycle, user=people["tzb"])
+    assert todo(people["tzb"])["考评：待写的述职"] == (1, url("staff_detail", mine.pk))
+    assert "考评：待写的述职" not in todo(people["supervisor"])
+    services.submit_self_report(mine, by=people["tzb"], text="述职内容")
+    assert "考评：待写的述职" not in todo(people["tzb"])
+
+
 # ---- query counts ----------------------------------------------------------------------------
 
 
