@@ -6,3 +6,10 @@ class AppraisalConfig(AppConfig):
     name = "taizhang.appraisal"
     label = "appraisal"
     verbose_name = _("Appraisal")
+
+    def ready(self):
+        from taizhang.supervision import other_work
+
+        from .todo import todo_counts
+
+        other_work.register(todo_counts)

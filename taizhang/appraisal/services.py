@@ -562,7 +562,7 @@ def _count_points(cycle, indicator, facts, unit_ids):
             "score = max(0, %(weight)s − %(deduction)s) = %(score)s"
         ) % {
             "metric": Metric(indicator.metric).label,
-            "total": _q(total).normalize(),
+            "total": f"{_q(total).normalize():f}",
             "n": len(rows),
             "per": indicator.per_event,
             "weight": indicator.weight,
