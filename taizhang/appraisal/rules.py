@@ -206,17 +206,12 @@ EXTRA_CONDITIONS = {
 }
 
 
-def _extra_condition(user, action, cycle):
-    check = EXTRA_CONDITIONS.get(action)
-    return check(user, cycle) if check else None
-
-
 LIFECYCLE = Lifecycle(
     TRANSITIONS.values(),
     verbs=Action.VERBS,
     state_label=lambda status: Status(status).label,
     parts=_parts,
-    extra=_extra_condition,
+    extra=EXTRA_CONDITIONS,
     messages={
         "outside": gettext_lazy("You may not act on this appraisal."),
         "state": gettext_lazy("“%(action)s” is not possible while the appraisal is “%(status)s”."),

@@ -186,17 +186,12 @@ EXTRA_CONDITIONS = {
 }
 
 
-def _extra_condition(user, action, meeting):
-    check = EXTRA_CONDITIONS.get(action)
-    return check(user, meeting) if check else None
-
-
 LIFECYCLE = Lifecycle(
     TRANSITIONS.values(),
     verbs=Action.VERBS,
     state_label=lambda status: Status(status).label,
     parts=_parts,
-    extra=_extra_condition,
+    extra=EXTRA_CONDITIONS,
     messages={
         "outside": gettext_lazy("You may not act on this meeting."),
         "state": gettext_lazy("“%(action)s” is not possible while the meeting is “%(status)s”."),

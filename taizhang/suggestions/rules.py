@@ -156,11 +156,6 @@ EXTRA_CONDITIONS = {
 }
 
 
-def _extra_condition(user, action, suggestion):
-    check = EXTRA_CONDITIONS.get(action)
-    return check(user, suggestion) if check else None
-
-
 def _pending_commendation(suggestion):
     return any(c.approved_at is None for c in suggestion.commendations.all())
 
@@ -170,7 +165,7 @@ LIFECYCLE = Lifecycle(
     verbs=Action.VERBS,
     state_label=lambda status: Status(status).label,
     parts=_parts,
-    extra=_extra_condition,
+    extra=EXTRA_CONDITIONS,
     messages={
         "outside": gettext_lazy("You may not act on this suggestion."),
         "state": gettext_lazy("“%(action)s” is not possible while the suggestion is “%(status)s”."),

@@ -30,12 +30,27 @@ class Transition:
     needs_comment: bool = False
 
 
+def _no_condition(user, action, record):
+    return None
+
+
+def _by_action(checks):
+    """One ``extra`` from each action's own ``check(user, record)``."""
+
+    def extra(user, action, record):
+        check = checks.get(action)
+        return check(user, record) if check else None
+
+    return extra
+
+
 class Lifecycle:
     """A table of transitions with one answer to "may this user take this action now?".
 
     ``verbs`` maps each action to what its button says; ``state_label`` names a state for a
     message; ``parts(user, record, parts)`` returns the user's parts in the record among the
-    given ones; ``extra(user, action, record)`` returns a reason to refuse, or None.
+    given ones; ``extra(user, action, record)`` returns a reason to refuse, or None — or, as a
+    mapping, each action's own ``check(user, record)``.
     ``messages`` may word the three refusals for the app's records (lazy strings, formatted
     with ``action`` and ``status``).
     """
@@ -51,7 +66,7 @@ class Lifecycle:
         self.verbs = verbs
         self.state_label = state_label
         self.parts = parts or (lambda user, record, parts: [])
-        self.extra = extra or (lambda user, action, record: None)
+        self.extra = _by_action(extra) if isinstance(extra, dict) else extra or _no_condition
         self.messages = {**self.MESSAGES, **(messages or {})}
 
     def __getitem__(self, action):
