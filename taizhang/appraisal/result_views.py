@@ -11,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from taizhang.meetings.forms import unseen_errors
+from taizhang.suggestions.models import Suggestion
 from taizhang.supervision.models import Task
 from taizhang.utils.errors import WorkflowError
 
@@ -31,7 +33,7 @@ from .choices import (
 )
 from .forms import AppealForm, DecideForm
 from .models import Appeal, ManualScore, Point, PointEvent, Result
-from .pages import get_cycle, pct, points_url
+from .pages import get_cycle, grade_filter, headline, pct, points_url, quota_allowed
 
 # Scorers named to the unit scored: leaders and the panel sign their scores; peer units and
 # 民主测评 score anonymously (the office and the leaders see every name).
@@ -43,7 +45,8 @@ NAMED_SCORERS = {ScorerKind.LEADER, ScorerKind.PANEL}
 
 def _means(cycle, indicators):
     """The organisation's rate p̄ of each rate indicator, which the smoothing pulls towards:
-    all units' successes over all units' n (one query)."""
+    all units' successes over all units' n (one query). p̄ is not stored: it is read back from
+    the points' own successes and n, the very figures services._rate_points divided."""
     rates = [i for i in indicators if i.metric in Metric.rates()]
     if not rates:
         return {}
@@ -109,7 +112,7 @@ def _distribution(cycle):
                 "colour": Grade.colour(grade),
                 "count": count,
                 "band": band,
-                "allowed": int(total * share // 100) if share is not None else None,
+                "allowed": quota_allowed(total, share),
                 "over": str(label) in breaches,
             }
         )
@@ -140,12 +143,17 @@ def results_context(request, cycle):
     whole = user.sees_whole_organisation
     if not rows and not whole:
         raise Http404
+    grades = grade_filter(cycle, request.GET)
+    if grades is not None:
+        rows = [r for r in rows if r.grade in grades]
     indicators = list(cycle.indicators.all())
     means = _means(cycle, indicators)
     cells = _cells(cycle, rows, indicators, user)
     return {
         "cycle": cycle,
         "whole": whole,
+        "headline": headline(cycle) if whole else None,
+        "filtered": grades is not None,
         "indicators": indicators,
         "rows": [
             {"result": r, "cells": cells[r.unit_id], "url": points_url(cycle, r.unit)} for r in rows
@@ -249,6 +257,7 @@ def points_context(request, cycle, code, failed=None):
         if task_ids
         else set()
     )
+    suggestions = _suggestion_links(user, cycle, points)
     scores = {}
     for score in ManualScore.objects.filter(cycle=cycle, unit=unit).select_related("scorer"):
         scores.setdefault(score.indicator_id, []).append(score)
@@ -266,7 +275,10 @@ def points_context(request, cycle, code, failed=None):
                 "rate": indicator.metric in Metric.rates(),
                 "raw": pct(point.raw) if indicator.metric in Metric.rates() else _plain(point.raw),
                 "smoothed": pct(point.normalised),
-                "events": [(e, e.task_id in openable) for e in point.events.all()],
+                "events": [
+                    (e, _event_link(e, indicator, openable, suggestions))
+                    for e in point.events.all()
+                ],
                 "scores": scores.get(indicator.pk, []),
                 "named": user.sees_whole_organisation or indicator.scorer_kind in NAMED_SCORERS,
                 "appeals": appeals,
@@ -293,6 +305,41 @@ def points_context(request, cycle, code, failed=None):
         "appeal_refusal": None if may_appeal else _appeal_refusal(user, cycle, unit),
         "whole": user.sees_whole_organisation,
     }
+
+
+SUGGESTION_METRICS = {Metric.SUGGESTIONS_ON_TIME, Metric.SUGGESTIONS_SATISFIED}
+
+
+def _suggestion_links(user, cycle, points):
+    """{number: url} of the suggestions the user may open behind the points' events: an
+    event of a suggestions indicator has no task but the suggestion's (unique) number. A
+    meeting's event keeps only the meeting's title and date, not enough to find it: no link."""
+    numbers = {
+        e.number
+        for p in points
+        if p.indicator.metric in SUGGESTION_METRICS
+        for e in p.events.all()
+        if e.number and not e.task_id
+    }
+    if not numbers:
+        return {}
+    found = (
+        Suggestion.objects.visible_to(user)
+        .filter(organisation_id=cycle.organisation_id, number__in=numbers)
+        .only("id", "number")
+    )
+    return {s.number: s.get_absolute_url() for s in found}
+
+
+def _event_link(event, indicator, openable, suggestions):
+    """Where the event's number leads, if the user may open it: its task or suggestion."""
+    if event.task_id:
+        return (
+            reverse("supervision:task", args=[event.task_id]) if event.task_id in openable else ""
+        )
+    if indicator.metric in SUGGESTION_METRICS:
+        return suggestions.get(event.number, "")
+    return ""
 
 
 def _appeal_refusal(user, cycle, unit):

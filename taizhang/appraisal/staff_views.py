@@ -18,7 +18,7 @@ from . import rules, services
 from .choices import Action, Grade, StaffPart, Subject
 from .forms import SelfReportForm, StaffScoreForm
 from .models import Assessee, Commendation
-from .pages import get_cycle, staff_only
+from .pages import get_cycle, grade_filter, headline, quota_allowed, staff_only
 
 
 def _to_score(user, cycle):
@@ -44,7 +44,7 @@ def _distribution(cycle):
                 "colour": Grade.colour(grade),
                 "count": counts.get(grade, 0),
                 "band": band,
-                "allowed": int(total * share // 100) if share is not None else None,
+                "allowed": quota_allowed(total, share),
             }
         )
     return rows
@@ -67,9 +67,14 @@ def staff(request, pk):
         c.assessee_id: c for c in Commendation.objects.filter(cycle=cycle, assessee__isnull=False)
     }
     people = list(cycle.assessees.all()) if whole else own
+    grades = grade_filter(cycle, request.GET)
+    if grades is not None:
+        people = [a for a in people if a.grade in grades]
     context = {
         "cycle": cycle,
         "whole": whole,
+        "headline": headline(cycle) if whole else None,
+        "filtered": grades is not None,
         "rows": [(a, commended.get(a.pk)) for a in people],
         "to_score": to_score,
         "distribution": _distribution(cycle) if whole else [],

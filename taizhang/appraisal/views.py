@@ -42,7 +42,7 @@ from .forms import (
     UnitsForm,
 )
 from .models import Commendation, Cycle, CycleEvent
-from .pages import get_cycle, staff_only
+from .pages import get_cycle, headline, quota_allowed, staff_only
 from .result_views import appeal, points, results
 from .staff_views import staff, staff_detail
 
@@ -183,11 +183,21 @@ def _bands(cycle):
             "band": band,
             "label": Grade(band.grade).label,
             "colour": Grade.colour(band.grade),
-            "allowed": int(total * band.max_share // 100) if band.max_share is not None else None,
+            "allowed": quota_allowed(total, band.max_share),
             "count": counts.get(band.grade, 0),
         }
         for band in cycle.bands.all()
     ]
+
+
+def _sees_figures(user, cycle):
+    """The cycle's headline figures are the office's and the leaders' (a staff cycle's: those
+    who may read its table), once somebody has a grade."""
+    if cycle.subject == Subject.STAFF:
+        allowed = rules.can_see_staff(user, cycle)
+    else:
+        allowed = user.sees_whole_organisation
+    return allowed and any(row.grade for row in rules.graded_rows(cycle))
 
 
 def status_label(value):
@@ -242,6 +252,7 @@ def detail_context(request, cycle, failed=None):
         "units": [(u, rules.can_see_unit(user, cycle, u.pk), u.pk in mine) for u in units],
         "indicators": [(i, i.metric in Metric.counts()) for i in cycle.indicators.all()],
         "bands": _bands(cycle),
+        "headline": headline(cycle) if _sees_figures(user, cycle) else None,
         "assessees": _assessees(user, cycle),
         "can_see_staff": rules.can_see_staff(user, cycle),
         "shows_results": cycle.subject == Subject.UNITS

@@ -6,6 +6,9 @@ Excel export, and the query counts of the results and points pages."""
 
 import datetime
 import io
+import re
+from decimal import Decimal
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -14,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import PASSWORD
-from taizhang.appraisal import services
+from taizhang.appraisal import rules, services
 from taizhang.appraisal.choices import AppealStatus, Status
 from taizhang.appraisal.models import (
     Appeal,
@@ -25,10 +28,14 @@ from taizhang.appraisal.models import (
     Point,
     Result,
 )
+from taizhang.appraisal.pages import pct, quota_allowed
 
+from . import test_other_ledgers
 from .conftest import ON_TIME, OVERDUE, PANEL, YEAR, day
 
 pytestmark = pytest.mark.django_db
+
+suggestion_of_last_year = test_other_ledgers.suggestion_of_last_year  # the fixture, shared
 
 LONG_AGO = datetime.date(YEAR, 1, 5)  # 公示 this early: the appeal period is long over
 
@@ -705,3 +712,151 @@ def test_results_and_points_pages_take_a_fixed_number_of_queries(
         client, url("points", large.pk, "tzb")
     )
     assert _queries(client, url("results", small.pk)) == _queries(client, url("results", large.pk))
+
+
+# ---- the headline figures ----------------------------------------------------------------------
+
+
+def figure(page, name):
+    """(link, number) of a headline figure."""
+    found = re.search(
+        rf'href="([^"]*)" data-figure="{name}"><div class="card-body">'
+        r'<div class="h1 mb-0">(\d+)<',
+        page,
+    )
+    return found.groups() if found else None
+
+
+def _rows(page):
+    return sorted(code for code in ("tzb", "gzw", "czj") if f'<tr data-unit="{code}">' in page)
+
+
+def test_the_headline_figures_link_to_the_rows_behind_them(client, new_cycle, people, units):
+    """95 / 85 / 70 from the panel: A, B and C. The office reads 3 appraised, 2 at B or
+    above, one of each grade and the commendations, and each figure opens its rows."""
+    office = people["supervisor"]
+    cycle = new_cycle(
+        [PANEL], bands=[("A", 90, None), ("B", 80, None), ("C", 60, None), ("D", 0, None)]
+    )
+    services.open_scoring(cycle, by=office)
+    for code, score in (("tzb", 95), ("gzw", 85), ("czj", 70)):
+        services.score_manual(
+            cycle, by=people["leader"], indicator=cycle.indicators.get(), unit=code, score=score
+        )
+    services.compute(cycle, by=office)
+    services.publicise(cycle, by=office, on=LONG_AGO)
+    services.confirm(cycle, by=people["leader"])
+    services.publish(cycle, by=office, decision_number="〔2023〕2号")
+    services.commend(cycle, by=office, title="advanced_unit", unit=units["tzb"])
+    login(client, "duban")
+    for page in (
+        text(client.get(url("results", cycle.pk))),
+        text(client.get(url("detail", cycle.pk))),
+    ):
+        assert 'data-testid="headline"' in page
+        results = url("results", cycle.pk)
+        assert figure(page, "appraised") == (results, "3")
+        assert figure(page, "at-or-above") == (f"{results}?at_least=B", "2")
+        assert "B及以上" in page
+        assert f'href="{results}?grade=C" data-figure="grade-C">C 1<' in page
+        assert 'data-figure="grade-D">D 0<' in page
+        assert figure(page, "commended") == (url("detail", cycle.pk) + "#commendations", "1")
+        assert "先进部门" in page
+    # Each figure's link shows the rows behind it.
+    assert _rows(text(client.get(url("results", cycle.pk)))) == ["czj", "gzw", "tzb"]
+    page = text(client.get(url("results", cycle.pk) + "?at_least=B"))
+    assert _rows(page) == ["gzw", "tzb"] and 'data-testid="filtered"' in page
+    assert _rows(text(client.get(url("results", cycle.pk) + "?grade=C"))) == ["czj"]
+    assert _rows(text(client.get(url("results", cycle.pk) + "?grade=X"))) == ["czj", "gzw", "tzb"]
+    detail = text(client.get(url("detail", cycle.pk)))
+    assert 'id="commendations"' in detail and "〔2023〕2号" in detail
+    # The bands on the cycle page say how many got each grade.
+    assert detail.count('data-testid="given">1<') == 3 and 'data-testid="given">0<' in detail
+    # A unit reads its own row, not the organisation's figures.
+    login(client, "tzb")
+    assert 'data-testid="headline"' not in text(client.get(url("results", cycle.pk)))
+
+
+def test_the_staff_headline_counts_the_excellent_staff(client, staff_cycle, people):
+    office = people["supervisor"]
+    for person, unit_score, leader_score in (("tzb", 95, 95), ("gzw", 70, 70)):
+        assessee = Assessee.objects.get(cycle=staff_cycle, user=people[person])
+        services.score_staff(assessee, by=office, part="unit", score=unit_score)
+        services.score_staff(assessee, by=people["leader"], part="leader", score=leader_score)
+    login(client, "duban")
+    page = text(client.get(url("staff", staff_cycle.pk)))
+    staff = url("staff", staff_cycle.pk)
+    assert f'href="{staff}?grade=A" data-figure="grade-A">A 1<' in page
+    assert "年度优秀员工" in page
+    assert figure(page, "commended") == (url("detail", staff_cycle.pk) + "#commendations", "0")
+    only_a = text(client.get(staff + "?grade=A"))
+    assert 'data-person="tzb"' in only_a and 'data-person="gzw"' not in only_a
+
+
+# ---- one count, one rounding ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("total", [1, 3, 7, 10, 12, 24])
+@pytest.mark.parametrize("share", [Decimal("30"), Decimal("25"), Decimal("33.33"), Decimal("50")])
+def test_the_pages_quota_is_the_count_the_rules_check(total, share):
+    """What a page prints as "at most n" is what confirming allows: n of the grade pass,
+    n + 1 are over the quota, reported with the same n."""
+    allowed = quota_allowed(total, share)
+    band = SimpleNamespace(grade="A", max_share=share)
+    cycle = SimpleNamespace(bands=SimpleNamespace(all=lambda: [band]))
+
+    def rows(a):
+        return [SimpleNamespace(grade="A")] * a + [SimpleNamespace(grade="B")] * (total - a)
+
+    assert rules.quota_breaches(cycle, rows(allowed)) == []
+    if allowed < total:
+        assert [n for _label, _count, n in rules.quota_breaches(cycle, rows(allowed + 1))] == [
+            allowed
+        ]
+    assert quota_allowed(total, None) is None
+
+
+@pytest.mark.parametrize("rate", ["0.1225", "0.1235", "0.5", "0.99949", "0.33335"])
+def test_a_rate_on_a_page_reads_as_in_its_method_text(rate):
+    assert pct(Decimal(rate)) == services._pct(Decimal(rate))
+    assert pct(None) == "—"
+
+
+# ---- 我的待办: scores to give ---------------------------------------------------------------
+
+
+def test_the_to_do_lists_the_manual_scores_still_to_give(new_cycle, people):
+    leaders = {"name": "市委领导评价", "kind": "manual", "scorer_kind": "leader", "weight": 20}
+    cycle = new_cycle([ON_TIME, leaders])
+    assert "考评：待评分" not in todo(people["leader"])  # a draft: nothing to score yet
+    services.open_scoring(cycle, by=people["supervisor"])
+    waiting = url("detail", cycle.pk) + "#scoring"
+    assert todo(people["leader"])["考评：待评分"] == (3, waiting)
+    assert "考评：待评分" not in todo(people["supervisor"])  # only the leaders give it
+    assert "考评：待评分" not in todo(people["tzb"])
+    indicator = Indicator.objects.get(cycle=cycle, kind="manual")
+    services.score_manual(cycle, by=people["leader"], indicator=indicator, unit="tzb", score=18)
+    assert todo(people["leader"])["考评：待评分"] == (2, waiting)
+    for code in ("gzw", "czj"):
+        services.score_manual(cycle, by=people["leader"], indicator=indicator, unit=code, score=18)
+    assert "考评：待评分" not in todo(people["leader"])
+
+
+# ---- the events of the other ledgers ------------------------------------------------------------
+
+
+def test_a_suggestions_point_links_its_suggestions(
+    client, new_cycle, people, suggestion_of_last_year
+):
+    """A suggestions event has no task but the suggestion's number: the office opens it from
+    the points page."""
+    replied = suggestion_of_last_year("closed", deadline=day(5, 31), replied=day(5, 20))
+    cycle = new_cycle(
+        [{"name": "按期答复", "kind": "computed", "metric": "suggestions_on_time", "weight": 10}]
+    )
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    login(client, "duban")
+    page = text(client.get(url("points", cycle.pk, "tzb")))
+    link = reverse("suggestions:detail", args=[replied.pk])
+    assert f'<a href="{link}" data-testid="event-suggestion">{replied.number}</a>' in page
