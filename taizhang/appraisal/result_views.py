@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Sum
+from django.db.models import Max, Prefetch, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,25 +44,25 @@ NAMED_SCORERS = {ScorerKind.LEADER, ScorerKind.PANEL}
 
 
 def _means(cycle, indicators):
-    """The organisation's rate p̄ of each rate indicator, which the smoothing pulls towards:
-    all units' successes over all units' n (one query). p̄ is not stored: it is read back from
-    the points' own successes and n, the very figures services._rate_points divided."""
+    """The organisation's rate p̄ of each rate indicator, which the smoothing pulls towards.
+
+    p̄ is not stored: it is read back from the points (one query), as the units' successes
+    over their n — the very figures services._rate_points divided. With no workload at all,
+    every point's smoothed rate is p̄ itself, so it is read from a point, not decided again."""
     rates = [i for i in indicators if i.metric in Metric.rates()]
     if not rates:
         return {}
     sums = (
         Point.objects.filter(cycle=cycle, indicator__in=rates)
         .values("indicator_id")
-        .annotate(hits=Sum("successes"), n=Sum("n"))
+        .annotate(hits=Sum("successes"), n=Sum("n"), smoothed=Max("normalised"))
     )
-    found = {row["indicator_id"]: row for row in sums}
     means = {}
-    for indicator in rates:
-        row = found.get(indicator.pk) or {"hits": 0, "n": 0}
-        lower = indicator.metric in Metric.lower_is_better()
-        means[indicator.pk] = (
-            Decimal(row["hits"] or 0) / row["n"] if row["n"] else Decimal(0 if lower else 1)
-        )
+    for row in sums:
+        if row["n"]:
+            means[row["indicator_id"]] = Decimal(row["hits"] or 0) / row["n"]
+        elif row["smoothed"] is not None:
+            means[row["indicator_id"]] = row["smoothed"]
     return means
 
 

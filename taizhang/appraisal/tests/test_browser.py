@@ -1,12 +1,13 @@
-"""The office opens last year's results, clicks a unit's score on the on-time indicator and
-reads the tasks behind the point, each linked to its task page: in the browser, in Chinese,
-with a screenshot per step."""
+"""The office opens last year's results, reads the headline figures and clicks one to see the
+units behind it, clicks a unit's score on the on-time indicator and reads the tasks behind
+the point, each linked to its task page: in the browser, in Chinese, with a screenshot per
+step."""
 
 import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from taizhang.appraisal import services
+from taizhang.appraisal import services, stats
 from taizhang.appraisal.models import Indicator
 
 from .conftest import ON_TIME, PANEL, day
@@ -52,6 +53,18 @@ def test_the_office_clicks_a_score_and_sees_the_tasks_behind_it(
     expect(row.get_by_test_id("normalisation").first).to_contain_text("n=2")
     expect(page.locator("#chart-units canvas")).to_have_count(1)
     shot("results")
+
+    headline = page.get_by_test_id("headline")
+    expect(headline.locator("[data-figure=appraised]")).to_contain_text("3")
+    good = stats.at_or_above(cycle, "B")
+    figure = headline.locator("[data-figure=at-or-above]")
+    expect(figure).to_contain_text(f"{good}B及以上")
+    figure.click()
+    expect(page.get_by_test_id("filtered")).to_be_visible()
+    expect(page.locator("[data-testid=results] tbody tr[data-unit]")).to_have_count(good)
+    shot("b-or-above")
+    page.get_by_role("link", name="显示全部").click()
+    row = page.locator("tr[data-unit=tzb]")
 
     row.get_by_test_id("point").first.click()
     point = page.locator("[data-point=按期办结率]")

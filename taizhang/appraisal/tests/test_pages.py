@@ -860,3 +860,25 @@ def test_a_suggestions_point_links_its_suggestions(
     page = text(client.get(url("points", cycle.pk, "tzb")))
     link = reverse("suggestions:detail", args=[replied.pk])
     assert f'<a href="{link}" data-testid="event-suggestion">{replied.number}</a>' in page
+
+
+def test_the_organisations_rate_on_the_results_is_the_one_each_point_was_smoothed_towards(
+    client, computed
+):
+    login(client, "lingdao")
+    page = text(client.get(url("results", computed.pk)))
+    mean = re.search(r"按期办结率：p̄ = ([0-9.]+%)", page).group(1)
+    methods = Point.objects.filter(cycle=computed, indicator__metric="on_time_rate")
+    assert methods.count() == 3
+    assert all(mean in p.method for p in methods)
+
+
+def test_with_no_workload_the_organisations_rate_is_read_from_the_points(client, new_cycle, people):
+    cycle = new_cycle([ON_TIME])
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    login(client, "lingdao")
+    page = text(client.get(url("results", cycle.pk)))
+    point = Point.objects.filter(cycle=cycle).first()
+    assert point.n == 0 and "100.0%" in point.method
+    assert "按期办结率：p̄ = 100.0%" in page
