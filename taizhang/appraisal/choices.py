@@ -32,8 +32,9 @@ class Status(ColouredChoices):
 
     @classmethod
     def recomputable(cls):
-        """The ledgers may be read again until the result is confirmed."""
-        return {cls.SCORING, cls.PUBLICISED}
+        """The ledgers are read only while scoring: once publicised the points change only
+        by an upheld appeal, or after the office reopens scoring (the units are told)."""
+        return {cls.SCORING}
 
 
 Status.COLOURS = {
@@ -54,6 +55,7 @@ class Action(models.TextChoices):
     SCORE = "score", _("Score")  # 评分 (manual indicators, staff scores)
     SELF_REPORT = "self_report", _("Self-report")  # 述职
     PUBLICISE = "publicise", _("Publicise")  # 公示
+    REOPEN_SCORING = "reopen_scoring", _("Reopen scoring")  # 退回计分: mend a publicised result
     APPEAL = "appeal", _("Appeal")  # 申诉
     DECIDE_APPEAL = "decide_appeal", _("Decide an appeal")  # 申诉处理
     CONFIRM = "confirm", pgettext_lazy("appraisal action", "Confirm")  # 考核小组确认
@@ -75,6 +77,7 @@ Action.VERBS = {
     Action.SCORE: _("Score"),
     Action.SELF_REPORT: _("Self-report"),
     Action.PUBLICISE: _("Publicise"),
+    Action.REOPEN_SCORING: _("Reopen scoring"),
     Action.APPEAL: _("Appeal"),
     Action.DECIDE_APPEAL: _("Decide an appeal"),
     Action.CONFIRM: pgettext_lazy("appraisal action", "Confirm"),

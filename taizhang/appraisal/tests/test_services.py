@@ -183,7 +183,29 @@ def _publicised_days_ago(cycle, days):
     )
 
 
-def test_quota_refuses_an_over_quota_confirmation_and_an_upheld_appeal_fixes_it(new_cycle, people):
+def test_a_grade_over_its_quota_is_refused_at_publicising_and_names_what_to_do(new_cycle, people):
+    cycle = new_cycle(
+        [PANEL], bands=[("A", 90, 30), ("B", 80, None), ("C", 60, None), ("D", 0, None)]
+    )
+    office = people["supervisor"]
+    services.open_scoring(cycle, by=office)
+    for code, score in (("tzb", 95), ("gzw", 85), ("czj", 70)):
+        services.score_manual(
+            cycle, by=office, indicator=cycle.indicators.get(), unit=code, score=score
+        )
+    services.compute(cycle, by=office)
+    with pytest.raises(NotAllowed) as refused:
+        services.publicise(cycle, by=office)  # A ≤ 30 % of 3 allows none
+    assert "A 等次 1 个，最多 0 个" in str(refused.value) and "公示前调整人工评分" in str(
+        refused.value
+    )
+    assert Cycle.objects.get(pk=cycle.pk).status == Status.SCORING
+
+
+def test_over_quota_after_an_appeal_is_mended_by_reopening_scoring(new_cycle, people):
+    """A ≤ 40 % of 3 allows one. An upheld appeal lifts 财政局 to A beside 统战部: the panel
+    may not confirm; the office reopens scoring (the units are told), mends a score and
+    publicises again."""
     cycle = _scored_cycle(new_cycle, people)
     office, leader = people["supervisor"], people["leader"]
     assert [(r.unit.code, r.grade, r.rank) for r in stats.results_table(cycle)] == [
@@ -192,38 +214,87 @@ def test_quota_refuses_an_over_quota_confirmation_and_an_upheld_appeal_fixes_it(
         ("czj", "C", 3),
     ]
     services.publicise(cycle, by=office)
-    _publicised_days_ago(cycle, 30)
-    with pytest.raises(NotAllowed) as refused:
-        services.confirm(cycle, by=leader)
-    assert "A 等次 1 个，最多 0 个" in str(refused.value)
-    assert Cycle.objects.get(pk=cycle.pk).status == Status.PUBLICISED
-
-    # 财政局 appealed in time (the window is put back open for it).
-    _publicised_days_ago(cycle, 0)
     czj_point = Point.objects.get(cycle=cycle, unit__code="czj")
     appeal = services.lodge_appeal(
         czj_point, by=people["czj"], reason="年度重点工作已完成，评分偏低。"
     )
     with pytest.raises(NotAllowed, match="未决的申诉"):
         services.confirm(cycle, by=leader)
+    with pytest.raises(NotAllowed, match="未决的申诉"):
+        services.reopen_scoring(cycle, by=office, comment="调整评分")
     services.decide_appeal(
-        appeal, by=leader, uphold=True, adjusted_score=82, comment="核实后调整。"
+        appeal, by=leader, uphold=True, adjusted_score=92, comment="核实后调整。"
     )
-    assert Result.objects.get(cycle=cycle, unit__code="czj").grade == "B"
+    assert Result.objects.get(cycle=cycle, unit__code="czj").grade == "A"
     appeal.refresh_from_db()
     assert (appeal.status, appeal.score_before, appeal.adjusted_score) == (
         AppealStatus.UPHELD,
         Decimal("70.00"),
-        Decimal("82.00"),
+        Decimal("92.00"),
     )
-    # The points are read again: the upheld score stays.
-    services.compute(cycle, by=office)
-    assert Result.objects.get(cycle=cycle, unit__code="czj").score == Decimal("82.00")
-
-    # The bands are fixed after the draft: A is still given to one unit of three.
+    # During 公示 the points do not move behind the units' backs.
+    with pytest.raises(NotAllowed):
+        services.compute(cycle, by=office)
+    with pytest.raises(WorkflowError):
+        services.update_cycle(cycle, by=office, appeal_working_days=10)
+    assert [(g, given, allowed) for g, _l, given, allowed in stats.quotas(cycle)][0] == ("A", 2, 1)
     _publicised_days_ago(cycle, 30)
-    with pytest.raises(NotAllowed, match="A 等次 1 个，最多 0 个"):
+    with pytest.raises(NotAllowed) as refused:
         services.confirm(cycle, by=leader)
+    assert "A 等次 2 个，最多 1 个" in str(refused.value) and "退回计分" in str(refused.value)
+
+    with pytest.raises(WorkflowError):
+        services.reopen_scoring(cycle, by=office, comment=" ")
+    with pytest.raises(NotAllowed):
+        services.reopen_scoring(cycle, by=leader, comment="调整评分")
+    cycle = services.reopen_scoring(cycle, by=office, comment="A 等次超出比例，调整评分。")
+    assert (cycle.status, cycle.publicised_on) == (Status.SCORING, None)
+    assert people["czj"].notifications.filter(title__contains="退回计分").exists()
+    # The ledgers are read again: the upheld score stays while the new figure is not higher.
+    services.compute(cycle, by=office)
+    assert Result.objects.get(cycle=cycle, unit__code="czj").score == Decimal("92.00")
+    indicator = cycle.indicators.get()
+    services.score_manual(cycle, by=office, indicator=indicator, unit="tzb", score=88)
+    services.publicise(cycle, by=office)
+    _publicised_days_ago(cycle, 30)
+    assert services.confirm(cycle, by=leader).status == Status.CONFIRMED
+
+
+def test_an_adjusted_score_gives_way_to_a_higher_new_figure(new_cycle, people):
+    cycle = _scored_cycle(new_cycle, people)
+    office, leader = people["supervisor"], people["leader"]
+    services.publicise(cycle, by=office)
+    point = Point.objects.get(cycle=cycle, unit__code="czj")
+    appeal = services.lodge_appeal(point, by=people["czj"], reason="评分偏低。")
+    services.decide_appeal(appeal, by=leader, uphold=True, adjusted_score=75, comment="调整。")
+    services.reopen_scoring(cycle, by=office, comment="补充评分。")
+    services.score_manual(cycle, by=office, indicator=cycle.indicators.get(), unit="czj", score=80)
+    point.refresh_from_db()
+    assert (point.score, point.adjusted_score, point.effective_score) == (80, None, 80)
+
+
+def test_the_quota_rule_rounds_down():
+    assert rules.quota_allowed(12, 30) == 3
+    assert rules.quota_allowed(3, 30) == 0
+    assert rules.quota_allowed(3, 40) == 1
+    assert rules.quota_allowed(10, None) is None
+
+
+def test_demo_days_go_through_the_services(new_cycle, people):
+    cycle = _scored_cycle(new_cycle, people)
+    office, leader = people["supervisor"], people["leader"]
+    services.publicise(cycle, by=office, on=day(12, 1))
+    point = Point.objects.get(cycle=cycle, unit__code="czj")
+    with pytest.raises(NotAllowed, match="已于"):
+        services.lodge_appeal(point, by=people["czj"], reason="评分偏低。")
+    appeal = services.lodge_appeal(point, by=people["czj"], reason="评分偏低。", today=day(12, 2))
+    services.decide_appeal(appeal, by=leader, uphold=False, comment="不予调整。", today=day(12, 3))
+    with pytest.raises(NotAllowed, match="可申诉至"):
+        services.confirm(cycle, by=leader, today=day(12, 3))
+    cycle = services.confirm(cycle, by=leader, today=day(12, 20))
+    assert timezone.localdate(cycle.confirmed_at) == day(12, 20)
+    appeal.refresh_from_db()
+    assert timezone.localdate(appeal.decided_at) == day(12, 3)
 
 
 def test_confirmation_within_the_quota_and_publication_locks(new_cycle, people):
