@@ -13,10 +13,11 @@ from taizhang.appraisal.choices import Action, AppealStatus, Metric, Status
 from taizhang.appraisal.models import Cycle, Indicator, Point, PointEvent, Result
 from taizhang.supervision import services as tasks
 from taizhang.supervision.choices import Action as TaskAction
-from taizhang.supervision.models import TaskEvent
+from taizhang.supervision.choices import Light
+from taizhang.supervision.models import Reminder, TaskEvent
 from taizhang.utils.errors import NotAllowed, WorkflowError
 
-from .conftest import ON_TIME, OVERDUE, PANEL, YEAR, day
+from .conftest import ON_TIME, OVERDUE, PANEL, YEAR, day, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -435,3 +436,116 @@ def test_staff_assessment(people, units):
     _publicised_days_ago(cycle, 30)
     with pytest.raises(NotAllowed, match="优秀 等次 1 个，最多 0 个"):
         services.confirm(cycle, by=leader)  # 1 excellent of 2 = 50 % > 20 %
+
+
+REMINDERS = {"name": "被催办", "kind": "computed", "metric": "reminders_received", "weight": 5}
+RETURNED = {"name": "退回率", "kind": "computed", "metric": "returned_rate", "weight": 10}
+
+
+def _remind(task, when, light=None, comment="催办"):
+    """A reminder on a day: the daily job's (a Reminder row and its event) or by hand."""
+    if light:
+        Reminder.objects.create(task=task, day=when, light=light)
+    event = TaskEvent.objects.create(task=task, action=TaskAction.REMIND, comment=comment)
+    TaskEvent.objects.filter(pk=event.pk).update(created_at=moment(when))
+
+
+def test_only_overdue_reminders_count_and_once_a_week(new_cycle, make_task, backdate, people):
+    task = backdate(
+        make_task("in_progress", title="专项调研"), deadline=day(3, 1), assigned=day(1, 5)
+    )
+    _remind(task, day(2, 20), Light.BLUE, "蓝灯：即将到期")
+    _remind(task, day(2, 25), Light.YELLOW, "黄灯：进度滞后")
+    for dom in (3, 4, 5, 6):  # four days running: one or two calendar weeks
+        _remind(task, datetime.date(YEAR, 3, dom), Light.RED, "红灯：已超期")
+    _remind(task, day(3, 20), Light.RED, "红灯：已超期")
+    _remind(task, day(4, 15), comment="请于本周内报送办理情况。")  # written by hand
+    cycle = new_cycle([REMINDERS])
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    reminders = point(cycle, "tzb", Metric.REMINDERS_RECEIVED)
+    weeks = {d.isocalendar()[:2] for d in (datetime.date(YEAR, 3, x) for x in (3, 4, 5, 6))}
+    expected = len(weeks) + 2  # the red days' weeks, 20 March, and the hand-written one
+    assert reminders.raw == expected
+    events = list(reminders.events.order_by("date"))
+    assert events[-1].what == "请于本周内报送办理情况。"
+    assert not any("蓝灯" in e.what or "黄灯" in e.what for e in events)
+    assert "计 1 次" in events[0].what
+
+
+def test_returns_charge_the_lead_unit_only(new_cycle, make_task, people):
+    make_task("completion_reported", title="整改报告")
+    task = make_task("completion_reported", title="整改落实情况报告")
+    tasks.return_task(task, by=people["supervisor"], comment="材料不全。")
+    cycle = Cycle.objects.get(pk=new_cycle([RETURNED]).pk)
+    Cycle.objects.filter(pk=cycle.pk).update(
+        start=timezone.localdate().replace(month=1, day=1), end=timezone.localdate()
+    )
+    cycle.refresh_from_db()
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    lead = point(cycle, "tzb", Metric.RETURNED_RATE)
+    assert (lead.n, lead.successes) == (2, 1)
+    responsible = point(cycle, "gzw", Metric.RETURNED_RATE)
+    assert responsible.n == 0  # 国资委 is responsible: it reports no completion
+
+
+def test_on_time_is_the_units_completion_report_not_the_offices_verification(
+    new_cycle, make_task, backdate, people
+):
+    task = backdate(
+        make_task("closed", title="按期报送办结"),
+        deadline=day(3, 31),
+        assigned=day(1, 10),
+        closed=day(4, 10),
+        events={TaskAction.SUBMIT_COMPLETION: day(3, 25)},
+    )
+    cycle = new_cycle([ON_TIME])
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    on_time = point(cycle, "tzb", Metric.ON_TIME_RATE)
+    assert (on_time.n, on_time.successes) == (1, 1)
+    event = on_time.events.get(task_id=task.pk)
+    assert event.date == day(3, 25) and "销号" in event.what and "按期" in event.what
+
+
+def test_the_method_says_the_floor_and_what_smoothing_costs(people):
+    cycle = Cycle(smoothing=5)
+    indicator = Indicator(metric=Metric.RETURNED_RATE, weight=Decimal(10), floor=Decimal("0.5"))
+    facts = {
+        1: [metrics.Fact(title=f"事项{i}", what="", hit=i < 2) for i in range(10)],
+        2: [metrics.Fact(title="事项", what="", hit=False)],
+    }
+    found = services._rate_points(cycle, indicator, facts, [1, 2])
+    method, fields = found[1][0]["method"], found[1][0]
+    # p̄ = 2/11; unit 1: (2 + 5 × 2/11) / 15 = 19.4 %; good 80.6 %; (0.806 − 0.5) / 0.5 × 10
+    assert "max(0, (80.6% − 50.0%) / (1 − 50.0%))" in method and "1 − 19.4%" in method
+    assert fields["score"] == Decimal("6.12")
+    clean = found[2][0]["method"]
+    assert "无扣分事项" in clean and "p̄ = 18.2%" in clean
+
+
+def test_democratic_scorers_do_not_score_their_own_unit(new_cycle, people, units):
+    cycle = new_cycle(
+        [{"name": "民主测评", "kind": "manual", "scorer_kind": "democratic", "weight": 10}]
+    )
+    indicator = cycle.indicators.get()
+    assert not rules.may_score(people["tzb"], cycle, indicator, units["tzb"].pk)
+    assert rules.may_score(people["tzb"], cycle, indicator, units["gzw"].pk)
+
+
+def test_the_readers_load_only_tasks_running_in_the_period(new_cycle, make_task, backdate, people):
+    old = backdate(
+        make_task("closed", title="前年事项"),
+        deadline=datetime.date(YEAR - 1, 3, 1),
+        assigned=datetime.date(YEAR - 1, 1, 5),
+        closed=datetime.date(YEAR - 1, 3, 1),
+    )
+    running = backdate(make_task("in_progress", title="今年事项"), assigned=day(2, 1))
+    cycle = new_cycle([ON_TIME])
+    tzb = people["tzb"].unit_ids()
+    charged = metrics._charged(cycle, tzb, running_until=timezone.localdate())
+    ids = {t.pk for tasks in charged.values() for t in tasks}
+    assert running.pk in ids and old.pk not in ids
+    everything = metrics._charged(cycle, tzb)
+    assert old.pk in {t.pk for tasks in everything.values() for t in tasks}
