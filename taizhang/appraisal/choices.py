@@ -126,6 +126,25 @@ class Metric(models.TextChoices):
         return {cls.RETURNED_RATE}
 
 
+Metric.DESCRIPTIONS = {
+    Metric.ON_TIME_RATE: _(
+        "Tasks due in the period, done by their deadline: done is the day of the unit's last "
+        "completion report before the office verified the task (the office's 销号 date when "
+        "there is none), so the office's own delay charges no unit."
+    ),
+    Metric.RETURNED_RATE: _(
+        "Completion reports returned at least once, among those reported in the period; only "
+        "the lead unit reports completion, so only it is charged."
+    ),
+    Metric.REMINDERS_RECEIVED: _(
+        "Reminders for overdue work: the daily red-light reminders and reminders written by "
+        "hand, not the blue or yellow ones (due soon, behind schedule — a task closed early "
+        "would lose points). A task counts once per calendar week it was reminded in, so an "
+        "overdue task is not charged every day; its days overdue are counted separately."
+    ),
+}
+
+
 class ScorerKind(models.TextChoices):
     LEADER = "leader", _("Leaders")  # 领导评分
     PANEL = "panel", _("Appraisal panel")  # 考核小组

@@ -386,6 +386,8 @@ def add_indicator(cycle, *, by, version=None, **fields):
     indicator = _indicator_values(Indicator(cycle=cycle), fields)
     if indicator.weight is None:
         raise WorkflowError(_("Give the indicator's points."))
+    if not indicator.description and indicator.metric in Metric.DESCRIPTIONS:
+        indicator.description = str(Metric.DESCRIPTIONS[indicator.metric])  # how it is counted
     indicator.save()
     _save(cycle)
     _event(cycle, Action.SET_UP, by, comment=_("Indicator added: %(name)s") % {"name": indicator})

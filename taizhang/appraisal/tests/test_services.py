@@ -471,6 +471,7 @@ def test_only_overdue_reminders_count_and_once_a_week(new_cycle, make_task, back
     assert events[-1].what == "请于本周内报送办理情况。"
     assert not any("蓝灯" in e.what or "黄灯" in e.what for e in events)
     assert "计 1 次" in events[0].what
+    assert "每个自然周" in cycle.indicators.get().description  # the rule is said where it is used
 
 
 def test_returns_charge_the_lead_unit_only(new_cycle, make_task, people):
