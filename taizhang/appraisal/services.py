@@ -281,8 +281,7 @@ def update_cycle(cycle, *, by, version=None, **fields):
     cycle = _lock(cycle, version)
     _require(by, Action.EDIT, cycle)
     allowed = EDITABLE + (DRAFT_EDITABLE if cycle.status == Status.DRAFT else ())
-    if cycle.status in Status.shown_to_units():  # the units were told their appeal period
-        allowed = tuple(f for f in allowed if f != "appeal_working_days")
+    frozen = cycle.status in Status.shown_to_units()  # the units were told their appeal period
     if unknown := set(fields) - set(allowed):
         raise WorkflowError(
             _("These cannot be changed now: %(fields)s") % {"fields": "、".join(sorted(unknown))}
@@ -291,6 +290,10 @@ def update_cycle(cycle, *, by, version=None, **fields):
     for name, value in fields.items():
         value = _cycle_field(name, value)
         before = getattr(cycle, name)
+        if before != value and frozen and name == "appeal_working_days":
+            raise WorkflowError(
+                _("The appeal period was publicised with the result: it cannot change now.")
+            )
         if before != value:
             changes[name] = [str(before), str(value)]
             setattr(cycle, name, value)

@@ -236,8 +236,9 @@ def test_over_quota_after_an_appeal_is_mended_by_reopening_scoring(new_cycle, pe
     # During 公示 the points do not move behind the units' backs.
     with pytest.raises(NotAllowed):
         services.compute(cycle, by=office)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError, match="申诉期"):
         services.update_cycle(cycle, by=office, appeal_working_days=10)
+    services.update_cycle(cycle, by=office, appeal_working_days=5, title="考评（公示）")
     assert [(g, given, allowed) for g, _l, given, allowed in stats.quotas(cycle)][0] == ("A", 2, 1)
     _publicised_days_ago(cycle, 30)
     with pytest.raises(NotAllowed) as refused:
