@@ -287,7 +287,11 @@ class UnitPoints(generics.ListAPIView):
         unit = Unit.objects.filter(
             organisation_id=cycle.organisation_id, code=self.kwargs["unit"]
         ).first()
-        if unit is None or not rules.can_see_unit(self.request.user, cycle, unit.pk):
+        if (
+            unit is None
+            or unit.pk not in rules.appraised_unit_ids(cycle)
+            or not rules.can_see_unit(self.request.user, cycle, unit.pk)
+        ):
             raise NotFound(_("No such unit in this appraisal, or not one you may see."))
         return (
             Point.objects.visible_to(self.request.user)

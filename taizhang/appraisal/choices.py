@@ -32,8 +32,9 @@ class Status(ColouredChoices):
 
     @classmethod
     def recomputable(cls):
-        """The ledgers may be read again until the result is confirmed."""
-        return {cls.SCORING, cls.PUBLICISED}
+        """The ledgers are read only while scoring: once publicised the points change only
+        by an upheld appeal, or after the office reopens scoring (the units are told)."""
+        return {cls.SCORING}
 
 
 Status.COLOURS = {
@@ -54,6 +55,7 @@ class Action(models.TextChoices):
     SCORE = "score", _("Score")  # 评分 (manual indicators, staff scores)
     SELF_REPORT = "self_report", _("Self-report")  # 述职
     PUBLICISE = "publicise", _("Publicise")  # 公示
+    REOPEN_SCORING = "reopen_scoring", _("Reopen scoring")  # 退回计分: mend a publicised result
     APPEAL = "appeal", _("Appeal")  # 申诉
     DECIDE_APPEAL = "decide_appeal", _("Decide an appeal")  # 申诉处理
     CONFIRM = "confirm", pgettext_lazy("appraisal action", "Confirm")  # 考核小组确认
@@ -75,6 +77,7 @@ Action.VERBS = {
     Action.SCORE: _("Score"),
     Action.SELF_REPORT: _("Self-report"),
     Action.PUBLICISE: _("Publicise"),
+    Action.REOPEN_SCORING: _("Reopen scoring"),
     Action.APPEAL: _("Appeal"),
     Action.DECIDE_APPEAL: _("Decide an appeal"),
     Action.CONFIRM: pgettext_lazy("appraisal action", "Confirm"),
@@ -121,6 +124,25 @@ class Metric(models.TextChoices):
     def lower_is_better(cls):
         """Rates of something bad: the score is weight × (1 − rate)."""
         return {cls.RETURNED_RATE}
+
+
+Metric.DESCRIPTIONS = {
+    Metric.ON_TIME_RATE: _(
+        "Tasks due in the period, done by their deadline: done is the day of the unit's last "
+        "completion report before the office verified the task (the office's 销号 date when "
+        "there is none), so the office's own delay charges no unit."
+    ),
+    Metric.RETURNED_RATE: _(
+        "Completion reports returned at least once, among those reported in the period; only "
+        "the lead unit reports completion, so only it is charged."
+    ),
+    Metric.REMINDERS_RECEIVED: _(
+        "Reminders for overdue work: the daily red-light reminders and reminders written by "
+        "hand, not the blue or yellow ones (due soon, behind schedule — a task closed early "
+        "would lose points). A task counts once per calendar week it was reminded in, so an "
+        "overdue task is not charged every day; its days overdue are counted separately."
+    ),
+}
 
 
 class ScorerKind(models.TextChoices):

@@ -24,9 +24,9 @@ from taizhang.meetings.models import Invitee
 from taizhang.suggestions.choices import Rating, UnitPart
 from taizhang.suggestions.models import Reply, SuggestionUnit
 from taizhang.supervision.choices import Action as TaskAction
+from taizhang.supervision.choices import Light, UnitRole
 from taizhang.supervision.choices import Status as TaskStatus
-from taizhang.supervision.choices import UnitRole
-from taizhang.supervision.models import ProgressReport, TaskEvent, TaskUnit
+from taizhang.supervision.models import ProgressReport, Reminder, TaskEvent, TaskUnit
 
 from .choices import Metric
 
@@ -55,16 +55,31 @@ def _until(cycle, today):
     return min(cycle.end, today)
 
 
-def _charged(cycle, unit_ids, **task_filters):
-    """{unit_id: [task, …]} of the running tasks the units lead or are responsible for."""
-    rows = (
-        TaskUnit.objects.filter(
-            unit_id__in=unit_ids,
-            role__in=CHARGED_ROLES,
-            task__organisation_id=cycle.organisation_id,
-            **{f"task__{k}": v for k, v in task_filters.items()},
+def _bounds(cycle, today):
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(cycle.start, datetime.time.min), zone)
+    end = datetime.datetime.combine(_until(cycle, today), datetime.time.max)
+    return start, timezone.make_aware(end, zone)
+
+
+def _charged(cycle, unit_ids, *, roles=CHARGED_ROLES, running_until=None, **task_filters):
+    """{unit_id: [task, …]} of the running tasks the units lead or are responsible for;
+    with ``running_until`` (today) only the tasks running in the cycle's period: assigned by
+    its end and not closed before its start (a compute never reads every year's tasks)."""
+    rows = TaskUnit.objects.filter(
+        unit_id__in=unit_ids,
+        role__in=roles,
+        task__organisation_id=cycle.organisation_id,
+        **{f"task__{k}": v for k, v in task_filters.items()},
+    )
+    if running_until is not None:
+        start, end = _bounds(cycle, running_until)
+        rows = rows.filter(
+            Q(task__assigned_at__isnull=True) | Q(task__assigned_at__lte=end),
+            Q(task__closed_at__isnull=True) | Q(task__closed_at__gte=start),
         )
-        .exclude(task__status__in=NOT_RUNNING)
+    rows = (
+        rows.exclude(task__status__in=NOT_RUNNING)
         .select_related("task")
         .order_by("task__deadline", "task__number")
     )
@@ -84,17 +99,43 @@ def _on_time(cycle, indicator, unit_ids, today, **task_filters):
     charged = _charged(
         cycle, unit_ids, deadline__gte=cycle.start, deadline__lte=cycle.end, **task_filters
     )
+    closed_tasks = {
+        t.pk: t for tasks in charged.values() for t in tasks if t.status == TaskStatus.CLOSED
+    }
+    reported = {}  # the unit's part: its last completion report before the office verified
+    for event in TaskEvent.objects.filter(
+        task_id__in=closed_tasks, action=TaskAction.SUBMIT_COMPLETION
+    ).values("task_id", "created_at"):
+        task = closed_tasks[event["task_id"]]
+        if task.closed_at and event["created_at"] <= task.closed_at:
+            day = _day(event["created_at"])
+            reported[task.pk] = max(reported.get(task.pk, day), day)
     for unit_id, tasks in charged.items():
         for task in tasks:
             closed = _day(task.closed_at) if task.status == TaskStatus.CLOSED else None
             if closed is not None:
-                late = (closed - task.deadline).days
-                what = (
-                    _("closed on %(closed)s, due %(deadline)s: on time")
-                    if late <= 0
-                    else _("closed on %(closed)s, due %(deadline)s: %(days)d days late")
-                ) % {"closed": closed, "deadline": task.deadline, "days": late}
-                facts[unit_id].append(_task_fact(task, date=closed, what=what, hit=late <= 0))
+                done = reported.get(task.pk, closed)
+                late = (done - task.deadline).days
+                words = {"done": done, "closed": closed, "deadline": task.deadline, "days": late}
+                if task.pk in reported:
+                    what = (
+                        _(
+                            "completion reported on %(done)s (closed %(closed)s), due "
+                            "%(deadline)s: on time"
+                        )
+                        if late <= 0
+                        else _(
+                            "completion reported on %(done)s (closed %(closed)s), due "
+                            "%(deadline)s: %(days)d days late"
+                        )
+                    ) % words
+                else:
+                    what = (
+                        _("closed on %(closed)s, due %(deadline)s: on time")
+                        if late <= 0
+                        else _("closed on %(closed)s, due %(deadline)s: %(days)d days late")
+                    ) % words
+                facts[unit_id].append(_task_fact(task, date=done, what=what, hit=late <= 0))
             elif task.deadline < until:
                 what = _("due %(deadline)s, still open on %(until)s") % {
                     "deadline": task.deadline,
@@ -106,7 +147,9 @@ def _on_time(cycle, indicator, unit_ids, today, **task_filters):
 
 
 def on_time_rate(cycle, indicator, unit_ids, today):
-    """Tasks due in the period closed (verified, 销号) by their deadline / tasks due."""
+    """Tasks due in the period done by their deadline / tasks due. A task is done on the day
+    of the unit's last completion report (办结报告) before the office verified it — the office's
+    销号 date when there is no such report — so the office's own delay charges no unit."""
     return _on_time(cycle, indicator, unit_ids, today)
 
 
@@ -117,22 +160,18 @@ def rectification_on_time(cycle, indicator, unit_ids, today):
 
 
 def _events(cycle, today, actions, task_ids):
-    start = datetime.datetime.combine(cycle.start, datetime.time.min)
-    end = datetime.datetime.combine(_until(cycle, today), datetime.time.max)
-    zone = timezone.get_current_timezone()
+    start, end = _bounds(cycle, today)
     return TaskEvent.objects.filter(
-        task_id__in=task_ids,
-        action__in=actions,
-        created_at__gte=timezone.make_aware(start, zone),
-        created_at__lte=timezone.make_aware(end, zone),
+        task_id__in=task_ids, action__in=actions, created_at__gte=start, created_at__lte=end
     ).order_by("created_at", "id")
 
 
 def returned_rate(cycle, indicator, unit_ids, today):
     """Tasks whose completion was reported in the period and returned at least once (退回) /
-    tasks whose completion was reported. Lower is better."""
+    tasks whose completion was reported. Lower is better. Only the lead unit (牵头单位) reports
+    completion, so only it is charged with a return."""
     facts = defaultdict(list)
-    charged = _charged(cycle, unit_ids)
+    charged = _charged(cycle, unit_ids, roles=(UnitRole.LEAD,), running_until=today)
     task_ids = {t.pk for tasks in charged.values() for t in tasks}
     reported, returns = defaultdict(list), defaultdict(list)
     for event in _events(cycle, today, [TaskAction.SUBMIT_COMPLETION, TaskAction.RETURN], task_ids):
@@ -181,23 +220,44 @@ def overdue_days(cycle, indicator, unit_ids, today):
 
 
 def reminders_received(cycle, indicator, unit_ids, today):
-    """Reminders (催办) written on the unit's tasks in the period."""
+    """Reminders for overdue work received in the period: the daily job's red-light
+    reminders (超期催办) and reminders written by hand (a 催办 event the job did not write);
+    the job's blue and yellow reminders (due soon, behind schedule) are not charged. A task is
+    charged once per calendar week it was reminded in, however many days of that week the job
+    reminded it: a task overdue for a month costs four or five, not thirty."""
+    until = _until(cycle, today)
     facts = defaultdict(list)
-    charged = _charged(cycle, unit_ids)
+    charged = _charged(cycle, unit_ids, running_until=today)
     by_task = defaultdict(list)
     for unit_id, tasks in charged.items():
         for task in tasks:
             by_task[task.pk].append((unit_id, task))
-    for event in _events(cycle, today, [TaskAction.REMIND], by_task):
-        for unit_id, task in by_task[event.task_id]:
-            facts[unit_id].append(
-                _task_fact(
-                    task,
-                    date=_day(event.created_at),
-                    what=event.comment[:200] or _("reminder"),
-                    amount=Decimal(1),
-                )
-            )
+    job_days, red = set(), []
+    for row in Reminder.objects.filter(
+        task_id__in=by_task, day__gte=cycle.start, day__lte=until
+    ).values("task_id", "day", "light"):
+        job_days.add((row["task_id"], row["day"]))
+        if row["light"] == Light.RED:
+            red.append((row["task_id"], row["day"], _("overdue reminder (red light)")))
+    by_hand = [
+        (e.task_id, _day(e.created_at), e.comment[:200] or _("reminder"))
+        for e in _events(cycle, today, [TaskAction.REMIND], by_task)
+        if (e.task_id, _day(e.created_at)) not in job_days
+    ]
+    weeks = {}
+    for task_id, day, what in sorted(red + by_hand, key=lambda r: (r[0], r[1])):
+        weeks.setdefault((task_id, day.isocalendar()[:2]), []).append((day, what))
+    for (task_id, _week), rows in weeks.items():
+        first, what = rows[0]
+        if len(rows) > 1:
+            what = _("%(what)s; %(count)d reminders that week, counted once") % {
+                "what": what,
+                "count": len(rows),
+            }
+        for unit_id, task in by_task[task_id]:
+            facts[unit_id].append(_task_fact(task, date=first, what=what, amount=Decimal(1)))
+    for unit_facts in facts.values():
+        unit_facts.sort(key=lambda f: (f.date, f.number))
     return facts
 
 
@@ -209,16 +269,20 @@ def progress_on_time(cycle, indicator, unit_ids, today):
     cadence = max(1, indicator.cadence_days)
     step = datetime.timedelta(days=cadence)
     facts = defaultdict(list)
-    charged = _charged(cycle, unit_ids, assigned_at__isnull=False)
+    charged = _charged(cycle, unit_ids, running_until=today, assigned_at__isnull=False)
     task_ids = {t.pk for tasks in charged.values() for t in tasks}
     reports = defaultdict(list)
-    for row in ProgressReport.objects.filter(task_id__in=task_ids, unit_id__in=unit_ids).values(
-        "task_id", "unit_id", "created_at"
-    ):
+    start, end = _bounds(cycle, today)
+    for row in ProgressReport.objects.filter(
+        task_id__in=task_ids, unit_id__in=unit_ids, created_at__gte=start, created_at__lte=end
+    ).values("task_id", "unit_id", "created_at"):
         reports[(row["task_id"], row["unit_id"])].append(_day(row["created_at"]))
     completions = defaultdict(list)
     for event in TaskEvent.objects.filter(
-        task_id__in=task_ids, action=TaskAction.SUBMIT_COMPLETION
+        task_id__in=task_ids,
+        action=TaskAction.SUBMIT_COMPLETION,
+        created_at__gte=start,
+        created_at__lte=end,
     ).values("task_id", "created_at"):
         completions[event["task_id"]].append(_day(event["created_at"]))
     for unit_id, tasks in charged.items():

@@ -1,7 +1,6 @@
 """What every appraisal page shares: who may open the pages at all, the cycle as the rules
 read it (404 when the user may not see it), and how a rate and a point's address look."""
 
-import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -33,16 +32,6 @@ def pct(value):
         return "—"
     # Half up, as the method text of each point (services._pct): a cell never differs from it.
     return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
-
-
-def quota_allowed(total, max_share):
-    """The most a band's quota allows of ``total`` appraised (None: no quota).
-
-    It must equal the count rules.quota_breaches checks against (floor of total × share %);
-    when rules gains its own ``quota_allowed``, call that instead."""
-    if max_share is None:
-        return None
-    return math.floor(total * max_share / 100)
 
 
 def grade_filter(cycle, params):

@@ -33,7 +33,8 @@ from .choices import (
 )
 from .forms import AppealForm, DecideForm
 from .models import Appeal, ManualScore, Point, PointEvent, Result
-from .pages import get_cycle, grade_filter, headline, pct, points_url, quota_allowed
+from .pages import get_cycle, grade_filter, headline, pct, points_url
+from .rules import quota_allowed
 
 # Scorers named to the unit scored: leaders and the panel sign their scores; peer units and
 # 民主测评 score anonymously (the office and the leaders see every name).

@@ -3,6 +3,7 @@ pages, the API and the demo."""
 
 import math
 from collections import Counter
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,9 +58,10 @@ def may_score(user, cycle, indicator=None, unit_id=None):
         return user.role == Role.LEADER
     if kind == ScorerKind.PANEL:
         return user.role in (Role.SUPERVISOR, Role.LEADER)
+    own = unit_id is not None and unit_id in user.unit_ids()
     if kind == ScorerKind.PEER:
-        return user.role == Role.HANDLER and unit_id not in user.unit_ids()
-    return user.role in Role.staff()  # democratic
+        return user.role == Role.HANDLER and not own
+    return user.role in Role.staff() and not own  # democratic: nobody scores their own unit
 
 
 def may_score_staff(user, assessee, part):
@@ -96,9 +98,24 @@ def appeal_deadline(cycle):
     return add_working_days(cycle.publicised_on, cycle.appeal_working_days)
 
 
+def acting_day(cycle):
+    """The day an action is taken: the services set ``cycle.acting_day`` when given one (the
+    demo lodges and confirms on the days of its story), else today."""
+    return getattr(cycle, "acting_day", None) or timezone.localdate()
+
+
 def appeal_window_open(cycle, today=None):
     deadline = appeal_deadline(cycle)
-    return deadline is not None and (today or timezone.localdate()) <= deadline
+    return deadline is not None and (today or acting_day(cycle)) <= deadline
+
+
+def quota_allowed(total, band):
+    """How many of ``total`` may get the band's grade: the share rounded down (30% of 12 is
+    3, of 3 is 0); None when the band has no quota. The one rule of pages, stats and checks."""
+    share = band if isinstance(band, int | float | Decimal) or band is None else band.max_share
+    if share is None:
+        return None
+    return math.floor(Decimal(total) * Decimal(share) / 100)
 
 
 def quota_breaches(cycle, rows):
@@ -108,9 +125,9 @@ def quota_breaches(cycle, rows):
     counts = Counter(r.grade for r in rows)
     breaches = []
     for band in cycle.bands.all():
-        if band.max_share is None:
+        allowed = quota_allowed(total, band)
+        if allowed is None:
             continue
-        allowed = math.floor(total * band.max_share / 100)
         if counts[band.grade] > allowed:
             breaches.append((Grade(band.grade).label, counts[band.grade], allowed))
     return breaches
@@ -170,6 +187,24 @@ def _check_publicise(user, cycle):
         return _("Nobody has scored these yet: %(items)s") % {
             "items": "；".join(f"{u} · {i}" for u, i in missing[:20])
         }
+    return _quota_refusal(
+        cycle,
+        _(
+            "These grades exceed their quota: %(items)s. The bands are fixed after the draft: "
+            "change the manual scores before publicising."
+        ),
+    )
+
+
+def _quota_refusal(cycle, message):
+    if breaches := quota_breaches(cycle, graded_rows(cycle)):
+        return message % {
+            "items": "；".join(
+                _("%(grade)s given %(count)d, at most %(allowed)d")
+                % {"grade": g, "count": c, "allowed": a}
+                for g, c, a in breaches
+            )
+        }
     return None
 
 
@@ -186,14 +221,19 @@ def _check_confirm(user, cycle):
         return _("Units may appeal until %(date)s; confirm after that.") % {
             "date": appeal_deadline(cycle)
         }
-    if breaches := quota_breaches(cycle, graded_rows(cycle)):
-        return _("These grades exceed their quota: %(items)s. Adjust the bands or the scores.") % {
-            "items": "；".join(
-                _("%(grade)s given %(count)d, at most %(allowed)d")
-                % {"grade": g, "count": c, "allowed": a}
-                for g, c, a in breaches
-            )
-        }
+    return _quota_refusal(
+        cycle,
+        _(
+            "These grades exceed their quota: %(items)s. Uphold an appeal with an adjusted "
+            "score, or reopen scoring (the units are told), change the scores and publicise "
+            "again."
+        ),
+    )
+
+
+def _check_reopen(user, cycle):
+    if any(a.status == AppealStatus.LODGED for a in cycle.appeals.all()):
+        return _("Decide the open appeals first.")
     return None
 
 
@@ -203,6 +243,7 @@ EXTRA_CONDITIONS = {
     Action.PUBLICISE: _check_publicise,
     Action.APPEAL: _check_appeal,
     Action.CONFIRM: _check_confirm,
+    Action.REOPEN_SCORING: _check_reopen,
 }
 
 

@@ -281,6 +281,7 @@ def update_cycle(cycle, *, by, version=None, **fields):
     cycle = _lock(cycle, version)
     _require(by, Action.EDIT, cycle)
     allowed = EDITABLE + (DRAFT_EDITABLE if cycle.status == Status.DRAFT else ())
+    frozen = cycle.status in Status.shown_to_units()  # the units were told their appeal period
     if unknown := set(fields) - set(allowed):
         raise WorkflowError(
             _("These cannot be changed now: %(fields)s") % {"fields": "、".join(sorted(unknown))}
@@ -289,6 +290,10 @@ def update_cycle(cycle, *, by, version=None, **fields):
     for name, value in fields.items():
         value = _cycle_field(name, value)
         before = getattr(cycle, name)
+        if before != value and frozen and name == "appeal_working_days":
+            raise WorkflowError(
+                _("The appeal period was publicised with the result: it cannot change now.")
+            )
         if before != value:
             changes[name] = [str(before), str(value)]
             setattr(cycle, name, value)
@@ -384,6 +389,8 @@ def add_indicator(cycle, *, by, version=None, **fields):
     indicator = _indicator_values(Indicator(cycle=cycle), fields)
     if indicator.weight is None:
         raise WorkflowError(_("Give the indicator's points."))
+    if not indicator.description and indicator.metric in Metric.DESCRIPTIONS:
+        indicator.description = str(Metric.DESCRIPTIONS[indicator.metric])  # how it is counted
     indicator.save()
     _save(cycle)
     _event(cycle, Action.SET_UP, by, comment=_("Indicator added: %(name)s") % {"name": indicator})
@@ -501,37 +508,27 @@ def _rate_points(cycle, indicator, facts, unit_ids):
         score = indicator.weight * max(Decimal(0), (good - floor) / (1 - floor))
         # What one bad event costs (while the score is above zero): weight / ((n + m)(1 − floor)).
         cost = indicator.weight / ((n + m) * (1 - floor)) if n + m else Decimal(0)
-        words = {
-            "metric": Metric(indicator.metric).label,
-            "hits": hits,
-            "n": n,
-            "raw": _pct(raw) if raw is not None else "—",
-            "mean": _pct(mean),
-            "m": cycle.smoothing,
-            "smoothed": _pct(smoothed),
-            "weight": indicator.weight,
-            "score": _q(score),
-        }
-        if lower:
-            method = (
-                _(
-                    "%(metric)s: %(hits)d of %(n)d (%(raw)s); smoothed by workload towards the "
-                    "organisation's %(mean)s with %(m)d tasks' weight: %(smoothed)s; "
-                    "score = %(weight)s × (1 − %(smoothed)s) = %(score)s"
-                )
-                % words
-            )
-        else:
-            method = (
-                _(
-                    "%(metric)s: %(hits)d of %(n)d (%(raw)s); smoothed by workload towards the "
-                    "organisation's %(mean)s with %(m)d tasks' weight: %(smoothed)s; "
-                    "score = %(weight)s × %(smoothed)s = %(score)s"
-                )
-                % words
-            )
-        if floor:
-            method += _(" (a rate of %(floor)s or less scores 0)") % {"floor": _pct(floor)}
+        full = indicator.weight  # a perfect rate (good = 100%) scores the weight, floor or not
+        method = _rate_method(
+            indicator,
+            {
+                "metric": Metric(indicator.metric).label,
+                "hits": hits,
+                "n": n,
+                "raw": _pct(raw) if raw is not None else "—",
+                "mean": _pct(mean),
+                "m": cycle.smoothing,
+                "smoothed": _pct(smoothed),
+                "good": _pct(good),
+                "floor": _pct(floor),
+                "weight": indicator.weight,
+                "score": _q(score),
+                "full": _q(full),
+                "lost": _q(full - score),
+            },
+            lower=lower,
+            perfect=n > 0 and hits == (0 if lower else n),
+        )
         events = []
         for f in facts.get(unit_id, []):
             bad = f.counted and (f.hit if lower else not f.hit)
@@ -548,6 +545,41 @@ def _rate_points(cycle, indicator, facts, unit_ids):
             events,
         )
     return found
+
+
+def _rate_method(indicator, words, *, lower, perfect):
+    """The method exactly as computed: the rate, its smoothing towards the organisation's p̄,
+    the floor, and what smoothing costs a unit with no bad event of its own."""
+    method = (
+        _(
+            "%(metric)s: %(hits)d of %(n)d (%(raw)s); smoothed towards the organisation's "
+            "p̄ = %(mean)s with the weight of %(m)d tasks: (%(hits)d + %(m)d × p̄) / (%(n)d + "
+            "%(m)d) = %(smoothed)s"
+        )
+        % words
+    )
+    if lower:
+        method += _("; good = 1 − %(smoothed)s = %(good)s") % words
+    if indicator.floor:
+        method += (
+            _(
+                "; score = %(weight)s × max(0, (%(good)s − %(floor)s) / (1 − %(floor)s)) = "
+                "%(score)s (a rate of %(floor)s or less scores 0)"
+            )
+            % words
+        )
+    else:
+        method += _("; score = %(weight)s × %(good)s = %(score)s") % words
+    if perfect and words["lost"] > 0:
+        method += (
+            _(
+                ". With no bad event of its own the unit still scores %(lost)s below the full "
+                "%(full)s: smoothing counts %(m)d tasks at the organisation's %(mean)s, so a "
+                "small workload is not rewarded as a perfect record"
+            )
+            % words
+        )
+    return method
 
 
 def _count_points(cycle, indicator, facts, unit_ids):
@@ -626,15 +658,20 @@ def _manual_fields(cycle, indicator, scores):
 
 def _write_points(cycle, computed, now):
     """Store {(unit_id, indicator_id): (fields, events or None)}; the events of a point are
-    replaced when given. Points keep their primary key (appeals point at them) and their
-    adjusted score."""
+    replaced when given. Points keep their primary key (appeals point at them). An upheld
+    appeal's adjusted score is kept while the new figure is not higher; once the ledgers (or
+    the scores) give more, the adjustment is dropped and the higher figure counts — a unit
+    never loses by having appealed."""
     existing = {(p.unit_id, p.indicator_id): p for p in cycle.points.all()}
     new, changed, with_events = [], [], []
     names = ["successes", "n", "raw", "normalised", "score", "method", "computed_at"]
+    names.append("adjusted_score")
     for key, (fields, events) in computed.items():
         point = existing.get(key) or Point(cycle=cycle, unit_id=key[0], indicator_id=key[1])
         for name, value in {**fields, "computed_at": now}.items():
             setattr(point, name, value)
+        if point.adjusted_score is not None and point.score > point.adjusted_score:
+            point.adjusted_score = None
         (changed if point.pk else new).append(point)
         if events is not None:
             with_events.append((point, events))
@@ -688,7 +725,8 @@ def _grade(bands, score):
 def compute(cycle, *, by, today=None, version=None):
     """从台账计算: write every unit's points (and the events behind them) from the ledgers of
     the cycle's period, then the results. Run it again as often as wanted until the result is
-    confirmed: points are replaced, upheld appeals' adjusted scores kept."""
+    publicised (after 公示 only by reopening scoring): points are replaced, upheld appeals'
+    adjusted scores kept while the new figure is not higher."""
     cycle = _lock(cycle, version)
     _require(by, Action.COMPUTE, cycle)
     today = today or timezone.localdate()
@@ -790,9 +828,11 @@ def _staff_or_units(cycle):
 
 
 @transaction.atomic
-def lodge_appeal(point, *, by, reason, version=None):
-    """申诉: a handler of the point's unit disputes it within the appeal period."""
+def lodge_appeal(point, *, by, reason, today=None, version=None):
+    """申诉: a handler of the point's unit disputes it within the appeal period (``today``
+    the day it is lodged, today by default)."""
     cycle = _lock(point.cycle, version)
+    cycle.acting_day = today
     _require(by, Action.APPEAL, cycle)
     point = Point.objects.select_related("indicator", "unit").get(pk=point.pk, cycle=cycle)
     if point.unit_id not in rules.my_units(by, cycle):
@@ -813,10 +853,11 @@ def lodge_appeal(point, *, by, reason, version=None):
 
 
 @transaction.atomic
-def decide_appeal(appeal, *, by, uphold, comment="", adjusted_score=None, version=None):
+def decide_appeal(appeal, *, by, uphold, comment="", adjusted_score=None, today=None, version=None):
     """申诉处理: upheld with the adjusted score (the results are recomputed) or dismissed
-    with the reason."""
+    with the reason (``today`` the day of the decision, today by default)."""
     cycle = _lock(appeal.cycle, None)
+    cycle.acting_day = today
     appeal = (
         Appeal.objects.select_for_update(of=("self",))
         .select_related("cycle", "point__indicator")
@@ -843,7 +884,7 @@ def decide_appeal(appeal, *, by, uphold, comment="", adjusted_score=None, versio
         point.save(update_fields=["adjusted_score"])
     before = rules.APPEAL_LIFECYCLE.enter(appeal, action)
     appeal.decision_comment = _optional(comment, 5000)
-    appeal.decided_by, appeal.decided_at = by, timezone.now()
+    appeal.decided_by, appeal.decided_at = by, _moment(today)
     appeal.version += 1
     appeal.save()
     if uphold:
@@ -864,13 +905,36 @@ def decide_appeal(appeal, *, by, uphold, comment="", adjusted_score=None, versio
 
 
 @transaction.atomic
-def confirm(cycle, *, by, comment="", version=None):
-    """考核小组确认: refused while an appeal is open or may still be lodged, and when a grade
-    is given to more than its quota (each such grade is named)."""
+def confirm(cycle, *, by, comment="", today=None, version=None):
+    """考核小组确认: refused while an appeal is open or may still be lodged (on ``today``,
+    today by default), and when a grade is given to more than its quota (each such grade is
+    named, with what to do)."""
     cycle = _lock(cycle, version)
+    cycle.acting_day = today
     _require(by, Action.CONFIRM, cycle)
-    cycle.confirmed_at = timezone.now()
+    cycle.confirmed_at = _moment(today)
     _move(cycle, Action.CONFIRM, by, comment, extra_fields=("confirmed_at",))
+    return cycle
+
+
+def _moment(day):
+    """Now, or noon of the given day (an action the demo dates)."""
+    if day is None:
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+@transaction.atomic
+def reopen_scoring(cycle, *, by, comment="", version=None):
+    """退回计分: the office takes a publicised result back to scoring to mend it (a grade
+    over its quota, a score found wrong), with the reason; the units are told, and the result
+    is publicised again with a new appeal period."""
+    cycle = _lock(cycle, version)
+    _require(by, Action.REOPEN_SCORING, cycle)
+    steps.needs_comment(rules.LIFECYCLE, Action.REOPEN_SCORING, comment)
+    cycle.publicised_on = None
+    _move(cycle, Action.REOPEN_SCORING, by, comment, extra_fields=("publicised_on",))
+    _tell(_staff_or_units(cycle), cycle, _("Scoring reopened"), clean_text(comment))
     return cycle
 
 
@@ -1017,6 +1081,7 @@ HANDLERS = {
     Action.OPEN_SCORING: (open_scoring, ("comment",)),
     Action.COMPUTE: (compute, ()),
     Action.PUBLICISE: (publicise, ("comment", "on")),
+    Action.REOPEN_SCORING: (reopen_scoring, ("comment",)),
     Action.CONFIRM: (confirm, ("comment",)),
     Action.PUBLISH: (publish, ("comment", "on", "decision_number", "decision_text")),
 }

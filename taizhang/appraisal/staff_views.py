@@ -18,7 +18,8 @@ from . import rules, services
 from .choices import Action, Grade, StaffPart, Subject
 from .forms import SelfReportForm, StaffScoreForm
 from .models import Assessee, Commendation
-from .pages import get_cycle, grade_filter, headline, quota_allowed, staff_only
+from .pages import get_cycle, grade_filter, headline, staff_only
+from .rules import quota_allowed
 
 
 def _to_score(user, cycle):

@@ -7,6 +7,7 @@ from collections import Counter
 
 from .choices import Grade, Subject
 from .models import Result
+from .rules import quota_allowed
 
 
 def results_table(cycle, user=None):
@@ -28,6 +29,16 @@ def grade_distribution(cycle):
     """[(grade, label, count)] best first, every grade of the scheme (0 when none)."""
     counts = Counter(_grades(cycle))
     return [(g, Grade(g).label, counts[g]) for g in Grade.of_scheme(cycle.grade_scheme)]
+
+
+def quotas(cycle):
+    """[(grade, label, given, allowed or None)] of each band, with ``rules.quota_allowed``."""
+    grades = _grades(cycle)
+    counts = Counter(grades)
+    return [
+        (b.grade, Grade(b.grade).label, counts[b.grade], quota_allowed(len(grades), b))
+        for b in cycle.bands.order_by("-min_score")
+    ]
 
 
 def at_or_above(cycle, grade):

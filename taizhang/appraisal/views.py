@@ -42,8 +42,9 @@ from .forms import (
     UnitsForm,
 )
 from .models import Commendation, Cycle, CycleEvent
-from .pages import get_cycle, headline, quota_allowed, staff_only
+from .pages import get_cycle, headline, staff_only
 from .result_views import appeal, points, results
+from .rules import quota_allowed
 from .staff_views import staff, staff_detail
 
 __all__ = [

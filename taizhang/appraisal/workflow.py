@@ -3,7 +3,8 @@
 draft 草拟 (units or assessees, indicators and grade bands are set up) → 开始计分 scoring (the
 ledgers are read — again as often as wanted — and people score the manual indicators; staff
 write their 述职) → 公示 publicised (each unit sees its points and the events behind them and
-may appeal one within the appeal period, counted in working days) → 确认 confirmed by the
+may appeal one within the appeal period, counted in working days; the office may reopen
+scoring, with the reason, to mend it — the units are told) → 确认 confirmed by the
 考核小组 (no appeal open, the period over, every grade within its quota) → 宣读/发布 published,
 and locked. Commendations are recorded once the result is confirmed.
 
@@ -50,6 +51,13 @@ TRANSITIONS = {
         ),
         Transition(
             Action.PUBLICISE, frozenset({Status.SCORING}), Status.PUBLICISED, roles=SECRETARIAT
+        ),
+        Transition(
+            Action.REOPEN_SCORING,
+            frozenset({Status.PUBLICISED}),
+            Status.SCORING,
+            roles=SECRETARIAT,
+            needs_comment=True,
         ),
         Transition(Action.APPEAL, frozenset({Status.PUBLICISED}), None, parts=frozenset({UNIT})),
         Transition(Action.DECIDE_APPEAL, frozenset({Status.PUBLICISED}), None, roles=PANEL),

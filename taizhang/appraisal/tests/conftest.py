@@ -56,7 +56,7 @@ def new_cycle(people, units):
         services.set_bands(
             cycle,
             by=office,
-            bands=bands or [("A", 90, 30), ("B", 80, None), ("C", 60, None), ("D", 0, None)],
+            bands=bands or [("A", 90, 40), ("B", 80, None), ("C", 60, None), ("D", 0, None)],
         )
         return cycle
 
@@ -71,6 +71,7 @@ OVERDUE = {
     "weight": 10,
     "per_event": "0.5",
 }
+NO_QUOTA = [("A", 90, None), ("B", 80, None), ("C", 60, None), ("D", 0, None)]
 PANEL = {"name": "考核小组评价", "kind": "manual", "scorer_kind": "panel", "weight": 100}
 
 

@@ -72,6 +72,9 @@ def test_a_unit_reads_only_its_own_rows(api, publicised, people):
     assert [r["unit"] for r in rows] == ["tzb"]
     assert tzb.get(f"/api/appraisal/cycles/{cycle.pk}/results/tzb/points").status_code == 200
     assert tzb.get(f"/api/appraisal/cycles/{cycle.pk}/results/gzw/points").status_code == 404
+    # A unit of the organisation the cycle does not appraise: not found, not an empty list.
+    office = api("duban")
+    assert office.get(f"/api/appraisal/cycles/{cycle.pk}/results/steel/points").status_code == 404
     # A unit not appraised sees the cycle, but no row.
     assert api("steel").get(f"/api/appraisal/cycles/{cycle.pk}/results").json() == []
     # Before 公示 a unit sees nothing of the points; a draft cycle not at all.

@@ -10,7 +10,7 @@ from conftest import PASSWORD
 from taizhang.appraisal import services, stats
 from taizhang.appraisal.models import Indicator
 
-from .conftest import ON_TIME, PANEL, day
+from .conftest import NO_QUOTA, ON_TIME, PANEL, day
 
 pytestmark = [pytest.mark.browser]
 
@@ -22,7 +22,7 @@ def cycle(new_cycle, make_task, backdate, people):
     backdate(make_task("closed", title="建立建言献策台账"), deadline=day(3, 31), closed=day(3, 20))
     backdate(make_task("closed", title="完善联系服务机制"), deadline=day(4, 30), closed=day(5, 10))
     office = people["supervisor"]
-    cycle = new_cycle([ON_TIME, PANEL])
+    cycle = new_cycle([ON_TIME, PANEL], bands=NO_QUOTA)
     services.open_scoring(cycle, by=office)
     services.compute(cycle, by=office)
     panel = Indicator.objects.get(cycle=cycle, kind="manual")

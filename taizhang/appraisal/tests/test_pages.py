@@ -28,10 +28,11 @@ from taizhang.appraisal.models import (
     Point,
     Result,
 )
-from taizhang.appraisal.pages import pct, quota_allowed
+from taizhang.appraisal.pages import pct
+from taizhang.appraisal.rules import quota_allowed
 
 from . import test_other_ledgers
-from .conftest import ON_TIME, OVERDUE, PANEL, YEAR, day
+from .conftest import NO_QUOTA, ON_TIME, OVERDUE, PANEL, YEAR, day
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +81,10 @@ def ledger(make_task, backdate):
 
 @pytest.fixture
 def computed(new_cycle, ledger, people):
-    """A unit cycle of three units, read from the ledgers and scored by the panel."""
+    """A unit cycle of three units, read from the ledgers and scored by the panel (all three
+    at A: no quota on A, so that it may be publicised)."""
     office = people["supervisor"]
-    cycle = new_cycle([ON_TIME, OVERDUE, PANEL])
+    cycle = new_cycle([ON_TIME, OVERDUE, PANEL], bands=NO_QUOTA)
     services.open_scoring(cycle, by=office)
     services.compute(cycle, by=office)
     panel = Indicator.objects.get(cycle=cycle, kind="manual")
@@ -473,20 +475,32 @@ def test_peer_units_score_each_other_but_not_themselves(client, new_cycle, peopl
 # ---- confirmation, quotas, publication -------------------------------------------------------
 
 
-def test_the_panels_confirmation_over_quota_says_why(client, computed, people):
-    """Every unit scores 90 or more: A for all three, where A ≤ 30 % of 3 allows none."""
-    assert set(Result.objects.filter(cycle=computed).values_list("grade", flat=True)) == {"A"}
-    services.publicise(computed, by=people["supervisor"], on=LONG_AGO)
+def test_the_panels_confirmation_over_quota_says_why(client, new_cycle, people):
+    """A ≤ 40 % of 3 allows one: 党委统战部 alone is publicised at A, then an upheld appeal
+    lifts 国资委 to A too — two, where one is allowed."""
+    office = people["supervisor"]
+    cycle = new_cycle([PANEL])
+    services.open_scoring(cycle, by=office)
+    panel = cycle.indicators.get()
+    for code, score in (("tzb", 95), ("gzw", 85), ("czj", 70)):
+        services.score_manual(cycle, by=office, indicator=panel, unit=code, score=score)
+    services.compute(cycle, by=office)
+    services.publicise(cycle, by=office, on=LONG_AGO)
+    point = Point.objects.get(cycle=cycle, unit__code="gzw")
+    appeal = services.lodge_appeal(point, by=people["gzw"], reason="漏计一项。", today=LONG_AGO)
+    services.decide_appeal(
+        appeal, by=people["leader"], uphold=True, adjusted_score=92, today=LONG_AGO
+    )
     login(client, "lingdao")
-    page = text(client.get(url("detail", computed.pk)))
+    page = text(client.get(url("detail", cycle.pk)))
     assert 'data-testid="held-back"' in page and "超出比例限制" in page
-    response = act(client, computed, "confirm", comment="同意")
+    response = act(client, cycle, "confirm", comment="同意")
     assert response.status_code == 403
-    assert "超出比例限制" in text(response)
-    results = text(client.get(url("results", computed.pk)))
+    assert "超出比例限制" in text(response) and "退回计分" in text(response)
+    results = text(client.get(url("results", cycle.pk)))
     assert 'data-testid="over-quota"' in results
-    computed.refresh_from_db()
-    assert computed.status == Status.PUBLICISED
+    cycle.refresh_from_db()
+    assert cycle.status == Status.PUBLICISED
 
 
 def test_publication_locks_the_cycle(client, computed, people, units):
@@ -684,9 +698,14 @@ def test_results_and_points_pages_take_a_fixed_number_of_queries(
     client, new_cycle, make_task, backdate, people
 ):
     office = people["supervisor"]
-    small = new_cycle([ON_TIME, OVERDUE, PANEL], unit_codes=("tzb", "gzw"), title="小")
+    small = new_cycle(
+        [ON_TIME, OVERDUE, PANEL], unit_codes=("tzb", "gzw"), title="小", bands=NO_QUOTA
+    )
     large = new_cycle(
-        [ON_TIME, OVERDUE, PANEL], unit_codes=("tzb", "gzw", "czj", "steel", "office"), title="大"
+        [ON_TIME, OVERDUE, PANEL],
+        unit_codes=("tzb", "gzw", "czj", "steel", "office"),
+        title="大",
+        bands=NO_QUOTA,
     )
     for n in range(6):
         backdate(make_task("closed", title=f"事项{n}"), deadline=day(3, 1), closed=day(3, 1 + n))

@@ -13,10 +13,11 @@ from taizhang.appraisal.choices import Action, AppealStatus, Metric, Status
 from taizhang.appraisal.models import Cycle, Indicator, Point, PointEvent, Result
 from taizhang.supervision import services as tasks
 from taizhang.supervision.choices import Action as TaskAction
-from taizhang.supervision.models import TaskEvent
+from taizhang.supervision.choices import Light
+from taizhang.supervision.models import Reminder, TaskEvent
 from taizhang.utils.errors import NotAllowed, WorkflowError
 
-from .conftest import ON_TIME, OVERDUE, PANEL, YEAR, day
+from .conftest import ON_TIME, OVERDUE, PANEL, YEAR, day, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +184,29 @@ def _publicised_days_ago(cycle, days):
     )
 
 
-def test_quota_refuses_an_over_quota_confirmation_and_an_upheld_appeal_fixes_it(new_cycle, people):
+def test_a_grade_over_its_quota_is_refused_at_publicising_and_names_what_to_do(new_cycle, people):
+    cycle = new_cycle(
+        [PANEL], bands=[("A", 90, 30), ("B", 80, None), ("C", 60, None), ("D", 0, None)]
+    )
+    office = people["supervisor"]
+    services.open_scoring(cycle, by=office)
+    for code, score in (("tzb", 95), ("gzw", 85), ("czj", 70)):
+        services.score_manual(
+            cycle, by=office, indicator=cycle.indicators.get(), unit=code, score=score
+        )
+    services.compute(cycle, by=office)
+    with pytest.raises(NotAllowed) as refused:
+        services.publicise(cycle, by=office)  # A ≤ 30 % of 3 allows none
+    assert "A 等次 1 个，最多 0 个" in str(refused.value) and "公示前调整人工评分" in str(
+        refused.value
+    )
+    assert Cycle.objects.get(pk=cycle.pk).status == Status.SCORING
+
+
+def test_over_quota_after_an_appeal_is_mended_by_reopening_scoring(new_cycle, people):
+    """A ≤ 40 % of 3 allows one. An upheld appeal lifts 财政局 to A beside 统战部: the panel
+    may not confirm; the office reopens scoring (the units are told), mends a score and
+    publicises again."""
     cycle = _scored_cycle(new_cycle, people)
     office, leader = people["supervisor"], people["leader"]
     assert [(r.unit.code, r.grade, r.rank) for r in stats.results_table(cycle)] == [
@@ -192,38 +215,88 @@ def test_quota_refuses_an_over_quota_confirmation_and_an_upheld_appeal_fixes_it(
         ("czj", "C", 3),
     ]
     services.publicise(cycle, by=office)
-    _publicised_days_ago(cycle, 30)
-    with pytest.raises(NotAllowed) as refused:
-        services.confirm(cycle, by=leader)
-    assert "A 等次 1 个，最多 0 个" in str(refused.value)
-    assert Cycle.objects.get(pk=cycle.pk).status == Status.PUBLICISED
-
-    # 财政局 appealed in time (the window is put back open for it).
-    _publicised_days_ago(cycle, 0)
     czj_point = Point.objects.get(cycle=cycle, unit__code="czj")
     appeal = services.lodge_appeal(
         czj_point, by=people["czj"], reason="年度重点工作已完成，评分偏低。"
     )
     with pytest.raises(NotAllowed, match="未决的申诉"):
         services.confirm(cycle, by=leader)
+    with pytest.raises(NotAllowed, match="未决的申诉"):
+        services.reopen_scoring(cycle, by=office, comment="调整评分")
     services.decide_appeal(
-        appeal, by=leader, uphold=True, adjusted_score=82, comment="核实后调整。"
+        appeal, by=leader, uphold=True, adjusted_score=92, comment="核实后调整。"
     )
-    assert Result.objects.get(cycle=cycle, unit__code="czj").grade == "B"
+    assert Result.objects.get(cycle=cycle, unit__code="czj").grade == "A"
     appeal.refresh_from_db()
     assert (appeal.status, appeal.score_before, appeal.adjusted_score) == (
         AppealStatus.UPHELD,
         Decimal("70.00"),
-        Decimal("82.00"),
+        Decimal("92.00"),
     )
-    # The points are read again: the upheld score stays.
-    services.compute(cycle, by=office)
-    assert Result.objects.get(cycle=cycle, unit__code="czj").score == Decimal("82.00")
-
-    # The bands are fixed after the draft: A is still given to one unit of three.
+    # During 公示 the points do not move behind the units' backs.
+    with pytest.raises(NotAllowed):
+        services.compute(cycle, by=office)
+    with pytest.raises(WorkflowError, match="申诉期"):
+        services.update_cycle(cycle, by=office, appeal_working_days=10)
+    services.update_cycle(cycle, by=office, appeal_working_days=5, title="考评（公示）")
+    assert [(g, given, allowed) for g, _l, given, allowed in stats.quotas(cycle)][0] == ("A", 2, 1)
     _publicised_days_ago(cycle, 30)
-    with pytest.raises(NotAllowed, match="A 等次 1 个，最多 0 个"):
+    with pytest.raises(NotAllowed) as refused:
         services.confirm(cycle, by=leader)
+    assert "A 等次 2 个，最多 1 个" in str(refused.value) and "退回计分" in str(refused.value)
+
+    with pytest.raises(WorkflowError):
+        services.reopen_scoring(cycle, by=office, comment=" ")
+    with pytest.raises(NotAllowed):
+        services.reopen_scoring(cycle, by=leader, comment="调整评分")
+    cycle = services.reopen_scoring(cycle, by=office, comment="A 等次超出比例，调整评分。")
+    assert (cycle.status, cycle.publicised_on) == (Status.SCORING, None)
+    assert people["czj"].notifications.filter(title__contains="退回计分").exists()
+    # The ledgers are read again: the upheld score stays while the new figure is not higher.
+    services.compute(cycle, by=office)
+    assert Result.objects.get(cycle=cycle, unit__code="czj").score == Decimal("92.00")
+    indicator = cycle.indicators.get()
+    services.score_manual(cycle, by=office, indicator=indicator, unit="tzb", score=88)
+    services.publicise(cycle, by=office)
+    _publicised_days_ago(cycle, 30)
+    assert services.confirm(cycle, by=leader).status == Status.CONFIRMED
+
+
+def test_an_adjusted_score_gives_way_to_a_higher_new_figure(new_cycle, people):
+    cycle = _scored_cycle(new_cycle, people)
+    office, leader = people["supervisor"], people["leader"]
+    services.publicise(cycle, by=office)
+    point = Point.objects.get(cycle=cycle, unit__code="czj")
+    appeal = services.lodge_appeal(point, by=people["czj"], reason="评分偏低。")
+    services.decide_appeal(appeal, by=leader, uphold=True, adjusted_score=75, comment="调整。")
+    services.reopen_scoring(cycle, by=office, comment="补充评分。")
+    services.score_manual(cycle, by=office, indicator=cycle.indicators.get(), unit="czj", score=80)
+    point.refresh_from_db()
+    assert (point.score, point.adjusted_score, point.effective_score) == (80, None, 80)
+
+
+def test_the_quota_rule_rounds_down():
+    assert rules.quota_allowed(12, 30) == 3
+    assert rules.quota_allowed(3, 30) == 0
+    assert rules.quota_allowed(3, 40) == 1
+    assert rules.quota_allowed(10, None) is None
+
+
+def test_demo_days_go_through_the_services(new_cycle, people):
+    cycle = _scored_cycle(new_cycle, people)
+    office, leader = people["supervisor"], people["leader"]
+    services.publicise(cycle, by=office, on=day(12, 1))
+    point = Point.objects.get(cycle=cycle, unit__code="czj")
+    with pytest.raises(NotAllowed, match="已于"):
+        services.lodge_appeal(point, by=people["czj"], reason="评分偏低。")
+    appeal = services.lodge_appeal(point, by=people["czj"], reason="评分偏低。", today=day(12, 2))
+    services.decide_appeal(appeal, by=leader, uphold=False, comment="不予调整。", today=day(12, 3))
+    with pytest.raises(NotAllowed, match="可申诉至"):
+        services.confirm(cycle, by=leader, today=day(12, 3))
+    cycle = services.confirm(cycle, by=leader, today=day(12, 20))
+    assert timezone.localdate(cycle.confirmed_at) == day(12, 20)
+    appeal.refresh_from_db()
+    assert timezone.localdate(appeal.decided_at) == day(12, 3)
 
 
 def test_confirmation_within_the_quota_and_publication_locks(new_cycle, people):
@@ -364,3 +437,117 @@ def test_staff_assessment(people, units):
     _publicised_days_ago(cycle, 30)
     with pytest.raises(NotAllowed, match="优秀 等次 1 个，最多 0 个"):
         services.confirm(cycle, by=leader)  # 1 excellent of 2 = 50 % > 20 %
+
+
+REMINDERS = {"name": "被催办", "kind": "computed", "metric": "reminders_received", "weight": 5}
+RETURNED = {"name": "退回率", "kind": "computed", "metric": "returned_rate", "weight": 10}
+
+
+def _remind(task, when, light=None, comment="催办"):
+    """A reminder on a day: the daily job's (a Reminder row and its event) or by hand."""
+    if light:
+        Reminder.objects.create(task=task, day=when, light=light)
+    event = TaskEvent.objects.create(task=task, action=TaskAction.REMIND, comment=comment)
+    TaskEvent.objects.filter(pk=event.pk).update(created_at=moment(when))
+
+
+def test_only_overdue_reminders_count_and_once_a_week(new_cycle, make_task, backdate, people):
+    task = backdate(
+        make_task("in_progress", title="专项调研"), deadline=day(3, 1), assigned=day(1, 5)
+    )
+    _remind(task, day(2, 20), Light.BLUE, "蓝灯：即将到期")
+    _remind(task, day(2, 25), Light.YELLOW, "黄灯：进度滞后")
+    for dom in (3, 4, 5, 6):  # four days running: one or two calendar weeks
+        _remind(task, datetime.date(YEAR, 3, dom), Light.RED, "红灯：已超期")
+    _remind(task, day(3, 20), Light.RED, "红灯：已超期")
+    _remind(task, day(4, 15), comment="请于本周内报送办理情况。")  # written by hand
+    cycle = new_cycle([REMINDERS])
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    reminders = point(cycle, "tzb", Metric.REMINDERS_RECEIVED)
+    weeks = {d.isocalendar()[:2] for d in (datetime.date(YEAR, 3, x) for x in (3, 4, 5, 6))}
+    expected = len(weeks) + 2  # the red days' weeks, 20 March, and the hand-written one
+    assert reminders.raw == expected
+    events = list(reminders.events.order_by("date"))
+    assert events[-1].what == "请于本周内报送办理情况。"
+    assert not any("蓝灯" in e.what or "黄灯" in e.what for e in events)
+    assert "计 1 次" in events[0].what
+    assert "每个自然周" in cycle.indicators.get().description  # the rule is said where it is used
+
+
+def test_returns_charge_the_lead_unit_only(new_cycle, make_task, people):
+    make_task("completion_reported", title="整改报告")
+    task = make_task("completion_reported", title="整改落实情况报告")
+    tasks.return_task(task, by=people["supervisor"], comment="材料不全。")
+    cycle = Cycle.objects.get(pk=new_cycle([RETURNED]).pk)
+    Cycle.objects.filter(pk=cycle.pk).update(
+        start=timezone.localdate().replace(month=1, day=1), end=timezone.localdate()
+    )
+    cycle.refresh_from_db()
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    lead = point(cycle, "tzb", Metric.RETURNED_RATE)
+    assert (lead.n, lead.successes) == (2, 1)
+    responsible = point(cycle, "gzw", Metric.RETURNED_RATE)
+    assert responsible.n == 0  # 国资委 is responsible: it reports no completion
+
+
+def test_on_time_is_the_units_completion_report_not_the_offices_verification(
+    new_cycle, make_task, backdate, people
+):
+    task = backdate(
+        make_task("closed", title="按期报送办结"),
+        deadline=day(3, 31),
+        assigned=day(1, 10),
+        closed=day(4, 10),
+        events={TaskAction.SUBMIT_COMPLETION: day(3, 25)},
+    )
+    cycle = new_cycle([ON_TIME])
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    on_time = point(cycle, "tzb", Metric.ON_TIME_RATE)
+    assert (on_time.n, on_time.successes) == (1, 1)
+    event = on_time.events.get(task_id=task.pk)
+    assert event.date == day(3, 25) and "销号" in event.what and "按期" in event.what
+
+
+def test_the_method_says_the_floor_and_what_smoothing_costs(people):
+    cycle = Cycle(smoothing=5)
+    indicator = Indicator(metric=Metric.RETURNED_RATE, weight=Decimal(10), floor=Decimal("0.5"))
+    facts = {
+        1: [metrics.Fact(title=f"事项{i}", what="", hit=i < 2) for i in range(10)],
+        2: [metrics.Fact(title="事项", what="", hit=False)],
+    }
+    found = services._rate_points(cycle, indicator, facts, [1, 2])
+    method, fields = found[1][0]["method"], found[1][0]
+    # p̄ = 2/11; unit 1: (2 + 5 × 2/11) / 15 = 19.4 %; good 80.6 %; (0.806 − 0.5) / 0.5 × 10
+    assert "max(0, (80.6% − 50.0%) / (1 − 50.0%))" in method and "1 − 19.4%" in method
+    assert fields["score"] == Decimal("6.12")
+    clean = found[2][0]["method"]
+    assert "无扣分事项" in clean and "p̄ = 18.2%" in clean
+
+
+def test_democratic_scorers_do_not_score_their_own_unit(new_cycle, people, units):
+    cycle = new_cycle(
+        [{"name": "民主测评", "kind": "manual", "scorer_kind": "democratic", "weight": 10}]
+    )
+    indicator = cycle.indicators.get()
+    assert not rules.may_score(people["tzb"], cycle, indicator, units["tzb"].pk)
+    assert rules.may_score(people["tzb"], cycle, indicator, units["gzw"].pk)
+
+
+def test_the_readers_load_only_tasks_running_in_the_period(new_cycle, make_task, backdate, people):
+    old = backdate(
+        make_task("closed", title="前年事项"),
+        deadline=datetime.date(YEAR - 1, 3, 1),
+        assigned=datetime.date(YEAR - 1, 1, 5),
+        closed=datetime.date(YEAR - 1, 3, 1),
+    )
+    running = backdate(make_task("in_progress", title="今年事项"), assigned=day(2, 1))
+    cycle = new_cycle([ON_TIME])
+    tzb = people["tzb"].unit_ids()
+    charged = metrics._charged(cycle, tzb, running_until=timezone.localdate())
+    ids = {t.pk for tasks in charged.values() for t in tasks}
+    assert running.pk in ids and old.pk not in ids
+    everything = metrics._charged(cycle, tzb)
+    assert old.pk in {t.pk for tasks in everything.values() for t in tasks}
