@@ -65,7 +65,14 @@ class Action(models.TextChoices):
     @classmethod
     def buttons(cls):
         """Actions that are a button of their own on the cycle page (the others have forms)."""
-        return [cls.OPEN_SCORING, cls.COMPUTE, cls.PUBLICISE, cls.CONFIRM, cls.PUBLISH]
+        return [
+            cls.OPEN_SCORING,
+            cls.COMPUTE,
+            cls.PUBLICISE,
+            cls.REOPEN_SCORING,
+            cls.CONFIRM,
+            cls.PUBLISH,
+        ]
 
 
 Action.VERBS = {

@@ -901,3 +901,22 @@ def test_with_no_workload_the_organisations_rate_is_read_from_the_points(client,
     point = Point.objects.filter(cycle=cycle).first()
     assert point.n == 0 and "100.0%" in point.method
     assert "按期办结率：p̄ = 100.0%" in page
+
+
+def test_the_office_takes_a_publicised_result_back_to_scoring_with_a_reason(client, publicised):
+    """退回计分: the way back when a publicised result must be mended (e.g. over its quota)."""
+    login(client, "duban")
+    page = text(client.get(publicised.get_absolute_url()))
+    assert f'action="{url("act", publicised.pk, "reopen_scoring")}"' in page
+    refused = act(client, publicised, "reopen_scoring", comment="", version=publicised.version)
+    assert refused.status_code == 400
+    assert Cycle.objects.get(pk=publicised.pk).status == "publicised"
+    done = act(
+        client,
+        publicised,
+        "reopen_scoring",
+        comment="领导评分有误，重新评分",
+        version=publicised.version,
+    )
+    assert done.status_code == 302
+    assert Cycle.objects.get(pk=publicised.pk).status == "scoring"
