@@ -259,57 +259,52 @@ def attach_plan_files(plan, *, by, files, version=None):
 @transaction.atomic
 def approve(plan, *, by, comment="", version=None):
     """审定: the leading group's head approves the plan and with it every measure's task."""
-    plan = _lock_plan(plan, version)
-    steps.require(rules.PLAN_LIFECYCLE, by, Action.APPROVE, plan)
-    approved = _approve_drafts(plan, by, comment)
-    _plan_step(plan, Action.APPROVE, by, comment, changes=_numbers(approved))
-    _tell(office_of(plan), plan, _("Rectification plan approved, ready to assign"))
-    return plan
+    told = _("Rectification plan approved, ready to assign")
+    return _approve(plan, Action.APPROVE, by, comment, version, told)[0]
 
 
 @transaction.atomic
 def assign(plan, *, by, comment="", version=None):
     """交办: the office sends every approved measure to its units; rectification begins."""
-    plan = _lock_plan(plan, version)
-    steps.require(rules.PLAN_LIFECYCLE, by, Action.ASSIGN, plan)
-    assigned = _assign_approved(plan, by, comment)
-    _plan_step(plan, Action.ASSIGN, by, comment, changes=_numbers(assigned))
-    return plan
+    return _assign(plan, Action.ASSIGN, by, comment, version)[0]
 
 
 @transaction.atomic
 def approve_tasks(plan, *, by, comment="", version=None):
     """Measures added while rectifying: the head approves them in one go."""
-    plan = _lock_plan(plan, version)
-    steps.require(rules.PLAN_LIFECYCLE, by, Action.APPROVE_TASKS, plan)
-    approved = _approve_drafts(plan, by, comment)
-    _plan_step(plan, Action.APPROVE_TASKS, by, comment, changes=_numbers(approved))
-    _tell(office_of(plan), plan, _("New measures approved, ready to assign"))
-    return approved
+    told = _("New measures approved, ready to assign")
+    return _approve(plan, Action.APPROVE_TASKS, by, comment, version, told)[1]
 
 
 @transaction.atomic
 def assign_tasks(plan, *, by, comment="", version=None):
+    return _assign(plan, Action.ASSIGN_TASKS, by, comment, version)[1]
+
+
+def _approve(plan, action, by, comment, version, told):
+    """Approve every draft measure's task; the office is told once, of the plan, not once
+    per measure. Returns the plan and the tasks approved."""
     plan = _lock_plan(plan, version)
-    steps.require(rules.PLAN_LIFECYCLE, by, Action.ASSIGN_TASKS, plan)
-    assigned = _assign_approved(plan, by, comment)
-    _plan_step(plan, Action.ASSIGN_TASKS, by, comment, changes=_numbers(assigned))
-    return assigned
-
-
-def _approve_drafts(plan, by, comment):
-    """The office is told once, of the plan, not once per measure."""
-    return [
+    steps.require(rules.PLAN_LIFECYCLE, by, action, plan)
+    approved = [
         tasks.approve_task(task, by=by, comment=comment, notify=False)
         for task in rules.measure_tasks(plan, TaskStatus.DRAFT)
     ]
+    _plan_step(plan, action, by, comment, changes=_numbers(approved))
+    _tell(office_of(plan), plan, told)
+    return plan, approved
 
 
-def _assign_approved(plan, by, comment):
-    return [
+def _assign(plan, action, by, comment, version):
+    """Send every approved measure's task to its units. Returns the plan and the tasks."""
+    plan = _lock_plan(plan, version)
+    steps.require(rules.PLAN_LIFECYCLE, by, action, plan)
+    assigned = [
         tasks.assign_task(task, by=by, comment=comment)
         for task in rules.measure_tasks(plan, TaskStatus.APPROVED)
     ]
+    _plan_step(plan, action, by, comment, changes=_numbers(assigned))
+    return plan, assigned
 
 
 def _numbers(task_list):
