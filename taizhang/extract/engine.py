@@ -14,6 +14,10 @@ from .structure import LABEL_LINE, Item, Structure, parse
 from .units import COOPERATING, LEAD, RESPONSIBLE, UnitDictionary, assign
 
 TITLE_MAX = 40
+# The evidence behind a proposal, strongest first: a label line gave its units or deadline
+# ("牵头单位：…", "完成时限：…"); it is an enumerated item worded as a directive; it is a
+# paragraph worded as a directive ("会议要求…"); or only weak cues made it one.
+REASONS = ("label", "enumerated", "paragraph", "weak")
 # Stops outside quotation marks and brackets: "「發現臺北.願景臺北:社區故事」等委辦案…".
 SENTENCE_STOP = re.compile(r"[。;:!?\n](?![^“「《(]*[”」》)])")
 CLAUSE_STOP = re.compile(r"[,。;:!?\n](?![^“「《(]*[”」》)])")
@@ -32,6 +36,8 @@ class Proposal:
     deadline: datetime.date | None = None
     deadline_text: str | None = None
     confidence: float = 0.0
+    # Why the engine thinks this is a task, for the review page: one of REASONS.
+    reason: str = "weak"
     section: str = ""  # the heading of the item's parent, for grouping on the review page
 
     def as_json(self) -> dict:
@@ -148,8 +154,17 @@ def propose(text, norm, item, score, units, year, issued, truncated_at) -> Propo
         deadline=deadline.date if deadline else None,
         deadline_text=text[deadline.start : deadline.end].strip() if deadline else None,
         confidence=confidence(score, roles, deadline),
+        reason=reason(norm, item, score),
         section=text[parent.body_start : title_span(norm, parent)[1]] if parent else "",
     )
+
+
+def reason(norm: str, item: Item, score: int) -> str:
+    if LABEL_LINE.search(norm, item.body_start, item.own_end):
+        return "label"
+    if score < 3:
+        return "weak"
+    return "paragraph" if item.kind == "paragraph" else "enumerated"
 
 
 def confidence(score: int, roles: dict, deadline) -> float:
