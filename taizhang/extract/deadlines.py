@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from taizhang.utils.workdays import add_working_days
 
+from .labels import DEADLINE as DEADLINE_LABEL
+from .labels import find_labels
 from .numerals import CN_NUMBER, cn_to_int
 
 N = rf"(?:\d{{1,4}}|{CN_NUMBER}{{1,4}})"
@@ -26,9 +28,6 @@ DEADLINE = re.compile(
     rf"|(?:(?P<workdays>{N})\s*个\s*工作日\s*(?:内|以内)?)"
     rf"|(?:(?P<days>{N})\s*(?:日|天)\s*(?:内|以内))"
     r"|(?P<recurring>每(?:季度|月|半年|年|周))"
-)
-LABELLED = re.compile(
-    r"(?:完成时限|完成时间|办结时限|时间节点|时限要求|时限)\s*:\s*(?P<value>[^;。\n]+)"
 )
 DATE_LINE = re.compile(
     r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
@@ -110,13 +109,14 @@ def find_deadline(
     norm: str, start: int, end: int, year: int | None, issued: datetime.date | None
 ) -> Deadline | None:
     """The item's deadline: a labelled one (完成时限：…) first, else the first one in its text."""
-    labelled = LABELLED.search(norm, start, end)
-    if labelled and not DEADLINE.search(norm, labelled.start("value"), labelled.end("value")):
+    labelled = next(
+        (label for label in find_labels(norm, start, end) if label.kind == DEADLINE_LABEL), None
+    )
+    if labelled and not DEADLINE.search(norm, labelled.value_start, labelled.value_end):
         # "完成时限：长期坚持", "立行立改": as written, with no day to resolve
-        return Deadline(
-            labelled.group("value").strip(), None, labelled.start("value"), labelled.end("value")
-        )
-    spans = [(labelled.start("value"), labelled.end("value"))] if labelled else []
+        value = norm[labelled.value_start : labelled.value_end]
+        return Deadline(value.strip(), None, labelled.value_start, labelled.value_end)
+    spans = [(labelled.value_start, labelled.value_end)] if labelled else []
     spans.append((start, end))
     recurring = None
     for s, e in spans:

@@ -8,9 +8,10 @@ from pathlib import Path
 from . import directives
 from .damage import find_damage
 from .deadlines import document_date, find_deadline
+from .labels import LABEL_LINE
 from .normalise import normalise
 from .read import read_path
-from .structure import LABEL_LINE, Item, Structure, parse
+from .structure import Item, Structure, parse
 from .units import COOPERATING, LEAD, RESPONSIBLE, UnitDictionary, assign
 
 TITLE_MAX = 40

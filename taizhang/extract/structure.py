@@ -13,6 +13,7 @@ they form a sequence starting at one, and they end with their paragraph.
 import re
 from dataclasses import dataclass, field
 
+from .labels import LABEL_LINE
 from .numerals import CN_NUMBER, cn_to_int
 
 CN = CN_NUMBER + "+"
@@ -54,10 +55,6 @@ INLINE_MARKER = re.compile(
 # "要全面抓好…。要全面提升…。要全面推进…": parallel directives without numbers (speech reports).
 PARALLEL_YAO = re.compile(
     r"(?:^|(?<=[。!?;]))\s*(?:[^,。;]{1,8}(?:强调|指出|要求|表示)[,:])?\s*(?P<yao>要)(?![求是])"
-)
-LABEL_LINE = re.compile(
-    r"\s*(?:牵头单位|责任单位|配合单位|协办单位|主办单位|承办单位|参与单位|责任部门|牵头部门|配合部门"
-    r"|完成时限|完成时间|办结时限|时间节点|时限要求|责任人|牵头领导)\s*[:]"
 )
 CLOSING_PARAGRAPH = re.compile(
     r"\s*(?:出席|列席|参加|参会|请假|记录|主持|抄送|附件|同志们|特此|以上"

@@ -1,0 +1,154 @@
+"""Label words (牵头单位：, 责任人：, 完成时限：, 整改措施：…): one vocabulary for every stage.
+
+Plans, rectification lists and tables tie units, people and dates to an item with a label and a
+colon. The structure parser uses the labels to attach a label line to its item, the unit finder
+to read the units and their role, the deadline finder to read the date, and the table reader to
+name a column. A label's role comes from its head word (牵头 → lead, 责任/承办 → responsible,
+配合/协办 → cooperating); words are matched longest first, so 牵头责任单位 is one label, not 责任单位
+preceded by 牵头.
+
+A label's value runs to the next label, the end of the sentence or a closing bracket it did not
+open: "（牵头单位：市工信局，配合单位：市科技局、市数据局）" has two values.
+"""
+
+import re
+from dataclasses import dataclass
+
+LEAD, RESPONSIBLE, COOPERATING = "lead", "responsible", "cooperating"
+PERSON, DEADLINE, MEASURES, PROBLEM, OTHER = "person", "deadline", "measures", "problem", "other"
+UNIT_ROLES = (LEAD, RESPONSIBLE, COOPERATING)
+
+# Head words of unit labels, in the order they decide a role (牵头责任单位 is lead).
+_ROLE_HEADS = (
+    ("牵头", LEAD),
+    ("主要责任", RESPONSIBLE),
+    ("责任", RESPONSIBLE),
+    ("承办", RESPONSIBLE),
+    ("主办", RESPONSIBLE),
+    ("实施", RESPONSIBLE),
+    ("配合", COOPERATING),
+    ("协办", COOPERATING),
+    ("协作", COOPERATING),
+    ("协同", COOPERATING),
+    ("参与", COOPERATING),
+)
+_UNIT_NOUNS = ("单位", "部门", "科室", "处室")
+_UNIT_LABELS = [
+    head + extra + noun
+    for head, _ in _ROLE_HEADS
+    for extra in ("", "责任")
+    for noun in _UNIT_NOUNS
+    if not (extra and "责任" in head)
+] + ["主要协作单位", "主要配合单位", "责任主体", "主办", "协办", "牵头", "配合", "承办"]
+
+WORDS: dict[str, str] = {
+    **{word: next(role for head, role in _ROLE_HEADS if head in word) for word in _UNIT_LABELS},
+    **dict.fromkeys(
+        (
+            "责任领导",
+            "分管领导",
+            "牵头领导",
+            "包保领导",
+            "分管负责人",
+            "责任人",
+            "具体责任人",
+            "联系人",
+            "经办人",
+            "承办人",
+        ),
+        PERSON,
+    ),
+    **dict.fromkeys(
+        (
+            "完成时限",
+            "完成时间",
+            "完成期限",
+            "时间节点",
+            "整改时限",
+            "整改期限",
+            "办结时限",
+            "办理时限",
+            "时限要求",
+            "截止时间",
+            "时限",
+        ),
+        DEADLINE,
+    ),
+    **dict.fromkeys(("整改措施", "整改要求", "工作措施", "具体措施", "主要措施"), MEASURES),
+    **dict.fromkeys(("存在问题", "问题描述", "问题表现", "具体问题", "反馈问题"), PROBLEM),
+    **dict.fromkeys(("整改目标", "工作目标", "目标要求", "工作要求", "备注", "进展情况"), OTHER),
+}
+
+_ALTERNATION = "|".join(sorted(WORDS, key=len, reverse=True))
+# On normalised text (half-width colon). A label starts a line, follows a stop or bracket, or
+# follows the previous label's value after a comma.
+LABEL = re.compile(rf"(?P<word>{_ALTERNATION})\s*:\s*")
+# The same, at the start of a line (a label line that belongs to the item above it).
+LABEL_LINE = re.compile(rf"\s*[(\[]?\s*(?:{_ALTERNATION})\s*:")
+_STOPS = "。;\n"
+
+
+@dataclass(frozen=True)
+class Label:
+    word: str
+    kind: str  # a unit role, PERSON, DEADLINE, MEASURES, PROBLEM or OTHER
+    start: int  # where the label word starts
+    value_start: int
+    value_end: int
+
+
+def kind_of(word: str) -> str:
+    return WORDS[re.sub(r"\s+", "", word)]
+
+
+def column_kind(header: str) -> str | None:
+    """The kind of a table column from its header (牵头单位, 责任单位（人）, 完成时限 …)."""
+    header = re.sub(r"[\s()（）]+", "", header)
+    for word in sorted(WORDS, key=len, reverse=True):
+        if header.startswith(word):
+            return WORDS[word]
+    return None
+
+
+def find_labels(norm: str, start: int = 0, end: int | None = None) -> list[Label]:
+    """Labels in norm[start:end] with the extent of each value.
+
+    A value of units, people or a date ends at the next label, at a stop (。；, a line end) or at
+    a closing bracket opened before it; measures and problems run to the next label or line.
+    """
+    end = len(norm) if end is None else end
+    found = [m for m in LABEL.finditer(norm, start, end) if _starts_label(norm, m.start(), start)]
+    labels = []
+    for i, m in enumerate(found):
+        limit = found[i + 1].start() if i + 1 < len(found) else end
+        kind = WORDS[m.group("word")]
+        stops = "\n" if kind in (MEASURES, PROBLEM) else _STOPS
+        value_end = _value_end(norm, m.end(), limit, stops)
+        labels.append(Label(m.group("word"), kind, m.start(), m.end(), value_end))
+    return labels
+
+
+def _starts_label(norm: str, pos: int, lo: int) -> bool:
+    """A label word begins a label only after a boundary: "配合单位:" yes, "积极配合:" no."""
+    return pos <= lo or not re.match(r"[\w\u4e00-\u9fff]", norm[pos - 1]) or norm[pos - 1] in "及和"
+
+
+def _value_end(norm: str, pos: int, limit: int, stops: str) -> int:
+    depth = 0
+    for i in range(pos, limit):
+        ch = norm[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            if depth == 0:
+                return _trim(norm, pos, i)
+            depth -= 1
+        elif ch in stops and depth == 0:
+            return _trim(norm, pos, i)
+    return _trim(norm, pos, limit)
+
+
+def _trim(norm: str, start: int, end: int) -> int:
+    while end > start and norm[end - 1] in " \t,、;。":
+        end -= 1
+    return end
