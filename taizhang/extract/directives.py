@@ -17,6 +17,8 @@ PAST_CUES = re.compile(
     r"总结|回顾|过去(?:的)?一年|一年来|以来|去年|上年|取得(?:了)?(?:\w{0,4})(?:成效|成绩|成果|进展)"
     r"|主要体现在|主要做法|主要成效|工作情况|完成情况|开展情况|进展情况|执行情况|执行情形|落实情况"
     r"|整改情况|基本情况|成绩的取得|报告如下"
+    # Significance, indicators and reports to the meeting are not work to do.
+    r"|重要意义|重大意义|必要性和紧迫性|主要指标|指标体系|预期性指标|约束性指标|指标说明|名词解释|报告事项"
 )
 PROBLEM_CUES = re.compile(
     r"存在(?:的)?(?:一些|以下|如下|着)?(?:问题|不足|短板)|问题和不足|短板和不足|差距和不足|问题描述|主要问题"
@@ -64,13 +66,26 @@ def context_shift(text: str, doc_year: int | None) -> int | None:
     return value
 
 
+# Decisions that ask nothing of anyone: "准予备查", "洽悉", a report "请鉴核".
+NOTED = re.compile(
+    r"(?:准予|同意)备查|准予备案|洽悉|照案通过|(?:请|敬请)(?:鉴核|核备|鉴察|审议|核示)"
+)
+# Wishes ("期盼各位…", "期能…") and optional rules ("可参照本方案") are not directives.
+WISH = re.compile(r"(?:^|[,。;])(?:期(?:望|盼|待|许|能|各)|可参照)")
+# "请市财政局…", "请衛福部…": a request to a unit is a directive in any context.
+REQUEST = re.compile(r"(?<![提报呈申恳邀敬])请(?!示|假|鉴核|核备|审议|大家)")
+LABELLED = 4  # a label line (牵头单位：, 完成时限：, 整改要求：) marks a task
+
+
 def item_score(title: str, text: str) -> int:
     """Positive for directive wording, negative for a report on the past."""
-    if NOT_A_TASK.fullmatch(title):
+    if NOT_A_TASK.fullmatch(title) or NOTED.fullmatch(title) or NOTED.search(text[:40]):
         return -99
     modal = min(len(MODAL.findall(text)), 2) * 2
     imperative = min(len(IMPERATIVE.findall(text)), 2)
     if IMPERATIVE.match(title) or re.match(r"关于", title):
         imperative += 1
     past = len(PAST_MARKS.findall(text))
-    return modal + imperative - past
+    request = 3 if REQUEST.search(text) else 0
+    wish = 3 * len(WISH.findall(text[:60]))
+    return modal + imperative + request - past - wish

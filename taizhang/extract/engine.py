@@ -8,11 +8,11 @@ from pathlib import Path
 from . import directives
 from .damage import find_damage
 from .deadlines import document_date, find_deadline
-from .labels import LABEL_LINE
+from .labels import LABEL_LINE, find_labels
 from .normalise import normalise
 from .read import read_path
 from .structure import Item, Structure, parse
-from .units import COOPERATING, LEAD, RESPONSIBLE, UnitDictionary, assign
+from .units import COOPERATING, LEAD, RESPONSIBLE, Context, UnitDictionary, assign
 
 TITLE_MAX = 40
 # The evidence behind a proposal, strongest first: a label line gave its units or deadline
@@ -68,8 +68,9 @@ def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
     year, issued = document_date(norm)
     structure = parse(norm)
     truncated_at = next((d.start for d in damage if d.code == "truncated"), None)
+    context = Context.of(norm)
     proposals = [
-        propose(text, norm, item, score, units, year, issued, truncated_at)
+        propose(text, norm, item, score, units, year, issued, truncated_at, context)
         for item, score in directive_items(norm, structure, year)
     ]
     return Result(text, [str(d) for d in damage], proposals, year)
@@ -100,6 +101,8 @@ def directive_items(norm: str, structure: Structure, year: int | None):
         item = value
         body = norm[item.body_start : item.own_end]
         score = context + directives.item_score(title_span(norm, item)[2], body)
+        if find_labels(norm, item.body_start, item.own_end):
+            score += directives.LABELLED
         if score > 0:
             yield item, score
 
@@ -130,13 +133,13 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
     return start, stop, norm[start:stop]
 
 
-def propose(text, norm, item, score, units, year, issued, truncated_at) -> Proposal:
+def propose(text, norm, item, score, units, year, issued, truncated_at, context) -> Proposal:
     start, stop, _ = title_span(norm, item)
     end = item.own_end
     while end > start and norm[end - 1] in " \t\n":
         end -= 1
     roles = {LEAD: [], RESPONSIBLE: [], COOPERATING: []}
-    for role, mention in assign(norm, item.body_start, end, units):
+    for role, mention in assign(norm, item.body_start, end, units, context):
         if truncated_at is not None and mention.end >= truncated_at:
             continue  # the last word of a cut-off text may be cut too ("牵头单位：区商")
         name = text[mention.start : mention.end]

@@ -32,6 +32,8 @@ KINDS = {
     "cn_yao": rf"(?P<cn_yao>{CN})要(?![求素点])",
     "di": rf"第(?P<di>{CN})\s*[,:]\s*",
     "seq": r"(?P<seq>首先|其次|再次|最后)\s*[,:]\s*",
+    # A rectification list's blocks: "问题1：…", "问题二、…".
+    "problem": rf"(?:存在)?问题\s*(?P<problem>\d{{1,2}}|{CN})\s*[:、.]\s*",
 }
 # Kinds that can also start inside a paragraph (after a sentence or clause boundary).
 INLINE_KINDS = (
@@ -50,6 +52,10 @@ PARAGRAPH_MARKER = re.compile(r"[ \t]*(?:" + "|".join(KINDS.values()) + ")")
 INLINE_MARKER = re.compile(
     r"(?:(?<=[。;:!?])|(?<=[。;:!?]\s)|(?<=[。;:!?]\s\s))(?:"
     + "|".join(KINDS[k] for k in INLINE_KINDS)
+    + ")"
+    # "书记强调，一要……。二要……": after a comma only the spoken enumerators open a list.
+    + r"|(?<=,)(?:"
+    + "|".join(KINDS[k].replace(f"<{k}>", f"<{k}_c>") for k in ("cn_shi", "cn_yao", "di"))
     + ")"
 )
 # "要全面抓好…。要全面提升…。要全面推进…": parallel directives without numbers (speech reports).
@@ -144,8 +150,8 @@ def inline_markers(
     for m in INLINE_MARKER.finditer(norm, para.start, para.end):
         if m.start() == para.start:
             continue
-        kind = m.lastgroup
-        raw = m.group(kind)
+        raw = m.group(m.lastgroup)
+        kind = m.lastgroup.removesuffix("_c")
         number = (
             SEQUENCE_WORDS.get(raw)
             if kind == "seq"

@@ -15,54 +15,80 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .labels import (
+    COOPERATING,
+    LABEL,
+    LEAD,
+    MEASURES,
+    OTHER,
+    PROBLEM,
+    RESPONSIBLE,
+    UNIT_ROLES,
+    find_labels,
+)
 from .normalise import normalise
-
-LEAD, RESPONSIBLE, COOPERATING = "lead", "responsible", "cooperating"
 
 SUFFIX = re.compile(
     r"(?:人民政府|政府(?!性)|办公室|办公厅|办事处|委员会|管委会|领导小组办公室|领导小组|工作专班|集团(?:公司)?"
     r"|(?:分|子)?公司|中心(?!工作|任务|组)|分行|支行|银行|国企|国有企业|党委|党组(?!织)|工会|妇联|工商联|科协|侨联|残联|团委"
     r"|协会|学会|商会|联合会|研究院|设计院|法院|检察院|医院|学院|大学|统战部门"
-    r"|委(?![员托屈婉])|(?<![全内局干外细])部(?![分署长门件位队])|(?<![格大布结全开当])局(?![面势长部限])|厅(?!长)|署(?!名)|院(?![长士校子落线])"
+    r"|委(?![员托屈婉])|(?<![全内局干外细])部(?![分署长门件位队]|会(?!同))|(?<![格大布结全开当])局(?![面势长部限])|厅(?!长)|署(?!名)|院(?![长士校子落线内外])"
     r"|(?<![工教课])室(?!主任)|(?<![学专本\d一二三四五六七八九十])科(?![技学研长普])|(?<=[\d一二三四五六七八九十])科"
     r"|(?<![之好到难妥])处(?![理置长于分罚在])|(?<![场住处])所(?![有提属需长在以得谓])|站(?![长在位])|[支大中]队"
     r"|(?:(?<=[委府组安改侨台督])|(?<=网信)|(?<=综治))办(?![理法公结事好学会])"
+    r"|(?<=[监建委管考民科平辅])会|党校|学校|(?<![旅报])社(?![会区保科团交])"
+    r"|(?<![城乡])镇(?![痛静定压])|(?<![城])乡(?![村土亲镇下])|街道(?:办事处|办)?|地区(?!的)|地市|县区|区县|省份"
     r")"
 )
 NAME_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
-# Where a name's left edge is: a function word, or anything that is not a letter.
+# Where a name's left edge is: a function word, a generic role noun ("由包片单位县气象局"), or
+# anything that is not a letter.
 BOUNDARY = re.compile(
-    r"(?:[^\w\u4e00-\u9fff]|由|请|和|与|及|同|会同|配合|协助|督导|督促|指导|责成|要求|对|向|给|送|报|将|把|在|为"
-    r"|是|的|之|等|了|并|要|被|从|到|于|就|按|使|让|以|至|即|经由|参观|听取|通过|支持|联系|通报|上级)"
+    r"(?:[^\w\u4e00-\u9fff]|由|请|和|与|及|同|会同|配合|协助|协同|督导|督促|指导|责成|要求|对|向|给|送|报|将|把|在|为"
+    r"|是|的|之|等|了|并|要|被|从|到|于|就|按|使|让|以|至|即|经由|参观|听取|通过|支持|联系|通报|上级|单位|部门)"
 )
 JOINERS = re.compile(r"\s*(?:、|和|与|及|以及|,|/)\s*")
 WEAK_JOINERS = ("和", "与", "及")
-AFTER_RUN = re.compile(r"(?:等(?:[\u4e00-\u9fff]{0,6}?(?:部门|单位|机构))?)?")
-SUBJECT_BEFORE = re.compile(r"(?:由|请|责成|要求|督促|督导|指导|会同|配合|协助|交由|委托|支持)\s*$")
+# What may follow a list of names before its verb: "等有关部门和单位", "按职责分工".
+AFTER_RUN = re.compile(
+    r"(?:等(?:[\u4e00-\u9fff]{0,6}?(?:部门|单位|机构)(?:(?:和|及|、)(?:部门|单位|机构))?)?)?"
+)
+# Words that hand the names after them the work, up to the clause start: "由…负责", "请…办理",
+# also across a descriptor ending in 单位 ("由包片单位县气象局负责").
+LED_IN = re.compile(
+    r"(?:(?<![提报呈申恳邀敬])请|由|责成|要求|督促|督导|会同|配合|协助|协同|交由|委托)"
+    r"(?:[^,。;:]{0,12}?(?:单位|部门))?\s*$"
+)
+COOPERATING_LEAD_INS = ("配合", "协助", "会同", "协同")
+# "与观传局协调处理", "会同…": the partner of the work cooperates.
+PARTNER = re.compile(r"(?:与|和|同)$")
+PARTNER_VERB = re.compile(r"\s*(?:协调|协商|沟通|对接|合作|共同|联合|密切配合)")
 SUBJECT_AFTER = re.compile(
-    r"\s*(?:要|应|须|需|必须|负责|负总责|牵头|配合|协助|作为|会同|督导|督促|将|按照|结合|切实|认真|积极|抓紧|尽快|立即"
-    r"|先|分别|共同|具体|办理|组织|于|在|对|做好|加强|履行|承担|统筹|研究|制定|建立|落实|开展|为|主动|继续|进一步|给予|予以)"
+    r"\s*(?:要|应|须|需|必须|负责|负总责|牵头|配合|协助|协同|作为|会同|督导|督促|将|按照|按职责|结合|切实|认真|积极|抓紧"
+    r"|尽快|立即|先|分别|共同|具体|办理|组织|于|在|对|做好|加强|履行|承担|统筹|研究|制定|建立|落实|开展|为|主动|继续"
+    r"|进一步|给予|予以|持续|全面|加快|推进|推动|完成|上线|启动|出台|印发|编制|开通|建成|实施)"
 )
-NOT_SUBJECT_AFTER = re.compile(r"\s*(?:的|之|所|提出|提供|报送|反映|等问题|负责人|负责同志)")
+NOT_SUBJECT_AFTER = re.compile(r"\s*(?:的|之|所|提出|提供|报送|反映|等问题)")
+# A person, not a unit: "县委主要负责同志任组长", "市政府分管领导".
+PERSON_AFTER = re.compile(r"\s*(?:主要)?(?:负责人|负责同志|领导(?!小组)|同志|书记|主任|局长|组长)")
+# Bodies that only check the work of others are not its units ("县双创办对…进行抽查").
+OVERSIGHT = re.compile(r"抽查|暗访|抽检|(?:进行|开展|组织)(?:督查|巡查|检查验收)")
 ROLE_WORDS = re.compile(
-    r"(?P<lead>牵头)|(?P<responsible>主体责任|负总责|负责(?!人|同志)|承办|主办)|(?P<cooperating>配合|协助|协同|参与|协办)"
+    r"(?P<lead>牵头)|(?P<responsible>主体责任|负总责|负责(?!人|同志)|承办|主办)"
+    r"|(?<!密切)(?<!相互)(?<!协调)(?<!加强)(?P<cooperating>配合|协助|协同|参与|协办)"
 )
+# "…在政策支持等方面给予积极配合": the list supports the work of others.
+GIVES_SUPPORT = re.compile(
+    r"(?:给予|予以|做好|积极|主动|全力)(?:积极|大力|全力|密切)?(?:配合|协助)"
+)
+ROLE_WINDOW = 10  # characters after a list of names in which its role word stands
+CLAUSE_END = re.compile(r"[,。;:!?\n]")
 SENTENCE_END = re.compile(r"[。;!?\n]")
-LABEL = re.compile(
-    r"(?P<label>牵头单位|牵头部门|责任单位|责任部门|主办单位|承办单位|配合单位|配合部门|协办单位|参与单位)\s*:\s*"
-    r"(?P<value>[^;。\n]*)"
-)
-LABEL_ROLES = {
-    "牵头": LEAD,
-    "责任": RESPONSIBLE,
-    "主办": RESPONSIBLE,
-    "承办": RESPONSIBLE,
-    "配合": COOPERATING,
-    "协办": COOPERATING,
-    "参与": COOPERATING,
-}
+# "列第一位者为牵头单位" (v. 国发 plans): from then on, the first unit of a list leads.
+FIRST_LISTED = re.compile(r"(?:列|排)(?:在)?第一(?:位|个)(?:的|者)?(?:单位)?为牵头")
+SEVERALLY = re.compile(r"\s*分别牵头")
 GENERIC_END = re.compile(
-    r"(?:部门|单位|机构|方面|科处|处室|科室|党组织|组织|地方|领域|同志|人员|干部)$"
+    r"(?:部门|单位|机构|方面|科处|处室|科室|党组织|组织|地方|地区|领域|同志|人员|干部)$"
 )
 GENERIC_START = re.compile(
     r"^(?:各|相关|有关|其他|其它|其余|所属|本|上级|下级|全体|主管)|主管|职能|相关|有关|牵头|配合|责任"
@@ -143,11 +169,28 @@ def find_names(norm: str, start: int, end: int, dictionary: UnitDictionary | Non
         left = left_edge(norm, start, m.start())
         if m.end() - left < 2 or any(k.start < m.end() and left < k.end for k in known):
             continue
+        if shaped and shaped[-1].start >= left:
+            inner = shaped[-1]
+            if SUBJECT_AFTER.match(norm, inner.end) or PARTNER.match(
+                norm[inner.end : inner.end + 1]
+            ):
+                continue  # "市交通局建立全市调度中心": the name is followed by its predicate
         while shaped and shaped[-1].start >= left:  # "人民银行" inside "人民银行XX市分行"
             shaped.pop()
-        shaped.append(Mention(left, m.end()))
+        shaped.append(Mention(left, bracketed_end(norm, m.end(), end)))
     shaped = [m for m in shaped if not is_generic(norm[m.start : m.end], normalised=True)]
     return sorted(known + shaped, key=lambda m: m.start)
+
+
+BRACKETED = re.compile(r"\((?P<inner>[\u4e00-\u9fff、]{1,8})\)")
+
+
+def bracketed_end(norm: str, pos: int, end: int) -> int:
+    """A name goes on over a bracket that belongs to it: 各镇(乡、街道), 政府办公厅(室)."""
+    m = BRACKETED.match(norm, pos, end)
+    if m and not ROLE_WORDS.search(m.group("inner")) and not LABEL.match(m.group("inner")):
+        return m.end()
+    return pos
 
 
 def left_edge(norm: str, lo: int, suffix_start: int) -> int:
@@ -164,7 +207,14 @@ def left_edge(norm: str, lo: int, suffix_start: int) -> int:
             m.end() == last.start()
             for m in SUFFIX.finditer(norm, max(lo, last.start() - 6), last.start())
         ):
-            pos = last.start()  # "自然资源和规划局": the part before 和 is no name, so 和 is inside
+            before = last.start()
+            if (
+                before <= window
+                or BOUNDARY.match(norm, before - 1)
+                or BOUNDARY.match(norm, before - 2)
+            ):
+                return last.end()  # "请与观传局": 与 follows a function word, so it is one too
+            pos = before  # "自然资源和规划局": the part before 和 is no name, so 和 is inside
             continue
         return last.end()
 
@@ -182,42 +232,123 @@ def runs(norm: str, mentions: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
+def label_names(norm: str, start: int, end: int):
+    """(start, end) of each name in a label's value: split at 、 , / outside brackets."""
+    depth, piece = 0, start
+    for i in range(start, end + 1):
+        ch = norm[i] if i < end else ","
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(depth - 1, 0)
+        elif ch in "、,/;" and depth == 0:
+            name = re.sub(
+                r"等(?:[\u4e00-\u9fff]{0,6}(?:单位|部门|机构))?$", "", norm[piece:i].strip()
+            )
+            s = piece + len(norm[piece:i]) - len(norm[piece:i].lstrip())
+            if 2 <= len(name) <= 30 and not is_generic(name, normalised=True):
+                yield s, s + len(name)
+            piece = i + 1
+
+
+@dataclass
+class Context:
+    """What the document says about all its lists: 列第一位者为牵头单位 from a point on."""
+
+    first_listed_from: int | None = None
+
+    @classmethod
+    def of(cls, norm: str) -> "Context":
+        m = FIRST_LISTED.search(norm)
+        return cls(m.start() if m else None)
+
+    def first_listed(self, item_end: int) -> bool:
+        return self.first_listed_from is not None and item_end > self.first_listed_from
+
+
+def listed_roles(role: str, names: list, first_listed: bool) -> list[str]:
+    """Roles of a list's names: under 列第一位者为牵头单位 the first of two or more leads."""
+    if first_listed and role == RESPONSIBLE and len(names) >= 2:
+        return [LEAD] + [RESPONSIBLE] * (len(names) - 1)
+    return [role] * len(names)
+
+
 def assign(
-    norm: str, start: int, end: int, dictionary: UnitDictionary | None
+    norm: str,
+    start: int,
+    end: int,
+    dictionary: UnitDictionary | None,
+    context: Context | None = None,
 ) -> list[tuple[str, Mention]]:
     """(role, mention) for every unit the text of an item assigns work to."""
-    assigned: list[tuple[str, Mention]] = []
-    labelled = set()
-    for m in LABEL.finditer(norm, start, end):
-        role = LABEL_ROLES[m.group("label")[:2]]
-        value_start = m.start("value")
-        for part in re.finditer(r"[^、,/;\s]+", m.group("value")):
-            name = re.sub(r"(?:等(?:单位|部门)?)$", "", part.group())
-            if 2 <= len(name) <= 30 and not is_generic(name, normalised=True):
-                s = value_start + part.start()
-                assigned.append((role, Mention(s, s + len(name))))
-        labelled.update(range(m.start(), m.end()))
+    first_listed = bool(context and context.first_listed(end))
+    assigned, labelled = labelled_units(norm, start, end, first_listed)
     mentions = [m for m in find_names(norm, start, end, dictionary) if m.start not in labelled]
-    groups = runs(norm, mentions)
+    subjects = subject_runs(norm, start, runs(norm, mentions))
+    for i, (group, led_in, after_run) in enumerate(subjects):
+        next_start = subjects[i + 1][0][0].start if i + 1 < len(subjects) else end
+        roles = subject_roles(norm, group, led_in, after_run, min(end, next_start), first_listed)
+        assigned.extend(zip(roles, group, strict=True) if roles else ())
+    return assigned
+
+
+def labelled_units(norm: str, start: int, end: int, first_listed: bool):
+    """Units read from labels (牵头单位：…), and the offsets every label of units or people covers."""
+    assigned, covered = [], set()
+    for label in find_labels(norm, start, end):
+        if label.kind in (MEASURES, PROBLEM, OTHER):
+            continue  # prose: its units are found by the subject rules
+        covered.update(range(label.start, label.value_end))
+        if label.kind in UNIT_ROLES:
+            names = list(label_names(norm, label.value_start, label.value_end))
+            roles = listed_roles(label.kind, names, first_listed)
+            assigned.extend(
+                (role, Mention(s, e)) for role, (s, e) in zip(roles, names, strict=True)
+            )
+    return assigned, covered
+
+
+def subject_runs(norm: str, start: int, groups: list[list[Mention]]):
+    """(names, lead-in word, end of the list) for each list of names the text hands work to."""
     subjects = []
     for group in groups:
-        before = norm[max(start, group[0].start - 4) : group[0].start]
+        before = norm[clause_start_of(norm, start, group[0].start) : group[0].start]
         after_run = AFTER_RUN.match(norm, group[-1].end).end()
-        at_clause_start = group[0].start == start or not NAME_CHAR.match(norm[group[0].start - 1])
-        led_in = SUBJECT_BEFORE.search(before)
+        if PERSON_AFTER.match(norm, after_run):
+            continue
+        led_in = LED_IN.search(before)
         if NOT_SUBJECT_AFTER.match(norm, after_run) and not led_in:
             continue
-        if led_in or (at_clause_start and SUBJECT_AFTER.match(norm, after_run)):
+        if PARTNER.search(before) and PARTNER_VERB.match(norm, after_run):
+            subjects.append((group, "配合", after_run))
+        elif led_in or (not NAME_CHAR.search(before) and SUBJECT_AFTER.match(norm, after_run)):
             subjects.append((group, led_in.group() if led_in else "", after_run))
-    for i, (group, led_in, after_run) in enumerate(subjects):
-        if led_in in ("配合", "协助", "会同"):
-            role = COOPERATING
-        else:
-            stop = SENTENCE_END.search(norm, after_run, end)
-            stop_at = stop.start() if stop else end
-            if i + 1 < len(subjects):
-                stop_at = min(stop_at, subjects[i + 1][0][0].start)
-            word = ROLE_WORDS.search(norm, after_run, stop_at)
-            role = word.lastgroup if word else RESPONSIBLE
-        assigned.extend((role, m) for m in group)
-    return assigned
+    return subjects
+
+
+def subject_roles(norm, group, led_in, after_run, end, first_listed) -> list[str] | None:
+    """The role of each name in a list that is a subject; None where it is no unit of the item."""
+    if led_in.startswith(COOPERATING_LEAD_INS):
+        return [COOPERATING] * len(group)
+    if SEVERALLY.match(norm, after_run):
+        return [LEAD] * len(group)
+    stop = SENTENCE_END.search(norm, after_run, end)
+    sentence_end = stop.start() if stop else end
+    clause = CLAUSE_END.search(norm, after_run, end)
+    stop_at = max(after_run, min(clause.start() if clause else end, after_run + ROLE_WINDOW))
+    word = ROLE_WORDS.search(norm, after_run, stop_at)
+    if word:
+        return listed_roles(word.lastgroup, group, first_listed)
+    if OVERSIGHT.search(norm, after_run, sentence_end) and not led_in:
+        return None  # "县双创办对上述工作进行抽查": it checks, others do the work
+    if GIVES_SUPPORT.search(norm, after_run, sentence_end):
+        return [COOPERATING] * len(group)
+    return listed_roles(RESPONSIBLE, group, first_listed)
+
+
+def clause_start_of(norm: str, lo: int, pos: int) -> int:
+    """The start of the clause that pos is in (not before lo)."""
+    for i in range(pos - 1, max(lo, pos - 40) - 1, -1):
+        if norm[i] in ",。;:!?\n(":
+            return i + 1
+    return max(lo, pos - 40) if pos - 40 > lo else lo
