@@ -17,21 +17,47 @@ from .labels import find_labels
 from .numerals import CN_NUMBER, cn_to_int
 
 N = rf"(?:\d{{1,4}}|{CN_NUMBER}{{1,4}})"
-YEAR = r"(?:(?P<year>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*)"
+_Y4 = r"\d{4}|[〇零一二三四五六七八九]{4}"
+# A year as written, or counted from the document's year: 明年一季度, 次年6月底前.
+YEAR = rf"(?:(?:(?P<year>{_Y4})\s*年|(?P<rel>明年|次年|今年|本年|当年|下一年|翌年))\s*(?:度)?\s*)"
+
+
+def _year(n: int) -> str:
+    return YEAR.replace("<year>", f"<year{n}>").replace("<rel>", f"<rel{n}>")
+
+
 BEFORE = r"(?:之前|以前|前|内|止)?"
 DEADLINE = re.compile(
     rf"(?:{YEAR}?(?P<month>{N})\s*月\s*(?P<day>{N})\s*日\s*(?P<d_before>{BEFORE}))"
-    rf"|(?:{YEAR.replace('year', 'year2')}?(?P<month2>{N})\s*月\s*(?:底|末|份)\s*{BEFORE})"
-    rf"|(?:{YEAR.replace('year', 'year3')}?(?:第)?(?P<quarter>[一二三四1-4])\s*季度\s*(?:末|底)?\s*{BEFORE})"
-    rf"|(?:{YEAR.replace('year', 'year4')}?(?P<half>上半年|下半年)\s*{BEFORE})"
-    rf"|(?:(?P<year5>\d{{4}}|[〇零一二三四五六七八九]{{4}})?\s*年\s*(?:底|末|内)\s*{BEFORE})"
+    rf"|(?:{_year(2)}?(?P<month2>{N})\s*月\s*(?:底|末|份)\s*{BEFORE})"
+    rf"|(?:{_year(3)}?(?:第)?(?P<quarter>[一二三四1-4])\s*季度\s*(?:末|底)?\s*{BEFORE})"
+    rf"|(?:{_year(4)}?(?P<half>上半年|下半年)\s*{BEFORE})"
+    # 年底前, 2024年底, 明年底; not 5年内 (a span of years) nor 近年内
+    rf"|(?:(?:(?P<year5>{_Y4})\s*年|(?P<rel5>明|次|今|本|当)年|(?<![\d〇零一二两三四五六七八九十百个多几近每])年)"
+    rf"\s*(?:底|末|内)\s*{BEFORE})"
     rf"|(?:(?P<workdays>{N})\s*个\s*工作日\s*(?:内|以内)?)"
     rf"|(?:(?P<days>{N})\s*(?:日|天)\s*(?:内|以内))"
+    rf"|(?:(?P<weeks>{N})\s*(?:个)?\s*(?:周|星期|礼拜)\s*(?:内|以内))"
+    # Relative or conditional: kept as written, with no day (本月底以前, 在国卫复审暗访以前)
+    r"|(?P<relative>本(?:月|季度|周|年度)\s*(?:底|末|内)?\s*(?:之前|以前|前))"
+    r"|(?:(?<=[在于])(?P<event>[^\d,。;:()\s]{2,12}?)(?:以前|之前))"
     r"|(?P<recurring>每(?:季度|月|半年|年|周))"
 )
+# As-of dates and starting points are not deadlines: 截至6月底, 从三季度起, 自2025年1月1日起.
+NOT_BEFORE = re.compile(r"(?:截至|截止到|从|自|自从|始于)\s*$")
+NOT_AFTER = re.compile(r"\s*(?:起|以来|开始|至|到|—|-|~)")
+_M_D = r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+DATE = re.compile(rf"(?:民国\s*(\d{{2,3}})|({_Y4}))\s*年\s*{_M_D}")
+# A line that is only a date (a signature's or an issue date), or a "日期：2021-08-01" line;
+# 105-08-04 is a year of the Republic of China (民国).
 DATE_LINE = re.compile(
-    r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+    rf"^[ \t]*(?:(?:日期|时间|发布时间|发文日期|印发日期|成文日期)\s*:\s*)?"
+    rf"(?:(?:民国\s*(?P<roc>\d{{2,3}})|(?P<year>{_Y4}))\s*年\s*{_M_D}"
+    r"|(?P<iso_year>\d{4}|\d{2,3})[-./](?P<iso_month>\d{1,2})[-./](?P<iso_day>\d{1,2}))",
+    re.M,
 )
+# The year in a 文号 (国发〔2018〕39号, 华政发[2021]2号) or a title's first line.
+DOC_NUMBER_YEAR = re.compile(r"[\[〔((【](\d{4})[\]〕))】]\s*\d{1,4}\s*号")
 ANY_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?=\s*年)")
 
 
@@ -44,18 +70,26 @@ class Deadline:
 
 
 def document_date(norm: str) -> tuple[int | None, datetime.date | None]:
-    """The document's year and, when it has a date line, its date."""
-    dates = []
-    for m in DATE_LINE.finditer(norm):
-        try:
-            dates.append(
-                datetime.date(cn_to_int(m.group(1)), cn_to_int(m.group(2)), cn_to_int(m.group(3)))
-            )
-        except (TypeError, ValueError):
-            continue
-    # The date line of a notice is near its top or its end; the first full date is the meeting's.
-    if dates:
-        return dates[0].year, dates[0]
+    """The document's year and, when it has one, its date (the date of issue or signature).
+
+    The date is a line that is only a date — the issue date under a title or the signature's
+    at the end (the last one wins, as a signature dates the text) — not the first date in the
+    body, which is usually a meeting's or a deadline's. Without one, the year comes from the
+    文号, then from the first full date, then from the year the text names most often.
+    """
+    dated = [d for d in map(_line_date, DATE_LINE.finditer(norm)) if d and _alone(norm, d[1])]
+    if dated:
+        issued = dated[-1][0] if dated[-1][1] > len(norm) // 2 else dated[0][0]
+        return issued.year, issued
+    number = DOC_NUMBER_YEAR.search(norm)
+    first = next(filter(None, map(_full_date, DATE.finditer(norm))), None)
+    if first and first.start < OPENING:
+        # Minutes open with the meeting's date ("2025年5月9日上午，市长主持召开…"): theirs.
+        return (int(number.group(1)) if number else first.day.year), first.day
+    if number:
+        return int(number.group(1)), None
+    if first:
+        return first.day.year, None
     years = Counter(int(y) for y in ANY_YEAR.findall(norm))
     if not years:
         return None, None
@@ -63,15 +97,66 @@ def document_date(norm: str) -> tuple[int | None, datetime.date | None]:
     return max(y for y, n in years.items() if n == top), None
 
 
+def _line_date(m: re.Match) -> tuple[datetime.date, int] | None:
+    g = m.groupdict()
+    try:
+        if g["iso_year"]:
+            year = int(g["iso_year"])
+            year += 1911 if year < 1000 else 0  # 105-08-04
+            day = datetime.date(year, int(g["iso_month"]), int(g["iso_day"]))
+        else:
+            year = int(g["roc"]) + 1911 if g["roc"] else cn_to_int(g["year"])
+            day = datetime.date(year, cn_to_int(m.group(4)), cn_to_int(m.group(5)))
+    except (TypeError, ValueError):
+        return None
+    return day, m.end()
+
+
+def _alone(norm: str, end: int) -> bool:
+    """Nothing but a time of day or a source follows the date on its line."""
+    rest = norm[end : norm.find("\n", end) if "\n" in norm[end : end + 80] else end + 80]
+    return not rest.strip() or bool(re.match(r"\s+(?:\d{1,2}:\d{2}|来源|资料来源|[)）])", rest))
+
+
+@dataclass
+class FullDate:
+    day: datetime.date
+    start: int
+
+
+OPENING = 300  # characters at the top of a text where a meeting's date stands
+
+
+def _full_date(m: re.Match) -> FullDate | None:
+    try:
+        year = int(m.group(1)) + 1911 if m.group(1) else cn_to_int(m.group(2))
+        return FullDate(
+            datetime.date(year, cn_to_int(m.group(3)), cn_to_int(m.group(4))), m.start()
+        )
+    except (TypeError, ValueError):
+        return None
+
+
 def last_day(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
+RELATIVE_YEARS = {"明": 1, "次": 1, "下一": 1, "翌": 1, "今": 0, "本": 0, "当": 0}
+
+
+def _year_of(g: dict, doc_year: int | None) -> int | None:
+    for n in ("", "2", "3", "4", "5"):
+        if g.get(f"year{n}"):
+            return cn_to_int(g[f"year{n}"])
+        rel = g.get(f"rel{n}")
+        if rel:
+            return doc_year + RELATIVE_YEARS[rel.rstrip("年")] if doc_year else None
+    return doc_year
+
+
 def resolve(m: re.Match, year: int | None, issued: datetime.date | None) -> datetime.date | None:
     g = m.groupdict()
-    y = next(
-        (cn_to_int(g[k]) for k in ("year", "year2", "year3", "year4", "year5") if g.get(k)), year
-    )
+    y = _year_of(g, year)
     try:
         if g["month"]:
             return datetime.date(y, cn_to_int(g["month"]), cn_to_int(g["day"])) if y else None
@@ -86,7 +171,9 @@ def resolve(m: re.Match, year: int | None, issued: datetime.date | None) -> date
             return add_working_days(issued, cn_to_int(g["workdays"])) if issued else None
         if g["days"]:
             return issued + datetime.timedelta(days=cn_to_int(g["days"])) if issued else None
-        if g["recurring"]:
+        if g["weeks"]:
+            return issued + datetime.timedelta(weeks=cn_to_int(g["weeks"])) if issued else None
+        if g["recurring"] or g["relative"] or g["event"]:
             return None
         return datetime.date(y, 12, 31) if y else None  # 年底前, 年内
     except (TypeError, ValueError):
@@ -94,9 +181,15 @@ def resolve(m: re.Match, year: int | None, issued: datetime.date | None) -> date
 
 
 def is_deadline(m: re.Match, norm: str) -> bool:
-    """A date is a deadline when the text says so (…前, 月底, 季度末, …内), not a date of record."""
+    """A date is a deadline when the text says so (…前, 月底, 季度末, …内), not a date of record,
+    an as-of date (截至6月底), a starting point (从三季度起) or one end of a period (1月1日至12月31日)."""
     g = m.groupdict()
-    if (g["workdays"] or g["days"]) and re.search(
+    before = norm[max(0, m.start() - 4) : m.start()]
+    if NOT_BEFORE.search(before) or re.search(r"至\s*$", before) and not g["d_before"]:
+        return False
+    if NOT_AFTER.match(norm, m.end()):
+        return False
+    if (g["workdays"] or g["days"] or g["weeks"]) and re.search(
         r"(?:至|在|为|到|缩短|压缩)\s*$", norm[max(0, m.start() - 3) : m.start()]
     ):
         return False  # "办理时间压缩至3个工作日": a target, not a deadline
@@ -108,7 +201,12 @@ def is_deadline(m: re.Match, norm: str) -> bool:
 def find_deadline(
     norm: str, start: int, end: int, year: int | None, issued: datetime.date | None
 ) -> Deadline | None:
-    """The item's deadline: a labelled one (完成时限：…) first, else the first one in its text."""
+    """The item's deadline: a labelled one (完成时限：…) first, else the one its text gives.
+
+    Where an item names several dates, the whole item is due by the latest of them ("6月底前
+    完成方案，12月底前全面完成"); a date that resolves wins over one kept as written, and a
+    one-off date over a recurring one (每季度).
+    """
     labelled = next(
         (label for label in find_labels(norm, start, end) if label.kind == DEADLINE_LABEL), None
     )
@@ -116,16 +214,14 @@ def find_deadline(
         # "完成时限：长期坚持", "立行立改": as written, with no day to resolve
         value = norm[labelled.value_start : labelled.value_end]
         return Deadline(value.strip(), None, labelled.value_start, labelled.value_end)
-    spans = [(labelled.value_start, labelled.value_end)] if labelled else []
-    spans.append((start, end))
-    recurring = None
-    for s, e in spans:
-        for m in DEADLINE.finditer(norm, s, e):
-            if not is_deadline(m, norm):
-                continue
-            found = Deadline(m.group().strip(), resolve(m, year, issued), m.start(), m.end())
-            if m.group("recurring"):
-                recurring = recurring or found
-                continue
-            return found
-    return recurring
+    span = (labelled.value_start, labelled.value_end) if labelled else (start, end)
+    found = [
+        Deadline(m.group().strip(), resolve(m, year, issued), m.start(), m.end())
+        for m in DEADLINE.finditer(norm, *span)
+        if is_deadline(m, norm)
+    ]
+    dated = [d for d in found if d.date]
+    if dated:
+        return max(dated, key=lambda d: d.date)
+    recurring = [d for d in found if d.text.startswith("每")]
+    return next((d for d in found if d not in recurring), None) or next(iter(recurring), None)

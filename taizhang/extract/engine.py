@@ -1,6 +1,8 @@
 """The pipeline: text → structure → directives → proposals with units and deadlines."""
 
+import bisect
 import datetime
+import itertools
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -77,23 +79,21 @@ def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
 
 
 def directive_items(norm: str, structure: Structure, year: int | None):
-    """(item, score) for each leaf item that reads as a directive in its context."""
+    """(item, score) for each leaf item that reads as a directive in its context.
+
+    A lead-in's context holds over its scope: a heading's over the items below it, a paragraph's
+    over the rest of the section it stands in. So "一、前期工作落实情况" makes its own items
+    achievements and leaves its sibling "二、下步工作" to its own words.
+    """
     context = directives.NEUTRAL
-    events = []  # lead-ins and items in reading order
-    covered = []
-    for item in structure.items():
-        if item.children:
-            events.append((item.start, "lead", heading(norm, item)))
-        else:
-            events.append((item.start, "item", item))
-            covered.append((item.start, item.own_end))
-    for para in structure.paragraphs:
-        lead_end = next((s for s, _ in covered if para.start <= s < para.end), para.end)
-        if not any(s <= para.start < e for s, e in covered) and lead_end > para.start:
-            events.append((para.start - 0.5, "lead", norm[para.start : lead_end]))
-    events.sort(key=lambda e: e[0])
-    for _, kind, value in events:
+    scopes: list[tuple[int, int]] = []  # (end of a lead-in's scope, the context before it)
+    for pos, kind, value, scope_end in reading_order(norm, structure):
+        while scopes and scopes[-1][0] <= pos:
+            context = scopes.pop()[1]
         if kind == "lead":
+            if scope_end is None:
+                scope_end = scopes[-1][0] if scopes else len(norm) + 1
+            scopes.append((scope_end, context))
             shift = directives.context_shift(value, year)
             if shift is not None:
                 context = shift
@@ -105,6 +105,33 @@ def directive_items(norm: str, structure: Structure, year: int | None):
             score += directives.LABELLED
         if score > 0:
             yield item, score
+
+
+def reading_order(norm: str, structure: Structure):
+    """Lead-ins and leaf items by position: (position, "lead" | "item", text | item, scope end).
+
+    A lead-in is an item with children (its heading; its scope is its subtree) or the part of a
+    paragraph before any leaf item starts in it (its scope is found while reading).
+    """
+    events = []
+    leaves = []  # (start, own end) of leaf items, in order
+    for item in structure.items():
+        if item.children:
+            events.append((item.start, "lead", heading(norm, item), item.end))
+        else:
+            events.append((item.start, "item", item, None))
+            leaves.append((item.start, item.own_end))
+    leaves.sort()
+    starts = [s for s, _ in leaves]
+    reach = list(itertools.accumulate((e for _, e in leaves), max))  # furthest end so far
+    for para in structure.paragraphs:
+        first = bisect.bisect_left(starts, para.start)
+        inside = first > 0 and reach[first - 1] > para.start  # a leaf item runs over it
+        lead_end = starts[first] if first < len(starts) and starts[first] < para.end else para.end
+        if not inside and lead_end > para.start:
+            events.append((para.start - 0.5, "lead", norm[para.start : lead_end], None))
+    events.sort(key=lambda e: e[0])
+    return events
 
 
 def heading(norm: str, item: Item) -> str:

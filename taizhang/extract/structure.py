@@ -62,6 +62,12 @@ INLINE_MARKER = re.compile(
 PARALLEL_YAO = re.compile(
     r"(?:^|(?<=[。!?;]))\s*(?:[^,。;]{1,8}(?:强调|指出|要求|表示)[,:])?\s*(?P<yao>要)(?![求是])"
 )
+# A decision of a meeting written as a paragraph: "会议同意……，由区住建局牵头…", "会议要求，……".
+DECISION = re.compile(
+    r"(?:^|(?<=[。!?;]))[ \t]*(?P<decision>(?:会议|会上|会议还|会议并|会议最后)(?:原则)?"
+    r"(?:同意|要求|决定|明确|议定|强调|部署|责成|提出))",
+    re.M,
+)
 CLOSING_PARAGRAPH = re.compile(
     r"\s*(?:出席|列席|参加|参会|请假|记录|主持|抄送|附件|同志们|特此|以上"
     r"|\d{4}年\d{1,2}月\d{1,2}日\s*$)"
@@ -174,6 +180,15 @@ def inline_markers(
     return sorted(kept)
 
 
+def decisions(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
+    """Decisions of a meeting written as sentences ("会议同意……，由区住建局牵头…"): each is an
+    item, or the section of the 一要/二要 items inside it, and never a parent of what follows."""
+    return [
+        (m.start("decision"), "paragraph", 1, m.start("decision"))
+        for m in DECISION.finditer(norm, para.start, para.end)
+    ]
+
+
 def parallel_yao(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
     found = [m for m in PARALLEL_YAO.finditer(norm, para.start, para.end)]
     if len(found) < 3:
@@ -224,6 +239,8 @@ def parse(norm: str) -> Structure:  # noqa: C901 — one pass over the paragraph
             if norm[para.start : para.end].rstrip().endswith(":"):
                 stack.clear()  # "明确了七项重点任务：" opens a new list
         markers = inline_markers(norm, para, inline_first)
+        if not found and last_paragraph_item is None:
+            markers = sorted(markers + decisions(norm, para))
         for i, (start, kind, number, body) in enumerate(markers):
             end = markers[i + 1][0] if i + 1 < len(markers) else para.end
             if found and kind == found[0]:  # "一是…。二是…" where the paragraph opened with 一是
