@@ -199,7 +199,12 @@ def is_deadline(m: re.Match, norm: str) -> bool:
 
 
 def find_deadline(
-    norm: str, start: int, end: int, year: int | None, issued: datetime.date | None
+    norm: str,
+    start: int,
+    end: int,
+    year: int | None,
+    issued: datetime.date | None,
+    labelled_only: bool = False,
 ) -> Deadline | None:
     """The item's deadline: a labelled one (完成时限：…) first, else the one its text gives.
 
@@ -214,6 +219,8 @@ def find_deadline(
         # "完成时限：长期坚持", "立行立改": as written, with no day to resolve
         value = norm[labelled.value_start : labelled.value_end]
         return Deadline(value.strip(), None, labelled.value_start, labelled.value_end)
+    if labelled_only and not labelled:
+        return None
     span = (labelled.value_start, labelled.value_end) if labelled else (start, end)
     found = [
         Deadline(m.group().strip(), resolve(m, year, issued), m.start(), m.end())

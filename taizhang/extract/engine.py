@@ -13,8 +13,16 @@ from .deadlines import document_date, find_deadline
 from .labels import LABEL_LINE, find_labels
 from .normalise import normalise
 from .read import read_path
-from .structure import Item, Structure, parse
-from .units import COOPERATING, LEAD, RESPONSIBLE, Context, UnitDictionary, assign
+from .structure import Item, Structure, measures_block, parse
+from .units import (
+    COOPERATING,
+    LEAD,
+    RESPONSIBLE,
+    Context,
+    UnitDictionary,
+    assign,
+    labelled_units,
+)
 
 TITLE_MAX = 40
 # The evidence behind a proposal, strongest first: a label line gave its units or deadline
@@ -166,13 +174,21 @@ def propose(text, norm, item, score, units, year, issued, truncated_at, context)
     while end > start and norm[end - 1] in " \t\n":
         end -= 1
     roles = {LEAD: [], RESPONSIBLE: [], COOPERATING: []}
-    for role, mention in assign(norm, item.body_start, end, units, context):
+    assigned = assign(norm, item.body_start, end, units, context)
+    deadline = find_deadline(norm, item.body_start, end, year, issued)
+    block = measures_block(norm, item)
+    for gap_start, gap_end in block_text(block) if block else ():
+        # A measure takes its block's labelled units and date where it names none itself.
+        if not assigned:
+            assigned = labelled_units(norm, gap_start, gap_end, context.first_listed(end))[0]
+        if not deadline:
+            deadline = find_deadline(norm, gap_start, gap_end, year, issued, labelled_only=True)
+    for role, mention in assigned:
         if truncated_at is not None and mention.end >= truncated_at:
             continue  # the last word of a cut-off text may be cut too ("牵头单位：区商")
         name = text[mention.start : mention.end]
         if name not in roles[role] and not any(name in names for names in roles.values()):
             roles[role].append(name)
-    deadline = find_deadline(norm, item.body_start, end, year, issued)
     parent = item.parent
     return Proposal(
         title=text[start:stop],
@@ -188,6 +204,16 @@ def propose(text, norm, item, score, units, year, issued, truncated_at, context)
         reason=reason(norm, item, score),
         section=text[parent.body_start : title_span(norm, parent)[1]] if parent else "",
     )
+
+
+def block_text(block: Item) -> list[tuple[int, int]]:
+    """The parts of a block's own text outside its items: its head and what follows them."""
+    parts, pos = [], block.body_start
+    for child in block.children:
+        parts.append((pos, child.start))
+        pos = max(pos, child.end)
+    parts.append((pos, max(pos, block.own_end)))
+    return [(s, e) for s, e in parts if e > s]
 
 
 def reason(norm: str, item: Item, score: int) -> str:

@@ -13,7 +13,7 @@ they form a sequence starting at one, and they end with their paragraph.
 import re
 from dataclasses import dataclass, field
 
-from .labels import LABEL_LINE
+from .labels import LABEL_LINE, MEASURES, find_labels
 from .numerals import CN_NUMBER, cn_to_int
 
 CN = CN_NUMBER + "+"
@@ -233,7 +233,12 @@ def parse(norm: str) -> Structure:  # noqa: C901 — one pass over the paragraph
             last_paragraph_item = item
             inline_first = (kind, number)
         elif last_paragraph_item and continues(norm, para, last_paragraph_item):
-            last_paragraph_item.own_end = para.end
+            if LABEL_LINE.match(norm, para.start) and (
+                block := measures_block(norm, last_paragraph_item)
+            ):
+                block.own_end = para.end  # the block's units and date, after its measures
+            else:
+                last_paragraph_item.own_end = para.end
         else:
             last_paragraph_item = None
             if norm[para.start : para.end].rstrip().endswith(":"):
@@ -263,6 +268,21 @@ def continues(norm: str, para: Paragraph, item: Item) -> bool:
         return False
     first = item_first_paragraph_end(norm, item)
     return is_heading(norm, Paragraph(item.start, first), item.body_start)
+
+
+def measures_block(norm: str, item: Item) -> Item | None:
+    """The rectification block an item is a measure of: the nearest item above it whose own
+    text, before its first child, opens the measures ("问题1：… 整改措施：1. … 2. …")."""
+    parent = item.parent
+    while parent is not None:
+        if parent.children:
+            head_end = parent.children[0].start
+            if any(
+                label.kind == MEASURES for label in find_labels(norm, parent.body_start, head_end)
+            ):
+                return parent
+        parent = parent.parent
+    return None
 
 
 def item_first_paragraph_end(norm: str, item: Item) -> int:

@@ -302,10 +302,16 @@ def labelled_units(norm: str, start: int, end: int, first_listed: bool):
         if label.kind in UNIT_ROLES:
             names = list(label_names(norm, label.value_start, label.value_end))
             roles = listed_roles(label.kind, names, first_listed)
-            assigned.extend(
-                (role, Mention(s, e)) for role, (s, e) in zip(roles, names, strict=True)
-            )
+            for role, (s, e) in zip(roles, names, strict=True):
+                marked = ROLE_MARK.search(norm, s, e)  # "县纪委监委（牵头）"
+                if marked:
+                    role, e = ROLE_WORDS.search(marked.group()).lastgroup, marked.start()
+                assigned.append((role, Mention(s, e)))
     return assigned, covered
+
+
+# A role written after a name in a label's value: 县纪委监委（牵头）, 县委组织部(配合).
+ROLE_MARK = re.compile(r"\((?:牵头|负责|主办|配合|协办|参与)\)$")
 
 
 def subject_runs(norm: str, start: int, groups: list[list[Mention]]):
