@@ -10,7 +10,7 @@ from pathlib import Path
 from . import directives
 from .damage import find_damage
 from .deadlines import document_date, find_deadline
-from .labels import LABEL_LINE, find_labels
+from .labels import LABEL, LABEL_LINE, find_labels
 from .normalise import normalise
 from .read import read_path
 from .structure import Item, Structure, measures_block, parse
@@ -33,6 +33,10 @@ REASONS = ("label", "enumerated", "paragraph", "weak")
 SENTENCE_STOP = re.compile(r"[。;:!?\n](?![^“「《(]*[”」》)])")
 CLAUSE_STOP = re.compile(r"[,。;:!?\n](?![^“「《(]*[”」》)])")
 TRAILING = " \t,.;:!?。、"
+# A first clause that only says who speaks: "会议要求，…", "书记强调，…".
+CUE_ONLY = re.compile(
+    r"(?:会议|会上)?(?:原则)?(?:同意|要求|决定|强调|指出|明确|议定|提出|认为)|[^,。]{1,8}(?:强调|指出|要求)"
+)
 
 
 @dataclass
@@ -162,8 +166,13 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
     goes_on = bool(norm[stop + 1 : end].strip()) and not LABEL_LINE.match(norm, stop + 1)
     if stop - start > TITLE_MAX or not goes_on:
         clause = CLAUSE_STOP.search(norm, start, end)
+        if clause and CUE_ONLY.fullmatch(norm, start, clause.start()):
+            clause = CLAUSE_STOP.search(norm, clause.end(), end)  # "会议要求，各街道要…"
         stop = clause.start() if clause else min(end, start + TITLE_MAX)
-    while stop > start and norm[stop - 1] in TRAILING:
+    label = LABEL.search(norm, start, stop)  # "推进数字化转型（牵头单位：…）"
+    if label:
+        stop = label.start()
+    while stop > start and norm[stop - 1] in TRAILING + "([":
         stop -= 1
     return start, stop, norm[start:stop]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .labels import LABEL_LINE, MEASURES, find_labels
 from .numerals import CN_NUMBER, cn_to_int
+from .units import find_names
 
 CN = CN_NUMBER + "+"
 SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": 9}
@@ -59,15 +60,21 @@ INLINE_MARKER = re.compile(
     + ")"
 )
 # "要全面抓好…。要全面提升…。要全面推进…": parallel directives without numbers (speech reports).
-PARALLEL_YAO = re.compile(
-    r"(?:^|(?<=[。!?;]))\s*(?:[^,。;]{1,8}(?:强调|指出|要求|表示)[,:])?\s*(?P<yao>要)(?![求是])"
+# "要全面抓好…。要全面提升…。", "必须…。必须…。", "各单位要…。要…。": parallel directives
+# without numbers (speech reports), each a sentence opening with its modal or a short subject.
+PARALLEL = re.compile(
+    r"(?:^|(?<=[。!?;]))\s*(?:[^,。;]{1,8}(?:强调|指出|要求|表示)[,:])?\s*"
+    r"(?P<sentence>(?:[^,。;:!?要必\n]{1,6}?)?(?P<modal>要|必须)(?![求是点素]))",
+    re.M,
 )
+PARALLEL_MIN = {"要": 3, "必须": 2}
 # A decision of a meeting written as a paragraph: "会议同意……，由区住建局牵头…", "会议要求，……".
 DECISION = re.compile(
     r"(?:^|(?<=[。!?;]))[ \t]*(?P<decision>(?:会议|会上|会议还|会议并|会议最后)(?:原则)?"
     r"(?:同意|要求|决定|明确|议定|强调|部署|责成|提出))",
     re.M,
 )
+REQUEST = re.compile(r"(?:^|(?<=[。!?;]))[ \t]*请(?!示|假)", re.M)
 CLOSING_PARAGRAPH = re.compile(
     r"\s*(?:出席|列席|参加|参会|请假|记录|主持|抄送|附件|同志们|特此|以上"
     r"|\d{4}年\d{1,2}月\d{1,2}日\s*$)"
@@ -181,19 +188,26 @@ def inline_markers(
 
 
 def decisions(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
-    """Decisions of a meeting written as sentences ("会议同意……，由区住建局牵头…"): each is an
-    item, or the section of the 一要/二要 items inside it, and never a parent of what follows."""
-    return [
-        (m.start("decision"), "paragraph", 1, m.start("decision"))
-        for m in DECISION.finditer(norm, para.start, para.end)
-    ]
+    """Decisions of a meeting written as sentences ("会议同意……，由区住建局牵头…") and requests
+    to a unit ("请市财政局做好资金保障。"): each is an item, or the section of the 一要/二要 items
+    inside it, and never a parent of what follows."""
+    found = [m.start("decision") for m in DECISION.finditer(norm, para.start, para.end)]
+    for m in REQUEST.finditer(norm, para.start, para.end):
+        names = find_names(norm, m.end(), min(para.end, m.end() + 24), None)
+        if names and names[0].start == m.end():
+            found.append(m.start())
+    return [(start, "paragraph", 1, start) for start in sorted(found)]
 
 
 def parallel_yao(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
-    found = [m for m in PARALLEL_YAO.finditer(norm, para.start, para.end)]
-    if len(found) < 3:
-        return []
-    return [(m.start("yao"), "yao", i + 1, m.end("yao")) for i, m in enumerate(found)]
+    found = list(PARALLEL.finditer(norm, para.start, para.end))
+    for modal, least in PARALLEL_MIN.items():
+        same = [m for m in found if m.group("modal") == modal]
+        if len(same) >= least:
+            return [
+                (m.start("sentence"), "yao", i + 1, m.start("sentence")) for i, m in enumerate(same)
+            ]
+    return []
 
 
 def is_heading(norm: str, para: Paragraph, body_start: int) -> bool:
@@ -244,7 +258,9 @@ def parse(norm: str) -> Structure:  # noqa: C901 — one pass over the paragraph
             if norm[para.start : para.end].rstrip().endswith(":"):
                 stack.clear()  # "明确了七项重点任务：" opens a new list
         markers = inline_markers(norm, para, inline_first)
-        if not found and last_paragraph_item is None:
+        if not found and (last_paragraph_item is None or last_paragraph_item.children):
+            # Not the body of an item ("一、关于…\n会议同意…" is that item), unless its body is
+            # already split into items.
             markers = sorted(markers + decisions(norm, para))
         for i, (start, kind, number, body) in enumerate(markers):
             end = markers[i + 1][0] if i + 1 < len(markers) else para.end
