@@ -13,6 +13,17 @@ DIGITS = {
     "七": 7,
     "八": 8,
     "九": 9,
+    # 大写 numerals, as in 壹、贰、
+    "壹": 1,
+    "贰": 2,
+    "叁": 3,
+    "参": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
 }
 CN_NUMBER = "[〇零一二两三四五六七八九十百]"
 
@@ -23,7 +34,7 @@ def cn_to_int(text: str) -> int | None:
         return None
     if text.isdigit():
         return int(text)
-    if "十" not in text and "百" not in text:
+    if not set(text) & set("十拾百"):
         if all(ch in DIGITS for ch in text):
             return int("".join(str(DIGITS[ch]) for ch in text))
         return None
@@ -31,7 +42,7 @@ def cn_to_int(text: str) -> int | None:
     for ch in text:
         if ch in DIGITS:
             current = DIGITS[ch]
-        elif ch == "十":
+        elif ch in "十拾":
             total += (current or 1) * 10
             current = 0
         elif ch == "百":

@@ -23,6 +23,8 @@ SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": 9}
 # Enumerators, by kind. Matched on normalised text (half-width brackets and punctuation).
 KINDS = {
     "part": rf"第(?P<part>{CN})(?:方面|部分|章|篇)\s*[:,、.]?\s*",
+    # 壹、贰、: the top level of Taiwan-style minutes (壹、報告事項 貳、指示事項).
+    "capital": r"(?P<capital>[壹贰叁参肆伍陆柒捌玖拾]{1,2})\s*[、.]\s*",
     "cn": rf"(?P<cn>{CN})\s*[、.]\s*",
     "cn_paren": rf"\((?P<cn_paren>{CN})\)\s*[、.]?\s*",
     "num": r"(?P<num>\d{1,2})\s*、\s*",
@@ -255,8 +257,9 @@ def parse(norm: str) -> Structure:  # noqa: C901 — one pass over the paragraph
                 last_paragraph_item.own_end = para.end
         else:
             last_paragraph_item = None
-            if norm[para.start : para.end].rstrip().endswith(":"):
-                stack.clear()  # "明确了七项重点任务：" opens a new list
+            line = norm[para.start : para.end].strip()
+            if line.endswith(":") and len(line) > 8:
+                stack.clear()  # "明确了七项重点任务：" opens a new list; "决定：" goes on
         markers = inline_markers(norm, para, inline_first)
         if not found and (last_paragraph_item is None or last_paragraph_item.children):
             # Not the body of an item ("一、关于…\n会议同意…" is that item), unless its body is

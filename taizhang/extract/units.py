@@ -34,9 +34,9 @@ SUFFIX = re.compile(
     r"|协会|学会|商会|联合会|研究院|设计院|法院|检察院|医院|学院|大学|统战部门"
     r"|委(?![员托屈婉])|(?<![全内局干外细])部(?![分署长门件位队]|会(?!同))|(?<![格大布结全开当])局(?![面势长部限])|厅(?!长)|署(?!名)|院(?![长士校子落线内外])"
     r"|(?<![工教课])室(?!主任)|(?<![学专本\d一二三四五六七八九十])科(?![技学研长普])|(?<=[\d一二三四五六七八九十])科"
-    r"|(?<![之好到难妥])处(?![理置长于分罚在])|(?<![场住处])所(?![有提属需长在以得谓])|站(?![长在位])|[支大中]队"
+    r"|(?<![之好到难妥])处(?![理置长分罚在]|于(?![\d一二三四五六七八九十今明本年月汛春秋冬夏节]))|(?<![场住处])所(?![有提属需长在以得谓])|站(?![长在位])|[支大中]队"
     r"|(?:(?<=[委府组安改侨台督])|(?<=网信)|(?<=综治))办(?![理法公结事好学会])"
-    r"|(?<=[监建委管考民科平辅])会|党校|学校|(?<![旅报])社(?![会区保科团交])"
+    r"|(?<=[监建委管考民科平辅])会|(?<![公上寿])司(?![机法令长仪])|党校|学校|(?<![旅报])社(?![会区保科团交])"
     r"|(?<![城])镇(?![痛静定压])|(?<![城])乡(?![村土亲镇下])|街道(?:办事处|办)?|地区(?!的)|地市|县区|区县|省份"
     r"|(?<=各)(?:区|县|市|省|自治区|州|盟|旗)(?=[(要应须负牵配、,和])"
     r")"
@@ -46,7 +46,8 @@ NAME_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 # anything that is not a letter.
 BOUNDARY = re.compile(
     r"(?:[^\w\u4e00-\u9fff]|由|请|和|与|及|同|会同|配合|协助|协同|督导|督促|指导|责成|要求|对|向|给|送|报|将|把|在|为"
-    r"|是|的|之|等|了|并|要|被|从|到|于|就|按|使|让|以|至|即|经由|参观|听取|通过|支持|联系|通报|上级|单位|部门)"
+    r"|是|的|之|等|了|并|要|被|从|到|于|就|按|使|让|以|至|即|经由|参观|听取|通过|支持|联系|通报|上级|单位|部门"
+    r"|\d+\s*[年月日号]\s*(?:底|末|初|上旬|中旬|下旬)?\s*(?:前|内|起)?)"
 )
 JOINERS = re.compile(r"\s*(?:、|和|与|及|以及|,|/)\s*")
 WEAK_JOINERS = ("和", "与", "及")
@@ -65,7 +66,7 @@ COOPERATING_LEAD_INS = ("配合", "协助", "会同", "协同")
 PARTNER = re.compile(r"(?:与|和|同)$")
 PARTNER_VERB = re.compile(r"\s*(?:协调|协商|沟通|对接|合作|共同|联合|密切配合)")
 SUBJECT_AFTER = re.compile(
-    r"\s*(?:要|应|须|需|必须|负责|负总责|牵头|配合|协助|协同|作为|会同|督导|督促|将|按照|按职责|结合|切实|认真|积极|抓紧"
+    r"\s*(?:要|应(?![急用对届])|须|需|必须|负责|负总责|牵头|配合|协助|协同|作为|会同|督导|督促|将|按照|按职责|结合|切实|认真|积极|抓紧"
     r"|尽快|立即|先|分别|共同|具体|办理|组织|于|在|对|做好|加强|履行|承担|统筹|研究|制定|建立|落实|开展|为|主动|继续"
     r"|进一步|给予|予以|持续|全面|加快|推进|推动|完成|上线|启动|出台|印发|编制|开通|建成|实施)"
 )
@@ -113,7 +114,7 @@ GENERIC_WORDS = {
 def is_generic(name: str, normalised: bool = False) -> bool:
     """各部门, 相关部门, 有关单位, 各级党组织 … are not units; 统战部门, 各区县人民政府 are."""
     norm = name if normalised else normalise(name)
-    if norm in GENERIC_WORDS or len(norm) < 2 or re.search(r"相关|有关|其他|其它", norm):
+    if norm in GENERIC_WORDS or len(norm) < 2 or re.search(r"相关|有关|其他|其它|^各级", norm):
         return True
     return bool(
         GENERIC_END.search(norm) and (GENERIC_START.search(norm) or GENERIC_END.fullmatch(norm))
@@ -172,12 +173,19 @@ def find_names(norm: str, start: int, end: int, dictionary: UnitDictionary | Non
             continue
         if shaped and shaped[-1].start >= left:
             inner = shaped[-1]
-            if SUBJECT_AFTER.match(norm, inner.end) or PARTNER.match(
-                norm[inner.end : inner.end + 1]
+            between = norm[inner.end : m.start()]
+            if (
+                SUBJECT_AFTER.match(between)
+                or PARTNER.match(between[:1])
+                or re.search(r"[各全本]", between)
+                or len(between) > 8
             ):
                 continue  # "市交通局建立全市调度中心": the name is followed by its predicate
         while shaped and shaped[-1].start >= left:  # "人民银行" inside "人民银行XX市分行"
             shaped.pop()
+        left = distributed_start(norm, start, left)
+        if shaped and shaped[-1].end == left and norm[left - 1] == ")":
+            left = shaped.pop().start  # "各乡(镇、市)" + "公所" is one name
         shaped.append(Mention(left, bracketed_end(norm, m.end(), end)))
     shaped = [m for m in shaped if not is_generic(norm[m.start : m.end], normalised=True)]
     return sorted(known + shaped, key=lambda m: m.start)
@@ -194,10 +202,24 @@ def bracketed_end(norm: str, pos: int, end: int) -> int:
     return pos
 
 
+# "各直辖市、县(市)政府": 各 and a list that share one suffix are one name.
+DISTRIBUTED = re.compile(r"各[\u4e00-\u9fff]{1,6}、$")
+
+
+def distributed_start(norm: str, lo: int, left: int) -> int:
+    m = DISTRIBUTED.search(norm, max(lo, left - 8), left)
+    if m and not SUFFIX.search(norm, m.start(), m.end() - 1):
+        return m.start()
+    return left
+
+
 def left_edge(norm: str, lo: int, suffix_start: int) -> int:
     """Where a name whose suffix starts at suffix_start begins (suffix_start: no name)."""
     window = max(lo, suffix_start - 16)
     pos = suffix_start
+    inner = re.search(r"\([\u4e00-\u9fff、]{1,6}\)$", norm[window:pos])
+    if inner:
+        pos = window + inner.start()  # "县(市)政府": the bracket belongs to the name
     while True:
         last = None
         for last in BOUNDARY.finditer(norm, window, pos):  # noqa: B007 — the last one is wanted
@@ -303,16 +325,30 @@ def labelled_units(norm: str, start: int, end: int, first_listed: bool):
         if label.kind in UNIT_ROLES:
             names = list(label_names(norm, label.value_start, label.value_end))
             roles = listed_roles(label.kind, names, first_listed)
-            for role, (s, e) in zip(roles, names, strict=True):
-                marked = ROLE_MARK.search(norm, s, e)  # "县纪委监委（牵头）"
-                if marked:
-                    role, e = ROLE_WORDS.search(marked.group()).lastgroup, marked.start()
-                assigned.append((role, Mention(s, e)))
+            assigned.extend(marked_roles(norm, names, roles))
     return assigned, covered
 
 
+def marked_roles(norm: str, names: list[tuple[int, int]], roles: list[str]):
+    """A role written after a name in a label's value holds for it and the names listed with it
+    since the last comma: "市住建局，市城管局、市环境局配合", "县纪委监委（牵头）"."""
+    clause: list[int] = []  # indexes of the names since the last comma
+    out = [(role, Mention(s, e)) for role, (s, e) in zip(roles, names, strict=True)]
+    for i, (s, e) in enumerate(names):
+        if i and "," in norm[names[i - 1][1] : s]:
+            clause = []
+        clause.append(i)
+        marked = ROLE_MARK.search(norm, s, e)
+        if marked and marked.start() > s:
+            role = ROLE_WORDS.search(marked.group()).lastgroup
+            out[i] = (role, Mention(s, marked.start()))
+            for j in clause[:-1]:
+                out[j] = (role, out[j][1])
+    return out
+
+
 # A role written after a name in a label's value: 县纪委监委（牵头）, 县委组织部(配合).
-ROLE_MARK = re.compile(r"\((?:牵头|负责|主办|配合|协办|参与)\)$")
+ROLE_MARK = re.compile(r"\(?(?:牵头|负责|主办|配合|协办|参与)\)?$")
 
 
 def subject_runs(norm: str, start: int, groups: list[list[Mention]]):
@@ -328,6 +364,14 @@ def subject_runs(norm: str, start: int, groups: list[list[Mention]]):
             continue
         if PARTNER.search(before) and PARTNER_VERB.match(norm, after_run):
             subjects.append((group, "配合", after_run))
+            continue
+        joiner = norm[group[-1].start - 1] if len(group) > 1 else ""
+        if PARTNER.match(joiner) and PARTNER_VERB.match(norm, after_run):
+            # "请民政处与警察局协调处理": the last name is the partner of the others
+            if led_in or not NAME_CHAR.search(before):
+                subjects.append((group[:-1], led_in.group() if led_in else "", group[-2].end))
+            subjects.append(([group[-1]], "配合", after_run))
+            continue
         elif led_in or (not NAME_CHAR.search(before) and SUBJECT_AFTER.match(norm, after_run)):
             subjects.append((group, led_in.group() if led_in else "", after_run))
     return subjects
