@@ -47,12 +47,14 @@ DEADLINE = re.compile(
 NOT_BEFORE = re.compile(r"(?:截至|截止到|从|自|自从|始于)\s*$")
 NOT_AFTER = re.compile(r"\s*(?:起|以来|开始|至|到|—|-|~)")
 _M_D = r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
-DATE = re.compile(rf"(?:民国\s*(\d{{2,3}})|({_Y4}))\s*年\s*{_M_D}")
+# 民国 years are written with or without 民国: 中华民国113年9月12日, 113年5月8日.
+_ROC = r"(?:(?:中华)?民国\s*(?P<roc>\d{2,3})|(?<!\d)(?P<roc2>\d{2,3}))"
+DATE = re.compile(rf"(?:{_ROC}|(?P<year>{_Y4}))\s*年\s*{_M_D}")
 # A line that is only a date (a signature's or an issue date), or a "日期：2021-08-01" line;
 # 105-08-04 is a year of the Republic of China (民国).
 DATE_LINE = re.compile(
     rf"^[ \t]*(?:(?:日期|时间|发布时间|发文日期|印发日期|成文日期)\s*:\s*)?"
-    rf"(?:(?:民国\s*(?P<roc>\d{{2,3}})|(?P<year>{_Y4}))\s*年\s*{_M_D}"
+    rf"(?:(?:{_ROC}|(?P<year>{_Y4}))\s*年\s*{_M_D}"
     r"|(?P<iso_year>\d{4}|\d{2,3})[-./](?P<iso_month>\d{1,2})[-./](?P<iso_day>\d{1,2}))",
     re.M,
 )
@@ -82,12 +84,12 @@ def document_date(norm: str) -> tuple[int | None, datetime.date | None]:
         issued = dated[-1][0] if dated[-1][1] > len(norm) // 2 else dated[0][0]
         return issued.year, issued
     number = DOC_NUMBER_YEAR.search(norm)
+    if number:
+        return int(number.group(1)), None
     first = next(filter(None, map(_full_date, DATE.finditer(norm))), None)
     if first and first.start < OPENING:
         # Minutes open with the meeting's date ("2025年5月9日上午，市长主持召开…"): theirs.
-        return (int(number.group(1)) if number else first.day.year), first.day
-    if number:
-        return int(number.group(1)), None
+        return first.day.year, first.day
     if first:
         return first.day.year, None
     years = Counter(int(y) for y in ANY_YEAR.findall(norm))
@@ -105,17 +107,23 @@ def _line_date(m: re.Match) -> tuple[datetime.date, int] | None:
             year += 1911 if year < 1000 else 0  # 105-08-04
             day = datetime.date(year, int(g["iso_month"]), int(g["iso_day"]))
         else:
-            year = int(g["roc"]) + 1911 if g["roc"] else cn_to_int(g["year"])
-            day = datetime.date(year, cn_to_int(m.group(4)), cn_to_int(m.group(5)))
+            day = datetime.date(_year_written(m), cn_to_int(m.group(4)), cn_to_int(m.group(5)))
     except (TypeError, ValueError):
         return None
     return day, m.end()
 
 
+def _year_written(m: re.Match) -> int | None:
+    roc = m.group("roc") or m.group("roc2")
+    return int(roc) + 1911 if roc else cn_to_int(m.group("year"))
+
+
 def _alone(norm: str, end: int) -> bool:
     """Nothing but a time of day or a source follows the date on its line."""
     rest = norm[end : norm.find("\n", end) if "\n" in norm[end : end + 80] else end + 80]
-    return not rest.strip() or bool(re.match(r"\s+(?:\d{1,2}:\d{2}|来源|资料来源|[)）])", rest))
+    return not rest.strip() or bool(
+        re.match(r"\s*(?:\d{1,2}:\d{2}|来源|资料来源|\(星期|\(周|[上下]午|[)）])", rest)
+    )
 
 
 @dataclass
@@ -129,10 +137,8 @@ OPENING = 300  # characters at the top of a text where a meeting's date stands
 
 def _full_date(m: re.Match) -> FullDate | None:
     try:
-        year = int(m.group(1)) + 1911 if m.group(1) else cn_to_int(m.group(2))
-        return FullDate(
-            datetime.date(year, cn_to_int(m.group(3)), cn_to_int(m.group(4))), m.start()
-        )
+        day = datetime.date(_year_written(m), cn_to_int(m.group(4)), cn_to_int(m.group(5)))
+        return FullDate(day, m.start())
     except (TypeError, ValueError):
         return None
 
@@ -187,7 +193,7 @@ def is_deadline(m: re.Match, norm: str) -> bool:
     before = norm[max(0, m.start() - 4) : m.start()]
     if NOT_BEFORE.search(before) or re.search(r"至\s*$", before) and not g["d_before"]:
         return False
-    if NOT_AFTER.match(norm, m.end()):
+    if NOT_AFTER.match(norm, m.end()) and not re.search(r"(?:前|内|止)\s*$", m.group()):
         return False
     if (g["workdays"] or g["days"] or g["weeks"]) and re.search(
         r"(?:至|在|为|到|缩短|压缩)\s*$", norm[max(0, m.start() - 3) : m.start()]

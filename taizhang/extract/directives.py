@@ -71,7 +71,7 @@ NOTED = re.compile(
     r"(?:准予|同意)备查|准予备案|洽悉|照案通过|(?:请|敬请)(?:鉴核|核备|鉴察|审议|核示)"
 )
 # Wishes ("期盼各位…", "期能…") and optional rules ("可参照本方案") are not directives.
-WISH = re.compile(r"(?:^|[,。;])(?:期(?:望|盼|待|许|能|各)|可参照)")
+WISH = re.compile(r"(?:^|[,。;\n])期(?:望|盼|待|许|能|各)|可参照|有条件的[^,。;]{0,8}可")
 # "请市财政局…", "请衛福部…": a request to a unit is a directive in any context.
 REQUEST = re.compile(r"(?<![提报呈申恳邀敬])请(?!示|假|鉴核|核备|审议|大家)")
 LABELLED = 4  # a label line (牵头单位：, 完成时限：, 整改要求：) marks a task
@@ -87,5 +87,5 @@ def item_score(title: str, text: str) -> int:
         imperative += 1
     past = len(PAST_MARKS.findall(text))
     request = 3 if REQUEST.search(text) else 0
-    wish = 3 * len(WISH.findall(text[:60]))
+    wish = 3 * len(WISH.findall(text[:80]))
     return modal + imperative + request - past - wish

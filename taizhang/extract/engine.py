@@ -112,7 +112,10 @@ def directive_items(norm: str, structure: Structure, year: int | None):
             continue
         item = value
         body = norm[item.body_start : item.own_end]
-        score = context + directives.item_score(title_span(norm, item)[2], body)
+        title = title_span(norm, item)[2]
+        score = context + directives.item_score(title, body)
+        if directives.context_shift(title, year) == directives.PAST:
+            score += directives.PAST  # "二、去年工作回顾", "充分认识……的重要意义"
         if find_labels(norm, item.body_start, item.own_end):
             score += directives.LABELLED
         if score > 0:
@@ -127,9 +130,11 @@ def reading_order(norm: str, structure: Structure):
     """
     events = []
     leaves = []  # (start, own end) of leaf items, in order
+    sections = {}  # start → end of the items with children
     for item in structure.items():
         if item.children:
             events.append((item.start, "lead", heading(norm, item), item.end))
+            sections[item.start] = item.end
         else:
             events.append((item.start, "item", item, None))
             leaves.append((item.start, item.own_end))
@@ -141,7 +146,9 @@ def reading_order(norm: str, structure: Structure):
         inside = first > 0 and reach[first - 1] > para.start  # a leaf item runs over it
         lead_end = starts[first] if first < len(starts) and starts[first] < para.end else para.end
         if not inside and lead_end > para.start:
-            events.append((para.start - 0.5, "lead", norm[para.start : lead_end], None))
+            # A paragraph that opens a section leads into that section only.
+            scope = sections.get(para.start)
+            events.append((para.start - 0.5, "lead", norm[para.start : lead_end], scope))
     events.sort(key=lambda e: e[0])
     return events
 

@@ -69,7 +69,7 @@ PARALLEL = re.compile(
     r"(?P<sentence>(?:[^,。;:!?要必\n]{1,6}?)?(?P<modal>要|必须)(?![求是点素]))",
     re.M,
 )
-PARALLEL_MIN = {"要": 3, "必须": 2}
+PARALLEL_MIN = {"要": 3, "必须": 2}  # sentences, fewer where each opens with the word
 # A decision of a meeting written as a paragraph: "会议同意……，由区住建局牵头…", "会议要求，……".
 DECISION = re.compile(
     r"(?:^|(?<=[。!?;]))[ \t]*(?P<decision>(?:会议|会上|会议还|会议并|会议最后)(?:原则)?"
@@ -205,7 +205,8 @@ def parallel_yao(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
     found = list(PARALLEL.finditer(norm, para.start, para.end))
     for modal, least in PARALLEL_MIN.items():
         same = [m for m in found if m.group("modal") == modal]
-        if len(same) >= least:
+        bare = all(m.start("modal") == m.start("sentence") for m in same)
+        if len(same) >= (2 if bare else least):  # "要坚持…。要守住…。" is a list of two
             return [
                 (m.start("sentence"), "yao", i + 1, m.start("sentence")) for i, m in enumerate(same)
             ]
