@@ -1,6 +1,8 @@
 """The pipeline: text → structure → directives → proposals with units and deadlines."""
 
+import bisect
 import datetime
+import itertools
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -85,9 +87,16 @@ def directive_items(norm: str, structure: Structure, year: int | None):
         else:
             events.append((item.start, "item", item))
             covered.append((item.start, item.own_end))
+    # Sorted starts and the furthest end so far: each paragraph's look-up is a bisection, not
+    # a scan of every item (a long plan has thousands of both).
+    covered.sort()
+    starts = [s for s, _ in covered]
+    reach = list(itertools.accumulate((e for _, e in covered), max))
     for para in structure.paragraphs:
-        lead_end = next((s for s, _ in covered if para.start <= s < para.end), para.end)
-        if not any(s <= para.start < e for s, e in covered) and lead_end > para.start:
+        first = bisect.bisect_left(starts, para.start)
+        lead_end = starts[first] if first < len(starts) and starts[first] < para.end else para.end
+        inside = bisect.bisect_right(starts, para.start)
+        if not (inside and reach[inside - 1] > para.start) and lead_end > para.start:
             events.append((para.start - 0.5, "lead", norm[para.start : lead_end]))
     events.sort(key=lambda e: e[0])
     for _, kind, value in events:
