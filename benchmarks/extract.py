@@ -6,6 +6,12 @@ Builds a corpus of at least --mb megabytes (UTF-8) from documents written for th
 and from generated plans, minutes, speeches and rectification reports (in both scripts), then
 prints: the engine's start-up (a fresh ``taizhang extract`` on one file), its throughput on one
 core after start-up, jieba.cut's throughput on the same text, and the ratio.
+
+Then the cost of one long document, which must grow linearly with its length: the time per MB of
+a single plan of 0.5, 4 and 16 MB (sections, enumerated items, label lines and paragraphs, in both
+scripts), the same text with every line break removed (one 16 MB line), and a document whose
+paragraphs are 1 MB each; and the ratio of the 16 MB per-MB time to the 0.5 MB one (--long 0
+skips this part).
 """
 
 import argparse
@@ -22,6 +28,7 @@ from taizhang.extract import extract_text  # noqa: E402
 from taizhang.extract.normalise import _converter  # noqa: E402
 
 DOCUMENTS = ROOT / "taizhang" / "extract" / "tests" / "documents"
+CN = "〇一二三四五六七八九十" + "".join(f"十{d}" for d in "一二三四五六七八九")
 PREFIXES = ["市", "区", "县", "XX市", "省"]
 BODIES = [
     "发展改革委",
@@ -133,6 +140,64 @@ def corpus(megabytes: float) -> list[str]:
     return docs
 
 
+def long_document(megabytes: float, seed: int = 12) -> str:
+    """One plan of about `megabytes` MB: numbered parts, sections, items and plain paragraphs."""
+    rng = random.Random(seed)
+    written = [p.read_text(encoding="utf-8") for p in sorted(DOCUMENTS.glob("*.txt"))]
+    to_traditional = __import__("opencc").OpenCC("s2t").convert
+    y = 2026
+    lines = [f"关于印发{y}年全市重点工作任务分工方案的通知", f"{y}年3月2日", ""]
+    size, part = 0, 0
+    while size < megabytes * 1_000_000:
+        part += 1
+        section = [f"第{CN[(part - 1) % 20 + 1]}部分  {rng.choice(OBJECTS)}"]
+        for s in range(1, rng.randint(4, 10)):
+            section.append(f"{CN[s]}、{rng.choice(ACTIONS)}{rng.choice(OBJECTS)}")
+            section.append(generated(rng, part).split("\n", 3)[3])
+            if rng.random() < 0.3:
+                section.append(written[rng.randrange(len(written))])
+        text = "\n".join(section)
+        if part % 4 == 3:
+            text = to_traditional(text)
+        lines.append(text)
+        size += len(text.encode("utf-8"))
+    lines.append("特此通知。")
+    lines.append(f"XX市人民政府办公室\n{y}年3月2日")
+    return "\n".join(lines)
+
+
+def long_paragraphs(megabytes: float, paragraph_mb: float = 1.0) -> str:
+    """A document whose paragraphs are `paragraph_mb` MB each (a plan with its line breaks lost)."""
+    chunks = []
+    for i in range(max(1, round(megabytes / paragraph_mb))):
+        chunks.append(long_document(paragraph_mb, seed=100 + i).replace("\n", ""))
+    return "\n".join(chunks)
+
+
+def seconds_per_mb(text: str) -> float:
+    t = time.perf_counter()
+    extract_text(text)
+    return (time.perf_counter() - t) / (len(text.encode("utf-8")) / 1_000_000)
+
+
+def long_documents(largest: float) -> None:
+    sizes = [s for s in (0.5, 4.0, 16.0) if s <= largest] or [largest]
+    shapes = [
+        ("plan", long_document),
+        ("one line", lambda mb: long_document(mb).replace("\n", "")),
+        ("1 MB paragraphs", long_paragraphs),
+    ]
+    for label, build in shapes:
+        per_mb = {}
+        for mb in sizes:
+            per_mb[mb] = seconds_per_mb(build(mb))
+            print(f"one document, {label}, {mb:g} MB: {per_mb[mb]:.2f} s/MB")
+        if len(sizes) > 1:
+            ratio = per_mb[sizes[-1]] / per_mb[sizes[0]]
+            big, small = sizes[-1], sizes[0]
+            print(f"one document, {label}: per-MB time {big:g} MB / {small:g} MB {ratio:.2f}x")
+
+
 def startup_seconds() -> float:
     best = float("inf")
     for _ in range(3):
@@ -152,6 +217,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--mb", type=float, default=5.0, help="corpus size in megabytes (default 5)")
+    ap.add_argument(
+        "--long",
+        type=float,
+        default=16.0,
+        help="largest single document in megabytes (default 16; 0 skips the long documents)",
+    )
     args = ap.parse_args()
     docs = corpus(args.mb)
     megabytes = sum(len(d.encode("utf-8")) for d in docs) / 1_000_000
@@ -176,6 +247,8 @@ def main() -> None:
     segment = time.perf_counter() - t
     print(f"jieba.cut: {segment:.2f} s, {megabytes / segment:.2f} MB/s")
     print(f"ratio (engine speed / jieba.cut speed): {segment / engine:.2f}x")
+    if args.long > 0:
+        long_documents(args.long)
 
 
 if __name__ == "__main__":

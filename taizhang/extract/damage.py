@@ -4,6 +4,7 @@ Each warning is a sentence for the user, naming the line, so whoever reviews the
 knows which part of the document the engine could not see.
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -33,13 +34,24 @@ class Damage:
         return self.message
 
 
-def line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def line_counter(text: str):
+    """line_of(offset) for one text: its line breaks are found once, on the first call, and each
+    look-up bisects them (counting from the start for each warning was quadratic)."""
+    breaks: list[int] = []
+
+    def line_of(offset: int) -> int:
+        if not breaks:
+            breaks.extend(m.start() for m in re.finditer("\n", text))
+            breaks.append(len(text))  # never empty, so the breaks are found once
+        return bisect.bisect_left(breaks, offset) + 1
+
+    return line_of
 
 
 def find_damage(norm: str, text: str | None = None) -> list[Damage]:
     """Damage found in the normalised text, quoted from the original."""
     text = norm if text is None else text
+    line_of = line_counter(text)
     found = []
     for m in HIDDEN.finditer(norm):
         count = f"{m.group(1)}字" if m.group(1) else "一段文字"
@@ -49,7 +61,7 @@ def find_damage(norm: str, text: str | None = None) -> list[Damage]:
                 m.start(),
                 m.end(),
                 (
-                    f"第{line_of(text, m.start())}行：原文有{count}被隐藏（“{text[m.start() : m.end()].strip(' -—')}”），"
+                    f"第{line_of(m.start())}行：原文有{count}被隐藏（“{text[m.start() : m.end()].strip(' -—')}”），"
                     "其中的任务无法提取，请取得完整文件后重新上传"
                 ),
             )
@@ -61,9 +73,7 @@ def find_damage(norm: str, text: str | None = None) -> list[Damage]:
                 "mojibake",
                 m.start(),
                 m.end(),
-                (
-                    f"第{line_of(text, m.start())}行：有乱码（“{context}”），个别文字已丢失，请核对原件"
-                ),
+                (f"第{line_of(m.start())}行：有乱码（“{context}”），个别文字已丢失，请核对原件"),
             )
         )
     tail = norm.rstrip()
@@ -81,7 +91,7 @@ def find_damage(norm: str, text: str | None = None) -> list[Damage]:
                 len(tail),
                 len(tail),
                 (
-                    f"第{line_of(text, len(tail))}行：文本在句中结束（“…{original_last.strip()[-15:]}”），"
+                    f"第{line_of(len(tail))}行：文本在句中结束（“…{original_last.strip()[-15:]}”），"
                     "文件可能不完整，末尾的任务可能缺失"
                 ),
             )
