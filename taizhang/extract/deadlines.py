@@ -38,11 +38,13 @@ DEADLINE = re.compile(
     rf"|(?:(?P<workdays>{N})\s*个\s*工作日\s*(?:内|以内)?)"
     rf"|(?:(?P<days>{N})\s*(?:日|天)\s*(?:内|以内))"
     rf"|(?:(?P<weeks>{N})\s*(?:个)?\s*(?:周|星期|礼拜)\s*(?:内|以内))"
+    rf"|(?:(?P<months>{N})\s*个\s*月\s*(?:内|以内))"
     # Relative or conditional: kept as written, with no day (本月底以前, 在国卫复审暗访以前)
     r"|(?P<relative>本(?:月|季度|周|年度)\s*(?:底|末|内)?\s*(?:之前|以前|前))"
     r"|(?:(?<=[在于])(?P<event>[^\d,。;:()\s]{2,12}?)(?:以前|之前))"
     r"|(?P<recurring>每(?:季度|月|半年|年|周))"
 )
+MONTH_ONLY = re.compile(rf"{YEAR}?(?P<m>{N})\s*月(?:份)?")
 # As-of dates and starting points are not deadlines: 截至6月底, 从三季度起, 自2025年1月1日起.
 NOT_BEFORE = re.compile(r"(?:截至|截止到|从|自|自从|始于)\s*$")
 NOT_AFTER = re.compile(r"\s*(?:起|以来|开始|至|到|—|-|~)")
@@ -179,11 +181,19 @@ def resolve(m: re.Match, year: int | None, issued: datetime.date | None) -> date
             return issued + datetime.timedelta(days=cn_to_int(g["days"])) if issued else None
         if g["weeks"]:
             return issued + datetime.timedelta(weeks=cn_to_int(g["weeks"])) if issued else None
+        if g["months"]:
+            return _add_months(issued, cn_to_int(g["months"])) if issued else None
         if g["recurring"] or g["relative"] or g["event"]:
             return None
         return datetime.date(y, 12, 31) if y else None  # 年底前, 年内
     except (TypeError, ValueError):
         return None
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def is_deadline(m: re.Match, norm: str) -> bool:
@@ -195,7 +205,7 @@ def is_deadline(m: re.Match, norm: str) -> bool:
         return False
     if NOT_AFTER.match(norm, m.end()) and not re.search(r"(?:前|内|止)\s*$", m.group()):
         return False
-    if (g["workdays"] or g["days"] or g["weeks"]) and re.search(
+    if (g["workdays"] or g["days"] or g["weeks"] or g["months"]) and re.search(
         r"(?:至|在|为|到|缩短|压缩)\s*$", norm[max(0, m.start() - 3) : m.start()]
     ):
         return False  # "办理时间压缩至3个工作日": a target, not a deadline
@@ -222,9 +232,16 @@ def find_deadline(
         (label for label in find_labels(norm, start, end) if label.kind == DEADLINE_LABEL), None
     )
     if labelled and not DEADLINE.search(norm, labelled.value_start, labelled.value_end):
-        # "完成时限：长期坚持", "立行立改": as written, with no day to resolve
+        # "完成时限：2025年12月" is that month's end; "长期坚持", "立行立改" stay as written
         value = norm[labelled.value_start : labelled.value_end]
-        return Deadline(value.strip(), None, labelled.value_start, labelled.value_end)
+        month = MONTH_ONLY.fullmatch(value.strip())
+        y = _year_of(month.groupdict(), year) if month else None
+        day = (
+            last_day(y, cn_to_int(month.group("m")))
+            if y and 1 <= cn_to_int(month.group("m")) <= 12
+            else None
+        )
+        return Deadline(value.strip(), day, labelled.value_start, labelled.value_end)
     if labelled_only and not labelled:
         return None
     span = (labelled.value_start, labelled.value_end) if labelled else (start, end)

@@ -74,13 +74,18 @@ NOTED = re.compile(
 WISH = re.compile(r"(?:^|[,。;\n])期(?:望|盼|待|许|能|各)|可参照|有条件的[^,。;]{0,8}可")
 # "请市财政局…", "请衛福部…": a request to a unit is a directive in any context.
 REQUEST = re.compile(r"(?<![提报呈申恳邀敬])请(?!示|假|鉴核|核备|审议|大家)")
+# A clause that only introduces or notes: "决定", "决议：照案通过", "准予备查".
+SAID_ONLY = re.compile(
+    r"(?:决定|决议|裁示|指示|结论)?\s*:?\s*(?:(?:准予|同意)备查|准予备案|洽悉|照案通过|原则同意|同意)?"
+)
 LABELLED = 4  # a label line (牵头单位：, 完成时限：, 整改要求：) marks a task
 
 
 def item_score(title: str, text: str) -> int:
     """Positive for directive wording, negative for a report on the past."""
-    if NOT_A_TASK.fullmatch(title) or NOTED.fullmatch(title) or NOTED.search(text[:40]):
-        return -99
+    noted = NOTED.fullmatch(title) or NOTED.search(text[:40])
+    if NOT_A_TASK.fullmatch(title) or (noted and not REQUEST.search(text)):
+        return -99  # "准予备查" alone; "准予备查，请交通局持续检讨改善" asks for work
     modal = min(len(MODAL.findall(text)), 2) * 2
     imperative = min(len(IMPERATIVE.findall(text)), 2)
     if IMPERATIVE.match(title) or re.match(r"关于", title):

@@ -36,6 +36,7 @@ TRAILING = " \t,.;:!?。、"
 # A first clause that only says who speaks: "会议要求，…", "书记强调，…".
 CUE_ONLY = re.compile(
     r"(?:会议|会上)?(?:原则)?(?:同意|要求|决定|强调|指出|明确|议定|提出|认为)|[^,。]{1,8}(?:强调|指出|要求)"
+    r"|(?:决定|决议|裁示|指示)\s*:?\s*(?:准予备查|洽悉|照案通过|同意)?"
 )
 
 
@@ -168,6 +169,13 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
     while start < item.own_end and norm[start] in " \t:":
         start += 1
     end = item.own_end
+    for _ in range(2):  # "决定：准予备查，请交通局…" is headed by what it asks
+        clause = CLAUSE_STOP.search(norm, start, end)
+        if not clause or not directives.SAID_ONLY.fullmatch(norm, start, clause.start()):
+            break
+        start = clause.end()
+        while start < end and norm[start] in " \t":
+            start += 1
     sentence = SENTENCE_STOP.search(norm, start, end)
     stop = sentence.start() if sentence else end
     goes_on = bool(norm[stop + 1 : end].strip()) and not LABEL_LINE.match(norm, stop + 1)
@@ -197,8 +205,12 @@ def propose(text, norm, item, score, units, year, issued, truncated_at, context)
         # A measure takes its block's labelled units and date where it names none itself.
         if not assigned:
             assigned = labelled_units(norm, gap_start, gap_end, context.first_listed(end))[0]
-        if not deadline:
-            deadline = find_deadline(norm, gap_start, gap_end, year, issued, labelled_only=True)
+        if not deadline or (not deadline.date and deadline.text.startswith("每")):
+            # a one-off date of the block wins over the measure's recurring one (每季度)
+            deadline = (
+                find_deadline(norm, gap_start, gap_end, year, issued, labelled_only=True)
+                or deadline
+            )
     for role, mention in assigned:
         if truncated_at is not None and mention.end >= truncated_at:
             continue  # the last word of a cut-off text may be cut too ("牵头单位：区商")

@@ -73,9 +73,11 @@ PARALLEL_MIN = {"要": 3, "必须": 2}  # sentences, fewer where each opens with
 # A decision of a meeting written as a paragraph: "会议同意……，由区住建局牵头…", "会议要求，……".
 DECISION = re.compile(
     r"(?:^|(?<=[。!?;]))[ \t]*(?P<decision>(?:会议|会上|会议还|会议并|会议最后)(?:原则)?"
-    r"(?:同意|要求|决定|明确|议定|强调|部署|责成|提出))",
+    r"(?:同意|要求|决定|明确|议定|强调|部署|责成|提出)|(?:决定|决议|裁示|指示|结论)\s*:)",
     re.M,
 )
+# Headings that name a part of the minutes, not a topic: 讨论事项, 临时动议, 市长指示事项.
+SECTION_HEADING = re.compile(r"[^\n,。]{0,6}(?:事项|动议)\s*(?::\s*)?$", re.M)
 REQUEST = re.compile(r"(?:^|(?<=[。!?;]))[ \t]*请(?!示|假)", re.M)
 CLOSING_PARAGRAPH = re.compile(
     r"\s*(?:出席|列席|参加|参会|请假|记录|主持|抄送|附件|同志们|特此|以上"
@@ -262,7 +264,11 @@ def parse(norm: str) -> Structure:  # noqa: C901 — one pass over the paragraph
             if line.endswith(":") and len(line) > 8:
                 stack.clear()  # "明确了七项重点任务：" opens a new list; "决定：" goes on
         markers = inline_markers(norm, para, inline_first)
-        if not found and (last_paragraph_item is None or last_paragraph_item.children):
+        if not found and (
+            last_paragraph_item is None
+            or last_paragraph_item.children
+            or SECTION_HEADING.match(norm, last_paragraph_item.body_start)
+        ):
             # Not the body of an item ("一、关于…\n会议同意…" is that item), unless its body is
             # already split into items.
             markers = sorted(markers + decisions(norm, para))
