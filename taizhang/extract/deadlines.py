@@ -164,30 +164,39 @@ def _year_of(g: dict, doc_year: int | None) -> int | None:
 
 def resolve(m: re.Match, year: int | None, issued: datetime.date | None) -> datetime.date | None:
     g = m.groupdict()
-    y = _year_of(g, year)
     try:
-        if g["month"]:
-            return datetime.date(y, cn_to_int(g["month"]), cn_to_int(g["day"])) if y else None
-        if g["month2"]:
-            return last_day(y, cn_to_int(g["month2"])) if y else None
-        if g["quarter"]:
-            q = cn_to_int(g["quarter"])
-            return last_day(y, q * 3) if y else None
-        if g["half"]:
-            return last_day(y, 6 if g["half"] == "上半年" else 12) if y else None
-        if g["workdays"]:
-            return add_working_days(issued, cn_to_int(g["workdays"])) if issued else None
-        if g["days"]:
-            return issued + datetime.timedelta(days=cn_to_int(g["days"])) if issued else None
-        if g["weeks"]:
-            return issued + datetime.timedelta(weeks=cn_to_int(g["weeks"])) if issued else None
-        if g["months"]:
-            return _add_months(issued, cn_to_int(g["months"])) if issued else None
+        if g["workdays"] or g["days"] or g["weeks"] or g["months"]:
+            return _counted_from(g, issued) if issued else None
         if g["recurring"] or g["relative"] or g["event"]:
             return None
-        return datetime.date(y, 12, 31) if y else None  # 年底前, 年内
+        y = _year_of(g, year)
+        return _calendar_day(g, y) if y else None
     except (TypeError, ValueError):
         return None
+
+
+def _counted_from(g: dict, issued: datetime.date) -> datetime.date:
+    """5个工作日内, 10日内, 二周内, 1个月内: counted from the document's date."""
+    if g["workdays"]:
+        return add_working_days(issued, cn_to_int(g["workdays"]))
+    if g["days"]:
+        return issued + datetime.timedelta(days=cn_to_int(g["days"]))
+    if g["weeks"]:
+        return issued + datetime.timedelta(weeks=cn_to_int(g["weeks"]))
+    return _add_months(issued, cn_to_int(g["months"]))
+
+
+def _calendar_day(g: dict, y: int) -> datetime.date:
+    """6月30日前, 6月底前, 三季度末, 上半年, 年底前 in year y."""
+    if g["month"]:
+        return datetime.date(y, cn_to_int(g["month"]), cn_to_int(g["day"]))
+    if g["month2"]:
+        return last_day(y, cn_to_int(g["month2"]))
+    if g["quarter"]:
+        return last_day(y, cn_to_int(g["quarter"]) * 3)
+    if g["half"]:
+        return last_day(y, 6 if g["half"] == "上半年" else 12)
+    return datetime.date(y, 12, 31)  # 年底前, 年内
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
