@@ -212,15 +212,29 @@ def assign(
             continue
         if led_in or (at_clause_start and SUBJECT_AFTER.match(norm, after_run)):
             subjects.append((group, led_in.group() if led_in else "", after_run))
+    sentence_end = sentence_ends(norm, end)
     for i, (group, led_in, after_run) in enumerate(subjects):
         if led_in in ("配合", "协助", "会同"):
             role = COOPERATING
         else:
-            stop = SENTENCE_END.search(norm, after_run, end)
-            stop_at = stop.start() if stop else end
+            stop_at = sentence_end(after_run)
             if i + 1 < len(subjects):
                 stop_at = min(stop_at, subjects[i + 1][0][0].start)
             word = ROLE_WORDS.search(norm, after_run, stop_at)
             role = word.lastgroup if word else RESPONSIBLE
         assigned.extend((role, m) for m in group)
     return assigned
+
+
+def sentence_ends(norm: str, end: int):
+    """sentence_end(pos): where the sentence at pos ends (before end), each sentence searched
+    once, not once for each of the many units a long sentence may name."""
+    found = [end, end]  # searched from, sentence end
+
+    def sentence_end(pos: int) -> int:
+        if not found[0] <= pos <= found[1]:
+            stop = SENTENCE_END.search(norm, pos, end)
+            found[:] = pos, stop.start() if stop else end
+        return found[1]
+
+    return sentence_end
