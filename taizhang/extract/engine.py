@@ -24,6 +24,9 @@ REASONS = ("label", "enumerated", "paragraph", "weak")
 SENTENCE_STOP = re.compile(r"[。;:!?\n](?![^“「《(]*[”」》)])")
 CLAUSE_STOP = re.compile(r"[,。;:!?\n](?![^“「《(]*[”」》)])")
 TRAILING = " \t,.;:!?。、"
+# Whether an item has a label line anywhere: LABEL_LINE without its leading blanks finds the same
+# items, without retrying them from every blank of a long run of blanks (quadratic in the run).
+LABEL_ANYWHERE = re.compile(LABEL_LINE.pattern.removeprefix(r"\s*"))
 
 
 @dataclass
@@ -169,7 +172,7 @@ def propose(text, norm, item, score, units, year, issued, truncated_at) -> Propo
 
 
 def reason(norm: str, item: Item, score: int) -> str:
-    if LABEL_LINE.search(norm, item.body_start, item.own_end):
+    if LABEL_ANYWHERE.search(norm, item.body_start, item.own_end):
         return "label"
     if score < 3:
         return "weak"
