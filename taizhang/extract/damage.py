@@ -8,13 +8,15 @@ import bisect
 import re
 from dataclasses import dataclass
 
-HIDDEN = re.compile(
-    r"[-—_=* \t]*此处(?:已)?隐藏\s*(\d*)\s*字[^\n]{0,20}?(?:下载|查看|阅读)[^\n]{0,10}"
-)
+# "------此处隐藏1200字，下载查看全文": the notice is found first, then the rule before it is
+# taken in (a pattern starting with the rule retried it from each of its characters: quadratic).
+HIDDEN = re.compile(r"此处(?:已)?隐藏\s*(\d*)\s*字[^\n]{0,20}?(?:下载|查看|阅读)[^\n]{0,10}")
+HIDDEN_RULE = "-—_=* \t"
 # "??l放": characters lost in a round trip through an encoding that lacked them; U+FFFD;
-# UTF-8 read as Latin-1 or GBK ("Ã©", "â€", "锟斤拷").
+# UTF-8 read as Latin-1 or GBK ("Ã©", "â€", "锟斤拷"). A run of "?" is tried from its first one
+# only: tried from each one, a long run ending in a non-letter cost its length squared.
 MOJIBAKE = re.compile(
-    r"\?{2,}(?=[\w\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\?{2,}|\ufffd+|锟斤拷|烫烫烫|[ÃÂâ][\x80-\xbf€™œ]"
+    r"(?<!\?)\?{2,}(?=[\w\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\?{2,}|\ufffd+|锟斤拷|烫烫烫|[ÃÂâ][\x80-\xbf€™œ]"
 )
 SENTENCE_END = tuple("。！？!?…”’」』）)】>")
 # A closing line that needs no full stop: a date, a signature, "附件：…".
@@ -53,15 +55,20 @@ def find_damage(norm: str, text: str | None = None) -> list[Damage]:
     text = norm if text is None else text
     line_of = line_counter(text)
     found = []
+    end = 0  # where the last notice ended: the rule before the next one starts after it
     for m in HIDDEN.finditer(norm):
+        start = m.start()
+        while start > end and norm[start - 1] in HIDDEN_RULE:
+            start -= 1
+        end = m.end()
         count = f"{m.group(1)}字" if m.group(1) else "一段文字"
         found.append(
             Damage(
                 "hidden",
-                m.start(),
-                m.end(),
+                start,
+                end,
                 (
-                    f"第{line_of(m.start())}行：原文有{count}被隐藏（“{text[m.start() : m.end()].strip(' -—')}”），"
+                    f"第{line_of(start)}行：原文有{count}被隐藏（“{text[start:end].strip(' -—')}”），"
                     "其中的任务无法提取，请取得完整文件后重新上传"
                 ),
             )

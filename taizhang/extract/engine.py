@@ -38,6 +38,9 @@ CUE_ONLY = re.compile(
     r"(?:会议|会上)?(?:原则)?(?:同意|要求|决定|强调|指出|明确|议定|提出|认为)|[^,。]{1,8}(?:强调|指出|要求)"
     r"|(?:决定|决议|裁示|指示)\s*:?\s*(?:准予备查|洽悉|照案通过|同意)?"
 )
+# Whether an item has a label line anywhere: LABEL_LINE without its leading blanks finds the same
+# items, without retrying them from every blank of a long run of blanks (quadratic in the run).
+LABEL_ANYWHERE = re.compile(LABEL_LINE.pattern.removeprefix(r"\s*"))
 
 
 @dataclass
@@ -245,7 +248,7 @@ def block_text(block: Item) -> list[tuple[int, int]]:
 
 
 def reason(norm: str, item: Item, score: int) -> str:
-    if LABEL_LINE.search(norm, item.body_start, item.own_end):
+    if LABEL_ANYWHERE.search(norm, item.body_start, item.own_end):
         return "label"
     if score < 3:
         return "weak"

@@ -10,6 +10,7 @@ A name found in the text is tied to an item only where the text assigns work to 
 sent to (报…备案), the one that made a proposal (…所提) — are not assigned.
 """
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -167,9 +168,11 @@ def find_names(norm: str, start: int, end: int, dictionary: UnitDictionary | Non
         [Mention(m.start(), m.end()) for m in pattern.finditer(norm, start, end)] if pattern else []
     )
     shaped: list[Mention] = []
+    ends = [k.end for k in known]  # dictionary matches do not overlap: their ends are sorted
     for m in SUFFIX.finditer(norm, start, end):
         left = left_edge(norm, start, m.start())
-        if m.end() - left < 2 or any(k.start < m.end() and left < k.end for k in known):
+        first = bisect.bisect_right(ends, left)  # the first dictionary name ending after left
+        if m.end() - left < 2 or (first < len(known) and known[first].start < m.end()):
             continue
         if shaped and shaped[-1].start >= left:
             inner = shaped[-1]
