@@ -132,6 +132,7 @@ def test_several_labels_in_one_bracket_and_a_person_among_them(script):
             "市財政局",
         ),
     ],
+    ids=SCRIPTS,
 )
 def test_x_and_other_departments_keeps_x(script, body, unit):
     (task,) = tasks(plan(script, body))
@@ -511,6 +512,7 @@ def test_assigned_units_without_a_name_suffix(script, unit):
             "市數據局",
         ),
     ],
+    ids=SCRIPTS,
 )
 def test_the_subject_after_a_time_phrase_is_the_unit(script, body, unit):
     (task,) = tasks(plan(script, body))
