@@ -100,8 +100,9 @@ def test_cli_reads_folders_and_writes_one_json_line_per_document(tmp_path):
         check=True,
     )
     lines = [json.loads(line) for line in run.stdout.splitlines()]
-    assert [Path(d["file"]).name for d in lines] == sorted(p.name for p in DOCUMENTS.glob("*.txt"))
-    task = lines[0]["tasks"][0]
+    # Sub-folders too (documents/kinds), in path order.
+    assert [Path(d["file"]) for d in lines] == sorted(DOCUMENTS.rglob("*.txt"))
+    task = next(d for d in lines if Path(d["file"]).name == "minutes_hant.txt")["tasks"][0]
     assert set(task) >= {
         "title",
         "text",
