@@ -253,3 +253,89 @@ def test_the_document_year_comes_from_its_date_line():
         datetime.date(2023, 4, 12),
     )
     assert document_date(normalise("总结2022年工作，部署2023年工作。2023年要……"))[0] == 2023
+
+
+# -- labels, names and dates met beyond the kinds documents ---------------------------------------
+
+
+def units_of(text):
+    (p,) = extract_text(text).proposals
+    return p.lead_units, p.responsible_units, p.cooperating_units
+
+
+def test_a_label_value_ends_at_the_next_label_and_its_own_closing_bracket():
+    from taizhang.extract.labels import find_labels
+
+    norm = normalise(
+        "推进转型（牵头单位：市工信局，配合单位：市科技局、各县区）。完成时限：2025年12月"
+    )
+    values = [
+        (label.word, norm[label.value_start : label.value_end]) for label in find_labels(norm)
+    ]
+    assert values == [
+        ("牵头单位", "市工信局"),
+        ("配合单位", "市科技局、各县区"),
+        ("完成时限", "2025年12月"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("一、请各直辖市、县（市）政府盘点公有土地。", ([], ["各直辖市、县（市）政府"], [])),
+        ("一、請各鄉（鎮、市）公所落實防災宣導。", ([], ["各鄉（鎮、市）公所"], [])),
+        ("一、各县(市、区)人民政府要加强领导。", ([], ["各县(市、区)人民政府"], [])),
+    ],
+)
+def test_names_shared_by_a_list_or_a_bracket_are_one_unit(text, expected):
+    assert units_of(text) == expected
+
+
+def test_a_role_after_names_in_a_label_holds_since_the_last_comma():
+    text = "一、压实施工扬尘防治责任。责任单位：市住建局，市城管局、市生态环境局配合。"
+    assert units_of(text) == ([], ["市住建局"], ["市城管局", "市生态环境局"])
+
+
+def test_the_last_name_joined_by_yu_before_a_verb_of_working_together_is_the_partner():
+    assert units_of("一、請民政處與警察局協調處理疏散期間之交通管制。") == (
+        [],
+        ["民政處"],
+        ["警察局"],
+    )
+
+
+def test_a_noted_decision_that_asks_for_work_is_a_task_headed_by_the_request():
+    text = "貳、報告事項\n一、交通局報告春節疏運成果。\n決定：准予備查，請交通局持續檢討改善。\n"
+    (p,) = extract_text(text).proposals
+    assert (p.title, p.responsible_units) == ("請交通局持續檢討改善", ["交通局"])
+    assert extract_text("決定：准予備查。\n").proposals == []
+
+
+@pytest.mark.parametrize(
+    "text, issued",
+    [
+        ("會議紀錄\n時間：113年5月8日（星期三）下午2時\n", datetime.date(2024, 5, 8)),
+        ("時間：中華民國113年9月12日（星期四）上午10時\n", datetime.date(2024, 9, 12)),
+        ("行政院院會決議\n日期:105-08-04\n", datetime.date(2016, 8, 4)),
+        (
+            "通知\n请于5个工作日内报送。\n\n市政府办公室\n2025年4月18日\n",
+            datetime.date(2025, 4, 18),
+        ),
+    ],
+)
+def test_the_documents_date_in_the_forms_offices_write_it(text, issued):
+    assert document_date(normalise(text)) == (issued.year, issued)
+
+
+@pytest.mark.parametrize(
+    "text, date",
+    [
+        ("完成时限：2025年12月", datetime.date(2025, 12, 31)),
+        ("于1个月内函送", datetime.date(2024, 4, 8)),
+        ("6月底前完成方案，12月底前全面完成", datetime.date(2024, 12, 31)),
+        ("9月底前至少组织1次诊断", datetime.date(2024, 9, 30)),
+    ],
+)
+def test_deadlines_in_labels_months_and_items_with_several_dates(text, date):
+    norm = normalise(text)
+    assert find_deadline(norm, 0, len(norm), 2024, datetime.date(2024, 3, 8)).date == date
