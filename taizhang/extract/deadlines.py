@@ -214,10 +214,13 @@ def is_deadline(m: re.Match, norm: str) -> bool:
         return False
     if NOT_AFTER.match(norm, m.end()) and not re.search(r"(?:前|内|止)\s*$", m.group()):
         return False
-    if (g["workdays"] or g["days"] or g["weeks"] or g["months"]) and re.search(
-        r"(?:至|在|为|到|缩短|压缩)\s*$", norm[max(0, m.start() - 3) : m.start()]
+    if (g["workdays"] or g["days"] or g["weeks"] or g["months"]) and (
+        re.search(
+            r"(?:至|在|为|到|缩短|压缩|实现|达到)\s*$", norm[max(0, m.start() - 3) : m.start()]
+        )
+        or re.search(r"每[^,。;]{0,10}$", norm[max(0, m.start() - 12) : m.start()])
     ):
-        return False  # "办理时间压缩至3个工作日": a target, not a deadline
+        return False  # "压缩至3个工作日", "实现1个工作日内办结": targets; "每季结束后一个月内": recurring
     if g["month"] and not g["d_before"]:
         return bool(re.match(r"\s*(?:完成|办结|到位|报|前|截止)", norm[m.end() : m.end() + 4]))
     return True
@@ -243,6 +246,8 @@ def find_deadline(
     if labelled and not DEADLINE.search(norm, labelled.value_start, labelled.value_end):
         # "完成时限：2025年12月" is that month's end; "长期坚持", "立行立改" stay as written
         value = norm[labelled.value_start : labelled.value_end]
+        if not value.strip():
+            return None
         month = MONTH_ONLY.fullmatch(value.strip())
         y = _year_of(month.groupdict(), year) if month else None
         day = (

@@ -76,6 +76,8 @@ DECISION = re.compile(
     r"(?:同意|要求|决定|明确|议定|强调|部署|责成|提出)|(?:决定|决议|裁示|指示|结论)\s*:)",
     re.M,
 )
+# A line that ends with a label still waiting for its value: "责任单位：".
+LABEL_ENDS = re.compile(LABEL_LINE.pattern.removeprefix(r"\s*") + r"\s*$")
 # Headings that name a part of the minutes, not a topic: 讨论事项, 临时动议, 市长指示事项.
 SECTION_HEADING = re.compile(r"[^\n,。]{0,6}(?:事项|动议)\s*(?::\s*)?$", re.M)
 REQUEST = re.compile(r"(?:^|(?<=[。!?;]))[ \t]*请(?!示|假)", re.M)
@@ -238,10 +240,13 @@ def parse(norm: str) -> Structure:  # noqa: C901 — one pass over the paragraph
         stack.append(item)
 
     last_paragraph_item: Item | None = None
+    open_label: Item | None = None  # an item whose last line is a label waiting for its value
     for index, para in enumerate(paragraphs):
         while stack and stack[-1].inline:
             stack.pop()
         found = paragraph_marker(norm, para)
+        if found:
+            open_label = None
         if found and found[0] == "seq" and found[1] != 1 and "seq" not in [s.kind for s in stack]:
             found = None  # "最后，…" closing a speech, not the end of a 首先/其次 list
         inline_first = None
@@ -251,6 +256,8 @@ def parse(norm: str) -> Structure:  # noqa: C901 — one pass over the paragraph
             place(item)
             last_paragraph_item = item
             inline_first = (kind, number)
+        elif open_label is not None:
+            open_label.own_end = para.end  # "责任单位：\n区市场监管局、区税务局"
         elif last_paragraph_item and continues(norm, para, last_paragraph_item):
             if LABEL_LINE.match(norm, para.start) and (
                 block := measures_block(norm, last_paragraph_item)
@@ -263,6 +270,14 @@ def parse(norm: str) -> Structure:  # noqa: C901 — one pass over the paragraph
             line = norm[para.start : para.end].strip()
             if line.endswith(":") and len(line) > 8:
                 stack.clear()  # "明确了七项重点任务：" opens a new list; "决定：" goes on
+        holder = open_label or last_paragraph_item
+        open_label = (
+            holder
+            if holder
+            and holder.own_end == para.end
+            and LABEL_ENDS.search(norm, para.start, para.end)
+            else None
+        )
         markers = inline_markers(norm, para, inline_first)
         if not found and (
             last_paragraph_item is None

@@ -35,9 +35,9 @@ SUFFIX = re.compile(
     r"|协会|学会|商会|联合会|研究院|设计院|法院|检察院|医院|学院|大学|统战部门"
     r"|委(?![员托屈婉])|(?<![全内局干外细])部(?![分署长门件位队]|会(?!同))|(?<![格大布结全开当])局(?![面势长部限])|厅(?!长)|署(?!名)|院(?![长士校子落线内外])"
     r"|(?<![工教课])室(?!主任)|(?<![学专本\d一二三四五六七八九十])科(?![技学研长普])|(?<=[\d一二三四五六七八九十])科"
-    r"|(?<![之好到难妥])处(?![理置长分罚在]|于(?![\d一二三四五六七八九十今明本年月汛春秋冬夏节]))|(?<![场住处])所(?![有提属需长在以得谓])|站(?![长在位])|[支大中]队"
-    r"|(?:(?<=[委府组安改侨台督])|(?<=网信)|(?<=综治))办(?![理法公结事好学会])"
-    r"|(?<=[监建委管考民科平辅])会|(?<![公上寿])司(?![机法令长仪])|党校|学校|(?<![旅报])社(?![会区保科团交])"
+    r"|(?<![之好到难妥])处(?![理置长分罚在]|于(?![\d一二三四五六七八九十今明本年月汛春秋冬夏节每]))|(?<![场住处])所(?![有提属需长在以得谓])|站(?![长在位])|[支大中]队"
+    r"|(?:(?<=[委府组安改侨台督编融贫创建残老农])|(?<=网信)|(?<=综治)|(?<=公开))办(?![理法公结事好学]|会(?!同))"
+    r"|(?<=[监建委管考民科平辅规审])会(?![同议上前后])|(?<![公上寿])司(?![机法令长仪])|党校|学校|(?<![旅报])社(?![会区保科团交])"
     r"|(?<![城])镇(?![痛静定压])|(?<![城])乡(?![村土亲镇下])|街道(?:办事处|办)?|地区(?!的)|地市|县区|区县|省份"
     r"|(?<=各)(?:区|县|市|省|自治区|州|盟|旗)(?=[(要应须负牵配、,和])"
     r")"
@@ -69,7 +69,8 @@ PARTNER_VERB = re.compile(r"\s*(?:协调|协商|沟通|对接|合作|共同|联�
 SUBJECT_AFTER = re.compile(
     r"\s*(?:要|应(?![急用对届])|须|需|必须|负责|负总责|牵头|配合|协助|协同|作为|会同|督导|督促|将|按照|按职责|结合|切实|认真|积极|抓紧"
     r"|尽快|立即|先|分别|共同|具体|办理|组织|于|在|对|做好|加强|履行|承担|统筹|研究|制定|建立|落实|开展|为|主动|继续"
-    r"|进一步|给予|予以|持续|全面|加快|推进|推动|完成|上线|启动|出台|印发|编制|开通|建成|实施)"
+    r"|进一步|给予|予以|持续|全面|加快|推进|推动|完成|上线|启动|出台|印发|编制|开通|建成|实施|参与|协办"
+    r"|检讨|检视|检查|研议|研拟|盘点|评估|汇整|整合|修订|规划|辅导|提出|完善|拟订|核定|审查|召开)"
 )
 NOT_SUBJECT_AFTER = re.compile(r"\s*(?:的|之|所|提出|提供|报送|反映|等问题)")
 # A person, not a unit: "县委主要负责同志任组长", "市政府分管领导".
@@ -84,6 +85,7 @@ ROLE_WORDS = re.compile(
 GIVES_SUPPORT = re.compile(
     r"(?:给予|予以|做好|积极|主动|全力)(?:积极|大力|全力|密切)?(?:配合|协助)"
 )
+EXPLICIT_LEAD = re.compile(r"(?<!者为)(?<!位为)牵头")  # not 列第一位者为牵头单位
 ROLE_WINDOW = 10  # characters after a list of names in which its role word stands
 CLAUSE_END = re.compile(r"[,。;:!?\n]")
 SENTENCE_END = re.compile(r"[。;!?\n]")
@@ -170,6 +172,8 @@ def find_names(norm: str, start: int, end: int, dictionary: UnitDictionary | Non
     shaped: list[Mention] = []
     ends = [k.end for k in known]  # dictionary matches do not overlap: their ends are sorted
     for m in SUFFIX.finditer(norm, start, end):
+        if shaped and m.start() < shaped[-1].end:
+            continue  # inside a name already found: the 街道 of 各镇(乡、街道)
         left = left_edge(norm, start, m.start())
         first = bisect.bisect_right(ends, left)  # the first dictionary name ending after left
         if m.end() - left < 2 or (first < len(known) and known[first].start < m.end()):
@@ -187,6 +191,8 @@ def find_names(norm: str, start: int, end: int, dictionary: UnitDictionary | Non
         while shaped and shaped[-1].start >= left:  # "人民银行" inside "人民银行XX市分行"
             shaped.pop()
         left = distributed_start(norm, start, left)
+        while shaped and shaped[-1].start >= left:  # "各市" inside "各市、县人民政府"
+            shaped.pop()
         if shaped and shaped[-1].end == left and norm[left - 1] == ")":
             left = shaped.pop().start  # "各乡(镇、市)" + "公所" is one name
         shaped.append(Mention(left, bracketed_end(norm, m.end(), end)))
@@ -308,6 +314,8 @@ def assign(
 ) -> list[tuple[str, Mention]]:
     """(role, mention) for every unit the text of an item assigns work to."""
     first_listed = bool(context and context.first_listed(end))
+    if first_listed and EXPLICIT_LEAD.search(norm, start, end):
+        first_listed = False  # the item names its lead itself
     assigned, labelled = labelled_units(norm, start, end, first_listed)
     mentions = [m for m in find_names(norm, start, end, dictionary) if m.start not in labelled]
     subjects = subject_runs(norm, start, runs(norm, mentions))
@@ -318,9 +326,40 @@ def assign(
     return assigned
 
 
-def labelled_units(norm: str, start: int, end: int, first_listed: bool):
-    """Units read from labels (牵头单位：…), and the offsets every label of units or people covers."""
+# A bracket of names only, closing an item or a sentence: "（县教育局、县发改局，各乡镇人民政府）".
+NAME_BRACKET = re.compile(r"\((?P<inner>[^()\n]{2,120})\)(?=\s*(?:[。;]|$))", re.M)
+
+
+def bracketed_units(norm: str, start: int, end: int, first_listed: bool):
+    """Units listed in a bracket without a role word: the responsible units (SCHEMA)."""
     assigned, covered = [], set()
+    for m in NAME_BRACKET.finditer(norm, start, end):
+        inner_start, inner_end = m.start("inner"), m.end("inner")
+        if ROLE_WORDS.search(m.group("inner")) or LABEL.search(m.group("inner")):
+            continue  # "（X牵头，Y配合）" and labels are read by their own rules
+        value_end = inner_end
+        date = re.search(r"[;,]\s*[^;,]*(?:\d|年|月)[^;,]*$", m.group("inner"))
+        if date:
+            value_end = (
+                inner_start + date.start()
+            )  # "（区数据局、区政务服务中心；2024年12月31日前）"
+        names = list(label_names(norm, inner_start, value_end))
+        pieces = [p for p in re.split(r"[、,;/]", norm[inner_start:value_end]) if p.strip()]
+        if (
+            not names
+            or len(names) != len(pieces)
+            or not all(SUFFIX.search(norm, s, e) for s, e in names)
+        ):
+            continue  # not a list of names only
+        roles = listed_roles(RESPONSIBLE, names, first_listed)
+        assigned.extend((role, Mention(s, e)) for role, (s, e) in zip(roles, names, strict=True))
+        covered.update(range(m.start(), m.end()))
+    return assigned, covered
+
+
+def labelled_units(norm: str, start: int, end: int, first_listed: bool):
+    """Units read from labels (牵头单位：…) and bracketed lists, and the offsets they cover."""
+    assigned, covered = bracketed_units(norm, start, end, first_listed)
     for label in find_labels(norm, start, end):
         if label.kind in (MEASURES, PROBLEM, OTHER):
             continue  # prose: its units are found by the subject rules
