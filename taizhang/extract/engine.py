@@ -21,6 +21,7 @@ from .units import (
     Context,
     UnitDictionary,
     assign,
+    bracket_assigns,
     labelled_units,
 )
 
@@ -120,7 +121,9 @@ def directive_items(norm: str, structure: Structure, year: int | None):
         score = context + directives.item_score(title, body)
         if directives.context_shift(title, year) == directives.PAST:
             score += directives.PAST  # "二、去年工作回顾", "充分认识……的重要意义"
-        if find_labels(norm, item.body_start, item.own_end):
+        if find_labels(norm, item.body_start, item.own_end) or bracket_assigns(
+            norm, item.body_start, item.own_end
+        ):
             score += directives.LABELLED
         if score > 0:
             yield item, score
@@ -248,7 +251,9 @@ def block_text(block: Item) -> list[tuple[int, int]]:
 
 
 def reason(norm: str, item: Item, score: int) -> str:
-    if LABEL_ANYWHERE.search(norm, item.body_start, item.own_end):
+    if LABEL_ANYWHERE.search(norm, item.body_start, item.own_end) or bracket_assigns(
+        norm, item.body_start, item.own_end
+    ):
         return "label"
     if score < 3:
         return "weak"

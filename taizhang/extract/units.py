@@ -357,6 +357,14 @@ def bracketed_units(norm: str, start: int, end: int, first_listed: bool):
     return assigned, covered
 
 
+def bracket_assigns(norm: str, start: int, end: int) -> bool:
+    """Whether a closing bracket hands the item to units: "（X牵头，Y负责）", "（X、Y）"."""
+    return any(
+        ROLE_WORDS.search(m.group("inner")) and find_names(norm, m.start(), m.end(), None)
+        for m in NAME_BRACKET.finditer(norm, start, end)
+    ) or bool(bracketed_units(norm, start, end, False)[0])
+
+
 def labelled_units(norm: str, start: int, end: int, first_listed: bool):
     """Units read from labels (牵头单位：…) and bracketed lists, and the offsets they cover."""
     assigned, covered = bracketed_units(norm, start, end, first_listed)

@@ -339,3 +339,28 @@ def test_the_documents_date_in_the_forms_offices_write_it(text, issued):
 def test_deadlines_in_labels_months_and_items_with_several_dates(text, date):
     norm = normalise(text)
     assert find_deadline(norm, 0, len(norm), 2024, datetime.date(2024, 3, 8)).date == date
+
+
+def test_a_bracket_of_names_without_a_role_word_gives_the_responsible_units():
+    text = "一、改善办学条件。（县教育局、县发展改革局，各乡镇人民政府）\n"
+    assert units_of(text) == ([], ["县教育局", "县发展改革局", "各乡镇人民政府"], [])
+
+
+def test_a_label_may_give_its_value_on_the_next_line():
+    text = "1. 推进市场准入改革。\n牵头单位：区数据局\n责任单位：\n区市场监管局、区税务局\n完成时限：\n2024年9月底前\n"
+    (p,) = extract_text(text).proposals
+    assert (p.lead_units, p.responsible_units) == (["区数据局"], ["区市场监管局", "区税务局"])
+    assert (p.deadline, p.deadline_text) == (datetime.date(2024, 9, 30), "2024年9月底前")
+
+
+def test_the_first_listed_unit_leads_only_where_the_item_names_no_lead():
+    text = (
+        "一、稳岗。（人社局、财政局负责。列第一位者为牵头单位，下同）\n"
+        "二、扩岗。（市场监管局牵头，发展改革委、财政局按职责分工负责）\n"
+    )
+    first, second = extract_text(text).proposals
+    assert (first.lead_units, first.responsible_units) == (["人社局"], ["财政局"])
+    assert (second.lead_units, second.responsible_units) == (
+        ["市场监管局"],
+        ["发展改革委", "财政局"],
+    )
