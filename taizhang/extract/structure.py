@@ -197,7 +197,11 @@ def decisions(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
     """Decisions of a meeting written as sentences ("会议同意……，由区住建局牵头…") and requests
     to a unit ("请市财政局做好资金保障。"): each is an item, or the section of the 一要/二要 items
     inside it, and never a parent of what follows."""
-    found = [m.start("decision") for m in DECISION.finditer(norm, para.start, para.end)]
+    found = [
+        m.start("decision")
+        for m in DECISION.finditer(norm, para.start, para.end)
+        if norm[m.end() : para.end].strip(" \t:")  # "会议议定：" leads into the items below
+    ]
     for m in REQUEST.finditer(norm, para.start, para.end):
         names = find_names(norm, m.end(), min(para.end, m.end() + 24), None)
         if names and names[0].start == m.end():
