@@ -72,8 +72,9 @@ def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
     year, issued = document_date(norm)
     structure = parse(norm)
     truncated_at = next((d.start for d in damage if d.code == "truncated"), None)
+    sections: dict[int, str] = {}
     proposals = [
-        propose(text, norm, item, score, units, year, issued, truncated_at)
+        propose(text, norm, item, score, units, year, issued, truncated_at, sections)
         for item, score in directive_items(norm, structure, year)
     ]
     return Result(text, [str(d) for d in damage], proposals, year)
@@ -141,7 +142,7 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
     return start, stop, norm[start:stop]
 
 
-def propose(text, norm, item, score, units, year, issued, truncated_at) -> Proposal:
+def propose(text, norm, item, score, units, year, issued, truncated_at, sections) -> Proposal:
     start, stop, _ = title_span(norm, item)
     end = item.own_end
     while end > start and norm[end - 1] in " \t\n":
@@ -154,7 +155,6 @@ def propose(text, norm, item, score, units, year, issued, truncated_at) -> Propo
         if name not in roles[role] and not any(name in names for names in roles.values()):
             roles[role].append(name)
     deadline = find_deadline(norm, item.body_start, end, year, issued)
-    parent = item.parent
     return Proposal(
         title=text[start:stop],
         text=text[start:end],
@@ -167,8 +167,18 @@ def propose(text, norm, item, score, units, year, issued, truncated_at) -> Propo
         deadline_text=text[deadline.start : deadline.end].strip() if deadline else None,
         confidence=confidence(score, roles, deadline),
         reason=reason(norm, item, score),
-        section=text[parent.body_start : title_span(norm, parent)[1]] if parent else "",
+        section=section_heading(text, norm, item.parent, sections),
     )
+
+
+def section_heading(text: str, norm: str, parent: Item | None, sections: dict[int, str]) -> str:
+    """The heading of an item's parent, found once for all its children in `sections` (a long
+    parent's heading cost its length for each of its children)."""
+    if parent is None:
+        return ""
+    if id(parent) not in sections:
+        sections[id(parent)] = text[parent.body_start : title_span(norm, parent)[1]]
+    return sections[id(parent)]
 
 
 def reason(norm: str, item: Item, score: int) -> str:
