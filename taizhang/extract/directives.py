@@ -41,7 +41,9 @@ IMPERATIVE = re.compile(
 )
 PAST_MARKS = re.compile(
     r"(?<![为除])了(?![解如])|已(?:经)?|取得|得到|累计|共计|先后|荣获|获得|圆满|顺利完成|超额完成|同比"
-    r"|\d+(?:\.\d+)?\s*(?:多|余)|近\d+"  # "近900件次", "60多亿元": a count of what was done
+    # "近900件次", "60多亿元": a count of what was done (tried from a number's first digit only:
+    # from each digit of a long run of digits, the search was quadratic)
+    r"|(?<!\d)\d+(?:\.\d+)?\s*(?:多|余)|近\d+"
 )
 
 

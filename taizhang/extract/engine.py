@@ -88,8 +88,9 @@ def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
     structure = parse(norm)
     truncated_at = next((d.start for d in damage if d.code == "truncated"), None)
     context = Context.of(norm)
+    sections: dict[int, str] = {}
     proposals = [
-        propose(text, norm, item, score, units, year, issued, truncated_at, context)
+        propose(text, norm, item, score, units, year, issued, truncated_at, context, sections)
         for item, score in directive_items(norm, structure, year)
     ]
     return Result(text, [str(d) for d in damage], proposals, year)
@@ -198,7 +199,9 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
     return start, stop, norm[start:stop]
 
 
-def propose(text, norm, item, score, units, year, issued, truncated_at, context) -> Proposal:
+def propose(
+    text, norm, item, score, units, year, issued, truncated_at, context, sections
+) -> Proposal:
     start, stop, _ = title_span(norm, item)
     end = item.own_end
     while end > start and norm[end - 1] in " \t\n":
@@ -223,7 +226,6 @@ def propose(text, norm, item, score, units, year, issued, truncated_at, context)
         name = text[mention.start : mention.end]
         if name not in roles[role] and not any(name in names for names in roles.values()):
             roles[role].append(name)
-    parent = item.parent
     return Proposal(
         title=text[start:stop],
         text=text[start:end],
@@ -236,7 +238,7 @@ def propose(text, norm, item, score, units, year, issued, truncated_at, context)
         deadline_text=text[deadline.start : deadline.end].strip() if deadline else None,
         confidence=confidence(score, roles, deadline),
         reason=reason(norm, item, score),
-        section=text[parent.body_start : title_span(norm, parent)[1]] if parent else "",
+        section=section_heading(text, norm, item.parent, sections),
     )
 
 
@@ -248,6 +250,16 @@ def block_text(block: Item) -> list[tuple[int, int]]:
         pos = max(pos, child.end)
     parts.append((pos, max(pos, block.own_end)))
     return [(s, e) for s, e in parts if e > s]
+
+
+def section_heading(text: str, norm: str, parent: Item | None, sections: dict[int, str]) -> str:
+    """The heading of an item's parent, found once for all its children in `sections` (a long
+    parent's heading cost its length for each of its children)."""
+    if parent is None:
+        return ""
+    if id(parent) not in sections:
+        sections[id(parent)] = text[parent.body_start : title_span(norm, parent)[1]]
+    return sections[id(parent)]
 
 
 def reason(norm: str, item: Item, score: int) -> str:
