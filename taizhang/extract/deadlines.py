@@ -116,12 +116,13 @@ def find_deadline(
         # "完成时限：长期坚持", "立行立改": as written, with no day to resolve
         value = norm[labelled.value_start : labelled.value_end]
         return Deadline(value.strip(), None, labelled.value_start, labelled.value_end)
-    spans = [(labelled.value_start, labelled.value_end)] if labelled else []
-    spans.append((start, end))
+    # A date under a deadline label is the deadline, written with 前 or not ("完成时限：2025年9月30日").
+    spans = [(labelled.value_start, labelled.value_end, True)] if labelled else []
+    spans.append((start, end, False))
     recurring = None
-    for s, e in spans:
+    for s, e, labelled_span in spans:
         for m in DEADLINE.finditer(norm, s, e):
-            if not is_deadline(m, norm):
+            if not labelled_span and not is_deadline(m, norm):
                 continue
             found = Deadline(m.group().strip(), resolve(m, year, issued), m.start(), m.end())
             if m.group("recurring"):
