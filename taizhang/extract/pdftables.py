@@ -12,6 +12,7 @@ table at the foot of the page before.
 """
 
 import io
+import logging
 import re
 
 from . import tables
@@ -62,6 +63,9 @@ class Finder:
             if self.pdf is None:
                 import pdfplumber
 
+                # pdfminer warns of every font it finds odd ("Could not get FontBBox …");
+                # what it cannot read is reported here, as a warning of the document's.
+                logging.getLogger("pdfminer").setLevel(logging.ERROR)
                 self.pdf = pdfplumber.open(io.BytesIO(self.data))
             plumbed = self.pdf.pages[index]
             try:
