@@ -19,6 +19,8 @@ from . import tables
 
 MAX_EDGES = 5000  # a page drawing more lines than this is a chart or a drawing, not a table
 MAX_CHARS = 20000
+# Pages given to the table finder (about a quarter of a second each); later pages read as text.
+MAX_TABLE_PAGES = 200
 MARK = "\x00table{}\x00"
 DRAWS_LINES = re.compile(rb"(?:^|\s)(?:re|l)\s")
 
@@ -49,6 +51,8 @@ class Finder:
         self.pdf = None
         self.columns = None  # the last table's header, for one that goes on over the page
         self.failed: list[int] = []
+        self.searched = 0
+        self.skipped_from: int | None = None  # the first page past MAX_TABLE_PAGES
 
     def close(self) -> None:
         if self.pdf is not None:
@@ -59,6 +63,10 @@ class Finder:
         if not draws_lines(page):
             self.columns = None
             return None
+        if self.searched >= MAX_TABLE_PAGES:
+            self.skipped_from = self.skipped_from or index + 1
+            return None
+        self.searched += 1
         try:
             if self.pdf is None:
                 import pdfplumber

@@ -177,6 +177,8 @@ def read_pdf(data: bytes) -> Source:
     if finder.failed:
         listed = "、".join(str(n) for n in finder.failed[:10])
         warnings.append(f"第 {listed} 页的表格未能按单元格读取，已按普通文字读取")
+    if finder.skipped_from:
+        warnings.append(f"PDF 页数较多：第 {finder.skipped_from} 页起的表格按普通文字读取")
     return Source(join_wrapped(strip_running_lines(pages)), warnings)
 
 

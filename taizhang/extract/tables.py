@@ -153,7 +153,7 @@ def read_rows(rows: list[list[str]], columns: list[Column] | None = None) -> Tab
             columns = _merge_headers(columns, second)
             start += 1
     for row in rows[start:]:
-        if header_columns(row) and _same_header(header_columns(row), columns):
+        if (again := header_columns(row)) and _same_header(again, columns):
             continue  # the header again, on top of a page
         if line := row_line(columns, row):
             lines.append(line)

@@ -247,6 +247,52 @@ def test_a_title_row_above_and_a_header_over_two_rows():
     ]
 
 
+def test_a_rectification_table_makes_the_measures_the_tasks():
+    rows = [
+        ["序号", "存在问题", "整改措施", "责任单位", "责任人", "整改时限"],
+        [
+            "1",
+            "学校食堂食品安全管理不到位",
+            "开展食堂食品安全专项检查",
+            "区教育局",
+            "王五",
+            "2024年6月底前",
+        ],
+        ["2", "老旧管网漏损率高", "实施老旧管网改造工程", "区水务局", "赵六", "2024年12月底前"],
+    ]
+    result = extract_text("\n".join(read_rows(rows).lines))
+    assert [(p.title, p.responsible_units, p.deadline) for p in result.proposals] == [
+        ("开展食堂食品安全专项检查", ["区教育局"], datetime.date(2024, 6, 30)),
+        ("实施老旧管网改造工程", ["区水务局"], datetime.date(2024, 12, 31)),
+    ]
+    assert "王五" not in result.proposals[0].responsible_units  # a person, not a unit
+
+
+def test_a_word_table_with_a_two_row_header_and_merged_cells():
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=5)
+    values = [
+        ["序号", "工作任务", "责任单位", "", "完成时限"],
+        ["", "", "牵头单位", "配合单位", ""],
+        ["1", "修订应急预案", "区应急局", "区消防救援大队", "2025年3月底前"],
+        ["2", "开展应急演练", "", "各镇街", "2025年5月底前"],
+    ]
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "责任单位"
+    for c in (0, 1, 4):  # 序号, 工作任务 and 完成时限 span both header rows
+        name = table.cell(0, c).text
+        table.cell(0, c).merge(table.cell(1, c)).text = name
+    table.cell(2, 2).merge(table.cell(3, 2)).text = "区应急局"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert read_bytes(buffer.getvalue(), ".docx").text.splitlines() == [
+        "1.修订应急预案。牵头单位：区应急局；配合单位：区消防救援大队；完成时限：2025年3月底前。",
+        "2.开展应急演练。牵头单位：区应急局；配合单位：各镇街；完成时限：2025年5月底前。",
+    ]
+
+
 def test_a_table_without_a_recognisable_header_is_no_task_table():
     assert read_rows([["姓名", "职务"], ["张三", "主任"]]) is None
     document = docx.Document()
@@ -486,3 +532,18 @@ def test_a_plan_in_prose_and_the_same_plan_as_a_table_agree():
         + [CLOSING]
     )
     assert proposals(extract_text(prose)) == EXPECTED
+
+
+def test_past_a_number_of_pages_tables_read_as_text_with_a_warning(monkeypatch):
+    from taizhang.extract import pdftables
+
+    monkeypatch.setattr(pdftables, "MAX_TABLE_PAGES", 1)
+    pages = []
+    for task, lead in (("稳住工业增长", "市工信局"), ("扩大有效投资", "市发展改革委")):
+        page = Page()
+        page.table(72, 72, [30, 200, 100], [["序号", "重点任务", "牵头单位"], ["1", task, lead]])
+        pages.append(page)
+    source = read_bytes(make_pdf(pages), ".pdf")
+    assert "1.稳住工业增长。牵头单位：市工信局。" in source.text
+    assert "扩大有效投资" in source.text and "牵头单位：市发展改革委" not in source.text
+    assert source.warnings == ["PDF 页数较多：第 2 页起的表格按普通文字读取"]
