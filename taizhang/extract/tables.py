@@ -17,7 +17,9 @@ A header is recognised when its cells are short names, one of them a label of un
 deadline: a table without one is not a task table and its reader keeps it as it was.
 """
 
+import csv
 import functools
+import io
 import re
 from dataclasses import dataclass
 
@@ -249,9 +251,9 @@ def tables_in_text(text: str) -> str:
     while i < len(lines):
         line = lines[i]
         if "\t" in line.strip():
-            i = _delimited(lines, i, out, lambda s: "\t" in s.strip(), _tab_cells)
+            i = _delimited(lines, i, _tab_run(lines, i), out, _tab_rows)
         elif "|" in line or "｜" in line:
-            i = _delimited(lines, i, out, lambda s: "|" in s or "｜" in s, _pipe_cells)
+            i = _delimited(lines, i, _pipe_run(lines, i), out, _pipe_rows)
         elif (end := _cell_lines(lines, i, out)) is not None:
             i = end
         else:
@@ -264,8 +266,44 @@ def _may_hold_cell_lines(text: str) -> bool:
     return bool(_cell_header_line().search(text))
 
 
-def _tab_cells(line: str) -> list[str]:
-    return line.rstrip("\r\n").split("\t")
+QUOTED_LINES_MAX = 20  # lines one quoted cell of a sheet pasted as text may run over
+
+
+def _tab_run(lines, i) -> int:
+    """The end of the run of tab-separated lines at ``i``. A cell copied from a sheet with line
+    breaks in it comes in quotes ("市教育局\n团市委"): its lines belong to the run; a quote that
+    does not close within QUOTED_LINES_MAX lines ends the run before its line."""
+    end, opened = i, None
+    while end < len(lines) and (opened is not None or "\t" in lines[end].strip()):
+        if lines[end].count('"') % 2:
+            opened = None if opened is not None else end
+        if opened is not None and (end - opened >= QUOTED_LINES_MAX or end + 1 == len(lines)):
+            end = opened
+            break
+        end += 1
+    if end > i:
+        return end
+    while end < len(lines) and "\t" in lines[end].strip():
+        end += 1  # the run's first line opens a quote it never closes: no quotes then
+    return end
+
+
+def _tab_rows(block: list[str]) -> list[list[str]]:
+    balanced = sum(line.count('"') for line in block) % 2 == 0
+    if not balanced:
+        return [line.split("\t") for line in block]
+    return list(csv.reader(io.StringIO("\n".join(block)), delimiter="\t"))
+
+
+def _pipe_run(lines, i) -> int:
+    end = i
+    while end < len(lines) and ("|" in lines[end] or "｜" in lines[end]):
+        end += 1
+    return end
+
+
+def _pipe_rows(block: list[str]) -> list[list[str]]:
+    return [_pipe_cells(line) for line in block if not RULE.fullmatch(line)]
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -277,13 +315,10 @@ def _pipe_cells(line: str) -> list[str]:
     return re.split(r"[|｜]", line)
 
 
-def _delimited(lines, i, out, belongs, cells) -> int:
-    """A run of delimited lines from ``i``: read as a table when it is one, else kept as is."""
-    end = i
-    while end < len(lines) and belongs(lines[end]):
-        end += 1
+def _delimited(lines, i, end, out, split) -> int:
+    """The run of delimited lines lines[i:end]: read as a table when it is one, else kept as is."""
     block = lines[i:end]
-    rows = [cells(line) for line in block if not RULE.fullmatch(line)]
+    rows = split(block)
     table = read_rows(rows) if len(rows) >= 2 else None
     out.extend(table.lines if table else block)
     return end

@@ -317,6 +317,22 @@ def test_ordinary_text_with_tabs_bars_and_short_lines_is_left_as_it_was():
     assert tables_in_text(text) == text
 
 
+def test_a_sheet_pasted_as_text_keeps_its_cells_with_line_breaks():
+    text = (
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限\n"
+        '1\t修订应急预案\t区应急局\t"区消防救援大队\n各镇街"\t2025年3月底前\n'
+        "2\t开展应急演练\t各镇街\t\t2025年5月底前\n"
+    )
+    assert tables_in_text(text).splitlines() == [
+        "1.修订应急预案。牵头单位：区应急局；配合单位：区消防救援大队、各镇街；完成时限：2025年3月底前。",
+        "2.开展应急演练。牵头单位：各镇街；完成时限：2025年5月底前。",
+    ]
+    # A quote that never closes swallows nothing that follows.
+    prose = [f"第{n}段正文。" for n in range(30)]
+    unclosed = text + '3\t"开展宣传\t各镇街\t\t2025年6月底前\n' + "\n".join(prose)
+    assert tables_in_text(unclosed).splitlines()[-30:] == prose
+
+
 def test_rows_written_one_cell_per_line_stop_where_the_prose_goes_on():
     text = "\n".join(
         [
