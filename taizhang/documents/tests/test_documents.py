@@ -216,3 +216,16 @@ def test_an_excel_plan_is_uploaded_read_and_proposed(
     assert form.initial["cooperating_units"] == [units["gzw"], units["czj"]]
     assert str(form.initial["deadline"]) == "2025-06-30"
     assert "健全统筹协调机制" in client.get(document.get_absolute_url()).content.decode()
+
+
+def test_an_encrypted_workbook_fails_with_the_reason(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(people["supervisor"])
+    encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("documents:list"), {"file": SimpleUploadedFile("分工.xlsx", encrypted)})
+    document = SourceDocument.objects.get()
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.FAILED
+    assert "已加密" in client.get(document.get_absolute_url()).content.decode()
