@@ -79,7 +79,7 @@ def _child(conn, work, args, time_limit, memory_limit_mb, parent_pid):
 def _context():
     context = multiprocessing.get_context("forkserver")
     # Children fork from a server that has the engine and the readers imported already.
-    context.set_forkserver_preload(["taizhang.extract", "docx", "pypdf"])
+    context.set_forkserver_preload(["taizhang.extract", "docx", "pypdf", "openpyxl", "pdfplumber"])
     return context
 
 

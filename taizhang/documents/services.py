@@ -39,7 +39,7 @@ def upload(*, by, file, title=""):
     suffix = Path(file.name).suffix.lower()
     if suffix not in SUFFIXES:
         raise WorkflowError(
-            _("“%(name)s” is not a .txt, .docx or .pdf file.") % {"name": file.name}
+            _("“%(name)s” is not a .txt, .docx, .xlsx or .pdf file.") % {"name": file.name}
         )
     limit = settings.TAIZHANG_UPLOAD_MAX_BYTES
     if file.size > limit:

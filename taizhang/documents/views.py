@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.extract.read import SUFFIXES
 from taizhang.org.models import Unit
 from taizhang.supervision import rules
 from taizhang.utils.errors import WorkflowError
@@ -48,7 +49,8 @@ def document_list(request):
             form.add_error("file", exc.message)
         else:
             return redirect(document)
-    return render(request, "documents/list.html", {"documents": documents, "form": form})
+    context = {"documents": documents, "form": form, "accepted_types": ",".join(SUFFIXES)}
+    return render(request, "documents/list.html", context)
 
 
 def segments(text, proposals):

@@ -3,7 +3,9 @@
 Pure Python — nothing here imports Django, so the engine can be used, tested and benchmarked
 alone (``taizhang extract``). The stages, each in its own module:
 
-    read        file → text (+ warnings for what could not be read cleanly)
+    read        file → text (+ warnings for what could not be read cleanly); .xlsx in xlsx,
+                PDF tables in pdftables
+    tables      rows of table cells (Word, Excel, PDF, text in columns) → labelled lines
     normalise   text → same-length simplified, half-width text for matching
     damage      warnings for hidden, garbled or truncated text
     structure   enumerators and headings → a tree of items

@@ -21,7 +21,7 @@ def parser() -> argparse.ArgumentParser:
         nargs="+",
         type=Path,
         metavar="PATH",
-        help="文件或文件夹（读取其中的 .txt .docx .pdf）",
+        help=f"文件或文件夹（读取其中的 {' '.join(SUFFIXES)} 文件）",
     )
     p.add_argument("--jsonl", action="store_true", help="每个文件输出一行 JSON")
     p.add_argument(

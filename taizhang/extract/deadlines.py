@@ -262,7 +262,8 @@ def find_deadline(
     found = [
         Deadline(m.group().strip(), resolve(m, year, issued), m.start(), m.end())
         for m in DEADLINE.finditer(norm, *span)
-        if is_deadline(m, norm)
+        # a date under a deadline label is the deadline, with 前 or not: "完成时限：2025年9月30日"
+        if (labelled and not m.group("recurring")) or is_deadline(m, norm)
     ]
     dated = [d for d in found if d.date]
     if dated:

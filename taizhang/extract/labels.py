@@ -40,6 +40,7 @@ _UNIT_LABELS = [
     for noun in _UNIT_NOUNS
     if not (extra and "责任" in head)
 ] + ["主要协作单位", "主要配合单位", "责任主体", "主办", "协办", "牵头", "配合", "承办"]
+_UNIT_LABELS += ["主办机关", "协办机关"]  # tables in Taiwan: 主辦機關 / 協辦機關
 
 WORDS: dict[str, str] = {
     **{word: next(role for head, role in _ROLE_HEADS if head in word) for word in _UNIT_LABELS},
@@ -68,6 +69,7 @@ WORDS: dict[str, str] = {
             "整改期限",
             "办结时限",
             "办理时限",
+            "办理期限",
             "时限要求",
             "截止时间",
             "时限",
@@ -108,6 +110,16 @@ def column_kind(header: str) -> str | None:
         if header.startswith(word):
             return WORDS[word]
     return None
+
+
+# A table header starts with its label word: 牵头单位（责任人） is a 牵头单位 column.
+_HEADER_WORD = re.compile(_ALTERNATION)
+
+
+def column_word(header: str) -> str | None:
+    """The label word a table column's header starts with (牵头单位（责任人） → 牵头单位), or None."""
+    m = _HEADER_WORD.match(re.sub(r"[\s()（）]+", "", header))
+    return m.group() if m else None
 
 
 def find_labels(norm: str, start: int = 0, end: int | None = None) -> list[Label]:

@@ -1,11 +1,19 @@
-"""Reading documents: plain text in any of the encodings offices use, Word and PDF."""
+"""Reading documents: plain text in any of the encodings offices use, Word, Excel and PDF.
+
+Tables in any of them (a Word or PDF table, a sheet, text in columns) are read by one reader,
+tables.py, into the labelled lines a plan written as prose has.
+"""
 
 import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUFFIXES = (".txt", ".docx", ".pdf")
+from . import tables
+
+SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf")
+# For messages: ".txt、.docx、.xlsx 或 .pdf".
+ACCEPTED = "、".join(SUFFIXES[:-1]) + " 或 " + SUFFIXES[-1]
 
 
 class ReadError(Exception):
@@ -22,9 +30,7 @@ def read_path(path: Path | str) -> Source:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise ReadError(
-            f"不支持的文件类型“{path.suffix or path.name}”：请上传 .txt、.docx 或 .pdf 文件"
-        )
+        raise ReadError(f"不支持的文件类型“{path.suffix or path.name}”：请上传 {ACCEPTED} 文件")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -35,12 +41,17 @@ def read_path(path: Path | str) -> Source:
 def read_bytes(data: bytes, suffix: str) -> Source:
     suffix = suffix.lower()
     if suffix == ".txt":
-        return Source(clean(decode_text(data)))
+        return Source(tables.tables_in_text(clean(decode_text(data))))
     if suffix == ".docx":
         return Source(clean(read_docx(data)))
+    if suffix == ".xlsx":
+        from .xlsx import read_xlsx
+
+        text, warnings = read_xlsx(data)
+        return Source(clean(text), warnings)
     if suffix == ".pdf":
         return read_pdf(data)
-    raise ReadError(f"不支持的文件类型“{suffix}”：请上传 .txt、.docx 或 .pdf 文件")
+    raise ReadError(f"不支持的文件类型“{suffix}”：请上传 {ACCEPTED} 文件")
 
 
 def decode_text(data: bytes) -> str:
@@ -56,7 +67,7 @@ def decode_text(data: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise ReadError(f"文件以 {encoding} 标记开头，但内容无法按该编码读取") from exc
     if b"\x00" in data[:2000]:
-        raise ReadError("这不是文本文件（含有二进制内容）：请上传 .txt、.docx 或 .pdf 文件")
+        raise ReadError(f"这不是文本文件（含有二进制内容）：请上传 {ACCEPTED} 文件")
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
@@ -112,43 +123,19 @@ def read_docx(data: bytes) -> str:
 
 
 def table_lines(table) -> list[str]:
-    rows = [[cell.text.strip().replace("\n", " ") for cell in row.cells] for row in table.rows]
-    rows = [dedupe_merged(row) for row in rows if any(row)]
-    if not rows:
-        return []
-    header, body = rows[0], rows[1:]
-    if not body or not any(TASK_COLUMN.search(h) for h in header):
-        return ["\t".join(row) for row in rows]
-    return [row_as_text(header, row) for row in body]
+    rows = [dedupe_merged(row.cells) for row in table.rows]
+    read = tables.read_rows(rows)
+    return read.lines if read else tables.plain_lines(rows)
 
 
-TASK_COLUMN = re.compile(r"任务|事项|内容|措施|单位|时限|时间")
-NUMBER_COLUMN = re.compile(r"^(序号|编号|序)$")
-LABELLED_COLUMN = re.compile(r"单位|部门|时限|时间|期限|要求|责任人")
-
-
-def dedupe_merged(row: list[str]) -> list[str]:
-    """python-docx repeats a merged cell's text in each grid column it spans."""
+def dedupe_merged(cells) -> list[str]:
+    """python-docx gives a cell merged across columns once for each grid column it spans (and
+    one merged down rows in each row, which is what a merged lead unit means): keep the text in
+    its first column."""
     out = []
-    for i, text in enumerate(row):
-        out.append("" if i and text and text == row[i - 1] else text)
+    for i, cell in enumerate(cells):
+        out.append("" if i and cell._tc is cells[i - 1]._tc else cell.text.strip())
     return out
-
-
-def row_as_text(header: list[str], row: list[str]) -> str:
-    number, parts, labelled = "", [], []
-    for name, value in zip(header, row, strict=False):
-        name = re.sub(r"\s+", "", name)
-        if not value:
-            continue
-        if NUMBER_COLUMN.match(name) or (not number and re.fullmatch(r"\d{1,3}", value)):
-            number = value
-        elif LABELLED_COLUMN.search(name):
-            labelled.append(f"{name}：{value}")
-        else:
-            parts.append(value.rstrip("。；;") + "。")
-    text = "".join(parts) + "；".join(labelled) + ("。" if labelled else "")
-    return f"{number}.{text}" if number else text
 
 
 # -- PDF -------------------------------------------------------------------------------------
@@ -163,35 +150,59 @@ STARTS_ITEM = re.compile(
 
 
 def read_pdf(data: bytes) -> Source:
+    """The text of each page; on a page with ruled tables, the tables read as tables."""
     import io
 
     import pypdf
     from pypdf.errors import PdfReadError
 
+    from .pdftables import Finder
+
+    finder = Finder(data)
+    pages: list[list[str]] = []
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        for index, page in enumerate(reader.pages):
+            lines = finder.page_lines(index, page)
+            if lines is None:
+                lines = (page.extract_text() or "").split("\n")
+            pages.append([clean(line) if type(line) is str else line for line in lines])
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise ReadError("无法读取该 PDF 文件：文件已损坏或已加密") from exc
-    if not "".join(pages).strip():
+    finally:
+        finder.close()
+    if not any(line.strip() for lines in pages for line in lines):
         raise ReadError("该 PDF 没有文字层（可能是扫描件）：请先做文字识别（OCR）或上传 Word 版本")
-    pages = [clean(page).split("\n") for page in pages]
-    return Source(join_wrapped(strip_running_lines(pages)))
+    warnings = []
+    if finder.failed:
+        listed = "、".join(str(n) for n in finder.failed[:10])
+        warnings.append(f"第 {listed} 页的表格未能按单元格读取，已按普通文字读取")
+    if finder.skipped_from:
+        warnings.append(f"PDF 页数较多：第 {finder.skipped_from} 页起的表格按普通文字读取")
+    return Source(join_wrapped(strip_running_lines(pages)), warnings)
 
 
 def strip_running_lines(pages: list[list[str]]) -> list[str]:
-    """Drop page numbers and the headers/footers repeated on most pages."""
+    """Drop page numbers and the headers/footers repeated on most pages (a table's lines are
+    never either)."""
     from collections import Counter
+
+    from .pdftables import TableLine
 
     edges = Counter()
     for lines in pages:
-        stripped = [line.strip() for line in lines if line.strip()]
+        stripped = [
+            line.strip() for line in lines if line.strip() and not isinstance(line, TableLine)
+        ]
         edges.update(set(stripped[:2] + stripped[-2:]))
     repeated = {line for line, n in edges.items() if len(pages) >= 3 and n >= 0.6 * len(pages)}
     out = []
     for lines in pages:
         out.extend(
-            line for line in lines if not PAGE_NUMBER.match(line) and line.strip() not in repeated
+            line
+            for line in lines
+            if isinstance(line, TableLine)
+            or (not PAGE_NUMBER.match(line) and line.strip() not in repeated)
         )
     return out
 
@@ -200,14 +211,22 @@ def join_wrapped(lines: list[str]) -> str:
     """Undo the line wraps of the page.
 
     A line runs on into the next unless it ends a sentence, stops well short of the usual line
-    length (a heading, the last line of a paragraph), or the next line starts an item.
+    length (a heading, the last line of a paragraph), or the next line starts an item. A line
+    read from a table stands alone.
     """
-    lines = [line.strip() for line in lines if line.strip()]
-    lengths = sorted(len(line) for line in lines)
+    from .pdftables import TableLine
+
+    lines = [line if isinstance(line, TableLine) else line.strip() for line in lines]
+    lines = [line for line in lines if line.strip()]
+    lengths = sorted(len(line) for line in lines if not isinstance(line, TableLine))
     full = lengths[int(len(lengths) * 0.9)] if lengths else 0
     paragraphs: list[str] = []
     last = ""
     for line in lines:
+        if isinstance(line, TableLine):
+            paragraphs.append(str(line))
+            last = "。"
+            continue
         runs_on = (
             paragraphs
             and not last.endswith(tuple(SENTENCE_END))

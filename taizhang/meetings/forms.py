@@ -381,7 +381,7 @@ class MinutesForm(Styled):
     text = forms.CharField(
         label=_("Text of the minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10})
     )
-    files = MultipleFileField(label=_("Minutes file (.docx, .pdf, .txt)"), required=False)
+    files = MultipleFileField(label=_("Minutes file (.docx, .pdf, .txt, .xlsx)"), required=False)
     version = _version_field()
 
     def clean_files(self):
@@ -389,7 +389,8 @@ class MinutesForm(Styled):
         wrong = [f.name for f in files if Path(f.name).suffix.lower() not in SUFFIXES]
         if wrong:
             raise forms.ValidationError(
-                _("“%(name)s” is not a .txt, .docx or .pdf file.") % {"name": "、".join(wrong)}
+                _("“%(name)s” is not a .txt, .docx, .xlsx or .pdf file.")
+                % {"name": "、".join(wrong)}
             )
         return files
 
@@ -397,7 +398,7 @@ class MinutesForm(Styled):
 class ProposeForm(Styled):
     """识别议定事项: on the minutes' text, or on a file uploaded here."""
 
-    upload = forms.FileField(label=_("Minutes file (.docx, .pdf, .txt)"), required=False)
+    upload = forms.FileField(label=_("Minutes file (.docx, .pdf, .txt, .xlsx)"), required=False)
 
 
 class DecisionForm(forms.Form):

@@ -1101,17 +1101,17 @@ _MINUTES_ERRORS = {
 
 
 def _check_minutes_file(upload):
-    """Minutes come as text the engine can read: .txt, .docx or .pdf."""
+    """Minutes come as a file the engine can read: .txt, .docx, .xlsx or .pdf."""
     suffix = Path(upload.name).suffix.lower()
     if suffix not in SUFFIXES:
         raise WorkflowError(
-            _("“%(name)s” is not a .txt, .docx or .pdf file.") % {"name": upload.name}
+            _("“%(name)s” is not a .txt, .docx, .xlsx or .pdf file.") % {"name": upload.name}
         )
     return suffix
 
 
 def propose_decisions(meeting, *, by, upload=None):
-    """Run the text engine on the minutes (their text, or a .txt/.docx/.pdf upload) and add
+    """Run the text engine on the minutes (their text, or a .txt/.docx/.xlsx/.pdf upload) and add
     what it finds as proposed decisions for the secretary to accept, correct or drop. The
     engine runs in a child process within the documents' limits, outside any transaction."""
     meeting = loaded().get(pk=meeting.pk)

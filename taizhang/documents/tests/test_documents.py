@@ -125,7 +125,7 @@ def test_files_that_cannot_be_read_say_why(people, client_for, django_capture_on
     response = client.post(
         reverse("documents:list"), {"file": SimpleUploadedFile("minutes.exe", b"MZ...")}
     )
-    assert "不是 .txt、.docx 或 .pdf 文件" in response.content.decode()
+    assert "不是 .txt、.docx、.xlsx 或 .pdf 文件" in response.content.decode()
     assert not SourceDocument.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -162,3 +162,70 @@ def test_reading_a_document_is_in_the_audit_log(uploaded):
     assert proposals.count() == uploaded.proposals.count() > 0
     finished = records.filter(object_type="documents.sourcedocument", action="update")
     assert any('"done"' in r.changes for r in finished)
+
+
+def plan_workbook() -> bytes:
+    """A 分工方案 as offices send it: a title merged across the header, a lead merged down."""
+    import datetime
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2025年国企统战工作任务分工"])
+    ws.merge_cells("A1:E1")
+    ws.append(["序号", "工作任务", "牵头单位", "配合单位", "完成时限"])
+    ws.append(
+        [1, "健全统筹协调机制", "市委统战部", "市国资委\n市财政局", datetime.datetime(2025, 6, 30)]
+    )
+    ws.append([2, "搭建建言献策平台", None, "XX钢铁集团", "2025年底前"])
+    ws.append([3, "建立成果转化机制", "市国资委", "", datetime.datetime(2025, 9, 30)])
+    ws.merge_cells("C3:C4")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_excel_plan_is_uploaded_read_and_proposed(
+    people, client_for, units, django_capture_on_commit_callbacks
+):
+    client = client_for(people["supervisor"])
+    page = client.get(reverse("documents:list")).content.decode()
+    assert 'accept=".txt,.docx,.xlsx,.pdf"' in page and ".xlsx" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("documents:list"),
+            {"file": SimpleUploadedFile("分工.xlsx", plan_workbook()), "title": ""},
+        )
+    document = SourceDocument.objects.get()
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.DONE, document.error
+    assert document.text.splitlines()[0] == "2025年国企统战工作任务分工"
+    rows = [
+        (p.title, p.lead_units, p.cooperating_units, p.deadline_text)
+        for p in document.proposals.order_by("order")
+    ]
+    assert rows == [
+        ("健全统筹协调机制", ["市委统战部"], ["市国资委", "市财政局"], "2025年6月30日"),
+        ("搭建建言献策平台", ["市委统战部"], ["XX钢铁集团"], "2025年底前"),
+        ("建立成果转化机制", ["市国资委"], [], "2025年9月30日"),
+    ]
+    first = document.proposals.get(order=1)
+    form = client.get(reverse("documents:accept", args=[first.pk])).context["form"]
+    assert form.initial["lead_unit"] == units["tzb"]
+    assert form.initial["cooperating_units"] == [units["gzw"], units["czj"]]
+    assert str(form.initial["deadline"]) == "2025-06-30"
+    assert "健全统筹协调机制" in client.get(document.get_absolute_url()).content.decode()
+
+
+def test_an_encrypted_workbook_fails_with_the_reason(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(people["supervisor"])
+    encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("documents:list"), {"file": SimpleUploadedFile("分工.xlsx", encrypted)})
+    document = SourceDocument.objects.get()
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.FAILED
+    assert "已加密" in client.get(document.get_absolute_url()).content.decode()

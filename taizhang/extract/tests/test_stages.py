@@ -38,7 +38,7 @@ def test_a_broken_pdf_says_why():
 
 
 def test_unknown_file_types_are_refused():
-    with pytest.raises(ReadError, match=r"\.txt、\.docx 或 \.pdf"):
+    with pytest.raises(ReadError, match=r"\.txt、\.docx、\.xlsx 或 \.pdf"):
         read_bytes(b"x", ".doc")
 
 

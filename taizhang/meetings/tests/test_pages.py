@@ -508,13 +508,13 @@ def test_decisions_proposed_from_a_minutes_docx(client, make_meeting, units):
     assert body.count("data-proposal=") == 1 and "并动态更新" in body
 
 
-def test_minutes_files_are_docx_pdf_or_txt(client, make_meeting):
+def test_minutes_files_are_docx_pdf_txt_or_xlsx(client, make_meeting):
     meeting = make_meeting("held")
     login(client, "duban")
-    sheet = SimpleUploadedFile("纪要.xlsx", b"PK not minutes")
+    sheet = SimpleUploadedFile("纪要.xls", b"\xd0\xcf\x11\xe0 not minutes")
     response = act(client, meeting, "write_minutes", text="会议纪要正文", files=[sheet])
     assert response.status_code == 400
-    assert "“纪要.xlsx”不是 .txt、.docx 或 .pdf 文件" in text(response)
+    assert "“纪要.xls”不是 .txt、.docx、.xlsx 或 .pdf 文件" in text(response)
     assert "会议纪要正文" in text(response)  # the text typed is still there
     meeting.refresh_from_db()
     assert meeting.status == Status.HELD and not meeting.files.exists()

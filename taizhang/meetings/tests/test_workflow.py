@@ -285,8 +285,8 @@ def test_minutes_files_are_text_the_engine_reads(make_meeting, people):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     meeting = make_meeting("held")
-    sheet = SimpleUploadedFile("纪要.xlsx", b"PK\x03\x04not really")
-    with pytest.raises(WorkflowError, match="纪要.xlsx"):
+    sheet = SimpleUploadedFile("纪要.xls", b"\xd0\xcf\x11\xe0 old Excel")
+    with pytest.raises(WorkflowError, match="纪要.xls"):
         services.write_minutes(meeting, by=people["supervisor"], files=[sheet])
     assert not meeting.files.exists()
 
