@@ -11,6 +11,7 @@ from .deadlines import document_date, find_deadline
 from .normalise import normalise
 from .read import read_path
 from .structure import LABEL_LINE, Item, Structure, parse
+from .title import document_title
 from .units import COOPERATING, LEAD, RESPONSIBLE, UnitDictionary, assign
 
 TITLE_MAX = 40
@@ -52,6 +53,7 @@ class Result:
     warnings: list[str]
     proposals: list[Proposal]
     year: int | None = None
+    title: str | None = None  # the document's own heading (or its 文号 line's subject)
 
 
 def extract_file(path: Path | str, units: UnitDictionary | None = None) -> Result:
@@ -71,7 +73,7 @@ def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
         propose(text, norm, item, score, units, year, issued, truncated_at)
         for item, score in directive_items(norm, structure, year)
     ]
-    return Result(text, [str(d) for d in damage], proposals, year)
+    return Result(text, [str(d) for d in damage], proposals, year, document_title(text))
 
 
 def directive_items(norm: str, structure: Structure, year: int | None):
