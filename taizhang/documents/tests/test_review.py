@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from taizhang.audit.models import AuditRecord
-from taizhang.documents import services
+from taizhang.documents import evaluation, services
 from taizhang.documents.models import (
     Proposal,
     ProposalState,
@@ -161,6 +161,9 @@ def test_a_past_deadline_is_flagged_and_must_be_changed_or_confirmed(upload_text
     later = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     assert office.post(url, accept_data(proposal, units, deadline=later)).status_code == 302
     assert Task.objects.get().deadline.isoformat() == later
+    # Moved forward for the ledger: the document's own date stays the gold one.
+    moved = Review.objects.get(proposal=proposal)
+    assert evaluation.gold_deadline(moved) == ("2025-06-30", "2025年6月底前")
 
     other = speech.proposals.get(order=2)
     url = reverse("documents:accept", args=[other.pk])
@@ -340,3 +343,10 @@ def test_the_document_page_reads_in_the_same_queries_however_many_proposals(
     )
     assert queries(large) == queries(small)
     assert Proposal.objects.filter(document=large, state=ProposalState.DROPPED).count() == 5
+
+
+def test_export_needs_the_organisation_when_there_are_several(org, other_org, tmp_path):
+    with pytest.raises(CommandError, match="--org"):
+        call_command("extract-eval", "export", "--out", str(tmp_path))
+    with pytest.raises(CommandError, match="nowhere"):
+        call_command("extract-eval", "export", "--org", "nowhere", "--out", str(tmp_path))
