@@ -12,6 +12,7 @@ import re
 from .normalise import normalise
 
 SCAN_LINES = 12  # a title is near the top or not there at all
+HEAD_CHARS = 4000  # …so only the top is normalised, however long the document
 LINE_MAX = 60
 TITLE_MAX = 120
 # 国发〔2018〕39号, 穗府办函[2024]12号, 〔2023〕5号: the issuer's abbreviation, the year, the number.
@@ -44,8 +45,8 @@ SENTENCE = re.compile(r"[。;!?%]|[,，]\s*$")
 
 def document_title(text: str) -> str | None:
     """The document's title as it writes it, or None when its top has no heading."""
-    norm = normalise(text)
-    lines = _lines(text, norm)
+    head = text[:HEAD_CHARS]
+    lines = _lines(head, normalise(head))
     subject = None
     found = []
     in_body = False
