@@ -27,6 +27,10 @@ class AcceptForm(TaskForm):
         posted = self.data.get("deadline") if self.is_bound else None
         if not past and not (posted and posted < timezone.localdate().isoformat()):
             del self.fields["confirm_past_deadline"]  # asked only when the date has passed
+        else:  # beside the date it confirms
+            names = [n for n in self.fields if n != "confirm_past_deadline"]
+            at = names.index("deadline") + 1
+            self.order_fields([*names[:at], "confirm_past_deadline", *names[at:]])
 
 
 class MapUnitForm(forms.Form):
