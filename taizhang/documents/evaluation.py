@@ -25,11 +25,11 @@ from .models import ProposalState, Review, ReviewOutcome, SourceDocument
 
 GOLD_ROLES = ("lead_units", "responsible_units", "cooperating_units")
 ANCHOR_LENGTHS = (20, 16, 12, 24, 30, 10, 8)
-KINDS = (  # the first word of a title that tells its kind
+KINDS = (  # words of a title that tell its kind, the first found wins
     ("整改", "rectification"),
     ("纪要", "minutes"),
+    ("讲话", "speech"),  # before 会议: "在…会议上的讲话"
     ("会议", "minutes"),
-    ("讲话", "speech"),
     ("方案", "plan"),
     ("计划", "plan"),
     ("要点", "plan"),

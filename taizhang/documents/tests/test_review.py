@@ -350,3 +350,28 @@ def test_export_needs_the_organisation_when_there_are_several(org, other_org, tm
         call_command("extract-eval", "export", "--out", str(tmp_path))
     with pytest.raises(CommandError, match="nowhere"):
         call_command("extract-eval", "export", "--org", "nowhere", "--out", str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("在全市工作会议上的讲话", "speech"),
+        ("XX縣人民政府第十二次常務會議紀要", "minutes"),
+        ("2025年重点任务分工方案", "plan"),
+        ("关于巡察反馈问题整改情况的报告", "rectification"),
+        ("关于做好防汛工作的通知", "notice"),
+    ],
+)
+def test_the_exported_kind_comes_from_the_title(title, kind):
+    assert evaluation.kind(title) == kind
+
+
+def test_an_anchor_is_unique_in_the_document():
+    text = (
+        "一、加强领导。各单位要加强领导。\n"
+        "二、加强领导。各单位要加强领导，市财政局年底前完成经费保障。\n"
+    )
+    start = text.index("二")
+    found = evaluation.anchor(text, start, len(text))
+    assert 8 <= len(found) <= 30 and text.count(found) == 1 and found in text[start:]
+    assert evaluation.anchor("重复的文字重复的文字", 0, 5) is None
