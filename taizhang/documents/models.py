@@ -51,6 +51,11 @@ def confidence_level(value):
     )
 
 
+def deadline_is_past(day):
+    """A deadline before today: the clerk must change or confirm it before registering."""
+    return day is not None and day < timezone.localdate()
+
+
 class ReviewOutcome(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted as proposed")
     EDITED = "edited", _("Accepted with changes")
@@ -143,8 +148,7 @@ class Proposal(models.Model):
 
     @property
     def deadline_passed(self):
-        """The proposed deadline is before today (the clerk must change or confirm it)."""
-        return self.deadline is not None and self.deadline < timezone.localdate()
+        return deadline_is_past(self.deadline)
 
     @property
     def confidence_colour(self):

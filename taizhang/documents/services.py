@@ -27,6 +27,7 @@ from .models import (
     ReviewOutcome,
     SourceDocument,
     UnitMapping,
+    deadline_is_past,
 )
 
 logger = logging.getLogger("taizhang.documents")
@@ -265,10 +266,6 @@ def offered(proposal, index):
         "cooperating_units": matched["cooperating_units"],
         "supervising_units": [],
     }
-
-
-def deadline_is_past(day):
-    return day is not None and day < timezone.localdate()
 
 
 def engine_precision(organisation):

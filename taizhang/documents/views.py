@@ -110,7 +110,7 @@ def proposal_accept(request, pk):
     _matched, unknown = services.match_units(proposal, index)
     initial = {"source_kind": "document", "body": proposal.text}
     initial.update(services.offered(proposal, index))
-    past = services.deadline_is_past(proposal.deadline)
+    past = proposal.deadline_passed
     form = AcceptForm(request.POST or None, organisation=organisation, initial=initial, past=past)
     if request.method == "POST" and form.is_valid():
         try:
