@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Unit
@@ -16,6 +17,20 @@ class AcceptForm(TaskForm):
 
     class Meta(TaskForm.Meta):
         fields = [f for f in EDITABLE_FIELDS if f != "source_ref"]  # the span is the source
+
+    confirm_past_deadline = forms.BooleanField(
+        label=_("Register with this deadline although it has passed"), required=False
+    )
+
+    def __init__(self, *args, past=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        posted = self.data.get("deadline") if self.is_bound else None
+        if not past and not (posted and posted < timezone.localdate().isoformat()):
+            del self.fields["confirm_past_deadline"]  # asked only when the date has passed
+        else:  # beside the date it confirms
+            names = [n for n in self.fields if n != "confirm_past_deadline"]
+            at = names.index("deadline") + 1
+            self.order_fields([*names[:at], "confirm_past_deadline", *names[at:]])
 
 
 class MapUnitForm(forms.Form):

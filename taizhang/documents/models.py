@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentStatus(models.TextChoices):
@@ -19,9 +21,52 @@ class ProposalState(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+class ProposalReason(models.TextChoices):
+    """Why the engine proposes a task (``taizhang.extract.engine.REASONS``), strongest first."""
+
+    LABEL = "label", _("a label line gives its units or deadline")
+    ENUMERATED = "enumerated", _("a numbered item worded as a directive")
+    PARAGRAPH = "paragraph", _("a paragraph worded as a directive")
+    WEAK = "weak", _("only weak directive words")
+
+
+class ConfidenceLevel(models.TextChoices):
+    HIGH = "high", pgettext_lazy("confidence", "High")
+    MEDIUM = "medium", pgettext_lazy("confidence", "Medium")
+    LOW = "low", pgettext_lazy("confidence", "Low")
+
+
+# The one place where the engine's confidence becomes a word: at or above each floor.
+CONFIDENCE_FLOORS = ((0.85, ConfidenceLevel.HIGH), (0.7, ConfidenceLevel.MEDIUM))
+CONFIDENCE_COLOURS = {
+    ConfidenceLevel.HIGH: "green",
+    ConfidenceLevel.MEDIUM: "yellow",
+    ConfidenceLevel.LOW: "orange",
+}
+
+
+def confidence_level(value):
+    return next(
+        (level for floor, level in CONFIDENCE_FLOORS if value >= floor), ConfidenceLevel.LOW
+    )
+
+
+def deadline_is_past(day):
+    """A deadline before today: the clerk must change or confirm it before registering."""
+    return day is not None and day < timezone.localdate()
+
+
+class ReviewOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted as proposed")
+    EDITED = "edited", _("Accepted with changes")
+    DROPPED = "dropped", _("Dropped")
+
+
 class SourceDocument(models.Model):
     organisation = models.ForeignKey("org.Organisation", models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=300)
+    # The uploader gave no title: the file name stands in until the document's own heading is read.
+    title_from_file_name = models.BooleanField(default=False)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
     text = models.TextField(_("text"), blank=True)  # as read from the file, in its own script
     status = models.CharField(
@@ -67,6 +112,9 @@ class Proposal(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     deadline_text = models.CharField(_("deadline as written"), max_length=100, blank=True)
     confidence = models.FloatField(_("confidence"))
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=ProposalReason, default=ProposalReason.WEAK
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=ProposalState, default=ProposalState.PROPOSED
     )
@@ -85,3 +133,81 @@ class Proposal(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def organisation_id(self):
+        """The document's organisation, for the lifecycle's checks."""
+        return self.document.organisation_id
+
+    @property
+    def confidence_level(self):
+        return confidence_level(self.confidence)
+
+    def get_confidence_level_display(self):
+        return ConfidenceLevel(self.confidence_level).label
+
+    @property
+    def deadline_passed(self):
+        return deadline_is_past(self.deadline)
+
+    @property
+    def confidence_colour(self):
+        return CONFIDENCE_COLOURS[self.confidence_level]
+
+
+class Review(models.Model):
+    """What the clerk made of one proposal beside what the engine proposed: the clerk's final
+    title, units (by role, as written and as mapped) and deadline. Kept to measure the engine
+    on the organisation's own documents (``taizhang extract-eval export``)."""
+
+    organisation = models.ForeignKey("org.Organisation", models.CASCADE, related_name="+")
+    document = models.ForeignKey(SourceDocument, models.CASCADE, related_name="reviews")
+    # Kept when the document is read again and its proposals replaced.
+    proposal = models.ForeignKey(
+        Proposal, models.SET_NULL, null=True, blank=True, related_name="reviews"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReviewOutcome)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    # The engine's: {title, lead_units, responsible_units, cooperating_units, deadline,
+    # deadline_text}, unit names as written.
+    proposed = models.JSONField(default=dict)
+    # The clerk's (empty for a drop): units as {role field: [{"written", "unit", "name"}]},
+    # "written" being the name as the text writes it ("" for a unit the text does not name).
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    units = models.JSONField(default=dict, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline_text = models.CharField(max_length=100, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    # A drop undone (恢复): the proposal is back for review and this decision no longer stands.
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["document", "start", "pk"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.title or self.proposed.get('title', '')}"
+
+
+class UnitMapping(models.Model):
+    """A name a document used, mapped by the clerk to one of the organisation's units."""
+
+    organisation = models.ForeignKey("org.Organisation", models.CASCADE, related_name="+")
+    name = models.CharField(_("name as written"), max_length=200)
+    unit = models.ForeignKey("org.Unit", models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(
+        Proposal, models.SET_NULL, null=True, blank=True, related_name="unit_mappings"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit mapping")
+        verbose_name_plural = _("unit mappings")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} → {self.unit}"

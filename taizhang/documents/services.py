@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,10 +16,19 @@ from taizhang.extract.read import SUFFIXES
 from taizhang.org.models import Unit
 from taizhang.supervision import rules
 from taizhang.supervision import services as supervision
+from taizhang.utils import services as steps
 from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
 
-from . import reading
-from .models import DocumentStatus, Proposal, ProposalState, SourceDocument
+from . import reading, workflow
+from .models import (
+    DocumentStatus,
+    Proposal,
+    Review,
+    ReviewOutcome,
+    SourceDocument,
+    UnitMapping,
+    deadline_is_past,
+)
 
 logger = logging.getLogger("taizhang.documents")
 
@@ -48,7 +58,8 @@ def upload(*, by, file, title=""):
         raise WorkflowError(_("The file is empty."))
     document = SourceDocument.objects.create(
         organisation=by.organisation,
-        title=(title or Path(file.name).stem)[:300],
+        title=(title.strip() or Path(file.name).stem)[:300],
+        title_from_file_name=not title.strip(),
         file=file,
         uploaded_by=by,
     )
@@ -114,16 +125,22 @@ def process(document_id):
                     deadline=p.deadline,
                     deadline_text=(p.deadline_text or "")[:100],
                     confidence=p.confidence,
+                    reason=p.reason,
                 )
                 for i, p in enumerate(result.proposals, 1)
             ],
         )
+        own_title = {}
+        if document.title_from_file_name and result.title:
+            # The document's own heading (or 文号 line) names it better than its file name.
+            own_title = {"title": result.title[:300], "title_from_file_name": False}
         _progress(
             document,
             100,
             status=DocumentStatus.DONE,
             warnings=result.warnings,
             processed_at=timezone.now(),
+            **own_title,
         )
 
 
@@ -203,6 +220,13 @@ def fail_interrupted(document_id, reason):
 
 
 UNIT_FIELDS = ("lead_units", "responsible_units", "cooperating_units")
+# The task form's unit fields and the roles they stand for in a proposal.
+TASK_ROLES = {
+    "lead_unit": "lead_units",
+    "responsible_units": "responsible_units",
+    "cooperating_units": "cooperating_units",
+    "supervising_units": None,  # the ledger's own choice, no role the text gives
+}
 
 
 def match_units(proposal, index):
@@ -211,9 +235,8 @@ def match_units(proposal, index):
     matched = {field: [] for field in UNIT_FIELDS}
     unknown = []
     seen = set()
-    written = [(field, name) for field in UNIT_FIELDS for name in getattr(proposal, field)]
-    for field, name in written:
-        unit = index.get(name) or index.get(to_simplified(name))
+    for field, name in _written(proposal):
+        unit = _lookup(index, name)
         if unit is None:
             unknown.append(name)
         elif unit.pk not in seen:
@@ -222,55 +245,241 @@ def match_units(proposal, index):
     return matched, unknown
 
 
+def _written(proposal):
+    return [(field, name) for field in UNIT_FIELDS for name in getattr(proposal, field)]
+
+
+def _lookup(index, name):
+    return index.get(name) or index.get(to_simplified(name))
+
+
+def offered(proposal, index):
+    """What the accept form offers for a proposal: the title in simplified script for the
+    ledger (the quote stays as written), its units matched, lead first, and its deadline."""
+    matched, _unknown = match_units(proposal, index)
+    lead = matched["lead_units"] or matched["responsible_units"]
+    return {
+        "title": to_simplified(proposal.title),
+        "deadline": proposal.deadline,
+        "lead_unit": lead[0] if lead else None,
+        "responsible_units": [u for u in matched["responsible_units"] if not lead or u != lead[0]],
+        "cooperating_units": matched["cooperating_units"],
+        "supervising_units": [],
+    }
+
+
+def engine_precision(organisation):
+    """How often the organisation's clerks kept what the engine proposed: accepted (as
+    proposed or edited) / (accepted + dropped), with the counts; None before any review."""
+    counts = Review.objects.filter(organisation=organisation, undone_at=None).aggregate(
+        accepted=Count("pk", filter=Q(outcome=ReviewOutcome.ACCEPTED)),
+        edited=Count("pk", filter=Q(outcome=ReviewOutcome.EDITED)),
+        dropped=Count("pk", filter=Q(outcome=ReviewOutcome.DROPPED)),
+    )
+    kept = counts["accepted"] + counts["edited"]
+    reviewed = kept + counts["dropped"]
+    precision = kept / reviewed if reviewed else None
+    counts.update(
+        kept=kept,
+        reviewed=reviewed,
+        precision=precision,
+        percent=round(100 * precision) if reviewed else None,
+    )
+    return counts
+
+
 @transaction.atomic
-def remember_alias(*, by, unit, name):
-    """Map a name the document used to one of our units, and remember it for next time."""
+def remember_alias(*, by, unit, name, proposal=None):
+    """Map a name the document used to one of our units, and remember it for next time (the
+    mapping itself is kept too, to measure the engine by)."""
     _require_supervisor(by)
     unit = Unit.objects.select_for_update().get(pk=unit.pk, organisation=by.organisation)
     name = name.strip()
-    if not name or name in unit.alias_list or name in (unit.name, unit.short_name):
+    if not name:
+        return unit
+    UnitMapping.objects.create(
+        organisation=by.organisation, name=name[:200], unit=unit, proposal=proposal, by=by
+    )
+    if name in unit.alias_list or name in (unit.name, unit.short_name):
         return unit
     unit.aliases = "\n".join([*unit.alias_list, name])
     unit.save(update_fields=["aliases"])
     return unit
 
 
-def _decide(proposal, by):
+def _lock(proposal, by, action):
+    """The proposal fresh and locked; a decision someone else took first is a conflict."""
     # Lock the proposal's row only: PostgreSQL refuses FOR UPDATE on the nullable outer join.
     fresh = (
         Proposal.objects.select_for_update(of=("self",))
-        .select_related("decided_by")
+        .select_related("decided_by", "document__organisation")
         .get(pk=proposal.pk)
     )
-    if fresh.state != ProposalState.PROPOSED:
+    _require_supervisor(by)
+    if fresh.state not in workflow.LIFECYCLE[action].sources:
+        if fresh.decided_by is None:
+            raise Conflict(
+                _("This proposal is %(state)s already.") % {"state": fresh.get_state_display()}
+            )
         raise Conflict(
             _("This proposal was already %(state)s by %(user)s.")
             % {"state": fresh.get_state_display(), "user": fresh.decided_by}
         )
-    fresh.decided_by = by
-    fresh.decided_at = timezone.now()
+    steps.require(workflow.LIFECYCLE, by, action, fresh, state_field="state")
     return fresh
 
 
+def _proposed(proposal):
+    return {
+        "title": proposal.title,
+        **{field: list(getattr(proposal, field)) for field in UNIT_FIELDS},
+        "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
+        "deadline_text": proposal.deadline_text or None,
+    }
+
+
+def _unit_names(unit):
+    return sorted({unit.name, unit.short_name, *unit.alias_list} - {""}, key=len, reverse=True)
+
+
+def _reviewed_units(proposal, index, task_fields, offer):
+    """The clerk's units by the task's roles, each with its name as the text writes it and
+    the role the text gives it: the engine's where the clerk kept the unit where the form
+    offered it, else the clerk's."""
+    written_as = {}
+    for field, name in _written(proposal):
+        unit = _lookup(index, name)
+        if unit is not None:
+            written_as.setdefault(unit.pk, (name, field))
+    quote = to_simplified(proposal.text)
+    out = {}
+    for form_field, role in TASK_ROLES.items():
+        value = task_fields.get(form_field)
+        units = [value] if form_field == "lead_unit" else list(value or ())
+        offered_pks = {
+            u.pk
+            for u in ([offer[form_field]] if form_field == "lead_unit" else offer[form_field])
+            if u is not None
+        }
+        entries = []
+        for unit in units:
+            if unit is None:
+                continue
+            name, engine_role = written_as.get(unit.pk, ("", None))
+            if not name:
+                name = next((n for n in _unit_names(unit) if to_simplified(n) in quote), "")
+                if name:
+                    start = quote.index(to_simplified(name))
+                    name = proposal.text[start : start + len(name)]
+            kept = unit.pk in offered_pks and engine_role is not None
+            entries.append(
+                {
+                    "unit": unit.pk,
+                    "name": unit.name,
+                    "written": name,
+                    "role": engine_role if kept else role,
+                }
+            )
+        out[form_field] = entries
+    return out
+
+
+def _outcome(proposal, offer, task_fields, units):
+    kept_units = all(
+        {e["unit"] for e in units[f]}
+        == {u.pk for u in ([offer[f]] if f == "lead_unit" else offer[f]) if u is not None}
+        for f in TASK_ROLES
+    )
+    same = (
+        task_fields.get("title", "").strip() == offer["title"]
+        and kept_units
+        and task_fields.get("deadline") == proposal.deadline
+    )
+    return ReviewOutcome.ACCEPTED if same else ReviewOutcome.EDITED
+
+
+class PastDeadline(WorkflowError):
+    """A deadline already past, not confirmed by the clerk."""
+
+
+def _check_past_deadline(task_fields, confirmed):
+    day = task_fields.get("deadline")
+    if task_fields.get("deadline_working_days") or not deadline_is_past(day) or confirmed:
+        return
+    raise PastDeadline(
+        _(
+            "The deadline %(day)s has already passed (today is %(today)s). Change the date, "
+            "or confirm that the task is registered with this deadline."
+        )
+        % {"day": day.isoformat(), "today": timezone.localdate().isoformat()}
+    )
+
+
 @transaction.atomic
-def accept(proposal, *, by, **task_fields):
-    """Register the proposal as a draft task whose source is the document and its span."""
-    _require_supervisor(by)
-    proposal = _decide(proposal, by)
+def accept(proposal, *, by, confirm_past_deadline=False, **task_fields):
+    """Register the proposal as a draft task whose source is the document and its span, and
+    keep what the clerk made of it beside what the engine proposed. A deadline already past
+    needs the clerk's confirmation."""
+    proposal = _lock(proposal, by, workflow.ACCEPT)
+    _check_past_deadline(task_fields, confirm_past_deadline)
     document = proposal.document
+    index = Unit.objects.filter(organisation=document.organisation).by_name()
+    offer = offered(proposal, index)
     task_fields.setdefault("source_kind", "document")
     task_fields["source_ref"] = f"{document.title}（{proposal.start}–{proposal.end}）"[:300]
     task = supervision.create_task(by=by, organisation=document.organisation, **task_fields)
-    proposal.state = ProposalState.ACCEPTED
+    units = _reviewed_units(proposal, index, task_fields, offer)
+    Review.objects.create(
+        organisation=document.organisation,
+        document=document,
+        proposal=proposal,
+        outcome=_outcome(proposal, offer, task_fields, units),
+        start=proposal.start,
+        end=proposal.end,
+        proposed=_proposed(proposal),
+        title=task.title,
+        units=units,
+        deadline=task.deadline,
+        deadline_text=proposal.deadline_text,
+        by=by,
+    )
+    workflow.LIFECYCLE.enter(proposal, workflow.ACCEPT, state_field="state")
     proposal.task = task
+    proposal.decided_by, proposal.decided_at = by, timezone.now()
     proposal.save(update_fields=["state", "task", "decided_by", "decided_at"])
     return task
 
 
 @transaction.atomic
 def drop(proposal, *, by):
-    _require_supervisor(by)
-    proposal = _decide(proposal, by)
-    proposal.state = ProposalState.DROPPED
+    """舍弃: not a task; kept as a drop to measure the engine by, and can be undone."""
+    proposal = _lock(proposal, by, workflow.DROP)
+    Review.objects.create(
+        organisation=proposal.document.organisation,
+        document=proposal.document,
+        proposal=proposal,
+        outcome=ReviewOutcome.DROPPED,
+        start=proposal.start,
+        end=proposal.end,
+        proposed=_proposed(proposal),
+        by=by,
+    )
+    workflow.LIFECYCLE.enter(proposal, workflow.DROP, state_field="state")
+    proposal.decided_by, proposal.decided_at = by, timezone.now()
+    proposal.save(update_fields=["state", "decided_by", "decided_at"])
+    return proposal
+
+
+@transaction.atomic
+def restore(proposal, *, by):
+    """恢复: undo a drop; the proposal is back for review and the drop no longer counts."""
+    proposal = _lock(proposal, by, workflow.RESTORE)
+    for review in Review.objects.select_for_update().filter(
+        proposal=proposal, outcome=ReviewOutcome.DROPPED, undone_at=None
+    ):
+        review.undone_at = timezone.now()
+        review.save(update_fields=["undone_at"])
+    workflow.LIFECYCLE.enter(proposal, workflow.RESTORE, state_field="state")
+    proposal.decided_by, proposal.decided_at = None, None
     proposal.save(update_fields=["state", "decided_by", "decided_at"])
     return proposal

@@ -9,4 +9,5 @@ urlpatterns = [
     path("proposals/<int:pk>/accept/", views.proposal_accept, name="accept"),
     path("proposals/<int:pk>/map-unit/", views.proposal_map_unit, name="map_unit"),
     path("proposals/<int:pk>/drop/", views.proposal_drop, name="drop"),
+    path("proposals/<int:pk>/restore/", views.proposal_restore, name="restore"),
 ]

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.extract.normalise import to_simplified
 from taizhang.extract.read import SUFFIXES
 from taizhang.org.models import Unit
 from taizhang.supervision import rules
@@ -49,7 +50,12 @@ def document_list(request):
             form.add_error("file", exc.message)
         else:
             return redirect(document)
-    context = {"documents": documents, "form": form, "accepted_types": ",".join(SUFFIXES)}
+    context = {
+        "documents": documents,
+        "form": form,
+        "accepted_types": ",".join(SUFFIXES),
+        "precision": services.engine_precision(request.user.organisation),
+    }
     return render(request, "documents/list.html", context)
 
 
@@ -71,6 +77,8 @@ def document_detail(request, pk):
     document = get_object_or_404(_documents(request).select_related("uploaded_by"), pk=pk)
     polling = is_htmx(request) and request.headers.get("HX-Target") == "document-status"
     proposals = list(document.proposals.select_related("task"))
+    for p in proposals:
+        p.ledger_title = to_simplified(p.title)  # a traditional-script title, for the ledger
     context = {
         "document": document,
         "proposals": proposals,
@@ -101,21 +109,16 @@ def proposal_accept(request, pk):
     proposal = _proposal(request, pk)
     organisation = request.user.organisation
     index = Unit.objects.filter(organisation=organisation).by_name()
-    matched, unknown = services.match_units(proposal, index)
-    lead = matched["lead_units"] or matched["responsible_units"]
-    initial = {
-        "title": proposal.title,
-        "source_kind": "document",
-        "body": proposal.text,
-        "deadline": proposal.deadline,
-        "lead_unit": lead[0] if lead else None,
-        "responsible_units": [u for u in matched["responsible_units"] if not lead or u != lead[0]],
-        "cooperating_units": matched["cooperating_units"],
-    }
-    form = AcceptForm(request.POST or None, organisation=organisation, initial=initial)
+    _matched, unknown = services.match_units(proposal, index)
+    initial = {"source_kind": "document", "body": proposal.text}
+    initial.update(services.offered(proposal, index))
+    past = proposal.deadline_passed
+    form = AcceptForm(request.POST or None, organisation=organisation, initial=initial, past=past)
     if request.method == "POST" and form.is_valid():
         try:
             task = services.accept(proposal, by=request.user, **form.service_kwargs())
+        except services.PastDeadline as exc:
+            form.add_error("deadline", exc.message)
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -127,6 +130,7 @@ def proposal_accept(request, pk):
     context = {
         "proposal": proposal,
         "form": form,
+        "past": past,
         "unknown": [
             (name, MapUnitForm(organisation=organisation, initial={"name": name}))
             for name in unknown
@@ -143,7 +147,10 @@ def proposal_map_unit(request, pk):
     form = MapUnitForm(request.POST, organisation=request.user.organisation)
     if form.is_valid():
         unit = services.remember_alias(
-            by=request.user, unit=form.cleaned_data["unit"], name=form.cleaned_data["name"]
+            by=request.user,
+            unit=form.cleaned_data["unit"],
+            name=form.cleaned_data["name"],
+            proposal=proposal,
         )
         messages.success(
             request,
@@ -155,13 +162,22 @@ def proposal_map_unit(request, pk):
     return redirect("documents:accept", pk=proposal.pk)
 
 
-@login_required
-@require_POST
-def proposal_drop(request, pk):
-    _require_supervisor(request)
-    proposal = _proposal(request, pk)
-    try:
-        services.drop(proposal, by=request.user)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-    return redirect(proposal.document)
+def _decision(service):
+    """A view that takes one decision on a proposal and goes back to its document."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        _require_supervisor(request)
+        proposal = _proposal(request, pk)
+        try:
+            service(proposal, by=request.user)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{proposal.document.get_absolute_url()}#proposal-{proposal.pk}")
+
+    return view
+
+
+proposal_drop = _decision(services.drop)
+proposal_restore = _decision(services.restore)

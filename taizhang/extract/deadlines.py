@@ -44,6 +44,8 @@ DEADLINE = re.compile(
     r"|(?:(?<=[在于])(?P<event>[^\d,。;:()\s]{2,12}?)(?:以前|之前))"
     r"|(?P<recurring>每(?:季度|月|半年|年|周))"
 )
+# What marks a date as a deadline rather than the date of a meeting: 6月30日前完成.
+DUE = re.compile(r"\s*(?:前|之前|以前|内|止|完成|办结)")
 MONTH_ONLY = re.compile(rf"{YEAR}?(?P<m>{N})\s*月(?:份)?")
 # As-of dates and starting points are not deadlines: 截至6月底, 从三季度起, 自2025年1月1日起.
 NOT_BEFORE = re.compile(r"(?:截至|截止到|从|自|自从|始于)\s*$")
@@ -88,7 +90,12 @@ def document_date(norm: str) -> tuple[int | None, datetime.date | None]:
     number = DOC_NUMBER_YEAR.search(norm)
     if number:
         return int(number.group(1)), None
-    first = next(filter(None, map(_full_date, DATE.finditer(norm))), None)
+    first = next(
+        filter(
+            None, map(_full_date, (m for m in DATE.finditer(norm) if not DUE.match(norm, m.end())))
+        ),
+        None,
+    )
     if first and first.start < OPENING:
         # Minutes open with the meeting's date ("2025年5月9日上午，市长主持召开…"): theirs.
         return first.day.year, first.day

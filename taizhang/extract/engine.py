@@ -14,6 +14,7 @@ from .labels import LABEL, LABEL_LINE, find_labels
 from .normalise import normalise
 from .read import read_path
 from .structure import Item, Structure, measures_block, parse
+from .title import document_title
 from .units import (
     COOPERATING,
     LEAD,
@@ -72,6 +73,7 @@ class Result:
     warnings: list[str]
     proposals: list[Proposal]
     year: int | None = None
+    title: str | None = None  # the document's own heading (or its 文号 line's subject)
 
 
 def extract_file(path: Path | str, units: UnitDictionary | None = None) -> Result:
@@ -93,7 +95,7 @@ def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
         propose(text, norm, item, score, units, year, issued, truncated_at, context, sections)
         for item, score in directive_items(norm, structure, year)
     ]
-    return Result(text, [str(d) for d in damage], proposals, year)
+    return Result(text, [str(d) for d in damage], proposals, year, document_title(text))
 
 
 def directive_items(norm: str, structure: Structure, year: int | None):

@@ -200,7 +200,8 @@ def decisions(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
     found = [
         m.start("decision")
         for m in DECISION.finditer(norm, para.start, para.end)
-        if norm[m.end() : para.end].strip(" \t:")  # "会议议定：" leads into the items below
+        # "会议议定：", "会议议定事项如下：" lead into the items below
+        if not re.fullmatch(r"[^。;!?]*:\s*", norm[m.end() : para.end])
     ]
     for m in REQUEST.finditer(norm, para.start, para.end):
         names = find_names(norm, m.end(), min(para.end, m.end() + 24), None)

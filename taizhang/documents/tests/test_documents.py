@@ -47,7 +47,9 @@ def uploaded(people, client_for, django_capture_on_commit_callbacks):
 
 def test_upload_reads_the_document_in_the_background_and_proposes_its_tasks(uploaded, client):
     assert uploaded.status == DocumentStatus.DONE and uploaded.progress == 100
-    assert uploaded.title == "speech"
+    assert (
+        uploaded.title == "在全市国有企业统战工作推进会上的讲话"
+    )  # its heading, not the file name
     titles = list(uploaded.proposals.values_list("title", flat=True))
     assert titles == ["健全统筹协调机制", "搭建建言献策平台", "建立成果转化机制"]
     first = uploaded.proposals.first()
@@ -81,12 +83,15 @@ def test_accepting_registers_a_draft_task_linked_to_the_span(uploaded, client, u
         "lead_unit": units["tzb"].pk,
         "responsible_units": [units["gzw"].pk],
         "cooperating_units": [units["czj"].pk],
+        "confirm_past_deadline": "on",  # the speech's 2025 deadline has passed
     }
     response = client.post(url, data)
     assert response.status_code == 302
     task = Task.objects.get()
     assert task.title == "健全国企统战工作统筹协调机制"
-    assert task.source_kind == "document" and task.source_ref.startswith("speech（")
+    assert task.source_kind == "document" and task.source_ref.startswith(
+        "在全市国有企业统战工作推进会上的讲话（"
+    )
     assert task.lead_unit == units["tzb"]
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.ACCEPTED and proposal.task == task

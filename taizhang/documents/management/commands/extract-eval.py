@@ -1,0 +1,55 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from taizhang.documents import evaluation
+from taizhang.org.models import Organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure the text engine on an organisation's own documents: export its reviewed "
+        "proposals as a gold set (SCHEMA.md) that score.py reads."
+    )
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="subcommand", required=True)
+        export = commands.add_parser(
+            "export",
+            help="Write <doc_id>.txt per fully reviewed document, gold.jsonl and units.tsv.",
+        )
+        export.add_argument(
+            "--org", help="The organisation's code (needed when there are several)."
+        )
+        export.add_argument(
+            "--out", type=Path, help="The folder to write (default: extract-eval-<code>)."
+        )
+
+    def handle(self, *args, subcommand, **options):
+        getattr(self, subcommand)(**options)
+
+    def export(self, *, org=None, out=None, **options):
+        organisation = self.organisation(org)
+        out = out or Path(f"extract-eval-{organisation.code}")
+        documents, tasks, skipped = evaluation.export(organisation, out)
+        for document in skipped:
+            self.stderr.write(
+                f"Skipped document {document.pk} “{document.title}”: proposals still to review."
+            )
+        self.stdout.write(f"{documents} documents, {tasks} tasks written to {out}.")
+        if tasks:
+            self.stdout.write(
+                f"Score the engine: taizhang extract {out} --jsonl --units {out / 'units.tsv'} "
+                f"> pred.jsonl && python score.py {out} pred.jsonl"
+            )
+
+    def organisation(self, code):
+        if code:
+            try:
+                return Organisation.objects.get(code=code)
+            except Organisation.DoesNotExist:
+                raise CommandError(f"No organisation with the code {code!r}.") from None
+        organisations = list(Organisation.objects.all()[:2])
+        if len(organisations) != 1:
+            raise CommandError("Name the organisation with --org CODE.")
+        return organisations[0]
