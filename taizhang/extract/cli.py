@@ -102,7 +102,10 @@ CONTRACT_FIELDS = (
 
 def proposal_json(proposal) -> dict:
     data = proposal.as_json()
-    return {key: data[key] for key in CONTRACT_FIELDS} | {"section": data["section"]}
+    return {key: data[key] for key in CONTRACT_FIELDS} | {
+        "reason": data["reason"],
+        "section": data["section"],
+    }
 
 
 # -- the readable table ------------------------------------------------------------------------
