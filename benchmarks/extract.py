@@ -199,6 +199,38 @@ def long_documents(largest: float) -> None:
             print(f"one document, {label}: per-MB time {big:g} MB / {small:g} MB {ratio:.2f}x")
 
 
+# Runs of one character class that once made a rule quadratic (blanks before a label word,
+# long quotes full of stops, digit runs): each must cost about the same per MB at any length.
+STRANGE = [
+    " ",
+    "，",
+    "（",
+    "1",
+    "各",
+    "、",
+    "“",
+    "要",
+    "局、",
+    "牵头",
+    "。",
+    "\n",
+    "“引文，有逗号。",
+]
+
+
+def strange_inputs() -> None:
+    worst = 0.0
+    for run in STRANGE:
+        small, big = (
+            seconds_per_mb("一、加强管理" + run * (size // len(run))) for size in (50_000, 400_000)
+        )
+        worst = max(worst, big / max(small, 1e-6))
+    print(
+        f"runs of one character class ({len(STRANGE)} kinds), 0.05 → 0.4 M characters: "
+        f"worst per-MB growth {worst:.2f}x"
+    )
+
+
 def startup_seconds() -> float:
     best = float("inf")
     for _ in range(3):
@@ -250,6 +282,7 @@ def main() -> None:
     print(f"ratio (engine speed / jieba.cut speed): {segment / engine:.2f}x")
     if args.long > 0:
         long_documents(args.long)
+        strange_inputs()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import directives
 from .damage import find_damage
 from .deadlines import document_date, find_deadline
-from .labels import LABEL, LABEL_LINE, find_labels
+from .labels import LABEL, LABEL_LINE, LABEL_WORD, find_labels
 from .normalise import normalise
 from .read import read_path
 from .structure import Item, Structure, measures_block, parse
@@ -32,17 +32,16 @@ TITLE_MAX = 40
 # paragraph worded as a directive ("会议要求…"); or only weak cues made it one.
 REASONS = ("label", "enumerated", "paragraph", "weak")
 # Stops outside quotation marks and brackets: "「發現臺北.願景臺北:社區故事」等委辦案…".
-SENTENCE_STOP = re.compile(r"[。;:!?\n](?![^“「《(]*[”」》)])")
-CLAUSE_STOP = re.compile(r"[,。;:!?\n](?![^“「《(]*[”」》)])")
+# (Looking ahead at most 200 characters: a stop inside a longer quote ends the title anyway, and
+# an unbounded look-ahead made a long quote full of stops quadratic.)
+SENTENCE_STOP = re.compile(r"[。;:!?\n](?![^“「《(\n]{0,200}[”」》)])")
+CLAUSE_STOP = re.compile(r"[,。;:!?\n](?![^“「《(\n]{0,200}[”」》)])")
 TRAILING = " \t,.;:!?。、"
 # A first clause that only says who speaks: "会议要求，…", "书记强调，…".
 CUE_ONLY = re.compile(
     r"(?:会议|会上)?(?:原则)?(?:同意|要求|决定|强调|指出|明确|议定|提出|认为)|[^,。]{1,8}(?:强调|指出|要求)"
     r"|(?:决定|决议|裁示|指示)\s*:?\s*(?:准予备查|洽悉|照案通过|同意)?"
 )
-# Whether an item has a label line anywhere: LABEL_LINE without its leading blanks finds the same
-# items, without retrying them from every blank of a long run of blanks (quadratic in the run).
-LABEL_ANYWHERE = re.compile(LABEL_LINE.pattern.removeprefix(r"\s*"))
 
 
 @dataclass
@@ -265,7 +264,7 @@ def section_heading(text: str, norm: str, parent: Item | None, sections: dict[in
 
 
 def reason(norm: str, item: Item, score: int) -> str:
-    if LABEL_ANYWHERE.search(norm, item.body_start, item.own_end) or bracket_assigns(
+    if LABEL_WORD.search(norm, item.body_start, item.own_end) or bracket_assigns(
         norm, item.body_start, item.own_end
     ):
         return "label"

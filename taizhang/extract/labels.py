@@ -87,6 +87,9 @@ _ALTERNATION = "|".join(sorted(WORDS, key=len, reverse=True))
 LABEL = re.compile(rf"(?P<word>{_ALTERNATION})\s*:\s*")
 # The same, at the start of a line (a label line that belongs to the item above it).
 LABEL_LINE = re.compile(rf"\s*[(\[]?\s*(?:{_ALTERNATION})\s*:")
+# Searching, a pattern must start with the word: one that starts with blanks is retried from
+# every blank of a long run of them (quadratic in the run).
+LABEL_WORD = re.compile(rf"(?:{_ALTERNATION})\s*:")
 _STOPS = "。;\n"
 
 

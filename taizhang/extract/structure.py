@@ -13,7 +13,7 @@ they form a sequence starting at one, and they end with their paragraph.
 import re
 from dataclasses import dataclass, field
 
-from .labels import LABEL_LINE, MEASURES, find_labels
+from .labels import LABEL_LINE, LABEL_WORD, MEASURES, find_labels
 from .numerals import CN_NUMBER, cn_to_int
 from .units import find_names
 
@@ -77,7 +77,7 @@ DECISION = re.compile(
     re.M,
 )
 # A line that ends with a label still waiting for its value: "责任单位：".
-LABEL_ENDS = re.compile(LABEL_LINE.pattern.removeprefix(r"\s*") + r"\s*$")
+LABEL_ENDS = re.compile(LABEL_WORD.pattern + r"\s*$")
 # Headings that name a part of the minutes, not a topic: 讨论事项, 临时动议, 市长指示事项.
 SECTION_HEADING = re.compile(r"[^\n,。]{0,6}(?:事项|动议)\s*(?::\s*)?$", re.M)
 REQUEST = re.compile(r"(?:^|(?<=[。!?;]))[ \t]*请(?!示|假)", re.M)
