@@ -80,6 +80,10 @@ DECISION = re.compile(
 LABEL_ENDS = re.compile(LABEL_WORD.pattern + r"\s*$")
 # Headings that name a part of the minutes, not a topic: 讨论事项, 临时动议, 市长指示事项.
 SECTION_HEADING = re.compile(r"[^\n,。]{0,6}(?:事项|动议)\s*(?::\s*)?$", re.M)
+SENTENCE_START = re.compile(
+    r"(?:^|(?<=[。!?;]))[ \t]*(?:(?:另外|此外|同时|最后|还有|另)\s*,\s*)?", re.M
+)
+UNIT_DIRECTIVE = re.compile(r"\s*(?:要|须|必须|务必|应(?![急用对届])|牵头|负责|抓紧|尽快)")
 REQUEST = re.compile(r"(?:^|(?<=[。!?;]))[ \t]*请(?!示|假)", re.M)
 CLOSING_PARAGRAPH = re.compile(
     r"\s*(?:出席|列席|参加|参会|请假|记录|主持|抄送|附件|同志们|特此|以上"
@@ -206,6 +210,11 @@ def decisions(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
     for m in REQUEST.finditer(norm, para.start, para.end):
         names = find_names(norm, m.end(), min(para.end, m.end() + 24), None)
         if names and names[0].start == m.end():
+            found.append(m.start())
+    for m in SENTENCE_START.finditer(norm, para.start, para.end):
+        # "另外，办公室要牵头做好年会筹备工作": a named unit told what to do
+        names = find_names(norm, m.end(), min(para.end, m.end() + 24), None)
+        if names and names[0].start == m.end() and UNIT_DIRECTIVE.match(norm, names[0].end):
             found.append(m.start())
     return [(start, "paragraph", 1, start) for start in sorted(found)]
 
