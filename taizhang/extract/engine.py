@@ -195,6 +195,9 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
     label = LABEL.search(norm, start, stop)  # "推进数字化转型（牵头单位：…）"
     if label:
         stop = label.start()
+    bracket = norm.find("(", start, stop)
+    if bracket > start and bracket_assigns(norm, bracket, end):
+        stop = bracket  # "做好防汛工作（县水利局、各镇（乡、街道））"
     while stop > start and norm[stop - 1] in TRAILING + "([":
         stop -= 1
     return start, stop, norm[start:stop]

@@ -18,20 +18,43 @@ LEAD, RESPONSIBLE, COOPERATING = "lead", "responsible", "cooperating"
 PERSON, DEADLINE, MEASURES, PROBLEM, OTHER = "person", "deadline", "measures", "problem", "other"
 UNIT_ROLES = (LEAD, RESPONSIBLE, COOPERATING)
 
-# Head words of unit labels, in the order they decide a role (牵头责任单位 is lead).
-_ROLE_HEADS = (
-    ("牵头", LEAD),
-    ("主要责任", RESPONSIBLE),
-    ("责任", RESPONSIBLE),
-    ("承办", RESPONSIBLE),
-    ("主办", RESPONSIBLE),
-    ("实施", RESPONSIBLE),
-    ("配合", COOPERATING),
-    ("协办", COOPERATING),
-    ("协作", COOPERATING),
-    ("协同", COOPERATING),
-    ("参与", COOPERATING),
+# Role words, each with its role: one table for label heads (牵头责任单位 leads), roles written
+# after names (县纪委监委（牵头）) and roles in running text (由X牵头), in the order a label's role
+# is decided by its head word.
+ROLES = {
+    "牵头": LEAD,
+    "主要责任": RESPONSIBLE,
+    "主体责任": RESPONSIBLE,
+    "负总责": RESPONSIBLE,
+    "负责": RESPONSIBLE,
+    "责任": RESPONSIBLE,
+    "承办": RESPONSIBLE,
+    "主办": RESPONSIBLE,
+    "实施": RESPONSIBLE,
+    "配合": COOPERATING,
+    "协办": COOPERATING,
+    "协助": COOPERATING,
+    "协作": COOPERATING,
+    "协同": COOPERATING,
+    "参与": COOPERATING,
+}
+# In running text 责任 and 实施 are nouns and verbs of any sentence, and 协同 leads in its partner
+# (请规划处协同法制处办理): they give a role only in a label.
+TEXT_ROLES = {w: r for w, r in ROLES.items() if w not in ("责任", "主要责任", "实施", "协同")}
+_LABEL_HEADS = (
+    "牵头",
+    "主要责任",
+    "责任",
+    "承办",
+    "主办",
+    "实施",
+    "配合",
+    "协办",
+    "协作",
+    "协同",
+    "参与",
 )
+_ROLE_HEADS = tuple((head, ROLES[head]) for head in _LABEL_HEADS)
 _UNIT_NOUNS = ("单位", "部门", "科室", "处室")
 _UNIT_LABELS = [
     head + extra + noun
@@ -82,8 +105,7 @@ WORDS: dict[str, str] = {
 }
 
 _ALTERNATION = "|".join(sorted(WORDS, key=len, reverse=True))
-# On normalised text (half-width colon). A label starts a line, follows a stop or bracket, or
-# follows the previous label's value after a comma.
+# On normalised text (half-width colon); find_labels keeps only those after a boundary.
 LABEL = re.compile(rf"(?P<word>{_ALTERNATION})\s*:\s*")
 # The same, at the start of a line (a label line that belongs to the item above it).
 LABEL_LINE = re.compile(rf"\s*[(\[]?\s*(?:{_ALTERNATION})\s*:")
@@ -100,19 +122,6 @@ class Label:
     start: int  # where the label word starts
     value_start: int
     value_end: int
-
-
-def kind_of(word: str) -> str:
-    return WORDS[re.sub(r"\s+", "", word)]
-
-
-def column_kind(header: str) -> str | None:
-    """The kind of a table column from its header (牵头单位, 责任单位（人）, 完成时限 …)."""
-    header = re.sub(r"[\s()（）]+", "", header)
-    for word in sorted(WORDS, key=len, reverse=True):
-        if header.startswith(word):
-            return WORDS[word]
-    return None
 
 
 # A table header starts with its label word: 牵头单位（责任人） is a 牵头单位 column.

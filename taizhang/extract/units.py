@@ -24,6 +24,8 @@ from .labels import (
     OTHER,
     PROBLEM,
     RESPONSIBLE,
+    ROLES,
+    TEXT_ROLES,
     UNIT_ROLES,
     find_labels,
 )
@@ -77,10 +79,24 @@ NOT_SUBJECT_AFTER = re.compile(r"\s*(?:的|之|所|提出|提供|报送|反映|�
 PERSON_AFTER = re.compile(r"\s*(?:主要)?(?:负责人|负责同志|领导(?!小组)|同志|书记|主任|局长|组长)")
 # Bodies that only check the work of others are not its units ("县双创办对…进行抽查").
 OVERSIGHT = re.compile(r"抽查|暗访|抽检|(?:进行|开展|组织)(?:督查|巡查|检查验收)")
-ROLE_WORDS = re.compile(
-    r"(?P<lead>牵头)|(?P<responsible>主体责任|负总责|负责(?!人|同志)|承办|主办)"
-    r"|(?<!密切)(?<!相互)(?<!协调)(?<!加强)(?P<cooperating>配合|协助|参与|协办)"
-)
+
+
+def _role_words(roles: dict[str, str]) -> re.Pattern:
+    """One group per role, words longest first; 负责人 is a person and 密切配合 no role."""
+
+    def words(role):
+        return "|".join(sorted((w for w, r in roles.items() if r == role), key=len, reverse=True))
+
+    return re.compile(
+        rf"(?P<lead>{words(LEAD)})|(?P<responsible>(?:{words(RESPONSIBLE)})(?!人|同志))"
+        rf"|(?<!密切)(?<!相互)(?<!协调)(?<!加强)(?P<cooperating>{words(COOPERATING)})"
+    )
+
+
+ROLE_WORDS = _role_words(TEXT_ROLES)
+# A role written after a name in a label's value: 县纪委监委（牵头）, 市城管局、市环境局配合.
+ROLE_MARK = re.compile(rf"\(?(?:{'|'.join(sorted(ROLES, key=len, reverse=True))})\)?$")
+MARK_ROLES = _role_words(ROLES)
 # "…在政策支持等方面给予积极配合": the list supports the work of others.
 GIVES_SUPPORT = re.compile(
     r"(?:给予|予以|做好|积极|主动|全力)(?:积极|大力|全力|密切)?(?:配合|协助)"
@@ -182,7 +198,7 @@ def find_names(norm: str, start: int, end: int, dictionary: UnitDictionary | Non
             inner = shaped[-1]
             between = norm[inner.end : m.start()]
             if (
-                SUBJECT_AFTER.match(between)
+                (SUBJECT_AFTER.match(between) and len(between) > 2)  # not 县委|组织|部
                 or PARTNER.match(between[:1])
                 or re.search(r"[各全本]", between)
                 or len(between) > 8
@@ -327,7 +343,9 @@ def assign(
 
 
 # A bracket of names only, closing an item or a sentence: "（县教育局、县发改局，各乡镇人民政府）".
-NAME_BRACKET = re.compile(r"\((?P<inner>[^()\n]{2,120})\)(?=\s*(?:[。;]|$))", re.M)
+NAME_BRACKET = re.compile(
+    r"\((?P<inner>(?:[^()\n]|\([^()\n]{1,20}\)){2,120})\)(?=\s*(?:[。;]|$))", re.M
+)
 
 
 def bracketed_units(norm: str, start: int, end: int, first_listed: bool):
@@ -339,17 +357,14 @@ def bracketed_units(norm: str, start: int, end: int, first_listed: bool):
             continue  # "（X牵头，Y配合）" and labels are read by their own rules
         value_end = inner_end
         date = re.search(r"[;,]\s*[^;,]*(?:\d|年|月)[^;,]*$", m.group("inner"))
-        if date:
-            value_end = (
-                inner_start + date.start()
-            )  # "（区数据局、区政务服务中心；2024年12月31日前）"
+        if date:  # "（区数据局、区政务服务中心；2024年12月31日前）"
+            value_end = inner_start + date.start()
         names = list(label_names(norm, inner_start, value_end))
-        pieces = [p for p in re.split(r"[、,;/]", norm[inner_start:value_end]) if p.strip()]
-        if (
-            not names
-            or len(names) != len(pieces)
-            or not all(SUFFIX.search(norm, s, e) for s, e in names)
-        ):
+        if not names or not all(SUFFIX.search(norm, s, e) for s, e in names):
+            continue
+        bounds = [inner_start, *(x for s, e in names for x in (s, e)), value_end]
+        gaps = (norm[bounds[k] : bounds[k + 1]] for k in range(0, len(bounds), 2))
+        if any(re.sub(r"[、,;/\s]", "", gap) for gap in gaps):
             continue  # not a list of names only
         roles = listed_roles(RESPONSIBLE, names, first_listed)
         assigned.extend((role, Mention(s, e)) for role, (s, e) in zip(roles, names, strict=True))
@@ -367,7 +382,7 @@ def bracket_assigns(norm: str, start: int, end: int) -> bool:
 
 def labelled_units(norm: str, start: int, end: int, first_listed: bool):
     """Units read from labels (牵头单位：…) and bracketed lists, and the offsets they cover."""
-    assigned, covered = bracketed_units(norm, start, end, first_listed)
+    assigned, covered = [], set()
     for label in find_labels(norm, start, end):
         if label.kind in (MEASURES, PROBLEM, OTHER):
             continue  # prose: its units are found by the subject rules
@@ -376,13 +391,16 @@ def labelled_units(norm: str, start: int, end: int, first_listed: bool):
             names = list(label_names(norm, label.value_start, label.value_end))
             roles = listed_roles(label.kind, names, first_listed)
             assigned.extend(marked_roles(norm, names, roles))
-    return assigned, covered
+    listed, in_brackets = bracketed_units(norm, start, end, first_listed)
+    listed = [(role, m) for role, m in listed if m.start not in covered]  # 各乡镇（街道）in a label
+    return assigned + listed, covered | in_brackets
 
 
 def marked_roles(norm: str, names: list[tuple[int, int]], roles: list[str]):
     """A role written after a name in a label's value holds for it and the names listed with it
     since the last comma: "市住建局，市城管局、市环境局配合", "县纪委监委（牵头）"."""
     clause: list[int] = []  # indexes of the names since the last comma
+    own: set[int] = set()  # names with a role written after them
     out = [(role, Mention(s, e)) for role, (s, e) in zip(roles, names, strict=True)]
     for i, (s, e) in enumerate(names):
         if i and "," in norm[names[i - 1][1] : s]:
@@ -390,15 +408,13 @@ def marked_roles(norm: str, names: list[tuple[int, int]], roles: list[str]):
         clause.append(i)
         marked = ROLE_MARK.search(norm, s, e)
         if marked and marked.start() > s:
-            role = ROLE_WORDS.search(marked.group()).lastgroup
+            role = MARK_ROLES.search(marked.group()).lastgroup
             out[i] = (role, Mention(s, marked.start()))
             for j in clause[:-1]:
-                out[j] = (role, out[j][1])
+                if j not in own:  # "市统计局（牵头）、市财政局（协助）": each keeps its own
+                    out[j] = (role, out[j][1])
+            own.add(i)
     return out
-
-
-# A role written after a name in a label's value: 县纪委监委（牵头）, 县委组织部(配合).
-ROLE_MARK = re.compile(r"\(?(?:牵头|负责|主办|配合|协办|参与)\)?$")
 
 
 def subject_runs(norm: str, start: int, groups: list[list[Mention]]):
