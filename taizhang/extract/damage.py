@@ -21,7 +21,9 @@ MOJIBAKE = re.compile(
 SENTENCE_END = tuple("。！？!?…”’」』）)】>")
 # A closing line that needs no full stop: a date, a signature, "附件：…".
 CLOSING_LINE = re.compile(
-    r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[\d\s\-./年月日]+|.{0,20}(?:办公室|人民政府|委员会|印发|抄送).{0,20})\s*$"
+    r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[\d\s\-./年月日]+|.{0,20}(?:办公室|人民政府|委员会|印发|抄送).{0,20}"
+    # the attendance lines that close minutes: 出席：… 列席：各部门负责人
+    r"|(?:出席|列席|参加|缺席|请假|主持|记录|散会)(?:人员)?\s*[:：].{0,200})\s*$"
 )
 
 

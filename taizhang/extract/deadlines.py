@@ -42,10 +42,12 @@ DEADLINE = re.compile(
     # Relative or conditional: kept as written, with no day (本月底以前, 在国卫复审暗访以前)
     r"|(?P<relative>本(?:月|季度|周|年度)\s*(?:底|末|内)?\s*(?:之前|以前|前))"
     r"|(?:(?<=[在于])(?P<event>[^\d,。;:()\s]{2,12}?)(?:以前|之前))"
-    r"|(?P<recurring>每(?:季度|月|半年|年|周))"
+    r"|(?P<recurring>每(?:季度|月|半年|年|周)(?:末|底|初)?)"
 )
 # What marks a date as a deadline rather than the date of a meeting: 6月30日前完成.
-DUE = re.compile(r"\s*(?:前|之前|以前|内|止|完成|办结)")
+DUE_WORDS = r"(?:前|之前|以前|内|止|完成|办结|到位|截止)"
+DUE = re.compile(rf"\s*{DUE_WORDS}")
+REPORT = re.compile(r"\s*报")  # "6月30日报送": the day it is due
 MONTH_ONLY = re.compile(rf"{YEAR}?(?P<m>{N})\s*月(?:份)?")
 # As-of dates and starting points are not deadlines: 截至6月底, 从三季度起, 自2025年1月1日起.
 NOT_BEFORE = re.compile(r"(?:截至|截止到|从|自|自从|始于)\s*$")
@@ -81,7 +83,8 @@ def document_date(norm: str) -> tuple[int | None, datetime.date | None]:
     The date is a line that is only a date — the issue date under a title or the signature's
     at the end (the last one wins, as a signature dates the text) — not the first date in the
     body, which is usually a meeting's or a deadline's. Without one, the year comes from the
-    文号, then from the first full date, then from the year the text names most often.
+    文号, then from a meeting's date at the top, a full date, the title, and at last from the
+    year the text names most often.
     """
     dated = [d for d in map(_line_date, DATE_LINE.finditer(norm)) if d and _alone(norm, d[1])]
     if dated:
@@ -101,6 +104,10 @@ def document_date(norm: str) -> tuple[int | None, datetime.date | None]:
         return first.day.year, first.day
     if first:
         return first.day.year, None
+    headings = [line for line in norm.lstrip()[:OPENING].split("\n")[:2] if "。" not in line]
+    title = ANY_YEAR.search("\n".join(line for line in headings if len(line) <= 40))
+    if title:
+        return int(title.group(1)), None  # "2024年工作要点"
     years = Counter(int(y) for y in ANY_YEAR.findall(norm))
     if not years:
         return None, None
@@ -219,7 +226,7 @@ def is_deadline(m: re.Match, norm: str) -> bool:
     before = norm[max(0, m.start() - 4) : m.start()]
     if NOT_BEFORE.search(before) or re.search(r"至\s*$", before) and not g["d_before"]:
         return False
-    if NOT_AFTER.match(norm, m.end()) and not re.search(r"(?:前|内|止)\s*$", m.group()):
+    if NOT_AFTER.match(norm, m.end()) and not re.search(rf"{DUE_WORDS}\s*$", m.group()):
         return False
     if (g["workdays"] or g["days"] or g["weeks"] or g["months"]) and (
         re.search(
@@ -229,7 +236,7 @@ def is_deadline(m: re.Match, norm: str) -> bool:
     ):
         return False  # "压缩至3个工作日", "实现1个工作日内办结": targets; "每季结束后一个月内": recurring
     if g["month"] and not g["d_before"]:
-        return bool(re.match(r"\s*(?:完成|办结|到位|报|前|截止)", norm[m.end() : m.end() + 4]))
+        return bool(DUE.match(norm, m.end()) or REPORT.match(norm, m.end()))
     return True
 
 

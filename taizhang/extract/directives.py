@@ -12,6 +12,14 @@ import re
 # A past context outweighs imperative wording alone ("五是加强教育宣传" in a year's summary).
 FUTURE, NEUTRAL, PAST = 2, 0, -3
 
+# How a meeting's decisions are introduced: "会议同意…", "会议要求，…", and the headed form
+# "决定：…" of Taiwan-style minutes. The structure parser opens items with them, the title skips
+# them, and as a lead-in they announce directives.
+DECISION_VERBS = "同意|要求|决定|明确|议定|强调|部署|责成|提出"
+DECISION_HEADS = "决定|决议|裁示|指示|结论"
+NOTED_ONLY = r"(?:准予|同意)备查|准予备案|洽悉|照案通过"  # decisions that ask for nothing
+NOTED_WORDS = NOTED_ONLY + "|原则同意|同意"
+
 # Lead-in cues; the last one in a lead-in wins. Matched on normalised (simplified) text.
 PAST_CUES = re.compile(
     r"总结|回顾|过去(?:的)?一年|一年来|以来|去年|上年|取得(?:了)?(?:\w{0,4})(?:成效|成绩|成果|进展)"
@@ -25,7 +33,7 @@ PROBLEM_CUES = re.compile(
 )
 FUTURE_CUES = re.compile(
     r"下一步|下步|今后|接下来|下一阶段|重点任务|重点工作|主要任务|工作任务|目标任务|任务分解|分工方案|工作安排"
-    r"|安排部署|部署如下|要求如下|议定事项|会议(?:要求|强调|同意|决定|明确|议定)|提示|意见如下|几点意见"
+    r"|安排部署|部署如下|要求如下|议定事项|会议(?:" + DECISION_VERBS + r")|提示|意见如下|几点意见"
     r"|整改措施|措施如下|工作计划|实施方案|工作方案|强调|指出|要求"
 )
 YEAR_WORK = re.compile(r"(\d{4})年(?:度)?(?:工作|的工作|重点|将|是|要)")
@@ -33,7 +41,7 @@ YEAR_WORK = re.compile(r"(\d{4})年(?:度)?(?:工作|的工作|重点|将|是|�
 # Item wording.
 MODAL = re.compile(
     r"(?<![重主需必只纲扼])要(?![求点素闻件是])|请|务必|必须|确保|力争|争取|应当|应(?![该用对急届])|须|需(?!求)"
-    r"|[于在][^,。;]{1,14}前|完成时限|牵头单位|责任单位|重点是|立即|尽快|及早|提早|按期|限期|每(?:季度|月|周|年)"
+    r"|[于在][^,。;]{1,14}前|重点是|立即|尽快|及早|提早|按期|限期|每(?:季度|月|周|年)"
 )
 IMPERATIVE = re.compile(
     r"(?:加强|加快|推进|推动|推行|强化|提升|提高|深化|完善|建立|健全|落实|抓好|做好|开展|组织|制定|实施|设立|构建"
@@ -70,9 +78,7 @@ def context_shift(text: str, doc_year: int | None) -> int | None:
 
 
 # Decisions that ask nothing of anyone: "准予备查", "洽悉", a report "请鉴核".
-NOTED = re.compile(
-    r"(?:准予|同意)备查|准予备案|洽悉|照案通过|(?:请|敬请)(?:鉴核|核备|鉴察|审议|核示)"
-)
+NOTED = re.compile(NOTED_ONLY + r"|(?:请|敬请)(?:鉴核|核备|鉴察|审议|核示)")
 # Wishes ("期盼各位…", "期能…") and optional rules ("可参照本方案") are not directives.
 WISH = re.compile(
     r"(?:^|[,。;\n])期(?:望|盼|待|许|能|各)|可参照|有条件的[^,。;]{0,8}可|表示(?:衷心的?)?(?:感谢|谢意)|致以[^,。]{0,8}敬意"
@@ -80,9 +86,7 @@ WISH = re.compile(
 # "请市财政局…", "请衛福部…": a request to a unit is a directive in any context.
 REQUEST = re.compile(r"(?<![提报呈申恳邀敬])请(?!示|假|鉴核|核备|审议|大家)")
 # A clause that only introduces or notes: "决定", "决议：照案通过", "准予备查".
-SAID_ONLY = re.compile(
-    r"(?:决定|决议|裁示|指示|结论)?\s*:?\s*(?:(?:准予|同意)备查|准予备案|洽悉|照案通过|原则同意|同意)?"
-)
+SAID_ONLY = re.compile(rf"(?:{DECISION_HEADS})?\s*:?\s*(?:{NOTED_WORDS})?")
 LABELLED = 4  # a label line (牵头单位：, 完成时限：, 整改要求：) marks a task
 
 

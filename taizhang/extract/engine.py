@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import directives
 from .damage import find_damage
-from .deadlines import document_date, find_deadline
+from .deadlines import DEADLINE, document_date, find_deadline
 from .labels import LABEL, LABEL_LINE, LABEL_WORD, find_labels
 from .normalise import normalise
 from .read import read_path
@@ -39,8 +39,8 @@ CLAUSE_STOP = re.compile(r"[,。;:!?\n](?![^“「《(\n]{0,200}[”」》)])")
 TRAILING = " \t,.;:!?。、"
 # A first clause that only says who speaks: "会议要求，…", "书记强调，…".
 CUE_ONLY = re.compile(
-    r"(?:会议|会上)?(?:原则)?(?:同意|要求|决定|强调|指出|明确|议定|提出|认为)|[^,。]{1,8}(?:强调|指出|要求)"
-    r"|(?:决定|决议|裁示|指示)\s*:?\s*(?:准予备查|洽悉|照案通过|同意)?"
+    rf"(?:会议|会上)?(?:原则)?(?:{directives.DECISION_VERBS}|指出|认为)|[^,。]{{1,8}}(?:强调|指出|要求)"
+    r"|" + directives.SAID_ONLY.pattern
 )
 
 
@@ -88,10 +88,10 @@ def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
     year, issued = document_date(norm)
     structure = parse(norm)
     truncated_at = next((d.start for d in damage if d.code == "truncated"), None)
-    context = Context.of(norm)
-    sections: dict[int, str] = {}
+    lists = Context.of(norm)
+    headings: dict[int, str] = {}
     proposals = [
-        propose(text, norm, item, score, units, year, issued, truncated_at, context, sections)
+        propose(text, norm, item, score, units, year, issued, truncated_at, lists, headings)
         for item, score in directive_items(norm, structure, year)
     ]
     return Result(text, [str(d) for d in damage], proposals, year, document_title(text))
@@ -139,11 +139,11 @@ def reading_order(norm: str, structure: Structure):
     """
     events = []
     leaves = []  # (start, own end) of leaf items, in order
-    sections = {}  # start → end of the items with children
+    section_ends = {}  # start → end of the items with children
     for item in structure.items():
         if item.children:
             events.append((item.start, "lead", heading(norm, item), item.end))
-            sections[item.start] = item.end
+            section_ends[item.start] = item.end
         else:
             events.append((item.start, "item", item, None))
             leaves.append((item.start, item.own_end))
@@ -156,7 +156,7 @@ def reading_order(norm: str, structure: Structure):
         lead_end = starts[first] if first < len(starts) and starts[first] < para.end else para.end
         if not inside and lead_end > para.start:
             # A paragraph that opens a section leads into that section only.
-            scope = sections.get(para.start)
+            scope = section_ends.get(para.start)
             events.append((para.start - 0.5, "lead", norm[para.start : lead_end], scope))
     events.sort(key=lambda e: e[0])
     return events
@@ -179,7 +179,10 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
     end = item.own_end
     for _ in range(2):  # "决定：准予备查，请交通局…" is headed by what it asks
         clause = CLAUSE_STOP.search(norm, start, end)
-        if not clause or not directives.SAID_ONLY.fullmatch(norm, start, clause.start()):
+        if not clause or not (
+            directives.SAID_ONLY.fullmatch(norm, start, clause.start())
+            or DEADLINE.fullmatch(norm, start, clause.start())  # "2025年6月底前，市数据局上线…"
+        ):
             break
         start = clause.end()
         while start < end and norm[start] in " \t":
@@ -204,20 +207,20 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
 
 
 def propose(
-    text, norm, item, score, units, year, issued, truncated_at, context, sections
+    text, norm, item, score, units, year, issued, truncated_at, lists, headings
 ) -> Proposal:
     start, stop, _ = title_span(norm, item)
     end = item.own_end
     while end > start and norm[end - 1] in " \t\n":
         end -= 1
     roles = {LEAD: [], RESPONSIBLE: [], COOPERATING: []}
-    assigned = assign(norm, item.body_start, end, units, context)
+    assigned = assign(norm, item.body_start, end, units, lists)
     deadline = find_deadline(norm, item.body_start, end, year, issued)
     block = measures_block(norm, item)
     for gap_start, gap_end in block_text(block) if block else ():
         # A measure takes its block's labelled units and date where it names none itself.
         if not assigned:
-            assigned = labelled_units(norm, gap_start, gap_end, context.first_listed(end))[0]
+            assigned = labelled_units(norm, gap_start, gap_end, lists.first_listed(end))[0]
         if not deadline or (not deadline.date and deadline.text.startswith("每")):
             # a one-off date of the block wins over the measure's recurring one (每季度)
             deadline = (
@@ -242,7 +245,7 @@ def propose(
         deadline_text=text[deadline.start : deadline.end].strip() if deadline else None,
         confidence=confidence(score, roles, deadline),
         reason=reason(norm, item, score),
-        section=section_heading(text, norm, item.parent, sections),
+        section=section_heading(text, norm, item.parent, headings),
     )
 
 
@@ -256,14 +259,14 @@ def block_text(block: Item) -> list[tuple[int, int]]:
     return [(s, e) for s, e in parts if e > s]
 
 
-def section_heading(text: str, norm: str, parent: Item | None, sections: dict[int, str]) -> str:
-    """The heading of an item's parent, found once for all its children in `sections` (a long
+def section_heading(text: str, norm: str, parent: Item | None, headings: dict[int, str]) -> str:
+    """The heading of an item's parent, found once for all its children in `headings` (a long
     parent's heading cost its length for each of its children)."""
     if parent is None:
         return ""
-    if id(parent) not in sections:
-        sections[id(parent)] = text[parent.body_start : title_span(norm, parent)[1]]
-    return sections[id(parent)]
+    if id(parent) not in headings:
+        headings[id(parent)] = text[parent.body_start : title_span(norm, parent)[1]]
+    return headings[id(parent)]
 
 
 def reason(norm: str, item: Item, score: int) -> str:

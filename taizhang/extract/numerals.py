@@ -30,8 +30,8 @@ CN_NUMBER = "[〇零一二两三四五六七八九十百]"
 
 def cn_to_int(text: str) -> int | None:
     """一 → 1, 十二 → 12, 二十三 → 23, 一百 → 100, 二〇二四 → 2024 (digit by digit)."""
-    if not text:
-        return None
+    if not text or len(text) > 8:
+        return None  # no enumerator or year is longer; int() refuses thousands of digits
     if text.isdigit():
         return int(text)
     if not set(text) & set("十拾百"):

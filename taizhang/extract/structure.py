@@ -13,11 +13,12 @@ they form a sequence starting at one, and they end with their paragraph.
 import re
 from dataclasses import dataclass, field
 
+from .directives import DECISION_HEADS, DECISION_VERBS
 from .labels import LABEL_LINE, LABEL_WORD, MEASURES, find_labels
 from .numerals import CN_NUMBER, cn_to_int
 from .units import find_names
 
-CN = CN_NUMBER + "+"
+CN = CN_NUMBER + "{1,4}"  # 一 … 九十九; longer runs are no enumerator
 SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": 9}
 
 # Enumerators, by kind. Matched on normalised text (half-width brackets and punctuation).
@@ -61,7 +62,6 @@ INLINE_MARKER = re.compile(
     + "|".join(KINDS[k].replace(f"<{k}>", f"<{k}_c>") for k in ("cn_shi", "cn_yao", "di"))
     + ")"
 )
-# "要全面抓好…。要全面提升…。要全面推进…": parallel directives without numbers (speech reports).
 # "要全面抓好…。要全面提升…。", "必须…。必须…。", "各单位要…。要…。": parallel directives
 # without numbers (speech reports), each a sentence opening with its modal or a short subject.
 PARALLEL = re.compile(
@@ -73,7 +73,7 @@ PARALLEL_MIN = {"要": 3, "必须": 2}  # sentences, fewer where each opens with
 # A decision of a meeting written as a paragraph: "会议同意……，由区住建局牵头…", "会议要求，……".
 DECISION = re.compile(
     r"(?:^|(?<=[。!?;]))[ \t]*(?P<decision>(?:会议|会上|会议还|会议并|会议最后)(?:原则)?"
-    r"(?:同意|要求|决定|明确|议定|强调|部署|责成|提出)|(?:决定|决议|裁示|指示|结论)\s*:)",
+    rf"(?:{DECISION_VERBS})|(?:{DECISION_HEADS})\s*:)",
     re.M,
 )
 # A line that ends with a label still waiting for its value: "责任单位：".

@@ -45,7 +45,8 @@ CANONICAL = {
 }
 assert all(labels.WORDS[word] == kind for kind, word in CANONICAL.items())
 
-NUMBER_HEADER = re.compile(r"(?:序号|编号|序|号|编码)")
+NUMBER_WORDS = ("序号", "编号", "序", "号", "编码")
+NUMBER_HEADER = re.compile("|".join(NUMBER_WORDS))
 _NUMERAL = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
 ROW_NUMBER = re.compile(rf"{_NUMERAL}[.、．]?|[(（]{_NUMERAL}[)）]")
 HEADER_CELL_MAX = 16  # characters, spaces and brackets left out
@@ -230,7 +231,7 @@ CELLS_PER_LINE_MAX = 12  # columns of a header written one cell per line
 def _cell_header_line() -> re.Pattern:
     """A line that may be a header cell of its own (序号, 牵头单位, 完成時限 …): a quick test that
     spares a text without one the line-by-line look for a table written one cell per line."""
-    words = {"序号", "编号", *labels.WORDS}
+    words = {*NUMBER_WORDS, *labels.WORDS}
     words |= set(_traditional("\n".join(words)).split("\n"))
     alternation = "|".join(sorted(words, key=len, reverse=True))
     return re.compile(rf"^[ \t\u3000]*(?:{alternation})[^\n：:]{{0,8}}$", re.M)

@@ -364,3 +364,32 @@ def test_the_first_listed_unit_leads_only_where_the_item_names_no_lead():
         ["市场监管局"],
         ["发展改革委", "财政局"],
     )
+
+
+def test_each_name_keeps_the_role_written_after_it():
+    text = "一、开展统计调查。责任单位：市统计局（牵头）、市财政局（协助）、市民政局（承办）。"
+    assert units_of(text) == (["市统计局"], ["市民政局"], ["市财政局"])
+
+
+def test_a_bracket_of_names_with_a_bracket_inside_leaves_the_title():
+    (p,) = extract_text("一、做好防汛工作（县水利局、各镇（乡、街道））。").proposals
+    assert (p.title, p.responsible_units) == ("做好防汛工作", ["县水利局", "各镇（乡、街道）"])
+
+
+def test_a_long_run_of_numerals_is_no_enumerator_and_no_crash():
+    assert extract_text("一" * 5000 + "要落实。").proposals == []
+
+
+def test_the_title_line_gives_the_year_when_the_body_names_several():
+    result = extract_text(
+        "2024年工作要点\n1. 2025年6月底前，市数据局上线统一身份认证平台。\n2. 6月底前完成方案。\n"
+    )
+    first, second = result.proposals
+    assert result.year == 2024
+    assert (first.title, first.responsible_units) == ("市数据局上线统一身份认证平台", ["市数据局"])
+    assert second.deadline == datetime.date(2024, 6, 30)
+
+
+def test_minutes_that_end_with_who_attended_are_not_reported_cut_off():
+    norm = normalise("会议纪要\n一、会议要求各单位抓好落实。\n出席：各部门负责人\n列席：办公室")
+    assert [d.code for d in find_damage(norm)] == []
