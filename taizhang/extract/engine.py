@@ -83,6 +83,8 @@ def extract_file(path: Path | str, units: UnitDictionary | None = None) -> Resul
 
 
 def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
+    """Proposals from text as read.py reads a file (a table already turned into labelled lines,
+    which extract_file does); offsets are into this text."""
     norm = normalise(text)
     damage = find_damage(norm, text)
     year, issued = document_date(norm)
