@@ -28,7 +28,10 @@ def _year(n: int) -> str:
 
 BEFORE = r"(?:之前|以前|前|内|止)?"
 DEADLINE = re.compile(
-    rf"(?:{YEAR}?(?P<month>{N})\s*月\s*(?P<day>{N})\s*日\s*(?P<d_before>{BEFORE}))"
+    # Every form starts with a numeral, a relative year, 第/上/下/年/本/每, or follows 在/于: the
+    # look-ahead lets the search skip other characters at once.
+    r"(?=[\d〇零一二两三四五六七八九十百明次今本当下翌第上年每]|(?<=[在于]))"
+    rf"(?:(?:{YEAR}?(?P<month>{N})\s*月\s*(?P<day>{N})\s*日\s*(?P<d_before>{BEFORE}))"
     rf"|(?:{_year(2)}?(?P<month2>{N})\s*月\s*(?:底|末|份)\s*{BEFORE})"
     rf"|(?:{_year(3)}?(?:第)?(?P<quarter>[一二三四1-4])\s*季度\s*(?:末|底)?\s*{BEFORE})"
     rf"|(?:{_year(4)}?(?P<half>上半年|下半年)\s*{BEFORE})"
@@ -42,11 +45,12 @@ DEADLINE = re.compile(
     # Relative or conditional: kept as written, with no day (本月底以前, 在国卫复审暗访以前)
     r"|(?P<relative>本(?:月|季度|周|年度)\s*(?:底|末|内)?\s*(?:之前|以前|前))"
     r"|(?:(?<=[在于])(?P<event>[^\d,。;:()\s]{2,12}?)(?:以前|之前))"
-    r"|(?P<recurring>每(?:季度|月|半年|年|周)(?:末|底|初)?)"
+    r"|(?P<recurring>每(?:季度|月|半年|年|周)(?:末|底|初)?))"
 )
 # What marks a date as a deadline rather than the date of a meeting: 6月30日前完成.
 DUE_WORDS = r"(?:前|之前|以前|内|止|完成|办结|到位|截止)"
 DUE = re.compile(rf"\s*{DUE_WORDS}")
+DUE_AT_END = re.compile(rf"{DUE_WORDS}\s*$")
 REPORT = re.compile(r"\s*报")  # "6月30日报送": the day it is due
 MONTH_ONLY = re.compile(rf"{YEAR}?(?P<m>{N})\s*月(?:份)?")
 # As-of dates and starting points are not deadlines: 截至6月底, 从三季度起, 自2025年1月1日起.
@@ -226,7 +230,7 @@ def is_deadline(m: re.Match, norm: str) -> bool:
     before = norm[max(0, m.start() - 4) : m.start()]
     if NOT_BEFORE.search(before) or re.search(r"至\s*$", before) and not g["d_before"]:
         return False
-    if NOT_AFTER.match(norm, m.end()) and not re.search(rf"{DUE_WORDS}\s*$", m.group()):
+    if NOT_AFTER.match(norm, m.end()) and not DUE_AT_END.search(m.group()):
         return False
     if (g["workdays"] or g["days"] or g["weeks"] or g["months"]) and (
         re.search(

@@ -7,10 +7,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import directives
+from . import directives, labels
 from .damage import find_damage
 from .deadlines import DEADLINE, document_date, find_deadline
-from .labels import LABEL, LABEL_LINE, LABEL_WORD, find_labels
+from .labels import LABEL, LABEL_LINE, find_labels
 from .normalise import normalise
 from .read import read_path
 from .structure import Item, Structure, measures_block, parse
@@ -32,10 +32,10 @@ TITLE_MAX = 40
 # paragraph worded as a directive ("会议要求…"); or only weak cues made it one.
 REASONS = ("label", "enumerated", "paragraph", "weak")
 # Stops outside quotation marks and brackets: "「發現臺北.願景臺北:社區故事」等委辦案…".
-# (Looking ahead at most 200 characters: a stop inside a longer quote ends the title anyway, and
+# (Looking ahead at most 80 characters: a stop inside a longer quote ends the title anyway, and
 # an unbounded look-ahead made a long quote full of stops quadratic.)
-SENTENCE_STOP = re.compile(r"[。;:!?\n](?![^“「《(\n]{0,200}[”」》)])")
-CLAUSE_STOP = re.compile(r"[,。;:!?\n](?![^“「《(\n]{0,200}[”」》)])")
+SENTENCE_STOP = re.compile(r"[。;:!?\n](?![^“「《(\n]{0,80}[”」》)])")
+CLAUSE_STOP = re.compile(r"[,。;:!?\n](?![^“「《(\n]{0,80}[”」》)])")
 TRAILING = " \t,.;:!?。、"
 # A first clause that only says who speaks: "会议要求，…", "书记强调，…".
 CUE_ONLY = re.compile(
@@ -86,6 +86,7 @@ def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
     """Proposals from text as read.py reads a file (a table already turned into labelled lines,
     which extract_file does); offsets are into this text."""
     norm = normalise(text)
+    labels.forget()
     damage = find_damage(norm, text)
     year, issued = document_date(norm)
     structure = parse(norm)
@@ -96,7 +97,8 @@ def extract_text(text: str, units: UnitDictionary | None = None) -> Result:
         propose(text, norm, item, score, units, year, issued, truncated_at, lists, headings)
         for item, score in directive_items(norm, structure, year)
     ]
-    return Result(text, [str(d) for d in damage], proposals, year, document_title(text))
+    labels.forget()
+    return Result(text, [str(d) for d in damage], proposals, year, document_title(text, norm))
 
 
 def directive_items(norm: str, structure: Structure, year: int | None):
@@ -175,6 +177,14 @@ def title_span(norm: str, item: Item) -> tuple[int, int, str]:
     “一网通办”。将企业开办时间压缩至…"); a one-sentence item, or a long first sentence, by its
     first clause ("对用电线路进行全面改造，确保用电安全；").
     """
+    if item.heading and item.heading[0] == item.own_end:
+        return item.heading[1]
+    span = _title_span(norm, item)
+    item.heading = (item.own_end, span)
+    return span
+
+
+def _title_span(norm: str, item: Item) -> tuple[int, int, str]:
     start = item.body_start
     while start < item.own_end and norm[start] in " \t:":
         start += 1
@@ -272,7 +282,7 @@ def section_heading(text: str, norm: str, parent: Item | None, headings: dict[in
 
 
 def reason(norm: str, item: Item, score: int) -> str:
-    if LABEL_WORD.search(norm, item.body_start, item.own_end) or bracket_assigns(
+    if find_labels(norm, item.body_start, item.own_end) or bracket_assigns(
         norm, item.body_start, item.own_end
     ):
         return "label"

@@ -11,6 +11,7 @@ A label's value runs to the next label, the end of the sentence or a closing bra
 open: "（牵头单位：市工信局，配合单位：市科技局、市数据局）" has two values.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -134,13 +135,19 @@ def column_word(header: str) -> str | None:
     return m.group() if m else None
 
 
-def find_labels(norm: str, start: int = 0, end: int | None = None) -> list[Label]:
+def find_labels(norm: str, start: int = 0, end: int | None = None) -> tuple[Label, ...]:
     """Labels in norm[start:end] with the extent of each value.
 
     A value of units, people or a date ends at the next label, at a stop (。；, a line end) or at
     a closing bracket opened before it; measures and problems run to the next label or line.
+    Every stage asks for the labels of the same items: the answers are kept for the document
+    being read (the engine clears them for each document, so no text outlives its reading).
     """
-    end = len(norm) if end is None else end
+    return _labels(norm, start, len(norm) if end is None else end)
+
+
+@functools.lru_cache(maxsize=4096)
+def _labels(norm: str, start: int, end: int) -> tuple[Label, ...]:
     found = [m for m in LABEL.finditer(norm, start, end) if _starts_label(norm, m.start(), start)]
     labels = []
     for i, m in enumerate(found):
@@ -149,12 +156,20 @@ def find_labels(norm: str, start: int = 0, end: int | None = None) -> list[Label
         stops = "\n" if kind in (MEASURES, PROBLEM) else _STOPS
         value_end = _value_end(norm, m.end(), limit, stops)
         labels.append(Label(m.group("word"), kind, m.start(), m.end(), value_end))
-    return labels
+    return tuple(labels)
+
+
+def forget() -> None:
+    """Drop the labels kept for the last document."""
+    _labels.cache_clear()
+
+
+_WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 
 
 def _starts_label(norm: str, pos: int, lo: int) -> bool:
     """A label word begins a label only after a boundary: "配合单位:" yes, "积极配合:" no."""
-    return pos <= lo or not re.match(r"[\w\u4e00-\u9fff]", norm[pos - 1]) or norm[pos - 1] in "及和"
+    return pos <= lo or not _WORD_CHAR.match(norm, pos - 1) or norm[pos - 1] in "及和"
 
 
 def _value_end(norm: str, pos: int, limit: int, stops: str) -> int:

@@ -83,6 +83,7 @@ SECTION_HEADING = re.compile(r"[^\n,。]{0,6}(?:事项|动议)\s*(?::\s*)?$", re
 SENTENCE_START = re.compile(
     r"(?:^|(?<=[。!?;]))[ \t]*(?:(?:另外|此外|同时|最后|还有|另)\s*,\s*)?", re.M
 )
+TOLD = re.compile(r"[^,。;:!?\n]{2,22}?(?:要|须|必须|务必|应|牵头|负责|抓紧|尽快)")
 UNIT_DIRECTIVE = re.compile(r"\s*(?:要|须|必须|务必|应(?![急用对届])|牵头|负责|抓紧|尽快)")
 REQUEST = re.compile(r"(?:^|(?<=[。!?;]))[ \t]*请(?!示|假)", re.M)
 CLOSING_PARAGRAPH = re.compile(
@@ -108,6 +109,8 @@ class Item:
     inline: bool
     parent: "Item | None" = None
     children: list["Item"] = field(default_factory=list)
+    # (own_end, heading span) once the engine has found it: every stage asks for it
+    heading: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def end(self) -> int:
@@ -213,6 +216,8 @@ def decisions(norm: str, para: Paragraph) -> list[tuple[str, int, int, int]]:
             found.append(m.start())
     for m in SENTENCE_START.finditer(norm, para.start, para.end):
         # "另外，办公室要牵头做好年会筹备工作": a named unit told what to do
+        if not TOLD.match(norm, m.end(), para.end):
+            continue  # (a quick look first: most sentences tell no unit anything)
         names = find_names(norm, m.end(), min(para.end, m.end() + 24), None)
         if names and names[0].start == m.end() and UNIT_DIRECTIVE.match(norm, names[0].end):
             found.append(m.start())

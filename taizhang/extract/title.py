@@ -43,10 +43,11 @@ ADDRESSEE = re.compile(r"[:]\s*$")
 SENTENCE = re.compile(r"[。;!?%]|[,，]\s*$")
 
 
-def document_title(text: str) -> str | None:
-    """The document's title as it writes it, or None when its top has no heading."""
+def document_title(text: str, norm: str | None = None) -> str | None:
+    """The document's title as it writes it, or None when its top has no heading (`norm`: the
+    normalised text, when the caller has it already)."""
     head = text[:HEAD_CHARS]
-    lines = _lines(head, normalise(head))
+    lines = _lines(head, norm[:HEAD_CHARS] if norm is not None else normalise(head))
     subject = None
     found = []
     in_body = False

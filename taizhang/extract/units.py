@@ -31,7 +31,11 @@ from .labels import (
 )
 from .normalise import normalise
 
+# The first character of every suffix below, as a look-ahead: the search then skips other
+# characters at once instead of trying each suffix there (a test keeps the two in step).
+SUFFIX_STARTS = "中乡人会侨党公分办区医协厅县司商团国地处大妇委子学室局州工市所支政旗检残法盟省研社科站管统署联自街设部银镇院集领"
 SUFFIX = re.compile(
+    rf"(?=[{SUFFIX_STARTS}])"
     r"(?:人民政府|政府(?!性)|办公室|办公厅|办事处|委员会|管委会|领导小组办公室|领导小组|工作专班|集团(?:公司)?"
     r"|(?:分|子)?公司|中心(?!工作|任务|组)|分行|支行|银行|国企|国有企业|党委|党组(?!织)|工会|妇联|工商联|科协|侨联|残联|团委"
     r"|协会|学会|商会|联合会|研究院|设计院|法院|检察院|医院|学院|大学|统战部门"
@@ -114,6 +118,7 @@ GENERIC_END = re.compile(
 GENERIC_START = re.compile(
     r"^(?:各|相关|有关|其他|其它|其余|所属|本|上级|下级|全体|主管)|主管|职能|相关|有关|牵头|配合|责任"
 )
+GENERIC_ANYWHERE = re.compile(r"相关|有关|其他|其它|^各级")
 GENERIC_WORDS = {
     "大家",
     "各位",
@@ -133,7 +138,7 @@ GENERIC_WORDS = {
 def is_generic(name: str, normalised: bool = False) -> bool:
     """各部门, 相关部门, 有关单位, 各级党组织 … are not units; 统战部门, 各区县人民政府 are."""
     norm = name if normalised else normalise(name)
-    if norm in GENERIC_WORDS or len(norm) < 2 or re.search(r"相关|有关|其他|其它|^各级", norm):
+    if norm in GENERIC_WORDS or len(norm) < 2 or GENERIC_ANYWHERE.search(norm):
         return True
     return bool(
         GENERIC_END.search(norm) and (GENERIC_START.search(norm) or GENERIC_END.fullmatch(norm))
@@ -232,19 +237,24 @@ DISTRIBUTED = re.compile(r"各[\u4e00-\u9fff]{1,6}、$")
 
 
 def distributed_start(norm: str, lo: int, left: int) -> int:
+    if left <= lo or norm[left - 1] != "、":
+        return left
     m = DISTRIBUTED.search(norm, max(lo, left - 8), left)
     if m and not SUFFIX.search(norm, m.start(), m.end() - 1):
         return m.start()
     return left
 
 
+INNER_BRACKET = re.compile(r"\([\u4e00-\u9fff、]{1,6}\)$")
+
+
 def left_edge(norm: str, lo: int, suffix_start: int) -> int:
     """Where a name whose suffix starts at suffix_start begins (suffix_start: no name)."""
     window = max(lo, suffix_start - 16)
     pos = suffix_start
-    inner = re.search(r"\([\u4e00-\u9fff、]{1,6}\)$", norm[window:pos])
+    inner = norm[pos - 1] == ")" and INNER_BRACKET.search(norm, window, pos)
     if inner:
-        pos = window + inner.start()  # "县(市)政府": the bracket belongs to the name
+        pos = inner.start()  # "县(市)政府": the bracket belongs to the name
     while True:
         last = None
         for last in BOUNDARY.finditer(norm, window, pos):  # noqa: B007 — the last one is wanted
@@ -374,6 +384,8 @@ def bracketed_units(norm: str, start: int, end: int, first_listed: bool):
 
 def bracket_assigns(norm: str, start: int, end: int) -> bool:
     """Whether a closing bracket hands the item to units: "（X牵头，Y负责）", "（X、Y）"."""
+    if norm.find("(", start, end) < 0:
+        return False
     return any(
         ROLE_WORDS.search(m.group("inner")) and find_names(norm, m.start(), m.end(), None)
         for m in NAME_BRACKET.finditer(norm, start, end)
@@ -465,7 +477,11 @@ def subject_roles(norm, group, led_in, after_run, end, first_listed) -> list[str
 
 def clause_start_of(norm: str, lo: int, pos: int) -> int:
     """The start of the clause that pos is in (not before lo)."""
-    for i in range(pos - 1, max(lo, pos - 40) - 1, -1):
-        if norm[i] in ",。;:!?\n(":
+    floor = max(lo, pos - 40)
+    for i in range(pos - 1, floor - 1, -1):
+        if norm[i] in CLAUSE_MARKS:
             return i + 1
-    return max(lo, pos - 40) if pos - 40 > lo else lo
+    return floor
+
+
+CLAUSE_MARKS = frozenset(",。;:!?\n(")
