@@ -239,6 +239,16 @@ def is_deadline(m: re.Match, norm: str) -> bool:
         or re.search(r"每[^,。;]{0,10}$", norm[max(0, m.start() - 12) : m.start()])
     ):
         return False  # "压缩至3个工作日", "实现1个工作日内办结": targets; "每季结束后一个月内": recurring
+    if (
+        (g["year5"] or g["rel5"] or "年" in m.group()[:2])
+        and not g["quarter"]
+        and not g["half"]
+        and not g["month"]
+        and not g["month2"]
+        and not DUE_AT_END.search(m.group())
+    ):
+        # a bare 年底 is a deadline only where the text says it is due then ("年底完成")
+        return bool(DUE.match(norm, m.end()))
     if g["month"] and not g["d_before"]:
         return bool(DUE.match(norm, m.end()) or REPORT.match(norm, m.end()))
     return True

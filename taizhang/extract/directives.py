@@ -59,7 +59,8 @@ PAST_MARKS = re.compile(
 NOT_A_TASK = re.compile(
     r"(?:一、|二、)?(?:指导思想|基本原则|工作原则|总体要求|总体目标|工作目标|主要目标|重要意义|编制依据|适用范围"
     r"|基本情况|背景|存在的?问题|主要问题|问题清单|组织保障|保障措施"
-    r"|联系方式|联系人(?:及电话)?|考核范围|评估范围|实施范围|考核周期|附件|附则)"
+    r"|联系方式|联系人(?:及电话)?|考核范围|评估范围|实施范围|考核周期|附件|附则"
+    r"|实施策略|经费(?:来源|保障|预算)?|计划目标|计划依据|实施期程|施行日期)"
 )
 
 
@@ -84,6 +85,8 @@ WISH = re.compile(
     r"(?:^|[,。;\n])期(?:望|盼|待|许|能|各)|可参照|有条件的[^,。;]{0,8}可|表示(?:衷心的?)?(?:感谢|谢意)|致以[^,。]{0,8}敬意"
 )
 # "请市财政局…", "请衛福部…": a request to a unit is a directive in any context.
+# "本计划奉县长核定后实施", "自印发之日起施行": when the text takes effect, not work to do.
+EFFECTIVE = re.compile(r"(?:核定|印发|发布|公布|批准)(?:之日起|后)(?:施行|实施|生效)")
 REQUEST = re.compile(r"(?<![提报呈申恳邀敬])请(?!示|假|鉴核|核备|审议|大家)")
 # A clause that only introduces or notes: "决定", "决议：照案通过", "准予备查".
 SAID_ONLY = re.compile(rf"(?:{DECISION_HEADS})?\s*:?\s*(?:{NOTED_WORDS})?")
@@ -92,6 +95,8 @@ LABELLED = 4  # a label line (牵头单位：, 完成时限：, 整改要求：)
 
 def item_score(title: str, text: str) -> int:
     """Positive for directive wording, negative for a report on the past."""
+    if EFFECTIVE.search(text[:60]):
+        return -99
     noted = NOTED.fullmatch(title) or NOTED.search(text[:40])
     if NOT_A_TASK.fullmatch(title) or (noted and not REQUEST.search(text)):
         return -99  # "准予备查" alone; "准予备查，请交通局持续检讨改善" asks for work

@@ -161,7 +161,10 @@ def reading_order(norm: str, structure: Structure):
         if not inside and lead_end > para.start:
             # A paragraph that opens a section leads into that section only.
             scope = section_ends.get(para.start)
-            events.append((para.start - 0.5, "lead", norm[para.start : lead_end], scope))
+            # Read after the section's heading: its text goes on past the heading ("会议听取了…
+            # 汇报。…会议要求，一要…"), and its last cue decides.
+            at = para.start + 0.25 if scope is not None else para.start - 0.5
+            events.append((at, "lead", norm[para.start : lead_end], scope))
     events.sort(key=lambda e: e[0])
     return events
 
@@ -207,8 +210,8 @@ def _title_span(norm: str, item: Item) -> tuple[int, int, str]:
         if clause and CUE_ONLY.fullmatch(norm, start, clause.start()):
             clause = CLAUSE_STOP.search(norm, clause.end(), end)  # "会议要求，各街道要…"
         stop = clause.start() if clause else min(end, start + TITLE_MAX)
-    label = LABEL.search(norm, start, stop)  # "推进数字化转型（牵头单位：…）"
-    if label:
+    label = LABEL.search(norm, start, min(end, stop + 2))  # "推进数字化转型（牵头单位：…）"
+    if label and label.start() < stop:
         stop = label.start()
     bracket = norm.find("(", start, stop)
     if bracket > start and bracket_assigns(norm, bracket, end):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 LEAD, RESPONSIBLE, COOPERATING = "lead", "responsible", "cooperating"
 PERSON, DEADLINE, MEASURES, PROBLEM, OTHER = "person", "deadline", "measures", "problem", "other"
+TASK = "task"
 UNIT_ROLES = (LEAD, RESPONSIBLE, COOPERATING)
 
 # Role words, each with its role: one table for label heads (牵头责任单位 leads), roles written
@@ -46,6 +47,7 @@ _LABEL_HEADS = (
     "牵头",
     "主要责任",
     "责任",
+    "负责",
     "承办",
     "主办",
     "实施",
@@ -56,14 +58,14 @@ _LABEL_HEADS = (
     "参与",
 )
 _ROLE_HEADS = tuple((head, ROLES[head]) for head in _LABEL_HEADS)
-_UNIT_NOUNS = ("单位", "部门", "科室", "处室")
+_UNIT_NOUNS = ("单位", "部门", "科室", "处室", "机关")
 _UNIT_LABELS = [
     head + extra + noun
     for head, _ in _ROLE_HEADS
     for extra in ("", "责任")
     for noun in _UNIT_NOUNS
     if not (extra and "责任" in head)
-] + ["主要协作单位", "主要配合单位", "责任主体", "主办", "协办", "牵头", "配合", "承办"]
+] + ["主要协作单位", "主要配合单位", "责任主体", "主办", "协办", "牵头", "配合", "承办", "负责"]
 _UNIT_LABELS += ["主办机关", "协办机关"]  # tables in Taiwan: 主辦機關 / 協辦機關
 
 WORDS: dict[str, str] = {
@@ -101,6 +103,8 @@ WORDS: dict[str, str] = {
         DEADLINE,
     ),
     **dict.fromkeys(("整改措施", "整改要求", "工作措施", "具体措施", "主要措施"), MEASURES),
+    # A row of a 分工表 written as a line: "工作项目：…　主办机关：…　完成期限：…"
+    **dict.fromkeys(("工作项目", "工作任务", "任务名称", "项目名称", "重点任务", "任务内容"), TASK),
     **dict.fromkeys(("存在问题", "问题描述", "问题表现", "具体问题", "反馈问题"), PROBLEM),
     **dict.fromkeys(("整改目标", "工作目标", "目标要求", "工作要求", "备注", "进展情况"), OTHER),
 }
@@ -153,7 +157,7 @@ def _labels(norm: str, start: int, end: int) -> tuple[Label, ...]:
     for i, m in enumerate(found):
         limit = found[i + 1].start() if i + 1 < len(found) else end
         kind = WORDS[m.group("word")]
-        stops = "\n" if kind in (MEASURES, PROBLEM) else _STOPS
+        stops = "\n" if kind in (MEASURES, PROBLEM, TASK) else _STOPS
         value_end = _value_end(norm, m.end(), limit, stops)
         labels.append(Label(m.group("word"), kind, m.start(), m.end(), value_end))
     return tuple(labels)

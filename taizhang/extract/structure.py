@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .directives import DECISION_HEADS, DECISION_VERBS
-from .labels import LABEL_LINE, LABEL_WORD, MEASURES, find_labels
+from .labels import LABEL_LINE, LABEL_WORD, MEASURES, TASK, WORDS, find_labels
 from .numerals import CN_NUMBER, cn_to_int
 from .units import find_names
 
@@ -36,6 +36,8 @@ KINDS = {
     "cn_yao": rf"(?P<cn_yao>{CN})要(?![求素点])",
     "di": rf"第(?P<di>{CN})\s*[,:]\s*",
     "seq": r"(?P<seq>首先|其次|再次|最后)\s*[,:]\s*",
+    # A row of a 分工表 written as a line: "工作项目：…　主办机关：…　完成期限：…".
+    "row": r"(?P<row>" + "|".join(w for w, k in WORDS.items() if k == TASK) + r")\s*:\s*",
     # A rectification list's blocks: "问题1：…", "问题二、…".
     "problem": rf"(?:存在)?问题\s*(?P<problem>\d{{1,2}}|{CN})\s*[:、.]\s*",
 }
@@ -152,6 +154,8 @@ def marker_at(norm: str, pos: int, pattern: re.Pattern) -> tuple[str, int, int] 
         return None
     kind = m.lastgroup
     raw = m.group(kind)
+    if kind == "row":
+        return kind, 1, m.end()  # rows are siblings, not a numbered sequence
     number = SEQUENCE_WORDS.get(raw) or cn_to_int(raw) if kind != "circled" else ord(raw) - 0x245F
     if not number:
         return None

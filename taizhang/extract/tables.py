@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from . import labels
 from .normalise import to_simplified
 
-NUMBER, TASK = "number", "task"
+NUMBER, TASK = "number", labels.TASK
 # Columns written as "label：value" after the task's text; measures are the task's text.
 LABELLED = (*labels.UNIT_ROLES, labels.PERSON, labels.DEADLINE, labels.PROBLEM, labels.OTHER)
 # Columns whose values are lists of names: a line break or a space between two names is a 、.

@@ -484,4 +484,4 @@ def clause_start_of(norm: str, lo: int, pos: int) -> int:
     return floor
 
 
-CLAUSE_MARKS = frozenset(",。;:!?\n(")
+CLAUSE_MARKS = frozenset(",。;:!?\n(、")  # 、 too: "请观光局主办、交通局及警察局协办"

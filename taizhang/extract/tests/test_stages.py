@@ -393,3 +393,38 @@ def test_the_title_line_gives_the_year_when_the_body_names_several():
 def test_minutes_that_end_with_who_attended_are_not_reported_cut_off():
     norm = normalise("会议纪要\n一、会议要求各单位抓好落实。\n出席：各部门负责人\n列席：办公室")
     assert [d.code for d in find_damage(norm)] == []
+
+
+def test_rows_of_an_assignment_table_written_as_lines_are_tasks():
+    text = (
+        "貳、分工表\n"
+        "工作項目：建置長照資訊平台　主辦機關：計畫處　協辦機關：社會處、衛生局　完成期限：115年6月30日\n"
+        "工作項目：推動失智症友善社區　主辦機關：衛生局　完成期限：持續辦理\n"
+    )
+    first, second = extract_text(text).proposals
+    assert (first.title, first.responsible_units) == ("建置長照資訊平台", ["計畫處"])
+    assert (first.cooperating_units, first.deadline) == (
+        ["社會處", "衛生局"],
+        datetime.date(2026, 6, 30),
+    )
+    assert (second.title, second.responsible_units, second.deadline) == (
+        "推動失智症友善社區",
+        ["衛生局"],
+        None,
+    )
+
+
+def test_a_bare_label_and_roles_after_names_in_running_text():
+    assert units_of("6.加强执法队伍建设。负责：执法支队；时限：全年\n") == ([], ["执法支队"], [])
+    assert units_of("一、請觀光旅遊局主辦、交通局及警察局協辦跨年活動。") == (
+        [],
+        ["觀光旅遊局"],
+        ["交通局", "警察局"],
+    )
+
+
+def test_a_year_end_mentioned_in_passing_and_the_day_a_text_takes_effect_are_no_deadline_or_task():
+    text = "2025年工作要点\n一、市财政局要年底完成验收。\n二、各部门应撙节经费，避免年底突击花钱。\n三、本计划奉市长核定后实施。\n"
+    first, second = extract_text(text).proposals
+    assert first.deadline == datetime.date(2025, 12, 31)
+    assert (second.deadline, second.deadline_text) == (None, None)
