@@ -192,7 +192,7 @@ def proposal_map_unit(request, pk):
         return _decided(request, proposal)
     if "title" not in request.POST:
         return redirect("documents:accept", pk=proposal.pk)
-    probe = AcceptForm(organisation=request.user.organisation)
+    probe = AcceptForm(organisation=request.user.organisation, past=True)  # a checkbox
     return _accept_page(request, proposal, typed=_typed(request, probe))
 
 

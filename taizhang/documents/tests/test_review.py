@@ -449,6 +449,8 @@ def test_remembering_a_unit_name_keeps_what_the_clerk_typed(upload_text, office,
     assert "今后“XX矿业公司”将识别为XX钢铁集团有限公司" in page
     assert 'value="推动矿业公司统战工作（已改）"' in page
     assert re.search(r'<option value="high" selected>', page)
+    confirm = re.search(r'<input [^>]*name="confirm_past_deadline"[^>]*>', page).group()
+    assert 'value="False"' in confirm and "checked" not in confirm  # the clerk did not tick it
     assert "XX矿业公司" in Unit.objects.get(pk=units["steel"].pk).alias_list
     assert response.context["unknown"] == [] and not Task.objects.exists()
 
