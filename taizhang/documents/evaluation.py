@@ -10,6 +10,10 @@ deadline is the clerk's, with two exceptions: where the engine read none the cle
 the ledger's own (the text gives none), and a proposed deadline already past that the clerk
 moved forward keeps the document's date. ``units.tsv`` beside them is the organisation's unit
 dictionary, for ``taizhang extract DIR --units DIR/units.tsv``.
+
+Only decisions that stand count: a drop undone, or a review of a proposal replaced when its
+document was read again (superseded), is left out. The set holds only what the engine proposed:
+a task it missed is in no record, so recall measured on it is overstated.
 """
 
 import datetime

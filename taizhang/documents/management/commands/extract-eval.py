@@ -9,7 +9,8 @@ from taizhang.org.models import Organisation
 class Command(BaseCommand):
     help = (
         "Measure the text engine on an organisation's own documents: export its reviewed "
-        "proposals as a gold set (SCHEMA.md) that score.py reads."
+        "proposals as a gold set (SCHEMA.md) that the evaluation kit's score.py reads. The set "
+        "holds only what the engine proposed, so the recall it gives is overstated."
     )
 
     def add_arguments(self, parser):
