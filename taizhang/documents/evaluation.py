@@ -10,18 +10,23 @@ deadline is the clerk's, with two exceptions: where the engine read none the cle
 the ledger's own (the text gives none), and a proposed deadline already past that the clerk
 moved forward keeps the document's date. ``units.tsv`` beside them is the organisation's unit
 dictionary, for ``taizhang extract DIR --units DIR/units.tsv``.
+
+Only decisions that stand count: a drop undone, or a review of a proposal replaced when its
+document was read again (superseded), is left out. The set holds only what the engine proposed:
+a task it missed is in no record, so recall measured on it is overstated.
 """
 
 import datetime
 import json
 from pathlib import Path
 
+from django.db.models import Count
 from django.utils import timezone
 
 from taizhang.extract.normalise import to_simplified
 from taizhang.org.models import Unit
 
-from .models import ProposalState, Review, ReviewOutcome, SourceDocument
+from .models import DocumentStatus, ProposalState, Review, ReviewOutcome, SourceDocument
 
 GOLD_ROLES = ("lead_units", "responsible_units", "cooperating_units")
 ANCHOR_LENGTHS = (20, 16, 12, 24, 30, 10, 8)
@@ -35,6 +40,15 @@ KINDS = (  # words of a title that tell its kind, the first found wins
     ("要点", "plan"),
     ("总结", "summary"),
 )
+
+
+# Why a document is left out of the gold set (the command's output, in English like its help).
+PROPOSALS_OPEN = "%(count)d proposals still to review"
+NOT_DONE = "still being read"
+NOT_REVIEWED = {
+    DocumentStatus.FAILED: "it could not be read",
+    DocumentStatus.DONE: "no reviewed proposals",
+}
 
 
 def doc_id(document):
@@ -104,21 +118,30 @@ def gold_task(review, text):
 
 
 def gold_documents(organisation):
-    """(document, gold record) for each fully reviewed document; and the documents skipped."""
+    """(document, gold record) for each fully reviewed document; and (document, why) for each
+    of the organisation's other documents."""
     reviews = {}
-    for review in Review.objects.filter(organisation=organisation, undone_at=None).order_by(
-        "document", "start", "-at", "-pk"
-    ):
+    standing = Review.objects.filter(organisation=organisation, undone_at=None, superseded_at=None)
+    for review in standing.order_by("document", "start", "-at", "-pk"):
         latest = reviews.setdefault(review.document_id, {})
         latest.setdefault(review.proposal_id or -review.pk, review)
     documents = SourceDocument.objects.filter(pk__in=reviews).order_by("pk")
-    open_ones = set(
-        documents.filter(proposals__state=ProposalState.PROPOSED).values_list("pk", flat=True)
+    unreviewed = (
+        SourceDocument.objects.filter(organisation=organisation)
+        .exclude(pk__in=reviews)
+        .order_by("pk")
+    )
+    open_ones = dict(
+        SourceDocument.objects.filter(
+            organisation=organisation, proposals__state=ProposalState.PROPOSED
+        )
+        .annotate(open=Count("proposals"))
+        .values_list("pk", "open")
     )
     out, skipped = [], []
     for document in documents:
         if document.pk in open_ones:
-            skipped.append(document)
+            skipped.append((document, PROPOSALS_OPEN % {"count": open_ones[document.pk]}))
             continue
         accepted = sorted(
             (r for r in reviews[document.pk].values() if r.outcome != ReviewOutcome.DROPPED),
@@ -135,6 +158,9 @@ def gold_documents(organisation):
                 },
             )
         )
+    for document in unreviewed:
+        skipped.append((document, NOT_REVIEWED.get(document.status, NOT_DONE)))
+    skipped.sort(key=lambda pair: pair[0].pk)
     return out, skipped
 
 

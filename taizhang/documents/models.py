@@ -94,6 +94,14 @@ class SourceDocument(models.Model):
     def finished(self):
         return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
 
+    @property
+    def is_done(self):
+        return self.status == DocumentStatus.DONE
+
+    @property
+    def is_failed(self):
+        return self.status == DocumentStatus.FAILED
+
 
 class Proposal(models.Model):
     """One task the engine proposes, tied to its span of the document's text."""
@@ -140,6 +148,18 @@ class Proposal(models.Model):
         return self.document.organisation_id
 
     @property
+    def is_proposed(self):
+        return self.state == ProposalState.PROPOSED
+
+    @property
+    def is_accepted(self):
+        return self.state == ProposalState.ACCEPTED
+
+    @property
+    def is_dropped(self):
+        return self.state == ProposalState.DROPPED
+
+    @property
     def confidence_level(self):
         return confidence_level(self.confidence)
 
@@ -162,7 +182,7 @@ class Review(models.Model):
 
     organisation = models.ForeignKey("org.Organisation", models.CASCADE, related_name="+")
     document = models.ForeignKey(SourceDocument, models.CASCADE, related_name="reviews")
-    # Kept when the document is read again and its proposals replaced.
+    # Kept (superseded) when the document is read again and its proposals replaced.
     proposal = models.ForeignKey(
         Proposal, models.SET_NULL, null=True, blank=True, related_name="reviews"
     )
@@ -182,6 +202,9 @@ class Review(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     # A drop undone (恢复): the proposal is back for review and this decision no longer stands.
     undone_at = models.DateTimeField(null=True, blank=True)
+    # The document was read again and its proposals replaced: this decision was about a
+    # proposal that is gone, and no longer counts (the new proposals are reviewed afresh).
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("review")

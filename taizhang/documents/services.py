@@ -36,6 +36,32 @@ logger = logging.getLogger("taizhang.documents")
 READ_AND_EXTRACT = reading.read_and_extract
 
 
+def _save_as_docx():
+    return _("Save it as .docx in Word or WPS, then upload that.")
+
+
+def _save_as_xlsx():
+    return _("Save it as .xlsx in Excel or WPS, then upload that.")
+
+
+# Older office formats we do not read, and how to turn them into ones we do.
+OLD_FORMATS = {
+    ".doc": _save_as_docx,
+    ".wps": _save_as_docx,
+    ".xls": _save_as_xlsx,
+    ".et": _save_as_xlsx,
+}
+
+
+# What to do with a file of this kind the reader could not read, where its reason says nothing
+# of it (a damaged or encrypted PDF).
+def _pdf_hint():
+    return _("Export the PDF again, or upload the Word version.")
+
+
+UNREADABLE_HINTS = {".pdf": _pdf_hint}
+
+
 def _require_supervisor(user):
     if not rules.can_create(user):
         raise NotAllowed(_("Only a supervisor may work with documents."))
@@ -48,14 +74,15 @@ def upload(*, by, file, title=""):
     _require_supervisor(by)
     suffix = Path(file.name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise WorkflowError(
-            _("“%(name)s” is not a .txt, .docx, .xlsx or .pdf file.") % {"name": file.name}
-        )
+        message = _("“%(name)s” is not a .txt, .docx, .xlsx or .pdf file.") % {"name": file.name}
+        if suffix in OLD_FORMATS:
+            message = f"{message} {OLD_FORMATS[suffix]()}"
+        raise WorkflowError(message)
     limit = settings.TAIZHANG_UPLOAD_MAX_BYTES
     if file.size > limit:
         raise WorkflowError(_("The file is larger than %(limit)s MB.") % {"limit": limit // 2**20})
     if not file.size:
-        raise WorkflowError(_("The file is empty."))
+        raise WorkflowError(_("The file is empty: check it and upload again."))
     document = SourceDocument.objects.create(
         organisation=by.organisation,
         title=(title.strip() or Path(file.name).stem)[:300],
@@ -107,6 +134,15 @@ def process(document_id):
     result = outcome.result
     _progress(document, 80)
     with transaction.atomic():
+        # The decisions on the proposals about to be replaced no longer count: the new
+        # proposals are reviewed afresh, so the export and the precision see each once.
+        stale = list(
+            Review.objects.select_for_update().filter(document=document, superseded_at=None)
+        )
+        now = timezone.now()
+        for review in stale:
+            review.superseded_at = now
+        audit.bulk_update(Review, stale, ["superseded_at"])
         document.proposals.all().delete()
         audit.bulk_create(
             Proposal,
@@ -152,12 +188,17 @@ def _fail(document, error):
     _progress(document, 100, status=DocumentStatus.FAILED, error=error)
 
 
-def outcome_error(outcome):
+def outcome_error(outcome, suffix=""):
     """What went wrong with a file the engine could not finish, in the user's language."""
     if outcome.kind == "unreadable":
-        return outcome.message or _(
+        message = outcome.message or _(
             "The file could not be read: it is damaged or not in a format we can read."
         )
+        hint = UNREADABLE_HINTS.get(suffix.lower())
+        # The reader's reason says what to do with the file when it can ("请…"); else a hint.
+        if hint and "请" not in message:
+            message = f"{message.rstrip('。.')}。{hint()}"
+        return message
     if outcome.kind == "timed_out":
         return _(
             "Processing timed out: reading this document took longer than %(seconds)s seconds."
@@ -195,7 +236,7 @@ def log_crash(what, outcome):
 
 
 def _fail_outcome(document, outcome):
-    error = outcome_error(outcome)
+    error = outcome_error(outcome, Path(document.file.name).suffix)
     _fail(document, error)
     if outcome.kind == "unreadable":
         return
@@ -271,7 +312,8 @@ def offered(proposal, index):
 def engine_precision(organisation):
     """How often the organisation's clerks kept what the engine proposed: accepted (as
     proposed or edited) / (accepted + dropped), with the counts; None before any review."""
-    counts = Review.objects.filter(organisation=organisation, undone_at=None).aggregate(
+    standing = Review.objects.filter(organisation=organisation, undone_at=None, superseded_at=None)
+    counts = standing.aggregate(
         accepted=Count("pk", filter=Q(outcome=ReviewOutcome.ACCEPTED)),
         edited=Count("pk", filter=Q(outcome=ReviewOutcome.EDITED)),
         dropped=Count("pk", filter=Q(outcome=ReviewOutcome.DROPPED)),
@@ -307,6 +349,17 @@ def remember_alias(*, by, unit, name, proposal=None):
     return unit
 
 
+def decided_message(proposal):
+    """Who decided a proposal already, and how, in the user's language."""
+    if proposal.decided_by is None:
+        return _("This proposal is %(state)s already.") % {"state": proposal.get_state_display()}
+    return _("This proposal was already %(state)s by %(user)s on %(day)s.") % {
+        "state": proposal.get_state_display(),
+        "user": proposal.decided_by,
+        "day": timezone.localtime(proposal.decided_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def _lock(proposal, by, action):
     """The proposal fresh and locked; a decision someone else took first is a conflict."""
     # Lock the proposal's row only: PostgreSQL refuses FOR UPDATE on the nullable outer join.
@@ -317,14 +370,7 @@ def _lock(proposal, by, action):
     )
     _require_supervisor(by)
     if fresh.state not in workflow.LIFECYCLE[action].sources:
-        if fresh.decided_by is None:
-            raise Conflict(
-                _("This proposal is %(state)s already.") % {"state": fresh.get_state_display()}
-            )
-        raise Conflict(
-            _("This proposal was already %(state)s by %(user)s.")
-            % {"state": fresh.get_state_display(), "user": fresh.decided_by}
-        )
+        raise Conflict(decided_message(fresh))
     steps.require(workflow.LIFECYCLE, by, action, fresh, state_field="state")
     return fresh
 
@@ -406,13 +452,14 @@ def _check_past_deadline(task_fields, confirmed):
     day = task_fields.get("deadline")
     if task_fields.get("deadline_working_days") or not deadline_is_past(day) or confirmed:
         return
-    raise PastDeadline(
-        _(
-            "The deadline %(day)s has already passed (today is %(today)s). Change the date, "
-            "or confirm that the task is registered with this deadline."
-        )
-        % {"day": day.isoformat(), "today": timezone.localdate().isoformat()}
-    )
+    raise PastDeadline(past_deadline_message(day))
+
+
+def past_deadline_message(day):
+    return _(
+        "The deadline %(day)s has already passed (today is %(today)s). Change the date, "
+        "or confirm that the task is registered with this deadline."
+    ) % {"day": day.isoformat(), "today": timezone.localdate().isoformat()}
 
 
 @transaction.atomic

@@ -103,22 +103,38 @@ def _proposal(request, pk):
     )
 
 
-@login_required
-def proposal_accept(request, pk):
-    _require_supervisor(request)
-    proposal = _proposal(request, pk)
+def _decided(request, proposal):
+    """A proposal someone has decided on already: back to its document, saying who and how."""
+    messages.info(request, services.decided_message(proposal))
+    return redirect(f"{proposal.document.get_absolute_url()}#proposal-{proposal.pk}")
+
+
+def _typed(request, form):
+    """The values the clerk typed into the accept form, to show again as they were."""
+    return {
+        name: field.widget.value_from_datadict(request.POST, request.FILES, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+
+
+def _accept_page(request, proposal, typed=None):
     organisation = request.user.organisation
     index = Unit.objects.filter(organisation=organisation).by_name()
     _matched, unknown = services.match_units(proposal, index)
     initial = {"source_kind": "document", "body": proposal.text}
     initial.update(services.offered(proposal, index))
     past = proposal.deadline_passed
-    form = AcceptForm(request.POST or None, organisation=organisation, initial=initial, past=past)
-    if request.method == "POST" and form.is_valid():
+    bound = request.method == "POST" and typed is None
+    form = AcceptForm(
+        request.POST if bound else None, organisation=organisation, initial=initial, past=past
+    )
+    if typed is not None:  # back from mapping a unit name: what the clerk typed, unchecked
+        form = AcceptForm(organisation=organisation, initial={**initial, **typed}, past=past)
+    if bound and form.is_valid():
         try:
             task = services.accept(proposal, by=request.user, **form.service_kwargs())
         except services.PastDeadline as exc:
-            form.add_error("deadline", exc.message)
+            form.add_error("confirm_past_deadline", exc.message)
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -140,11 +156,24 @@ def proposal_accept(request, pk):
 
 
 @login_required
-@require_POST
-def proposal_map_unit(request, pk):
+def proposal_accept(request, pk):
     _require_supervisor(request)
     proposal = _proposal(request, pk)
-    form = MapUnitForm(request.POST, organisation=request.user.organisation)
+    if proposal.state != ProposalState.PROPOSED:
+        return _decided(request, proposal)
+    return _accept_page(request, proposal)
+
+
+@login_required
+@require_POST
+def proposal_map_unit(request, pk):
+    """记住: map a name the document used to a unit. The button posts the accept form along
+    (its selects are named ``unit:<name>``), so the page comes back with what the clerk typed."""
+    _require_supervisor(request)
+    proposal = _proposal(request, pk)
+    name = request.POST.get("name", "")
+    data = {"name": name, "unit": request.POST.get(f"unit:{name}", request.POST.get("unit"))}
+    form = MapUnitForm(data, organisation=request.user.organisation)
     if form.is_valid():
         unit = services.remember_alias(
             by=request.user,
@@ -159,7 +188,12 @@ def proposal_map_unit(request, pk):
         )
     else:
         messages.error(request, _("Choose the unit this name means."))
-    return redirect("documents:accept", pk=proposal.pk)
+    if proposal.state != ProposalState.PROPOSED:
+        return _decided(request, proposal)
+    if "title" not in request.POST:
+        return redirect("documents:accept", pk=proposal.pk)
+    probe = AcceptForm(organisation=request.user.organisation, past=True)  # a checkbox
+    return _accept_page(request, proposal, typed=_typed(request, probe))
 
 
 def _decision(service):

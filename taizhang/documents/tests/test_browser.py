@@ -74,3 +74,27 @@ def test_a_past_deadline_is_flagged_and_a_drop_undone(live_server, page, people,
     page.click("button:has-text('登记为督办事项')")
     expect(page.locator(".alert-success")).to_contain_text("已从文件登记督办事项")
     assert Task.objects.get().deadline.isoformat() == "2025-06-30"
+
+
+def test_remembering_a_unit_name_keeps_the_typed_form(live_server, page, people, units, tmp_path):
+    speech = tmp_path / "推进会讲话.txt"
+    speech.write_text(SPEECH, encoding="utf-8")  # its third item names XX矿业公司, unknown
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", people["supervisor"].username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/documents/")
+    page.set_input_files("input[name=file]", str(speech))
+    page.click("button:has-text('上传')")
+    page.get_by_test_id("proposal").nth(2).locator("text=接受…").click()
+
+    card = page.get_by_test_id("unknown-units")
+    form_top = page.locator("#accept-form").bounding_box()["y"]
+    assert card.bounding_box()["y"] < form_top  # shown above the form it posts along
+    page.fill("#id_title", "推动矿业公司统战工作（已改）")
+    card.locator("select").select_option(value=str(units["steel"].pk))
+    card.locator("button:has-text('记住')").click()
+    expect(page.locator(".alert-success")).to_contain_text("今后“XX矿业公司”将识别为")
+    expect(page.locator("#id_title")).to_have_value("推动矿业公司统战工作（已改）")
+    expect(page.get_by_test_id("unknown-units")).to_have_count(0)
+    assert not Task.objects.exists()

@@ -97,7 +97,8 @@ def test_accepting_registers_a_draft_task_linked_to_the_span(uploaded, client, u
     assert proposal.state == ProposalState.ACCEPTED and proposal.task == task
 
     again = client.post(url, data, follow=True)
-    assert "已被" in again.content.decode() or "已经" in again.content.decode()
+    assert again.redirect_chain[-1][0].startswith(uploaded.get_absolute_url())
+    assert "该拟办任务已由 duban 于" in again.content.decode()
     assert Task.objects.count() == 1
 
 
@@ -234,3 +235,25 @@ def test_an_encrypted_workbook_fails_with_the_reason(
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED
     assert "已加密" in client.get(document.get_absolute_url()).content.decode()
+
+
+def test_each_failure_says_once_what_went_wrong_and_what_to_do(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(people["supervisor"])
+    url = reverse("documents:list")
+    old = client.post(url, {"file": SimpleUploadedFile("纪要.doc", b"\xd0\xcf\x11\xe0")})
+    assert "请在 Word 或 WPS 中另存为 .docx 后上传" in old.content.decode()
+    empty = client.post(url, {"file": SimpleUploadedFile("纪要.txt", b"")})
+    assert "文件是空的，请检查后重新上传" in empty.content.decode()
+    assert "提交的是空文件" not in empty.content.decode()
+    assert not SourceDocument.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": SimpleUploadedFile("plan.docx", b"not a zip")})
+        client.post(url, {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4 broken")})
+    word, pdf = SourceDocument.objects.order_by("pk")
+    page = client.get(word.get_absolute_url()).content.decode()
+    assert page.count("无法读取") == 1 and "无法读取该 Word 文件" in page
+    assert pdf.error.startswith("无法读取该 PDF 文件")
+    assert "请重新导出 PDF，或上传 Word 版本" in client.get(pdf.get_absolute_url()).content.decode()

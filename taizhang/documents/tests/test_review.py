@@ -29,6 +29,7 @@ from taizhang.documents.models import (
     confidence_level,
 )
 from taizhang.documents.tests.test_documents import SPEECH
+from taizhang.org.models import Unit
 from taizhang.supervision.models import Task
 
 NEXT_YEAR = timezone.localdate().year + 1
@@ -154,7 +155,7 @@ def test_a_past_deadline_is_flagged_and_must_be_changed_or_confirmed(upload_text
     assert "拟定的时限 2025-06-30 已过" in form_page and "时限虽已过，仍按此时限登记" in form_page
     refused = office.post(url, accept_data(proposal, units))
     assert refused.status_code == 200
-    message = refused.context["form"].errors["deadline"][0]
+    message = refused.context["form"].errors["confirm_past_deadline"][0]
     assert message.startswith("时限 2025-06-30 已过") and "请修改时限，或勾选确认" in message
     assert not Task.objects.exists()
 
@@ -375,3 +376,131 @@ def test_an_anchor_is_unique_in_the_document():
     found = evaluation.anchor(text, start, len(text))
     assert 8 <= len(found) <= 30 and text.count(found) == 1 and found in text[start:]
     assert evaluation.anchor("重复的文字重复的文字", 0, 5) is None
+
+
+def test_a_document_read_again_counts_each_decision_once(upload_text, office, units, tmp_path):
+    speech = upload_text(SPEECH)
+    first, second, third = speech.proposals.order_by("order")
+    for proposal in (first, second):
+        url = reverse("documents:accept", args=[proposal.pk])
+        office.post(url, accept_data(proposal, units, confirm_past_deadline="on"))
+    office.post(reverse("documents:drop", args=[third.pk]))
+
+    services.process(speech.pk)  # read again: new proposals, the old decisions superseded
+    assert Review.objects.filter(superseded_at=None).count() == 0
+    listing = office.get(reverse("documents:list")).content.decode()
+    assert "本单位文件的解析准确率" not in listing
+    for proposal in speech.proposals.order_by("order")[:2]:
+        url = reverse("documents:accept", args=[proposal.pk])
+        office.post(url, accept_data(proposal, units, confirm_past_deadline="on"))
+    office.post(reverse("documents:drop", args=[speech.proposals.get(order=3).pk]))
+
+    listing = office.get(reverse("documents:list")).content.decode()
+    assert "已审阅 3 条拟办任务，接受 2 条（其中修改后接受 2 条），舍弃 1 条" in listing
+    call_command("extract-eval", "export", "--org", "city", "--out", str(tmp_path))
+    gold = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text().splitlines()]
+    assert [len(g["tasks"]) for g in gold] == [2]
+
+
+def test_a_past_date_typed_in_any_format_asks_for_the_confirmation_beside_it(
+    upload_text, office, units
+):
+    proposal = upload_text(PLAN).proposals.get(order=1)  # next year's deadline: no box at first
+    url = reverse("documents:accept", args=[proposal.pk])
+    page = office.get(url).content.decode()
+    assert "时限虽已过，仍按此时限登记" not in page
+    # A valid date that is not ISO (the date input's fallback takes what Django parses).
+    refused = office.post(url, accept_data(proposal, units, deadline="2025/6/30"))
+    assert refused.status_code == 200 and not Task.objects.exists()
+    page = refused.content.decode()
+    assert "时限虽已过，仍按此时限登记" in page
+    errors = refused.context["form"].errors["confirm_past_deadline"]
+    assert errors[0].startswith("时限 2025-06-30 已过")
+    fields = list(refused.context["form"].fields)
+    assert fields[fields.index("deadline") + 1] == "confirm_past_deadline"
+    assert page.index('name="deadline"') < page.index('name="confirm_past_deadline"')
+    confirmed = accept_data(proposal, units, deadline="2025/6/30", confirm_past_deadline="on")
+    assert office.post(url, confirmed).status_code == 302
+    assert Task.objects.get().deadline == datetime.date(2025, 6, 30)
+
+
+def test_the_document_page_marks_each_state_from_the_models_own_values(upload_text, office):
+    template = Path(__file__).resolve().parents[1] / "templates" / "documents" / "detail.html"
+    assert not re.search(r"""state\s*==\s*["']""", template.read_text())
+    speech = upload_text(SPEECH)
+    first, second, _third = speech.proposals.order_by("order")
+    office.post(reverse("documents:drop", args=[second.pk]))
+    page = office.get(speech.get_absolute_url()).content.decode()
+    assert page.count("撤销舍弃") == 1 and page.count("接受…") == 2
+    assert "bg-secondary-lt" in page and page.count("bg-blue-lt") == 2
+
+
+def test_remembering_a_unit_name_keeps_what_the_clerk_typed(upload_text, office, units):
+    speech = upload_text(SPEECH)
+    proposal = speech.proposals.get(order=3)  # names XX矿业公司, not one of our units
+    url = reverse("documents:accept", args=[proposal.pk])
+    page = office.get(url).content.decode()
+    assert 'name="unit:XX矿业公司"' in page and 'form="accept-form"' in page
+    typed = accept_data(proposal, units, title="推动矿业公司统战工作（已改）", priority="high")
+    typed.update({"name": "XX矿业公司", "unit:XX矿业公司": units["steel"].pk})
+    response = office.post(reverse("documents:map_unit", args=[proposal.pk]), typed)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "今后“XX矿业公司”将识别为XX钢铁集团有限公司" in page
+    assert 'value="推动矿业公司统战工作（已改）"' in page
+    assert re.search(r'<option value="high" selected>', page)
+    confirm = re.search(r'<input [^>]*name="confirm_past_deadline"[^>]*>', page).group()
+    assert 'value="False"' in confirm and "checked" not in confirm  # the clerk did not tick it
+    assert "XX矿业公司" in Unit.objects.get(pk=units["steel"].pk).alias_list
+    assert response.context["unknown"] == [] and not Task.objects.exists()
+
+
+def test_a_decided_proposal_opens_its_document_saying_who_decided_it(
+    upload_text, office, people, units
+):
+    speech = upload_text(SPEECH)
+    first, second, _third = speech.proposals.order_by("order")
+    office.post(
+        reverse("documents:accept", args=[first.pk]),
+        accept_data(first, units, confirm_past_deadline="on"),
+    )
+    services.drop(second, by=people["supervisor"])
+    for proposal, how in ((first, "已接受"), (second, "已舍弃")):
+        response = office.get(reverse("documents:accept", args=[proposal.pk]), follow=True)
+        assert (
+            response.redirect_chain[0][0] == f"{speech.get_absolute_url()}#proposal-{proposal.pk}"
+        )
+        assert "该拟办任务已由 duban 于" in response.content.decode()
+        assert f"处理（{how}）" in response.content.decode()
+        assert 'id="accept-form"' not in response.content.decode()
+
+
+def test_export_lists_the_codes_says_recall_is_overstated_and_why_each_document_is_skipped(
+    upload_text, office, org, other_org, units, tmp_path, capsys
+):
+    with pytest.raises(CommandError, match=f"Organisation codes: .*{org.code}"):
+        call_command("extract-eval", "export", "--out", str(tmp_path))
+    reviewed = upload_text(SPEECH)
+    first, *others = reviewed.proposals.order_by("order")
+    by = reviewed.uploaded_by
+    services.accept(
+        first,
+        by=by,
+        title=first.title,
+        lead_unit=units["tzb"],
+        deadline=first.deadline,
+        confirm_past_deadline=True,
+    )
+    for p in others:
+        services.drop(p, by=by)
+    half = upload_text(PLAN)
+    services.drop(half.proposals.first(), by=half.uploaded_by)
+    untouched = upload_text(PLAN)
+    call_command("extract-eval", "export", "--org", org.code, "--out", str(tmp_path))
+    out, err = capsys.readouterr()
+    assert f"Skipped document {half.pk} “{half.title}”: 1 proposals still to review." in err
+    assert f"Skipped document {untouched.pk} “{untouched.title}”: no reviewed proposals." in err
+    assert f"Skipped document {reviewed.pk}" not in err
+    assert "(2 documents skipped)" in out
+    assert "recall score.py reports is overstated" in out
+    assert "run the evaluation kit's score.py (it is not part of taizhang)" in out
