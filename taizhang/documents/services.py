@@ -53,15 +53,6 @@ OLD_FORMATS = {
 }
 
 
-# What to do with a file of this kind the reader could not read, where its reason says nothing
-# of it (a damaged or encrypted PDF).
-def _pdf_hint():
-    return _("Export the PDF again, or upload the Word version.")
-
-
-UNREADABLE_HINTS = {".pdf": _pdf_hint}
-
-
 def _require_supervisor(user):
     if not rules.can_create(user):
         raise NotAllowed(_("Only a supervisor may work with documents."))
@@ -188,17 +179,13 @@ def _fail(document, error):
     _progress(document, 100, status=DocumentStatus.FAILED, error=error)
 
 
-def outcome_error(outcome, suffix=""):
-    """What went wrong with a file the engine could not finish, in the user's language."""
+def outcome_error(outcome):
+    """What went wrong with a file the engine could not finish, in the user's language (the
+    reader's own reason says what to do with the file)."""
     if outcome.kind == "unreadable":
-        message = outcome.message or _(
+        return outcome.message or _(
             "The file could not be read: it is damaged or not in a format we can read."
         )
-        hint = UNREADABLE_HINTS.get(suffix.lower())
-        # The reader's reason says what to do with the file when it can ("请…"); else a hint.
-        if hint and "请" not in message:
-            message = f"{message.rstrip('。.')}。{hint()}"
-        return message
     if outcome.kind == "timed_out":
         return _(
             "Processing timed out: reading this document took longer than %(seconds)s seconds."
@@ -236,7 +223,7 @@ def log_crash(what, outcome):
 
 
 def _fail_outcome(document, outcome):
-    error = outcome_error(outcome, Path(document.file.name).suffix)
+    error = outcome_error(outcome)
     _fail(document, error)
     if outcome.kind == "unreadable":
         return
@@ -402,11 +389,7 @@ def _reviewed_units(proposal, index, task_fields, offer):
     for form_field, role in TASK_ROLES.items():
         value = task_fields.get(form_field)
         units = [value] if form_field == "lead_unit" else list(value or ())
-        offered_pks = {
-            u.pk
-            for u in ([offer[form_field]] if form_field == "lead_unit" else offer[form_field])
-            if u is not None
-        }
+        offered_pks = _offered_pks(offer, form_field)
         entries = []
         for unit in units:
             if unit is None:
@@ -430,12 +413,14 @@ def _reviewed_units(proposal, index, task_fields, offer):
     return out
 
 
+def _offered_pks(offer, form_field):
+    """The units the accept form offered in one of its unit fields."""
+    value = offer[form_field]
+    return {u.pk for u in ([value] if form_field == "lead_unit" else value) if u is not None}
+
+
 def _outcome(proposal, offer, task_fields, units):
-    kept_units = all(
-        {e["unit"] for e in units[f]}
-        == {u.pk for u in ([offer[f]] if f == "lead_unit" else offer[f]) if u is not None}
-        for f in TASK_ROLES
-    )
+    kept_units = all({e["unit"] for e in units[f]} == _offered_pks(offer, f) for f in TASK_ROLES)
     same = (
         task_fields.get("title", "").strip() == offer["title"]
         and kept_units

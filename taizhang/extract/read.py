@@ -168,7 +168,9 @@ def read_pdf(data: bytes) -> Source:
                 lines = (page.extract_text() or "").split("\n")
             pages.append([clean(line) if type(line) is str else line for line in lines])
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ReadError("无法读取该 PDF 文件：文件已损坏或已加密") from exc
+        raise ReadError(
+            "无法读取该 PDF 文件：文件已损坏或已加密。请重新导出 PDF，或上传 Word 版本"
+        ) from exc
     finally:
         finder.close()
     if not any(line.strip() for lines in pages for line in lines):
