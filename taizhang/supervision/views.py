@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,6 +40,10 @@ def _ledger_rows(queryset):
     return queryset.with_units()
 
 
+def _theirs(user, **part):
+    return Task.objects.visible_to(user, parts=part)
+
+
 @login_required
 def todo(request):
     """我的待办: what waits for this user, by kind of work."""
@@ -56,23 +60,19 @@ def todo(request):
         pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
         sections.append((_("Extensions to decide"), tasks.filter(pk__in=pending.values("task_id"))))
     if user.role == Role.HANDLER:
-        mine = TaskUnit.objects.filter(
-            task=OuterRef("pk"), unit_id__in=user.unit_ids(), role__in=UnitRole.acting()
-        )
         sections += [
-            (_("To sign for"), tasks.filter(Exists(mine.filter(signed_at__isnull=True)))),
+            (_("To sign for"), _theirs(user, signed_at__isnull=True)),
             (
                 _("To report on"),
-                tasks.filter(
-                    Exists(mine.filter(signed_at__isnull=False)),
-                    status__in=[Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED],
+                _theirs(user, signed_at__isnull=False).filter(
+                    status__in=[Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED]
                 ),
             ),
         ]
-    sections += [
-        (_("Due soon"), tasks.filter(light=Light.BLUE)),
-        (_("Overdue"), tasks.filter(light=Light.RED)),
-    ]
+    for title, light in ((_("Due soon"), Light.BLUE), (_("Overdue"), Light.RED)):
+        # A handler's from their units' light copies: a short list instead of all their tasks.
+        lit = _theirs(user, light=light) if user.role == Role.HANDLER else tasks
+        sections.append((title, lit.filter(light=light)))
     sections = [(title, ids_first(_ledger_rows(qs)[:50])) for title, qs in sections]
     counts = tasks.aggregate(
         open=Count("pk", filter=Q(status__in=Status.open_states())),

@@ -132,5 +132,13 @@ class Migration(migrations.Migration):
             model_name='taskunit',
             index=models.Index(fields=['unit', 'role', 'light', 'task'], name='task_unit_by_unit'),
         ),
+        migrations.AddIndex(
+            model_name="taskunit",
+            index=models.Index(
+                condition=models.Q(("signed_at__isnull", True)),
+                fields=["unit", "role", "task"],
+                name="task_unit_unsigned",
+            ),
+        ),
         migrations.RunPython(forwards, backwards),
 ]
