@@ -28,12 +28,13 @@ import pytest
 import requests
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
+from django.db import connection, connections
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from taizhang.org.models import User
+from taizhang.supervision.management.commands import serve
 from taizhang.supervision.models import Attachment, Task
 from taizhang.utils.models import DailyRun, WorkerHeartbeat
 from taizhang.utils.tests.conftest import fresh_env
@@ -304,3 +305,38 @@ def test_creates_on_two_servers_at_once_get_distinct_numbers(cluster, people, un
     numbers = [r.json()["number"] for r in responses]
     assert len(set(numbers)) == 8, numbers
     assert sorted(Task.objects.values_list("number", flat=True)) == sorted(numbers)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory lock is PostgreSQL's")
+def test_servers_starting_together_migrate_in_turn():
+    """While one server migrates (it holds the lock), another one's ``serve`` waits for it
+    instead of applying the same migrations at the same time."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [serve.MIGRATE_LOCK])
+    migrated = threading.Event()
+
+    def second_server():
+        try:
+            serve.migrate()
+            migrated.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=second_server)
+    thread.start()
+    try:
+        waiting = (
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+            "AND objid = %s"
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        with connection.cursor() as cursor:
+            while cursor.execute(waiting, [serve.MIGRATE_LOCK]).fetchone()[0] == 0:
+                assert time.monotonic() < deadline, "the second server never asked for the lock"
+                time.sleep(0.05)
+        assert not migrated.is_set()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [serve.MIGRATE_LOCK])
+        thread.join(timeout=START_TIMEOUT)
+    assert migrated.is_set()
