@@ -244,8 +244,7 @@ def test_each_job_runs_once_across_two_workers(cluster, tmp_path):
         "the daily jobs",
         timeout=JOB_TIMEOUT,
     )
-    # Each daily job exactly once, and nothing else was enqueued besides them and ours.
-    assert DBTaskResult.objects.exclude(pk__in=queued).count() == len(daily)
+    assert all(len(result.worker_ids) == 1 for result in daily_results)
 
 
 def test_a_sign_in_on_one_server_holds_on_the_other_and_so_do_uploads(cluster, make_task, people):
@@ -289,12 +288,15 @@ def test_creates_on_two_servers_at_once_get_distinct_numbers(cluster, people, un
     deadline = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
     start = threading.Barrier(8)
 
+    cookies = dict(browser.cookies)  # the same sign-in, one connection per thread
+
     def create(base, i):
         start.wait(timeout=30)
-        return browser.post(
+        return requests.post(
             f"{base}/api/tasks",
             json={"title": f"并发立项的任务{i}", "lead_unit": "tzb", "deadline": deadline},
-            headers={"X-CSRFToken": token, "Referer": base + "/"},
+            headers={"X-CSRFToken": token},
+            cookies=cookies,
             timeout=60,
         )
 
