@@ -5,6 +5,7 @@ secret key generated once and kept there. Production sets ``TAIZHANG_SECRET_KEY`
 ``DATABASE_URL`` and ``TAIZHANG_ALLOWED_HOSTS``.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -192,9 +193,28 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files go through Django's storage API only, so several app servers share them on a
+# volume all of them mount (TAIZHANG_MEDIA_ROOT) or in an object store (TAIZHANG_MEDIA_STORAGE,
+# e.g. django-storages' S3 backend, with its options as JSON).
+MEDIA_ROOT = Path(os.environ.get("TAIZHANG_MEDIA_ROOT", VAR_DIR / "media")).resolve()
+
+
+def _media_storage():
+    options = os.environ.get("TAIZHANG_MEDIA_STORAGE_OPTIONS", "")
+    try:
+        options = json.loads(options) if options else {}
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TAIZHANG_MEDIA_STORAGE_OPTIONS is not JSON: {exc}") from exc
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured("TAIZHANG_MEDIA_STORAGE_OPTIONS must be a JSON object")
+    backend = os.environ.get(
+        "TAIZHANG_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+    )
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage(),
     "staticfiles": {
         "BACKEND": os.environ.get(
             "TAIZHANG_STATICFILES_STORAGE",

@@ -13,5 +13,7 @@ class UtilsConfig(AppConfig):
     label = "utils"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)
+
         # Once per migrate (sent for this app only): statistics for the planner.
         post_migrate.connect(_refresh_statistics, sender=self, dispatch_uid="utils-analyze")

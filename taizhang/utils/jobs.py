@@ -106,7 +106,12 @@ def reap_interrupted_jobs(now=None):
 
 
 def _still_running(result):
-    return DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING)
+    """The job as it was read, if no one changed it since: with several workers, another one
+    may meanwhile have queued it again and a third claimed it (a new ``started_at``); that run
+    is alive and must not be queued a second time."""
+    return DBTaskResult.objects.filter(
+        pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at
+    )
 
 
 def _retry(result):

@@ -242,6 +242,26 @@ def test_backup_does_not_overwrite_a_file(tmp_path, people):
     assert existing.read_bytes() == b"yesterday's backup"
 
 
+def test_backup_says_when_the_uploads_are_in_an_object_store(tmp_path, people, settings):
+    """Several servers keep their uploads in a shared store (TAIZHANG_MEDIA_STORAGE); the
+    archive cannot hold them, and says so rather than look complete."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    out = io.StringIO()
+    call_command("backup", str(tmp_path / "taizhang-backup.tar.gz"), stdout=out)
+    assert "InMemoryStorage" in out.getvalue() and "not in this archive" in out.getvalue()
+
+    out = io.StringIO()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    call_command("backup", str(tmp_path / "second.tar.gz"), stdout=out)
+    assert "not in this archive" not in out.getvalue()
+
+
 # PostgreSQL: the same round trip into a second, empty database.
 
 

@@ -66,6 +66,62 @@ def test_deploy_check_warns_without_tls(tmp_path):
         assert warning in result.stderr + result.stdout
 
 
+def test_deploy_check_asks_for_a_shared_secret_key_on_postgresql(tmp_path):
+    """With a server database several app servers may run: a key each generated for itself
+    would sign users out whenever the load balancer sends them to another server."""
+    database = "postgres://taizhang@127.0.0.1:1/taizhang"  # checked, never connected to
+    outputs = {}
+    for name, key in (("generated", None), ("shared", secrets.token_urlsafe(64))):
+        env = production_env(tmp_path / name, DATABASE_URL=database)
+        if key is None:
+            del env["TAIZHANG_SECRET_KEY"]
+        else:
+            env["TAIZHANG_SECRET_KEY"] = key
+        result = subprocess.run(
+            [sys.executable, "-m", "taizhang.cli", "check", "--deploy", "--tag", "security"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=CHECK_TIMEOUT,
+        )
+        outputs[name] = result.stdout + result.stderr
+    assert "taizhang.W001" in outputs["generated"], outputs["generated"]
+    assert "TAIZHANG_SECRET_KEY" in outputs["generated"]
+    assert "taizhang.W001" not in outputs["shared"], outputs["shared"]
+
+
+def storage_in(env):
+    """What the default storage is in a process with this environment."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.files.storage import storages\n"
+        "s = storages['default']\n"
+        "print(type(s).__name__, s.url('报告.pdf'))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_uploads_go_to_the_storage_the_environment_names(tmp_path):
+    """Several app servers share their uploads in an object store (django-storages' S3
+    backend, say): any Django storage, with its options, is chosen from the environment."""
+    env = production_env(
+        tmp_path,
+        TAIZHANG_MEDIA_STORAGE="django.core.files.storage.InMemoryStorage",
+        TAIZHANG_MEDIA_STORAGE_OPTIONS='{"base_url": "https://files.example.org/taizhang/"}',
+    )
+    result = storage_in(env)
+    assert result.stdout.split() == [
+        "InMemoryStorage",
+        "https://files.example.org/taizhang/%E6%8A%A5%E5%91%8A.pdf",
+    ], result.stderr
+
+    result = storage_in(env | {"TAIZHANG_MEDIA_STORAGE_OPTIONS": "bucket=taizhang"})
+    assert result.returncode != 0
+    assert "TAIZHANG_MEDIA_STORAGE_OPTIONS is not JSON" in result.stderr
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

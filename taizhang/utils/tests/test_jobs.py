@@ -49,6 +49,28 @@ def test_a_job_that_lost_its_worker_twice_fails_with_a_reason(job, heartbeat, fi
     assert finished[0].status == TaskResultStatus.FAILED
 
 
+def test_a_job_claimed_again_while_another_worker_reaped_it_is_left_to_its_new_worker(
+    job, heartbeat, monkeypatch
+):
+    """Two workers reap at once: one queues the job again and a third worker claims it
+    before the other reaper acts on what it read. The new run must not be queued again."""
+    heartbeat("w1", stopped=True)
+    heartbeat("w3")
+    result = job(workers=["w1"])
+    seen = jobs.worker_gone
+
+    def gone_and_meanwhile_claimed_again(heartbeat, now):
+        type(result).objects.filter(pk=result.pk).update(
+            started_at=timezone.now(), worker_ids=["w1", "w3"]
+        )
+        return seen(heartbeat, now)
+
+    monkeypatch.setattr(jobs, "worker_gone", gone_and_meanwhile_claimed_again)
+    assert jobs.reap_interrupted_jobs() == []
+    result.refresh_from_db()
+    assert result.status == TaskResultStatus.RUNNING and result.worker_ids == ["w1", "w3"]
+
+
 def test_a_job_past_its_time_limit_fails_even_if_its_worker_lives(job, heartbeat, settings):
     settings.TAIZHANG_JOB_TIMEOUT_SECONDS = 600
     heartbeat("w1")

@@ -5,10 +5,31 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from taizhang.utils.supervisor import Supervisor
 
 from .worker import supervisor_env, worker_programs
+
+# The PostgreSQL advisory lock the app servers take turns at migrating under ("taiz").
+MIGRATE_LOCK = 0x7461697A
+
+
+def migrate():
+    """Apply the migrations. App servers started together (a new release behind a load
+    balancer) each run this: on PostgreSQL they take turns under an advisory lock, so each
+    migration is applied once and the later servers find nothing left to do, instead of
+    failing on a table another server just created."""
+    if connection.vendor != "postgresql":
+        call_command("migrate", interactive=False, verbosity=0)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK])
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
 
 
 class Command(BaseCommand):
@@ -29,7 +50,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, bind, workers, no_worker, **options):
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate()
         call_command("collectstatic", interactive=False, verbosity=0)
         env = supervisor_env()
         web = subprocess.Popen(

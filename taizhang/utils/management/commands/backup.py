@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand, CommandError
 
 from taizhang.utils.backup import BackupError, create_backup
@@ -35,3 +36,13 @@ class Command(BaseCommand):
                 + (", with the secret key." if with_secret_key else ".")
             )
         )
+        uploads = storages["default"]
+        if not isinstance(uploads, FileSystemStorage):
+            # An object store shared by several servers: not a directory this archive reads.
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Uploaded files are kept in {type(uploads).__name__} "
+                    "(TAIZHANG_MEDIA_STORAGE), not in this archive: back them up with that "
+                    "store's own tools."
+                )
+            )
