@@ -1,0 +1,52 @@
+"""The full-text index over search entries: FTS5 on SQLite, GIN on PostgreSQL."""
+
+from django.db import migrations
+
+SQLITE = [
+    """CREATE VIRTUAL TABLE search_fts USING fts5(
+        text, content='search_searchentry', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0'
+    )""",
+    """CREATE TRIGGER search_fts_insert AFTER INSERT ON search_searchentry BEGIN
+        INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TRIGGER search_fts_delete AFTER DELETE ON search_searchentry BEGIN
+        INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END""",
+    """CREATE TRIGGER search_fts_update AFTER UPDATE ON search_searchentry BEGIN
+        INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text);
+    END""",
+    "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+]
+SQLITE_REVERSE = [
+    "DROP TRIGGER search_fts_update",
+    "DROP TRIGGER search_fts_delete",
+    "DROP TRIGGER search_fts_insert",
+    "DROP TABLE search_fts",
+]
+POSTGRESQL = [
+    "CREATE INDEX search_entry_text_gin ON search_searchentry "
+    "USING gin (to_tsvector('simple'::regconfig, text))"
+]
+POSTGRESQL_REVERSE = ["DROP INDEX search_entry_text_gin"]
+
+
+def _run(statements):
+    def run(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        for sql in statements.get(vendor, ()):
+            schema_editor.execute(sql)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(
+            _run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
+            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
+        )
+    ]
