@@ -1,4 +1,6 @@
-"""The full-text index over search entries: FTS5 on SQLite, GIN on PostgreSQL."""
+"""The full-text index over search entries: on SQLite an FTS5 table whose rowids are the
+entries' primary keys, kept in sync by triggers; on PostgreSQL a generated tsvector column
+(so a phrase query's recheck reads it instead of parsing the text again) with a GIN index."""
 
 from django.db import migrations
 
@@ -26,10 +28,11 @@ SQLITE_REVERSE = [
     "DROP TABLE search_fts",
 ]
 POSTGRESQL = [
-    "CREATE INDEX search_entry_text_gin ON search_searchentry "
-    "USING gin (to_tsvector('simple'::regconfig, text))"
+    "ALTER TABLE search_searchentry ADD COLUMN tsv tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, text)) STORED",
+    "CREATE INDEX search_entry_tsv ON search_searchentry USING gin (tsv)",
 ]
-POSTGRESQL_REVERSE = ["DROP INDEX search_entry_text_gin"]
+POSTGRESQL_REVERSE = ["ALTER TABLE search_searchentry DROP COLUMN tsv"]
 
 
 def _run(statements):

@@ -4,6 +4,7 @@ from django.db import migrations
 
 
 def index_tasks(apps, schema_editor):
+    from taizhang.search.models import entry_id
     from taizhang.search.tokens import tokens
     from taizhang.supervision.indexing import KIND, task_rows
 
@@ -15,7 +16,13 @@ def index_tasks(apps, schema_editor):
     batch = []
     for pk, organisation_id, texts in rows:
         batch.append(
-            entry_model(kind=KIND, object_id=pk, organisation_id=organisation_id, text=tokens(*texts))
+            entry_model(
+                id=entry_id(KIND, pk),
+                kind=KIND,
+                object_id=pk,
+                organisation_id=organisation_id,
+                text=tokens(*texts),
+            )
         )
         if len(batch) >= 2000:
             entry_model.objects.bulk_create(batch)
