@@ -81,7 +81,8 @@ class _TsMatch(Func):
     def as_sql(self, compiler, connection, **extra):
         text, text_params = compiler.compile(self.source_expressions[0])
         query, query_params = compiler.compile(self.source_expressions[1])
-        assert text.endswith('"text"'), text
+        if not text.endswith('"text"'):
+            raise ValueError(f"Not the text column: {text}")
         tsv = text.removesuffix('"text"') + '"tsv"'
         return f"{tsv} @@ to_tsquery('simple'::regconfig, {query})", (*text_params, *query_params)
 
@@ -102,7 +103,7 @@ def matching(kind, query):
         return hits.annotate(object_id=F("id") - first).values_list("object_id", flat=True)
     if vendor == "postgresql":
         entries = entries.filter(_TsMatch(F("text"), Value(tsquery(phrases))))
-    else:  # no full-text index: the same tokens, found by a scan
+    else:  # no full-text index: the same tokens in a row, found by a scan
         for phrase in phrases:
-            entries = entries.filter(text__contains=" ".join(phrase))
+            entries = entries.filter(text__contains=" ".join(phrase).removesuffix("*"))
     return entries.values_list("object_id", flat=True)

@@ -1,6 +1,9 @@
 """The full-text index over search entries: on SQLite an FTS5 table whose rowids are the
 entries' primary keys, kept in sync by triggers; on PostgreSQL a generated tsvector column
-(so a phrase query's recheck reads it instead of parsing the text again) with a GIN index."""
+(so a phrase query's recheck reads it instead of parsing the text again) with a GIN index.
+
+PostgreSQL keeps word positions up to 16,383: in a longer text (some 16,000 characters of
+title, requirements and progress) a phrase near the end may be missed; single bigrams are not."""
 
 from django.db import migrations
 

@@ -123,7 +123,7 @@ def test_the_migration_indexes_existing_tasks(make_task, people):
     make_task("in_progress", title="迁移前登记的事项")
     SearchEntry.objects.all().delete()  # as before the index existed
     assert found(people["supervisor"], "迁移") == []
-    import_module("taizhang.supervision.migrations.0004_index_tasks_for_search").index_tasks(
+    import_module("taizhang.supervision.migrations.0005_index_tasks_for_search").index_tasks(
         apps, None
     )
     assert found(people["supervisor"], "迁移") == ["迁移前登记的事项"]

@@ -38,7 +38,7 @@ def unindex_tasks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("supervision", "0003_alter_task_source_kind"),
+        ("supervision", "0004_ledger_indexes"),
         ("search", "0002_full_text_index"),
     ]
 
