@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks_db",
     "taizhang.utils",
+    "taizhang.search",
     "taizhang.org",
     "taizhang.audit",
     "taizhang.supervision",

@@ -6,3 +6,8 @@ class SupervisionConfig(AppConfig):
     name = "taizhang.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self):
+        from .indexing import connect
+
+        connect()

@@ -1,15 +1,16 @@
 """The ledger's filters: one definition for the page, the export and the API."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from taizhang import search
 from taizhang.org.models import Unit
 from taizhang.utils.filters import StyledFilterSet
 
 from .choices import Light, Priority, SourceKind, Status, UnitRole
+from .indexing import KIND
 from .models import Task, TaskUnit
 
 
@@ -67,16 +68,9 @@ class TaskFilterSet(StyledFilterSet):
             )
 
     def filter_keyword(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(body__icontains=word)
-                | Q(number__icontains=word)
-                | Q(source_ref__icontains=word)
-                | Q(latest_progress__icontains=word)
-            )
-        return queryset
+        """Every word in the number, title, source, requirements or any progress text
+        (through the search index: case, full-width forms and traditional script ignored)."""
+        return queryset.filter(pk__in=search.matching(KIND, value))
 
     def filter_unit(self, queryset, name, unit):
         if not unit:
