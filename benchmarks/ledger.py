@@ -138,8 +138,13 @@ def pages(user, task_id):
     """(name, url, hand-written statements) for each page measured."""
     from django.urls import reverse
 
+    from taizhang import search
+    from taizhang.supervision.indexing import KIND
+
     where, params = visible(user)
     ledger = reverse("supervision:ledger")
+    # The keyword's hand-written form is the search index's own query.
+    found, found_params = search.matching(KIND, "改革").query.sql_with_params()
     count_sql = f"SELECT COUNT(*) FROM supervision_task t WHERE {where}"
     from django.db import connection
 
@@ -188,11 +193,7 @@ def pages(user, task_id):
         (
             "ledger keyword 改革",
             f"{ledger}?q=改革",
-            page_statements(
-                f"{where} AND (t.title LIKE %s OR t.body LIKE %s OR t.number LIKE %s "
-                "OR t.source_ref LIKE %s OR t.latest_progress LIKE %s)",
-                [*params, *["%改革%"] * 5],
-            ),
+            page_statements(f"{where} AND t.id IN ({found})", [*params, *found_params]),
         ),
         (
             f"ledger page {last + 1}",

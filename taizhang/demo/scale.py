@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from taizhang import search
 from taizhang.audit.choices import AuditAction
 from taizhang.audit.recorder import record
 from taizhang.org.choices import Role, UnitKind
@@ -33,6 +34,7 @@ from taizhang.supervision.choices import (
     Status,
     UnitRole,
 )
+from taizhang.supervision.indexing import KIND as TASKS
 from taizhang.supervision.lights import compute_light
 from taizhang.supervision.models import ExtensionRequest, ProgressReport, Task, TaskEvent, TaskUnit
 from taizhang.utils.db import refresh_statistics
@@ -274,6 +276,7 @@ class Builder:
         TaskEvent.objects.bulk_create(self.events, batch_size=CHUNK)
         ProgressReport.objects.bulk_create(self.reports, batch_size=CHUNK)
         ExtensionRequest.objects.bulk_create(self.extensions, batch_size=CHUNK)
+        search.rebuild(TASKS, ids=[t.pk for t in tasks])  # bulk inserts send no signals
         return {
             "tasks": len(tasks),
             "units": len(self.parts),
