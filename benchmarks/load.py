@@ -393,6 +393,10 @@ def main():
         seconds = time.perf_counter() - start
         cpu = process_tree_cpu(server.pid) - cpu_before if server else None
         report(results, seconds, cpu)
+        # A closed loop: each person waits for the answer, then thinks. Even with answers in no
+        # time, the people cannot ask more often than this.
+        ceiling = args.users / (args.think / 2) if args.think else float("inf")
+        print(f"ceiling with think 0–{args.think:g} s: {ceiling:.0f} requests/s (zero latency)")
         print(f"load generator CPU: {time.process_time() - client_before:.1f} s")
     finally:
         if server is not None:

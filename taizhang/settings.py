@@ -308,6 +308,8 @@ TAIZHANG_IMPORT_MAX_ROWS = _env_int("TAIZHANG_IMPORT_MAX_ROWS", 2000)
 # What an export may hold (ledger, audit log): built in the request, so bounded.
 TAIZHANG_EXPORT_MAX_ROWS = _env_int("TAIZHANG_EXPORT_MAX_ROWS", 20000)
 TAIZHANG_WEB_TIMEOUT = _env_int("TAIZHANG_WEB_TIMEOUT", 60)
+# Threads per web worker process (``taizhang serve --threads`` sets it for the workers).
+TAIZHANG_WEB_THREADS = _env_int("TAIZHANG_WEB_THREADS", 4)
 TAIZHANG_UPLOAD_MAX_BYTES = _env_int("TAIZHANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 TAIZHANG_UPLOAD_EXTENSIONS = [
     ".pdf",

@@ -2,17 +2,19 @@
 
 A sign-in costs about 0.4 s of CPU in PBKDF2 (Django's iteration count: the cost is the point).
 On a small server a burst of sign-ins — everyone arriving at 9:00 — would take the cores from the
-pages the signed-in people are waiting for. Here the hash is computed on one thread per process
-whose scheduling priority is lowered (nice +5; on Linux niceness is per thread): PBKDF2 runs in
+pages the signed-in people are waiting for. Here the hash is computed on hashing threads whose
+scheduling priority is lowered (nice +5; on Linux niceness is per thread): PBKDF2 runs in
 OpenSSL without the GIL, so page requests in the same process go on, and the kernel runs them
-first whenever both want a core. Sign-ins queue behind each other in a process instead of
-multiplying; each still costs what it costs.
+first whenever both want a core; on an idle server a sign-in is as fast as before. There are as
+many hashing threads as web threads (TAIZHANG_WEB_THREADS), so sign-ins do not queue behind each
+other holding web threads that pages need; each still costs what it costs.
 """
 
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 NICENESS = 5
@@ -38,12 +40,14 @@ os.register_at_fork(after_in_child=_forget_pool)  # a forked worker starts its o
 
 
 def run_low(function, *args):
-    """``function(*args)`` on the process's low-priority hashing thread; waits for its result."""
+    """``function(*args)`` on a low-priority hashing thread; waits for its result."""
     global _pool
     with _lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="password-hash", initializer=_lower_priority
+                max_workers=max(1, settings.TAIZHANG_WEB_THREADS),
+                thread_name_prefix="password-hash",
+                initializer=_lower_priority,
             )
         pool = _pool
     return pool.submit(function, *args).result()

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("TAIZHANG_WEB_THREADS", "4")),
+            default=settings.TAIZHANG_WEB_THREADS,
             help="Threads per web worker (gunicorn's gthread): a slow request, a sign-in's "
             "password hashing or a keep-alive connection does not hold a whole process.",
         )
@@ -39,6 +39,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         env = supervisor_env()
+        env["TAIZHANG_WEB_THREADS"] = str(threads)  # the sign-in hashing threads (org.hashers)
         web = subprocess.Popen(
             [
                 sys.executable,
