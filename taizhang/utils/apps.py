@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _refresh_statistics(using, **kwargs):
+    from .db import refresh_statistics
+
+    refresh_statistics(using)
 
 
 class UtilsConfig(AppConfig):
     name = "taizhang.utils"
     label = "utils"
+
+    def ready(self):
+        # Once per migrate (sent for this app only): statistics for the planner.
+        post_migrate.connect(_refresh_statistics, sender=self, dispatch_uid="utils-analyze")
