@@ -125,10 +125,14 @@ TEMPLATES = [
     },
 ]
 
-# SQLite (WAL) under var/ unless DATABASE_URL names another database.
+# SQLite (WAL) under var/ unless DATABASE_URL names another database. Connections are kept
+# between requests (one per web thread; SQLite's PRAGMAs then run once per connection, not
+# once per request) for TAIZHANG_DB_CONN_MAX_AGE seconds, checked when a request reuses one.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'taizhang.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'taizhang.sqlite3'}",
+        conn_max_age=_env_int("TAIZHANG_DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -138,7 +142,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -161,6 +164,16 @@ TAIZHANG_API_TOKEN_DAYS = _env_int("TAIZHANG_API_TOKEN_DAYS", 90)
 # request (the session is refreshed at most once a minute, see org.middleware).
 TAIZHANG_SESSION_IDLE_MINUTES = _env_int("TAIZHANG_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = TAIZHANG_SESSION_IDLE_MINUTES * 60
+
+# PBKDF2 as Django's default, computed at a lower priority than pages (see org.hashers); the
+# other hashers verify passwords stored by them.
+PASSWORD_HASHERS = [
+    "taizhang.org.hashers.LowPriorityPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -316,6 +329,8 @@ TAIZHANG_IMPORT_MAX_ROWS = _env_int("TAIZHANG_IMPORT_MAX_ROWS", 2000)
 # What an export may hold (ledger, audit log): built in the request, so bounded.
 TAIZHANG_EXPORT_MAX_ROWS = _env_int("TAIZHANG_EXPORT_MAX_ROWS", 20000)
 TAIZHANG_WEB_TIMEOUT = _env_int("TAIZHANG_WEB_TIMEOUT", 60)
+# Threads per web worker process (``taizhang serve --threads`` sets it for the workers).
+TAIZHANG_WEB_THREADS = _env_int("TAIZHANG_WEB_THREADS", 4)
 TAIZHANG_UPLOAD_MAX_BYTES = _env_int("TAIZHANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 TAIZHANG_UPLOAD_EXTENSIONS = [
     ".pdf",

@@ -209,6 +209,20 @@ def test_plain_http_is_redirected_to_https(production_server):
     assert response.getheader("Location", "").startswith("https://")
 
 
+def test_the_server_keeps_a_browsers_connection_for_the_next_request(production_server):
+    conn = http.client.HTTPConnection("127.0.0.1", production_server, timeout=20)
+    try:
+        for _page in range(3):
+            conn.request("GET", "/login/", headers={"X-Forwarded-Proto": "https"})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
+            assert response.getheader("Connection", "").lower() != "close"
+            assert conn.sock is not None  # the same connection serves the next request
+    finally:
+        conn.close()
+
+
 def test_error_pages_show_no_debug_information(production_server):
     response, body = get(production_server, "/no-such-page/", **{"X-Forwarded-Proto": "https"})
     assert response.status == 404

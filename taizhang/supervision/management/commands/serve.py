@@ -44,15 +44,23 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("TAIZHANG_WEB_WORKERS", "2"))
         )
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=settings.TAIZHANG_WEB_THREADS,
+            help="Threads per web worker (gunicorn's gthread): a slow request, a sign-in's "
+            "password hashing or a keep-alive connection does not hold a whole process.",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="Do not start the background workers beside the server.",
         )
 
-    def handle(self, *args, bind, workers, no_worker, **options):
+    def handle(self, *args, bind, workers, threads, no_worker, **options):
         migrate()
         call_command("collectstatic", interactive=False, verbosity=0)
         env = supervisor_env()
+        env["TAIZHANG_WEB_THREADS"] = str(threads)  # the sign-in hashing threads (org.hashers)
         web = subprocess.Popen(
             [
                 sys.executable,
@@ -64,6 +72,11 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(workers),
+                # One thread: gunicorn's sync worker, whose timeout also ends a slow request.
+                "--worker-class",
+                "gthread" if threads > 1 else "sync",
+                "--threads",
+                str(threads),
                 # Stated, not gunicorn's default: the longest request we accept (an import).
                 "--timeout",
                 str(settings.TAIZHANG_WEB_TIMEOUT),
