@@ -66,6 +66,9 @@ def todo_counts(user):
     """(title, count, url) of each kind of rectification work the user has, for 我的待办."""
     if not user.is_authenticated or user.organisation_id is None:
         return []
+    # Most organisations on most days have no plan: skip building the counting queries.
+    if not Plan.objects.filter(organisation_id=user.organisation_id).exists():
+        return []
     url = reverse("rectification:list")
     found = []
     for key, title, plans in waiting_work(user):

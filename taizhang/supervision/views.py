@@ -1,5 +1,7 @@
 """Pages of the ledger. Thin: they read through ``visible_to`` and write through services."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -44,43 +46,76 @@ def _theirs(user, **part):
     return Task.objects.visible_to(user, parts=part)
 
 
-@login_required
-def todo(request):
-    """我的待办: what waits for this user, by kind of work."""
-    user, tasks = request.user, _visible(request)
-    sections = []
+# Rows a waiting list of 我的待办 shows; the rest is a click away in the filtered ledger.
+TODO_ROWS = 10
+
+
+def _ledger_url(**filters):
+    return f"{reverse('supervision:ledger')}?{urlencode(filters, doseq=True)}"
+
+
+def _todo_lists(user, tasks):
+    """(title, tasks, the ledger filtered the same way or None) for this user's work."""
+    lists = []
     if user.role == Role.LEADER:
-        sections.append((_("To approve"), tasks.filter(status=Status.DRAFT)))
+        lists.append(
+            (_("To approve"), tasks.filter(status=Status.DRAFT), _ledger_url(status=Status.DRAFT))
+        )
     if user.role == Role.SUPERVISOR:
-        sections += [
-            (_("To assign"), tasks.filter(status=Status.APPROVED)),
-            (_("To verify"), tasks.filter(status=Status.COMPLETION_REPORTED)),
-        ]
+        for title, status in (
+            (_("To assign"), Status.APPROVED),
+            (_("To verify"), Status.COMPLETION_REPORTED),
+        ):
+            lists.append((title, tasks.filter(status=status), _ledger_url(status=status)))
     if user.role in (Role.LEADER, Role.SUPERVISOR):
         pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
-        sections.append((_("Extensions to decide"), tasks.filter(pk__in=pending.values("task_id"))))
+        lists.append(
+            (_("Extensions to decide"), tasks.filter(pk__in=pending.values("task_id")), None)
+        )
     if user.role == Role.HANDLER:
-        sections += [
-            (_("To sign for"), _theirs(user, signed_at__isnull=True)),
+        working = [Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED]
+        lists += [
+            (_("To sign for"), _theirs(user, signed_at__isnull=True), None),
             (
                 _("To report on"),
-                _theirs(user, signed_at__isnull=False).filter(
-                    status__in=[Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED]
-                ),
+                _theirs(user, signed_at__isnull=False).filter(status__in=working),
+                _ledger_url(status=working),
             ),
         ]
     for title, light in ((_("Due soon"), Light.BLUE), (_("Overdue"), Light.RED)):
         # A handler's from their units' light copies: a short list instead of all their tasks.
         lit = _theirs(user, light=light) if user.role == Role.HANDLER else tasks
-        sections.append((title, lit.filter(light=light)))
-    sections = [(title, ids_first(_ledger_rows(qs)[:50])) for title, qs in sections]
+        lists.append((title, lit.filter(light=light), _ledger_url(light=light)))
+    return lists
+
+
+@login_required
+def todo(request):
+    """我的待办: what waits for this user, by kind of work: the first rows of each list (one
+    more is read to know whether there are more) and the counts, each a link to the ledger."""
+    user, tasks = request.user, _visible(request)
+    sections = []
+    for title, rows, url in _todo_lists(user, tasks):
+        rows = ids_first(_ledger_rows(rows)[: TODO_ROWS + 1])
+        sections.append((title, rows[:TODO_ROWS], len(rows) > TODO_ROWS, url))
     counts = tasks.aggregate(
         open=Count("pk", filter=Q(status__in=Status.open_states())),
         red=Count("pk", filter=Q(light=Light.RED)),
         yellow=Count("pk", filter=Q(light=Light.YELLOW)),
         closed=Count("pk", filter=Q(status=Status.CLOSED)),
     )
-    context = {"sections": sections, "counts": counts, "other_work": other_work.for_user(user)}
+    links = {
+        "open": _ledger_url(status=sorted(Status.open_states())),
+        "red": _ledger_url(light=Light.RED),
+        "yellow": _ledger_url(light=Light.YELLOW),
+        "closed": _ledger_url(status=Status.CLOSED),
+    }
+    context = {
+        "sections": sections,
+        "counts": counts,
+        "links": links,
+        "other_work": other_work.for_user(user),
+    }
     return render(request, "supervision/todo.html", context)
 
 

@@ -173,3 +173,22 @@ def test_a_task_registered_with_a_past_deadline_lights_red_on_its_units(make_tas
 
     refresh_lights.call()
     assert lights_of_units(task) == {Light.RED}
+
+
+def test_todo_shows_the_first_rows_of_each_list_and_links_to_the_rest(client, scale):
+    supervisor = User.objects.get(username="scale1-duban")
+    client.force_login(supervisor)
+    response = client.get(reverse("supervision:todo"))
+    overdue = [s for s in response.context["sections"] if s[0] == "已逾期"][0]
+    _title, rows, more, url = overdue
+    red = Task.objects.visible_to(supervisor).filter(light=Light.RED)
+    assert len(rows) == 10 and more and red.count() > 10
+    assert [t.number for t in rows] == list(red.values_list("number", flat=True)[:10])
+    # The list's link and the count card open the ledger filtered the same way.
+    ledger = client.get(url)
+    assert ledger.context["page"].paginator.count == red.count()
+    html = response.content.decode()
+    assert f'href="{url}"' in html
+    assert str(response.context["counts"]["red"]) in html
+    card = client.get(response.context["links"]["red"])
+    assert card.context["page"].paginator.count == response.context["counts"]["red"]
