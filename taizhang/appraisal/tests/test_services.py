@@ -14,7 +14,7 @@ from taizhang.appraisal.models import Cycle, Indicator, Point, PointEvent, Resul
 from taizhang.supervision import services as tasks
 from taizhang.supervision.choices import Action as TaskAction
 from taizhang.supervision.choices import Light
-from taizhang.supervision.models import Reminder, TaskEvent
+from taizhang.supervision.models import TaskEvent, UnitReminder
 from taizhang.utils.errors import NotAllowed, WorkflowError
 
 from .conftest import ON_TIME, OVERDUE, PANEL, YEAR, day, moment
@@ -444,9 +444,19 @@ RETURNED = {"name": "退回率", "kind": "computed", "metric": "returned_rate", 
 
 
 def _remind(task, when, light=None, comment="催办"):
-    """A reminder on a day: the daily job's (a Reminder row and its event) or by hand."""
+    """A reminder on a day: the daily job's (the task in its lead unit's digest of the day) or
+    by hand (a 催办 event)."""
     if light:
-        Reminder.objects.create(task=task, day=when, light=light)
+        unit = task.task_units.get(role="lead").unit
+        digest, _new = UnitReminder.objects.get_or_create(unit=unit, day=when)
+        digest.tasks.setdefault(light, []).append(task.pk)
+        setattr(digest, light, len(digest.tasks[light]))
+        digest.save()
+        return
+    _event(task, when, comment)
+
+
+def _event(task, when, comment):
     event = TaskEvent.objects.create(task=task, action=TaskAction.REMIND, comment=comment)
     TaskEvent.objects.filter(pk=event.pk).update(created_at=moment(when))
 
@@ -456,6 +466,7 @@ def test_only_overdue_reminders_count_and_once_a_week(new_cycle, make_task, back
         make_task("in_progress", title="专项调研"), deadline=day(3, 1), assigned=day(1, 5)
     )
     _remind(task, day(2, 20), Light.BLUE, "蓝灯：即将到期")
+    _event(task, day(2, 20), "蓝灯：即将到期")  # the job's own line, as it wrote one until 2026
     _remind(task, day(2, 25), Light.YELLOW, "黄灯：进度滞后")
     for dom in (3, 4, 5, 6):  # four days running: one or two calendar weeks
         _remind(task, datetime.date(YEAR, 3, dom), Light.RED, "红灯：已超期")
