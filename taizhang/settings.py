@@ -310,6 +310,9 @@ SPECTACULAR_SETTINGS = {
 # yellow when reported progress lags the elapsed share of the time by more than the tolerance.
 TAIZHANG_LIGHT_BLUE_WORKING_DAYS = _env_int("TAIZHANG_LIGHT_BLUE_WORKING_DAYS", 3)
 TAIZHANG_LIGHT_BEHIND_TOLERANCE = _env_int("TAIZHANG_LIGHT_BEHIND_TOLERANCE", 10)
+# The daily job relights this many tasks per transaction (and reminds units in groups of
+# about as many tasks): memory stays flat however large the ledger.
+TAIZHANG_DAILY_BATCH_SIZE = _env_int("TAIZHANG_DAILY_BATCH_SIZE", 2000)
 # Bounds on what a deadline may be: within this many years of today, or this many working days.
 # 建言献策: the reply deadline given on 交办, the days a unit may return what it was given,
 # the days a submitter has to rate a reply (then it counts as 基本满意), and a 重办's deadline.

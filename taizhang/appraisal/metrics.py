@@ -26,7 +26,7 @@ from taizhang.suggestions.models import Reply, SuggestionUnit
 from taizhang.supervision.choices import Action as TaskAction
 from taizhang.supervision.choices import Light, UnitRole
 from taizhang.supervision.choices import Status as TaskStatus
-from taizhang.supervision.models import ProgressReport, Reminder, TaskEvent, TaskUnit
+from taizhang.supervision.models import ProgressReport, TaskEvent, TaskUnit, UnitReminder
 
 from .choices import Metric
 
@@ -219,6 +219,22 @@ def overdue_days(cycle, indicator, unit_ids, today):
     return facts
 
 
+def _digested(cycle, unit_ids, until, tasks):
+    """(task, day) pairs of ``tasks`` that the daily job's digests to the charged units listed
+    in the period, of any light and red only. A task led by one unit and shared with another is
+    one reminder, not two."""
+    listed, red = set(), set()
+    for day, reminded in UnitReminder.objects.filter(
+        unit_id__in=unit_ids, day__gte=cycle.start, day__lte=until
+    ).values_list("day", "tasks"):
+        for light, task_ids in reminded.items():
+            pairs = {(task_id, day) for task_id in task_ids if task_id in tasks}
+            listed |= pairs
+            if light == Light.RED:
+                red |= pairs
+    return listed, red
+
+
 def reminders_received(cycle, indicator, unit_ids, today):
     """Reminders for overdue work received in the period: the daily job's red-light
     reminders (超期催办) and reminders written by hand (a 催办 event the job did not write);
@@ -232,13 +248,10 @@ def reminders_received(cycle, indicator, unit_ids, today):
     for unit_id, tasks in charged.items():
         for task in tasks:
             by_task[task.pk].append((unit_id, task))
-    job_days, red = set(), []
-    for row in Reminder.objects.filter(
-        task_id__in=by_task, day__gte=cycle.start, day__lte=until
-    ).values("task_id", "day", "light"):
-        job_days.add((row["task_id"], row["day"]))
-        if row["light"] == Light.RED:
-            red.append((row["task_id"], row["day"], _("overdue reminder (red light)")))
+    job_days, red = _digested(cycle, unit_ids, until, by_task)
+    red = [(task_id, day, _("overdue reminder (red light)")) for task_id, day in red]
+    # A 催办 event on a day the job reminded the task is the job's own line, as it wrote one
+    # until it sent digests: not a second reminder.
     by_hand = [
         (e.task_id, _day(e.created_at), e.comment[:200] or _("reminder"))
         for e in _events(cycle, today, [TaskAction.REMIND], by_task)

@@ -45,10 +45,9 @@ from taizhang.appraisal.models import (
 from taizhang.demo.accounts import demo_user
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership, User
+from taizhang.supervision import jobs
 from taizhang.supervision import services as tasks
 from taizhang.supervision.choices import SourceKind
-from taizhang.supervision.jobs import REMINDED_LIGHTS
-from taizhang.supervision.jobs import _remind as daily_reminders
 from taizhang.supervision.lights import compute_light
 from taizhang.supervision.models import ProgressReport, Task, TaskEvent, TaskUnit
 from taizhang.utils.models import Counter
@@ -353,7 +352,7 @@ def _ledger(org):
     units = {u.code: u for u in org.units.all()}
     office = units["bgs"]
     refs = {"document": 0, "meeting": 0}
-    walked = []
+    walked, digests = [], {}
     for plan in _plans():
         kind = SourceKind.MEETING if plan["meeting"] else SourceKind.DOCUMENT
         refs[kind] += 1
@@ -375,14 +374,24 @@ def _ledger(org):
             supervising_units=[] if office in (lead, *helping) else [office],
             notify=False,
         )
-        walked.append((task.pk, *_walk(task, plan, people, units, len(walked))))
+        walked.append((task.pk, *_walk(task, plan, people, units, len(walked), digests)))
     _backdate_ledger(org, walked)
+    numbers = dict(
+        Task.objects.filter(pk__in=[pk for pk, *_rest in walked]).values_list("pk", "number")
+    )
+    for day, lines in sorted(digests.items()):
+        for unit in lines.values():
+            for light in jobs.REMINDED_LIGHTS:
+                unit[light] = {pk: numbers[pk] for pk in unit.get(light, ())}
+        jobs.write_digests(day, lines)
     return len(walked)
 
 
-def _walk(task, plan, people, units, seq):
+def _walk(task, plan, people, units, seq, digests):
     """Approve, assign and take the task along its steps with the people who would; the dates
-    of its events (in their order), of its progress reports and of each unit's signature."""
+    of its events (in their order), of its progress reports and of each unit's signature.
+    The daily job's reminders go into ``digests`` (day → unit → light → task), written after
+    the walk as the job would have written them, one digest per unit and day."""
     duban, handler = people["duban"], people[plan["unit"]]
     stamps = [_at(plan["assigned"] - datetime.timedelta(days=2), 15)]  # registered
     tasks.approve_task(task, by=people["lingdao"], comment="同意。")
@@ -404,7 +413,7 @@ def _walk(task, plan, people, units, seq):
             percent = min(30 * (len(reports) + 1), 90)
             tasks.report_progress(task, by=handler, percent=percent, text=text)
             reports.append(when)
-        elif kind == "remind" and not _remind(task, day):
+        elif kind == "remind" and not _remind(task, day, digests):
             continue
         elif kind == "submit":
             tasks.submit_completion(task, by=handler, comment=COMPLETION)
@@ -417,11 +426,24 @@ def _walk(task, plan, people, units, seq):
     return plan, stamps, reports, signs
 
 
-def _remind(task, day):
-    """The daily job's reminder of ``day`` (its own step, on the day it would have run)."""
+def _remind(task, day, digests):
+    """The daily job's run of ``day`` for this task (on the day it would have run): a timeline
+    line when the light changed since the day before, and the task in its units' digests of
+    the day when its light calls for a reminder. True when it wrote a timeline line."""
     fresh = Task.objects.with_units().get(pk=task.pk)
-    fresh.light = compute_light(fresh, day)
-    return fresh.light in REMINDED_LIGHTS and daily_reminders([fresh], day)
+    before = compute_light(fresh, day - datetime.timedelta(days=1))
+    light = compute_light(fresh, day)
+    if light in jobs.REMINDED_LIGHTS:
+        for part in fresh.task_units.all():
+            if part.role in jobs.CHASED_ROLES:
+                unit = digests.setdefault(day, {}).setdefault(part.unit_id, {})
+                unit.update(code=part.unit.code, organisation=part.unit.organisation_id)
+                unit.setdefault(light, {})[fresh.pk] = None  # numbered after the backdating
+    if light == before:
+        return False
+    event = jobs.light_event(fresh, before, light)
+    event.save()
+    return True
 
 
 def _backdate_ledger(org, walked):

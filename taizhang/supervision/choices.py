@@ -105,7 +105,8 @@ class Action(models.TextChoices):
     REQUEST_EXTENSION = "request_extension", _("Extension requested")  # 延期申请
     DECIDE_EXTENSION = "decide_extension", _("Extension decided")
     CANCEL = "cancel", _("Cancelled")  # 中止
-    REMIND = "remind", _("Reminder sent")  # 催办
+    REMIND = "remind", _("Reminder sent")  # 催办, written by hand
+    LIGHT = "light", _("Light changed")  # the daily job: 亮红灯 and the like
     COMMENT = "comment", _("Comment")
     INSTRUCT = "instruct", _("Leader instruction")  # 批示
     ATTACH = "attach", _("Attachment added")

@@ -1,89 +1,219 @@
-"""The daily job: recompute every running task's light and send reminders (催办) by colour."""
+"""The daily job: recompute every running task's light, and remind (催办) each late unit once.
+
+It works in batches of ``TAIZHANG_DAILY_BATCH_SIZE`` tasks, each batch its own transaction, so
+memory does not grow with the ledger and a crash loses at most one batch; a rerun picks up
+where it stopped (lights already right are not touched, units already reminded that day are
+skipped). A task's timeline gets a line when its light changes (亮红灯), not every day; a unit
+gets one digest a day listing its blue, yellow and red tasks, with a link to them.
+"""
 
 import datetime
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang import audit
 from taizhang.notify.models import Notification, fit_title
 from taizhang.org.choices import Role
-from taizhang.org.models import Membership
+from taizhang.org.models import Membership, Unit
+from taizhang.utils.db import refresh_statistics
 
 from .choices import Action, Light, Status, UnitRole
 from .lights import compute_light
-from .models import Reminder, Task, TaskEvent
+from .models import Task, TaskEvent, TaskUnit, UnitReminder
 
-REMINDED_LIGHTS = {Light.BLUE, Light.YELLOW, Light.RED}
-REMINDER_TITLES = {
-    Light.BLUE: _("Reminder: due soon"),
-    Light.YELLOW: _("Reminder: behind schedule"),
-    Light.RED: _("Reminder: overdue"),
+# Most urgent first: the order of a digest's lines and of the ledger link's lights.
+REMINDED_LIGHTS = (Light.RED, Light.YELLOW, Light.BLUE)
+CHASED_ROLES = (UnitRole.LEAD, UnitRole.RESPONSIBLE)  # cooperating units are not chased
+LIGHT_CHANGES = {
+    Light.RED: gettext_lazy("Red light: overdue"),
+    Light.YELLOW: gettext_lazy("Yellow light: behind schedule"),
+    Light.BLUE: gettext_lazy("Blue light: due soon"),
+    Light.GREEN: gettext_lazy("Back to green"),
+    Light.NONE: gettext_lazy("Light off"),
 }
+LISTED = 10  # task numbers named in a digest's text
+UPDATE_BATCH = 250
+LIGHT_FIELDS = (
+    *("id", "organisation_id", "number", "title"),  # what the audit log names
+    *("status", "deadline", "assigned_at", "progress_percent", "light"),
+)
 
 
 @task
-def refresh_lights(day=None):
+def refresh_lights(day=None, batch_size=None):
     """Recompute lights for ``day`` (ISO date, default today) and remind the late units.
 
-    Idempotent: a task is reminded at most once a day, so the job may run again safely.
+    Idempotent: a unit is reminded at most once a day, so the job may run again safely.
     """
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
-    tasks = list(Task.objects.filter(status__in=Status.open_states()).with_units())
-    changed = []
+    size = max(1, batch_size or settings.TAIZHANG_DAILY_BATCH_SIZE)
+    seen = changed = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Task.objects.select_for_update()
+                .filter(status__in=Status.open_states(), pk__gt=last)
+                .order_by("pk")
+                .only(*LIGHT_FIELDS)[:size]
+            )
+            if not batch:
+                break
+            last = batch[-1].pk
+            seen += len(batch)
+            changed += relight(batch, today)
+    units, notifications = remind_units(today, size)
+    refresh_statistics()  # the day's writes, known to the planner (a fraction of a second)
+    return {
+        "day": today.isoformat(),
+        "tasks": seen,
+        "changed": changed,
+        "reminded": units,
+        "notifications": notifications,
+    }
+
+
+def relight(tasks, today):
+    """Store the day's light of ``tasks`` (read with ``LIGHT_FIELDS``); one timeline line per
+    task whose light changed. Returns how many changed."""
+    changed, events = [], []
     for t in tasks:
         light = compute_light(t, today)
         if light != t.light:
+            events.append(light_event(t, t.light, light))
             t.light = light
             changed.append(t)
-    with transaction.atomic():
-        audit.bulk_update(Task, changed, ["light"], batch_size=500)
-        reminded = _remind([t for t in tasks if t.light in REMINDED_LIGHTS], today)
-    return {
-        "day": today.isoformat(),
-        "tasks": len(tasks),
-        "changed": len(changed),
-        "reminded": reminded,
-    }
+    if changed:
+        # Short CASE statements: SQLite compares each row against every WHEN of its UPDATE.
+        audit.bulk_update(Task, changed, ["light"], batch_size=UPDATE_BATCH)
+        audit.bulk_create(TaskEvent, events, batch_size=len(events))
+    return len(changed)
 
 
-def _remind(tasks, today):
-    already = set(
-        Reminder.objects.filter(day=today, task__in=tasks).values_list("task_id", flat=True)
+def light_event(task, before, after):
+    """The timeline's line for a light the day changed (亮红灯), written by the job."""
+    return TaskEvent(
+        task=task,
+        action=Action.LIGHT,
+        comment=str(LIGHT_CHANGES[after]),
+        changes={"light": [before, after]},
     )
-    due = [t for t in tasks if t.pk not in already]
-    if not due:
-        return 0
-    unit_ids = {
-        tu.unit_id
-        for t in due
-        for tu in t.task_units.all()
-        if tu.role in (UnitRole.LEAD, UnitRole.RESPONSIBLE)
-    }
-    members = {}
-    for m in Membership.objects.filter(
-        unit_id__in=unit_ids, user__role=Role.HANDLER, user__is_active=True
-    ).select_related("user"):
-        members.setdefault(m.unit_id, []).append(m.user)
-    notifications, events = [], []
-    for t in due:
-        title = fit_title(f"{REMINDER_TITLES[t.light]}：{t.title}")
-        recipients = {
-            u.pk: u
-            for tu in t.task_units.all()
-            if tu.role in (UnitRole.LEAD, UnitRole.RESPONSIBLE)
-            for u in members.get(tu.unit_id, ())
-        }
-        url = reverse("supervision:task", args=[t.pk])
+
+
+def remind_units(today, size):
+    """One digest per unit with blue, yellow or red tasks and none yet today: a
+    ``UnitReminder`` and one notification per handler of the unit. The units go in batches of
+    about ``size`` tasks, each its own transaction. Returns (units reminded, notifications)."""
+    due = TaskUnit.objects.filter(
+        role__in=CHASED_ROLES,
+        task__status__in=Status.open_states(),
+        task__light__in=REMINDED_LIGHTS,
+    )
+    done = set(UnitReminder.objects.filter(day=today).values_list("unit_id", flat=True))
+    counts = due.order_by().values_list("unit_id").annotate(n=Count("task_id"))
+    reminded = sent = 0
+    for chunk in _chunks(sorted((u, n) for u, n in counts if u not in done), size):
+        with transaction.atomic():
+            lines = {}
+            for unit_id, code, organisation_id, task_id, light, number in (
+                due.filter(unit_id__in=chunk)
+                .order_by("unit_id", "task__deadline", "task__number")
+                .values_list(
+                    "unit_id",
+                    "unit__code",
+                    "unit__organisation_id",
+                    "task_id",
+                    "task__light",
+                    "task__number",
+                )
+            ):
+                unit = lines.setdefault(unit_id, {"code": code, "organisation": organisation_id})
+                unit.setdefault(light, {})[task_id] = number
+            units, notes = write_digests(today, lines)
+        reminded += units
+        sent += notes
+    return reminded, sent
+
+
+def _chunks(counts, size):
+    """Unit ids in groups of about ``size`` tasks (a bigger unit is a group of its own)."""
+    chunk, total = [], 0
+    for unit_id, n in counts:
+        if chunk and total + n > size:
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(unit_id)
+        total += n
+    if chunk:
+        yield chunk
+
+
+def write_digests(today, lines):
+    """Write the digests of ``today``: ``lines`` maps a unit id to ``{"code": its code,
+    "organisation": its organisation's id, light: {task id: task number}}`` (in the order
+    listed). A unit that already has today's
+    digest is skipped. Returns (units reminded, notifications)."""
+    done = set(
+        UnitReminder.objects.filter(day=today, unit_id__in=lines).values_list("unit_id", flat=True)
+    )
+    lines = {u: by_light for u, by_light in lines.items() if u not in done}
+    if not lines:
+        return 0, 0
+    handlers = {}
+    for unit_id, user_id in Membership.objects.filter(
+        unit_id__in=lines, user__role=Role.HANDLER, user__is_active=True
+    ).values_list("unit_id", "user_id"):
+        handlers.setdefault(unit_id, set()).add(user_id)
+    reminders, notifications = [], []
+    for unit_id, by_light in lines.items():
+        unit = Unit(pk=unit_id, code=by_light["code"], organisation_id=by_light["organisation"])
+        reminder = UnitReminder(
+            unit=unit,  # with its organisation, for the audit log
+            day=today,
+            tasks={
+                light.value: list(by_light[light]) for light in REMINDED_LIGHTS if light in by_light
+            },
+            **{light.value: len(by_light.get(light, ())) for light in REMINDED_LIGHTS},
+        )
+        reminders.append(reminder)
+        title, body, url = digest_text(reminder, by_light)
         notifications += [
-            Notification(recipient=u, title=title, body=t.deadline.isoformat(), url=url)
-            for u in recipients.values()
+            Notification(recipient_id=user_id, title=title, body=body, url=url)
+            for user_id in sorted(handlers.get(unit_id, ()))
         ]
-        events.append(TaskEvent(task=t, action=Action.REMIND, comment=title))
-    audit.bulk_create(Reminder, [Reminder(task=t, day=today, light=t.light) for t in due])
-    Notification.objects.bulk_create(notifications, batch_size=500)
-    audit.bulk_create(TaskEvent, events, batch_size=500)
-    return len(due)
+    audit.bulk_create(UnitReminder, reminders, batch_size=len(reminders))
+    Notification.objects.bulk_create(notifications, batch_size=1000)
+    return len(reminders), len(notifications)
+
+
+def digest_text(reminder, by_light):
+    """Title, text and link of a unit's digest: the counts, the first task numbers, the
+    unit's ledger filtered to those lights."""
+    parts = [
+        text % {"count": count}
+        for count, text in (
+            (reminder.red, _("%(count)d overdue")),
+            (reminder.yellow, _("%(count)d behind schedule")),
+            (reminder.blue, _("%(count)d due soon")),
+        )
+        if count
+    ]
+    title = fit_title(
+        _("Reminder of %(day)s: %(counts)s")
+        % {"day": reminder.day.isoformat(), "counts": _(", ").join(parts)}
+    )
+    numbers = [n for light in REMINDED_LIGHTS for n in by_light.get(light, {}).values()]
+    body = " ".join(numbers[:LISTED])
+    if len(numbers) > LISTED:
+        body += " " + _("and %(count)d more") % {"count": len(numbers) - LISTED}
+    query = [("unit", by_light["code"])] + [("light", light) for light in REMINDED_LIGHTS]
+    url = f"{reverse('supervision:ledger')}?{urlencode(query)}"
+    return title, body, url

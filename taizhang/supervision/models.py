@@ -300,18 +300,30 @@ class TaskEvent(LifecycleEvent):
         return f"{self.task_id} {self.action}"
 
 
-class Reminder(models.Model):
-    """催办: one per task, day and light, so the daily job never nags twice."""
+class UnitReminder(models.Model):
+    """催办: the daily job's digest to one unit on one day, so that a unit is reminded at most
+    once a day however many of its tasks are late. ``tasks`` lists the ids of the tasks it
+    leads or is responsible for by light (``{"red": [...], "yellow": [...], "blue": [...]}``),
+    as they were that day: the appraisal's reminder count reads them."""
 
-    task = models.ForeignKey(Task, models.CASCADE, related_name="reminders")
-    day = models.DateField()
-    light = models.CharField(max_length=10, choices=Light)
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("unit"))
+    day = models.DateField(_("day"))
+    red = models.PositiveIntegerField(default=0)
+    yellow = models.PositiveIntegerField(default=0)
+    blue = models.PositiveIntegerField(default=0)
+    tasks = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         constraints = [
-            models.UniqueConstraint(fields=["task", "day"], name="one_reminder_per_task_per_day")
+            models.UniqueConstraint(fields=["unit", "day"], name="one_reminder_per_unit_per_day")
         ]
+        indexes = [models.Index(fields=["day", "unit"], name="unitreminder_day_unit")]
 
     def __str__(self):
-        return f"{self.task_id} {self.day} {self.light}"
+        return f"{self.unit_id} {self.day} {self.red}/{self.yellow}/{self.blue}"
+
+    def task_ids(self, light):
+        return self.tasks.get(light, [])

@@ -14,7 +14,8 @@ from taizhang.appraisal.models import Cycle, Indicator, Point, PointEvent, Resul
 from taizhang.supervision import services as tasks
 from taizhang.supervision.choices import Action as TaskAction
 from taizhang.supervision.choices import Light
-from taizhang.supervision.models import Reminder, TaskEvent
+from taizhang.supervision.jobs import refresh_lights
+from taizhang.supervision.models import Task, TaskEvent, UnitReminder
 from taizhang.utils.errors import NotAllowed, WorkflowError
 
 from .conftest import ON_TIME, OVERDUE, PANEL, YEAR, day, moment
@@ -444,9 +445,19 @@ RETURNED = {"name": "退回率", "kind": "computed", "metric": "returned_rate", 
 
 
 def _remind(task, when, light=None, comment="催办"):
-    """A reminder on a day: the daily job's (a Reminder row and its event) or by hand."""
+    """A reminder on a day: the daily job's (the task in its lead unit's digest of the day) or
+    by hand (a 催办 event)."""
     if light:
-        Reminder.objects.create(task=task, day=when, light=light)
+        unit = task.task_units.get(role="lead").unit
+        digest, _new = UnitReminder.objects.get_or_create(unit=unit, day=when)
+        digest.tasks.setdefault(light, []).append(task.pk)
+        setattr(digest, light, len(digest.tasks[light]))
+        digest.save()
+        return
+    _event(task, when, comment)
+
+
+def _event(task, when, comment):
     event = TaskEvent.objects.create(task=task, action=TaskAction.REMIND, comment=comment)
     TaskEvent.objects.filter(pk=event.pk).update(created_at=moment(when))
 
@@ -456,6 +467,7 @@ def test_only_overdue_reminders_count_and_once_a_week(new_cycle, make_task, back
         make_task("in_progress", title="专项调研"), deadline=day(3, 1), assigned=day(1, 5)
     )
     _remind(task, day(2, 20), Light.BLUE, "蓝灯：即将到期")
+    _event(task, day(2, 20), "蓝灯：即将到期")  # the job's own line, as it wrote one until 2026
     _remind(task, day(2, 25), Light.YELLOW, "黄灯：进度滞后")
     for dom in (3, 4, 5, 6):  # four days running: one or two calendar weeks
         _remind(task, datetime.date(YEAR, 3, dom), Light.RED, "红灯：已超期")
@@ -551,3 +563,31 @@ def test_the_readers_load_only_tasks_running_in_the_period(new_cycle, make_task,
     assert running.pk in ids and old.pk not in ids
     everything = metrics._charged(cycle, tzb)
     assert old.pk in {t.pk for tasks in everything.values() for t in tasks}
+
+
+def test_the_daily_jobs_digests_count_red_weeks_once_per_task_and_unit(
+    new_cycle, make_task, backdate, people
+):
+    """The job itself, run day by day: its digests list the overdue task to its lead and its
+    responsible unit every day; each is charged once per calendar week, not once a day, and
+    the blue days before the deadline cost nothing."""
+    task = backdate(
+        make_task("in_progress", title="专项调研"), deadline=day(3, 1), assigned=day(1, 5)
+    )
+    TaskEvent.objects.filter(task=task).update(created_at=moment(day(1, 5)))
+    Task.objects.filter(pk=task.pk).update(progress_percent=95)
+    days = [day(2, 27), day(2, 28), *(datetime.date(YEAR, 3, dom) for dom in range(2, 13))]
+    for when in days:
+        refresh_lights.call(day=when.isoformat())
+    red_days = [d for d in days if d > day(3, 1)]
+    weeks = {d.isocalendar()[:2] for d in red_days}
+    assert UnitReminder.objects.filter(unit__code="tzb").count() == len(days)
+    cycle = new_cycle([REMINDERS])
+    services.open_scoring(cycle, by=people["supervisor"])
+    services.compute(cycle, by=people["supervisor"])
+    for code in ("tzb", "gzw"):
+        reminders = point(cycle, code, Metric.REMINDERS_RECEIVED)
+        assert reminders.raw == len(weeks), code
+        first = reminders.events.order_by("date").first()
+        assert first.date == red_days[0] and first.task_id == task.pk
+    assert not PointEvent.objects.filter(point__unit__code="czj", task=task).exists()

@@ -315,7 +315,7 @@ def test_the_daily_job_records_its_bulk_writes_as_itself(make_task, since):
     (light,) = of(records, "update", "supervision.task")
     assert light.object_id == str(task.pk) and light.actor == "job:refresh_lights"
     assert changes(light) == {"light": [task.light, "red"]}
-    assert of(records, "create", "supervision.reminder")
+    assert of(records, "create", "supervision.unitreminder")
     assert of(records, "create", "supervision.taskevent")
     assert all(r.organisation_id == task.organisation_id for r in records)
 

@@ -25,7 +25,7 @@ from taizhang.org.models import User
 from taizhang.supervision.choices import Action as TaskAction
 from taizhang.supervision.choices import SourceKind, UnitRole
 from taizhang.supervision.choices import Status as TaskStatus
-from taizhang.supervision.models import Task, TaskUnit
+from taizhang.supervision.models import Task, TaskEvent, TaskUnit, UnitReminder
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +55,13 @@ def _ledger_of_2022():
     ledger = _closed_in_2022("jxl")
     assert ledger.count() == 220
     assert ledger.filter(source_kind=SourceKind.MEETING).exists()
-    # Worked through the services by the departments: returned once, late, reminded.
+    # Worked through the services by the departments: returned once, late (亮红灯 on the
+    # timeline the day after the deadline), reminded in the daily job's digests.
     events = {a for a in ledger.values_list("events__action", flat=True)}
-    assert {TaskAction.SIGN, TaskAction.PROGRESS, TaskAction.RETURN, TaskAction.REMIND} <= events
+    assert {TaskAction.SIGN, TaskAction.PROGRESS, TaskAction.RETURN, TaskAction.LIGHT} <= events
+    assert not TaskEvent.objects.filter(task__in=ledger, action=TaskAction.REMIND).exists()
+    digests = UnitReminder.objects.filter(day__year=2022)
+    assert digests.exists() and all(d.red == len(d.tasks["red"]) for d in digests)
     late = [t for t in ledger if timezone.localdate(t.closed_at) > t.deadline]
     assert 10 <= len(late) <= 40
     assert all(e.created_at.year == 2022 for t in ledger[:20] for e in t.events.all())

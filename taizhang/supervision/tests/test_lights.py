@@ -3,9 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from taizhang.notify.models import Notification
-from taizhang.supervision.choices import Action, Light
-from taizhang.supervision.jobs import refresh_lights
+from taizhang.supervision.choices import Light
 from taizhang.supervision.lights import compute_light
 from taizhang.supervision.models import Task
 
@@ -53,22 +51,3 @@ def test_returned_is_yellow_and_finished_tasks_have_no_light(make_task):
     assert make_task("closed").light == Light.NONE
     assert make_task("draft").light == Light.NONE
     assert compute_light(make_task("cancelled"), today) == Light.NONE
-
-
-def test_daily_job_relights_and_reminds_once_a_day(make_task, people):
-    task = _running(make_task, timezone.localdate() - datetime.timedelta(days=2))
-    Task.objects.filter(pk=task.pk).update(light=Light.GREEN)
-    result = refresh_lights.call()
-    assert result["reminded"] == 1
-    task.refresh_from_db()
-    assert task.light == Light.RED
-    reminder = Notification.objects.get(recipient=people["tzb"], title__contains="逾期")
-    assert reminder.url == task.get_absolute_url()
-    assert Notification.objects.filter(
-        recipient=people["gzw"], pk__gt=reminder.pk - 10, title__contains="逾期"
-    ).exists()
-    assert not Notification.objects.filter(
-        recipient=people["czj"], title__contains="逾期"
-    ).exists()  # cooperating units are not chased
-    assert task.events.filter(action=Action.REMIND).count() == 1
-    assert refresh_lights.call()["reminded"] == 0  # the same day again: no second reminder

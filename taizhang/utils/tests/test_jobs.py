@@ -133,7 +133,7 @@ def test_the_page_shows_queues_the_daily_run_failures_and_workers(page, people, 
     assert (queues["default"]["workers"], queues["documents"]["workers"]) == (1, 0)
     html = response.content.decode()
     assert "OperationalError: database is locked" in html
-    assert "12 个在办任务，3 个督办灯变化，发出 2 份催办" in html
+    assert "12 个在办任务，3 个督办灯变化，向 2 个单位发出催办" in html
     assert "成功" in html
     assert "未见心跳已 20" in html  # the documents worker: "not seen for 20 minutes"
     assert "今日的每日任务尚未排队" not in html
