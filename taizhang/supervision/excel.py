@@ -10,13 +10,12 @@ import datetime
 import re
 import tempfile
 
-from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.org.models import Unit
-from taizhang.utils.errors import NotAllowed, WorkflowError
+from taizhang.utils.errors import NotAllowed
 from taizhang.utils.excel import (
     DATE,
     XLSX,
@@ -343,19 +342,16 @@ def import_upload(upload, *, by):
 
 
 def import_ledger(data, *, by):
-    """Register every row as a draft task, or none of them. Returns the new tasks."""
+    """Register every row as a draft task, or none of them. Returns the new tasks.
+
+    The rows are checked and written in bulk (``services.create_tasks``): a few queries
+    per file, not per row."""
     if not rules.can_create(by):
         raise NotAllowed(_("Only a supervisor may register tasks."))
     parsed, errors = parse_ledger(data, by.organisation)
     if errors:
         raise ImportFailed(errors)
-    created = []
-    with transaction.atomic():  # ImportFailed raised inside rolls every row back
-        for line, fields in parsed:
-            try:
-                created.append(services.create_task(by=by, organisation=by.organisation, **fields))
-            except WorkflowError as exc:
-                errors.append((line, exc.message))
-        if errors:
-            raise ImportFailed(errors)
-    return created
+    try:
+        return services.create_tasks(parsed, by=by, organisation=by.organisation)
+    except services.TasksRefused as exc:
+        raise ImportFailed(exc.errors) from None
