@@ -9,6 +9,7 @@ information), with a keyed digest that shows a change without the value.
 
 import datetime
 import decimal
+import functools
 import hashlib
 import hmac
 import re
@@ -37,6 +38,7 @@ IGNORED_FIELDS = {"last_login"}
 MAX_TEXT = 2000
 
 
+@functools.cache
 def is_secret(name):
     return bool(SECRET_NAME.search(name)) and not NOT_SECRET.search(name)
 
