@@ -341,16 +341,18 @@ def import_upload(upload, *, by):
     return import_ledger(read_upload(upload), by=by)
 
 
-def import_ledger(data, *, by):
+def import_ledger(data, *, by, total=None):
     """Register every row as a draft task, or none of them. Returns the new tasks.
 
     The rows are checked and written in bulk (``services.create_tasks``): a few queries
-    per file, not per row."""
+    per file, not per row. ``total(rows)`` is told the rows read before they are written."""
     if not rules.can_create(by):
         raise NotAllowed(_("Only a supervisor may register tasks."))
     parsed, errors = parse_ledger(data, by.organisation)
     if errors:
         raise ImportFailed(errors)
+    if total is not None:
+        total(len(parsed))
     try:
         return services.create_tasks(parsed, by=by, organisation=by.organisation)
     except services.TasksRefused as exc:

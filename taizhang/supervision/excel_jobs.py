@@ -63,5 +63,6 @@ def import_ledger_file(job_id):
     with filejobs.running(job_id) as run:
         with run.job.file.open("rb") as upload:
             data = upload.read()
-        created = excel.import_ledger(data, by=run.job.requested_by)
+        created = excel.import_ledger(data, by=run.job.requested_by, total=run.total)
+        run.progress(len(created))
         run.job.result = {"count": len(created)}

@@ -16,8 +16,10 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import Http404
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
+from django.tasks.signals import task_finished
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,17 @@ from .models import FileJob
 
 logger = logging.getLogger("taizhang.jobs")
 Status = FileJob.Status
+OUTCOME_FIELDS = (
+    "status",
+    "rows_done",
+    "rows_total",
+    "file",
+    "file_name",
+    "error",
+    "problems",
+    "result",
+    "finished_at",
+)
 
 
 def start(kind, job_task, *, by, params=None, upload=None, upload_name=""):
@@ -38,8 +51,27 @@ def start(kind, job_task, *, by, params=None, upload=None, upload_name=""):
         job.file.save(upload_name or "upload", File(upload), save=False)
         job.file_name = upload_name
     job.save()
-    transaction.on_commit(lambda: job_task.enqueue(job.pk))
+    transaction.on_commit(lambda: _enqueue(job, job_task))
     return job
+
+
+def _enqueue(job, job_task):
+    FileJob.objects.filter(pk=job.pk).update(result_id=str(job_task.enqueue(job.pk).id)[:64])
+
+
+@receiver(task_finished, dispatch_uid="utils.file_job_finished")
+def file_job_finished(sender, task_result, **kwargs):
+    """A job that failed outside ``running`` (its worker died, it ran past its time) still
+    ends, failed, instead of showing its progress bar for ever."""
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    FileJob.objects.filter(
+        result_id=str(task_result.id), status__in=[Status.QUEUED, Status.RUNNING]
+    ).update(
+        status=Status.FAILED,
+        error=_("The job stopped before it finished. Try again."),
+        finished_at=timezone.now(),
+    )
 
 
 def for_user(user, pk):
@@ -95,7 +127,8 @@ def running(job_id):
     if upload and job.file.name == upload:  # an import's upload: read, not kept
         job.file.delete(save=False)
     job.finished_at = timezone.now()
-    job.save()
+    # Not a plain save(): the result id may have been written since the job was read.
+    job.save(update_fields=[*OUTCOME_FIELDS])
 
 
 def expired(now=None):

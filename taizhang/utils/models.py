@@ -139,6 +139,8 @@ class FileJob(models.Model):
     result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The django.tasks result running it, so a job whose worker died still ends (failed).
+    result_id = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("background file")

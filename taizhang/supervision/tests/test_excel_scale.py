@@ -200,8 +200,10 @@ def test_a_large_import_runs_in_the_background_and_lists_every_bad_row(
     assert FileJob.objects.get().status == "failed" and Task.objects.count() == 0
     page = post([1, "好的一行", "会议", "市委统战部", "", "", "2026-12-31"])
     assert Task.objects.get().title == "好的一行"
-    assert FileJob.objects.filter(status="done").count() == 1
-    assert not FileJob.objects.get(status="done").file  # the upload is not kept
+    done = FileJob.objects.get(status="done")
+    assert (done.rows_done, done.rows_total, done.result) == (1, 1, {"count": 1})
+    assert not done.file  # the upload is not kept
+    assert "好的一行" not in page.text and "(1)" in page.text
 
 
 def test_finished_jobs_expire_with_their_files(people, settings):
@@ -217,3 +219,20 @@ def test_finished_jobs_expire_with_their_files(people, settings):
     )
     assert filejobs.purge_expired() == 1
     assert list(FileJob.objects.all()) == [fresh]
+
+
+def test_a_job_whose_worker_died_ends_failed(people):
+    from types import SimpleNamespace
+
+    from django.tasks import TaskResultStatus
+
+    from taizhang.utils import filejobs
+
+    job = FileJob.objects.create(
+        kind="x", requested_by=people["supervisor"], status="running", result_id="r-1"
+    )
+    filejobs.file_job_finished(  # as django.tasks' task_finished signal calls it
+        sender=None, task_result=SimpleNamespace(id="r-1", status=TaskResultStatus.FAILED)
+    )
+    job.refresh_from_db()
+    assert job.status == "failed" and "重试" in job.error and job.finished_at
