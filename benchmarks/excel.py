@@ -4,9 +4,10 @@
         [--export 10000,50000,100000] [--import-rows 10000]
 
 Migrates the database named by DATABASE_URL (use a scratch one) and builds the tasks the
-largest export needs: with ``taizhang seed-scale`` when the command exists, else its own
-bulk data (an organisation ``xlbench`` with 12 units, every task with a lead, two
-responsible and one cooperating unit, progress text and a light). Each measurement runs in a
+largest export needs: with ``taizhang seed-scale`` (organisation scale1) when the command
+exists, else (or with BENCH_OWN_DATA=1) its own bulk data (an organisation ``xlbench`` with
+12 units, every task with a lead, two responsible and one cooperating unit, progress text and
+a light). Each measurement runs in a
 fresh process and prints seconds (wall and CPU: the machine may be shared), queries, the
 process's peak memory above what it held before (ru_maxrss − RSS at start, MB) and the
 file's size. The import is rolled back.
@@ -65,14 +66,25 @@ def cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
+def seeded():
+    """Whether ``taizhang seed-scale`` builds the data (organisation scale1), not this file."""
+    return "seed-scale" in get_commands() and not os.environ.get("BENCH_OWN_DATA")
+
+
 def organisation():
+    """The organisation measured, its units and a supervisor of it."""
+    if seeded():
+        org = Organisation.objects.filter(code="scale1").first()
+        if org is None:
+            return None, [], None
+        units = list(Unit.objects.filter(organisation=org).order_by("code"))
+        supervisor = User.objects.filter(organisation=org, role=Role.SUPERVISOR).first()
+        return org, units, supervisor
     org, _new = Organisation.objects.get_or_create(code=ORG, defaults={"name": "基准测试市"})
     units = list(Unit.objects.filter(organisation=org).order_by("code"))
     if not units:
         units = Unit.objects.bulk_create(
-            Unit(
-                organisation=org, code=f"u{n:02d}", name=f"基准测试市第{n}局", short_name=f"第{n}局"
-            )
+            Unit(organisation=org, code=f"u{n:02d}", name=f"测试市第{n}局", short_name=f"第{n}局")
             for n in range(12)
         )
     supervisor = User.objects.filter(organisation=org, role=Role.SUPERVISOR).first()
@@ -85,12 +97,13 @@ def organisation():
 
 
 def build(count):
-    """Tasks until the organisation has ``count``, in bulk (benchmark data, not audited)."""
+    """Tasks until the organisation has ``count``: ``taizhang seed-scale`` where it exists,
+    else in bulk here (benchmark data, not audited)."""
     org, units, supervisor = organisation()
-    have = Task.objects.filter(organisation=org).count()
+    have = Task.objects.filter(organisation=org).count() if org else 0
     if have >= count:
         return
-    if "seed-scale" in get_commands() and not os.environ.get("BENCH_OWN_DATA"):
+    if seeded():
         print(f"building {count:,} tasks with taizhang seed-scale …", flush=True)
         call_command("seed-scale", "--tasks", str(count))
         return
