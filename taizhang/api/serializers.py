@@ -91,7 +91,8 @@ class TaskSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request and request.user.is_authenticated:
-            self.fields["parent"].queryset = Task.objects.visible_to(request.user)
+            # One task is looked up (the parent given): probed, not the whole list read.
+            self.fields["parent"].queryset = Task.objects.visible_to(request.user, probe=True)
 
     def validate(self, data):
         # The deadline and units are checked by the services; only the API needs the version.

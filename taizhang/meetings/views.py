@@ -280,7 +280,11 @@ def _minutes_context(user, meeting, failed):
     accepted = [d for d in decisions if d.state == DecisionState.ACCEPTED]
     task_ids = [d.task_id for d in accepted if d.task_id]
     visible = (
-        set(Task.objects.visible_to(user).filter(pk__in=task_ids).values_list("pk", flat=True))
+        set(
+            Task.objects.visible_to(user, probe=True)
+            .filter(pk__in=task_ids)
+            .values_list("pk", flat=True)
+        )
         if task_ids
         else set()
     )

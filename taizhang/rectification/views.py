@@ -246,7 +246,9 @@ def _tree(user, plan):
     )
     task_ids = [m.task_id for p in problems for m in p.measures.all()]
     visible_tasks = set(
-        Task.objects.visible_to(user).filter(pk__in=task_ids).values_list("pk", flat=True)
+        Task.objects.visible_to(user, probe=True)
+        .filter(pk__in=task_ids)
+        .values_list("pk", flat=True)
     )
     for problem in problems:
         problem.rows = [(m, m.task_id in visible_tasks) for m in problem.measures.all()]
@@ -489,7 +491,7 @@ def _problem_context(request, problem, failed=None):
     )
     measures = list(measures)
     visible_tasks = set(
-        Task.objects.visible_to(user)
+        Task.objects.visible_to(user, probe=True)
         .filter(pk__in=[m.task_id for m in measures])
         .values_list("pk", flat=True)
     )
@@ -629,7 +631,7 @@ def measure_list(request):
     )
     page, query = _page(request, rows)
     visible_tasks = set(
-        Task.objects.visible_to(user)
+        Task.objects.visible_to(user, probe=True)
         .filter(pk__in=[m.task_id for m in page.object_list])
         .values_list("pk", flat=True)
     )

@@ -219,7 +219,7 @@ def _staff_context(user, suggestion):
     """What staff and units see beyond the submitter: units, opinions, merges, tasks."""
     spawned = suggestion.spawned.select_related("task")
     opens = set(
-        Task.objects.visible_to(user)
+        Task.objects.visible_to(user, probe=True)
         .filter(pk__in=[link.task_id for link in spawned])
         .values_list("pk", flat=True)
     )

@@ -10,15 +10,32 @@ from taizhang.utils.models import UploadedFile
 
 from .choices import Action, ExtensionStatus, Light, Priority, SourceKind, Status, UnitRole
 
+# Tasks a unit does not see yet: registered and approved, not assigned (交办) to it.
+HIDDEN_FROM_UNITS = (Status.DRAFT, Status.APPROVED)
+
+
+def handler_parts(user):
+    """The parts the user's units take in tasks, as the rule for handlers counts them."""
+    return TaskUnit.objects.filter(unit_id__in=user.unit_ids(), role__in=UnitRole.acting())
+
 
 class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, probe=False, parts=None):
         """The one visibility rule for pages, API, exports and counts.
 
         Supervisors and leaders see every task of their organisation. A handler sees the
         tasks, once assigned, in which one of their units is lead, responsible or cooperating.
         Nobody else sees any: the three administrators (三员分立) run the system, not the
         business, whatever units their account may have.
+
+        For a handler the rule has two shapes, the same rule. A list or a count reads the
+        units' task ids once (``pk IN (…)``: one index range, where a correlated probe per task
+        of the organisation was ten times slower at 100,000 tasks). ``probe=True``, for a query
+        narrowed to a few tasks by other means (one task, a task's children, a short list of
+        ids), checks each of them (``EXISTS``): the list shape would first read every task id
+        of the handler's units (12 ms a lookup at 100,000 tasks). ``parts`` (a handler's
+        waiting lists: ``{"signed_at__isnull": True}``, ``{"light": "red"}``) narrows the rule to
+        the tasks in which their units' part is such, so that the shorter list is what is read.
         """
         if not user.is_authenticated or user.organisation_id is None:
             return self.none()
@@ -27,10 +44,12 @@ class TaskQuerySet(models.QuerySet):
             return tasks
         if user.role != Role.HANDLER:
             return self.none()
-        involved = TaskUnit.objects.filter(
-            unit_id__in=user.unit_ids(), role__in=UnitRole.acting()
-        ).values("task_id")
-        return tasks.filter(pk__in=involved).exclude(status__in=[Status.DRAFT, Status.APPROVED])
+        parts = handler_parts(user).filter(**(parts or {}))
+        if probe:
+            involved = models.Exists(parts.filter(task=models.OuterRef("pk")))
+        else:
+            involved = models.Q(pk__in=parts.values("task_id"))
+        return tasks.filter(involved).exclude(status__in=HIDDEN_FROM_UNITS)
 
     def with_units(self):
         return self.prefetch_related(
@@ -91,7 +110,19 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["deadline", "number"]
-        indexes = [models.Index(fields=["organisation", "status", "deadline"])]
+        # The ledger's order, so that a page is read from an index instead of sorting every
+        # row: all tasks, by status (the waiting lists), by light (due soon, overdue).
+        indexes = [
+            models.Index(fields=["organisation", "deadline", "number"], name="task_ledger_order"),
+            models.Index(
+                fields=["organisation", "status", "deadline", "number"], name="task_status_order"
+            ),
+            models.Index(
+                fields=["organisation", "light", "deadline", "number"], name="task_light_order"
+            ),
+            # A task's children in the same order (the page of a parent task).
+            models.Index(fields=["parent", "deadline", "number"], name="task_children_order"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -139,6 +170,10 @@ class TaskUnit(models.Model):
     task = models.ForeignKey(Task, models.CASCADE, related_name="task_units")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="task_units")
     role = models.CharField(_("role"), max_length=12, choices=UnitRole)
+    # The task's light, copied by database triggers (migration 0004) whenever either row is
+    # written, never by the code: the unit tree counts open and red tasks per unit from the
+    # task units alone (NONE: the task is not running).
+    light = models.CharField(max_length=10, choices=Light, default=Light.NONE, editable=False)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
@@ -148,6 +183,17 @@ class TaskUnit(models.Model):
         verbose_name = _("task unit")
         verbose_name_plural = _("task units")
         ordering = ["task", "role", "id"]
+        # From a unit to its tasks, read from the index alone: a handler's task ids, the
+        # unit tree's counts by light.
+        indexes = [
+            models.Index(fields=["unit", "role", "light", "task"], name="task_unit_by_unit"),
+            # 待签收: the few parts not yet signed for, without reading the signed ones.
+            models.Index(
+                fields=["unit", "role", "task"],
+                condition=models.Q(signed_at__isnull=True),
+                name="task_unit_unsigned",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="task_unit_unique"),
             models.UniqueConstraint(

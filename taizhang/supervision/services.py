@@ -724,7 +724,7 @@ def _attach_files(task, by, files, progress_report=None):
 
 def _require_open(user, task):
     """Comments and files belong to a running task; a closed or cancelled one is a record."""
-    if not Task.objects.visible_to(user).filter(pk=task.pk).exists():
+    if not Task.objects.visible_to(user, probe=True).filter(pk=task.pk).exists():
         raise NotAllowed(_("You may not act on this task."))
     if task.status in Status.final_states():
         raise WorkflowError(

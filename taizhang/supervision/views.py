@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +16,13 @@ from taizhang.org.models import Unit
 from taizhang.org.views import unit_tree
 from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
+from taizhang.utils.paging import IdsFirstPaginator, ids_first
 
 from . import excel, excel_jobs, other_work, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
 from .filters import TaskFilterSet
 from .forms import ActionForm, CommentForm, ImportForm, TaskForm
-from .models import Attachment, ExtensionRequest, Task, TaskUnit
+from .models import Attachment, ExtensionRequest, Task, TaskUnit, handler_parts
 
 PAGE_SIZES = (20, 50, 100)
 UNIT_ROLE_ORDER = {role: i for i, role in enumerate(UnitRole)}
@@ -34,11 +34,15 @@ def _visible(request):
 
 def _get_task(request, pk):
     """The task if the user may see it; 404 otherwise, so its existence is not revealed."""
-    return get_object_or_404(_visible(request).with_units(), pk=pk)
+    return get_object_or_404(Task.objects.visible_to(request.user, probe=True).with_units(), pk=pk)
 
 
 def _ledger_rows(queryset):
     return queryset.with_units()
+
+
+def _theirs(user, **part):
+    return Task.objects.visible_to(user, parts=part)
 
 
 @login_required
@@ -57,25 +61,20 @@ def todo(request):
         pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
         sections.append((_("Extensions to decide"), tasks.filter(pk__in=pending.values("task_id"))))
     if user.role == Role.HANDLER:
-        mine = TaskUnit.objects.filter(unit_id__in=user.unit_ids(), role__in=UnitRole.acting())
         sections += [
-            (
-                _("To sign for"),
-                tasks.filter(pk__in=mine.filter(signed_at__isnull=True).values("task_id")),
-            ),
+            (_("To sign for"), _theirs(user, signed_at__isnull=True)),
             (
                 _("To report on"),
-                tasks.filter(
-                    status__in=[Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED],
-                    pk__in=mine.filter(signed_at__isnull=False).values("task_id"),
+                _theirs(user, signed_at__isnull=False).filter(
+                    status__in=[Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED]
                 ),
             ),
         ]
-    sections += [
-        (_("Due soon"), tasks.filter(light=Light.BLUE)),
-        (_("Overdue"), tasks.filter(light=Light.RED)),
-    ]
-    sections = [(title, list(_ledger_rows(qs)[:50])) for title, qs in sections]
+    for title, light in ((_("Due soon"), Light.BLUE), (_("Overdue"), Light.RED)):
+        # A handler's from their units' light copies: a short list instead of all their tasks.
+        lit = _theirs(user, light=light) if user.role == Role.HANDLER else tasks
+        sections.append((title, lit.filter(light=light)))
+    sections = [(title, ids_first(_ledger_rows(qs)[:50])) for title, qs in sections]
     counts = tasks.aggregate(
         open=Count("pk", filter=Q(status__in=Status.open_states())),
         red=Count("pk", filter=Q(light=Light.RED)),
@@ -100,7 +99,7 @@ def ledger(request):
     except ValueError:
         per_page = PAGE_SIZES[0]
     per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-    page = Paginator(_ledger_rows(tasks), per_page).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(_ledger_rows(tasks), per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -179,8 +178,12 @@ def task_detail(request, pk):
         "extensions": task.extension_requests.select_related("requested_by", "decided_by"),
         "attachments": task.attachments.filter(progress_report__isnull=True),
         # The parent only when the user may open it: its title is not theirs to read otherwise.
-        "parent": _visible(request).filter(pk=task.parent_id).first() if task.parent_id else None,
-        "children": _visible(request).filter(parent=task),
+        "parent": (
+            Task.objects.visible_to(user, probe=True).filter(pk=task.parent_id).first()
+            if task.parent_id
+            else None
+        ),
+        "children": Task.objects.visible_to(user, probe=True).filter(parent=task),
         "task_units": sorted(task.task_units.all(), key=lambda tu: UNIT_ROLE_ORDER[tu.role]),
         "source_links": sources.links_for(task, user),
     }
@@ -283,24 +286,35 @@ def task_attach(request, pk):
 
 @login_required
 def attachment_download(request, pk):
-    attachment = get_object_or_404(Attachment.objects.filter(task__in=_visible(request)), pk=pk)
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if not Task.objects.visible_to(request.user, probe=True).filter(pk=attachment.task_id).exists():
+        raise Http404  # as if it did not exist: its task is not the user's to see
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
 @login_required
 def units(request):
-    """单位树: the organisation's units with the open and overdue tasks this user can see."""
-    visible = TaskUnit.objects.filter(
-        task__in=_visible(request), role__in=UnitRole.acting()
-    ).values("unit_id")
+    """单位树: the organisation's units with the open and overdue tasks this user can see.
+
+    Counted from the task units alone, by the light they carry (a task's light is copied onto
+    its units; NONE: not running), in one pass over an index.
+    """
+    user = request.user
+    rows = list(Unit.objects.filter(organisation_id=user.organisation_id))
+    parts = TaskUnit.objects.filter(
+        unit__in=[u.pk for u in rows], role__in=UnitRole.acting()
+    ).exclude(light=Light.NONE)
+    if not user.sees_whole_organisation:
+        # A running task is past HIDDEN_FROM_UNITS: the rule is then its parts alone.
+        parts = parts.filter(task_id__in=handler_parts(user).values("task_id"))
+        if user.role != Role.HANDLER:
+            parts = parts.none()
     counts = {
         row["unit_id"]: row
-        for row in visible.annotate(
-            open=Count("task", distinct=True, filter=Q(task__status__in=Status.open_states())),
-            red=Count("task", distinct=True, filter=Q(task__light=Light.RED)),
-        )
+        for row in parts.values("unit_id")
+        .annotate(open=Count("pk"), red=Count("pk", filter=Q(light=Light.RED)))
+        .order_by()
     }
-    rows = list(Unit.objects.filter(organisation_id=request.user.organisation_id))
     for unit in rows:
         found = counts.get(unit.pk, {})
         unit.open_tasks, unit.red_tasks = found.get("open", 0), found.get("red", 0)

@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _refresh_statistics(using, **kwargs):
+    from .db import refresh_statistics
+
+    refresh_statistics(using)
 
 
 class UtilsConfig(AppConfig):
@@ -7,3 +14,6 @@ class UtilsConfig(AppConfig):
 
     def ready(self):
         from . import filejobs  # noqa: F401 (its receiver ends the jobs a dead worker left)
+
+        # Once per migrate (sent for this app only): statistics for the planner.
+        post_migrate.connect(_refresh_statistics, sender=self, dispatch_uid="utils-analyze")
