@@ -236,7 +236,8 @@ def main():
     build(max(sizes, default=0))
     print(f"database: {connection.vendor}; load average {os.getloadavg()[0]:.2f}")
     print(
-        f"{'what':<16} {'rows':>8} {'seconds':>8} {'queries':>8} {'memory MB':>10} {'file MB':>8}"
+        f"{'what':<8} {'rows':>8} {'seconds':>8} {'CPU s':>6} {'queries':>8} "
+        f"{'memory MB':>10} {'file MB':>8}"
     )
     runs = [("export", n) for n in sizes]
     if args.import_rows:
