@@ -254,6 +254,7 @@ TAIZHANG_DAILY_JOBS = [
     "taizhang.suggestions.jobs.refresh_suggestions",
     "taizhang.meetings.jobs.refresh_meetings",
     "taizhang.rectification.jobs.refresh_rectification",
+    "taizhang.utils.filejobs.purge_file_jobs",
 ]
 # A job RUNNING longer than this, or whose worker stopped, is ended as failed (or retried once
 # when its worker died under it: TAIZHANG_JOB_ATTEMPTS runs in all).
@@ -328,9 +329,16 @@ TAIZHANG_MAX_WORKING_DAYS = _env_int("TAIZHANG_MAX_WORKING_DAYS", 2000)
 TAIZHANG_COUNTERSIGN_WORKING_DAYS = _env_int("TAIZHANG_COUNTERSIGN_WORKING_DAYS", 3)
 # Excel imports: the upload's size and the rows of a sheet, read in streaming mode.
 TAIZHANG_IMPORT_MAX_BYTES = _env_int("TAIZHANG_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-TAIZHANG_IMPORT_MAX_ROWS = _env_int("TAIZHANG_IMPORT_MAX_ROWS", 2000)
-# What an export may hold (ledger, audit log): built in the request, so bounded.
-TAIZHANG_EXPORT_MAX_ROWS = _env_int("TAIZHANG_EXPORT_MAX_ROWS", 20000)
+TAIZHANG_IMPORT_MAX_ROWS = _env_int("TAIZHANG_IMPORT_MAX_ROWS", 10000)
+# The ledger page imports a file larger than this in the background, with a progress page.
+TAIZHANG_IMPORT_BACKGROUND_BYTES = _env_int("TAIZHANG_IMPORT_BACKGROUND_BYTES", 100 * 1024)
+# What an export may hold (every ledger, the audit log, GET /api/tasks/export.xlsx): written
+# as a stream (100,000 ledger rows in about 10 s), bounded still. The ledger page exports
+# more rows than TAIZHANG_EXPORT_BACKGROUND_ROWS in the background, to a file kept
+# TAIZHANG_FILE_JOB_KEEP_HOURS for the user who asked for it.
+TAIZHANG_EXPORT_MAX_ROWS = _env_int("TAIZHANG_EXPORT_MAX_ROWS", 200000)
+TAIZHANG_EXPORT_BACKGROUND_ROWS = _env_int("TAIZHANG_EXPORT_BACKGROUND_ROWS", 5000)
+TAIZHANG_FILE_JOB_KEEP_HOURS = _env_int("TAIZHANG_FILE_JOB_KEEP_HOURS", 24)
 TAIZHANG_WEB_TIMEOUT = _env_int("TAIZHANG_WEB_TIMEOUT", 60)
 # Threads per web worker process (``taizhang serve --threads`` sets it for the workers).
 TAIZHANG_WEB_THREADS = _env_int("TAIZHANG_WEB_THREADS", 4)

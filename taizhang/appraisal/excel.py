@@ -3,18 +3,15 @@ the results (名次, 单位, each indicator's score, 总分, 等级) and one of 
 method; a staff assessment's sheet of persons for those who may see the table. It holds
 what the results page shows the user, nothing more."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from taizhang.utils.errors import WorkflowError
-from taizhang.utils.excel import XLSX, check_export_rows, start_ledger, write_row
+from taizhang.utils.excel import PERCENT, XLSX, Ledger, check_export_rows
 
 from . import rules, stats
 from .choices import Metric, Subject
@@ -26,18 +23,17 @@ def _number(value):
     return float(value) if value is not None else ""
 
 
-def _results_sheet(ws, cycle, rows, indicators, points):
+def _results_sheet(ledger, cycle, rows, indicators, points):
     headers = [_("Rank"), _("Unit"), *[i.name for i in indicators], _("Total"), _("Grade")]
     widths = [6, 28, *[12 for _i in indicators], 10, 8]
-    start_ledger(ws, _("%(title)s: results") % {"title": cycle.title}, headers, widths)
-    for n, result in enumerate(rows, 4):
+    title = _("%(title)s: results") % {"title": cycle.title}
+    ws = ledger.sheet("考评结果", title, headers, widths, freeze="C4")
+    for result in rows:
         scores = []
         for indicator in indicators:
             point = points.get((result.unit_id, indicator.pk))
             scores.append(_number(point.effective_score) if point else "")
-        write_row(
-            ws,
-            n,
+        ws.append(
             [
                 result.rank,
                 result.unit.name,
@@ -46,10 +42,9 @@ def _results_sheet(ws, cycle, rows, indicators, points):
                 result.get_grade_display(),
             ],
         )
-    ws.freeze_panes = "C4"
 
 
-def _points_sheet(ws, cycle, rows, indicators, points):
+def _points_sheet(ledger, cycle, rows, indicators, points):
     headers = [
         _("Unit"),
         _("Indicator"),
@@ -60,21 +55,19 @@ def _points_sheet(ws, cycle, rows, indicators, points):
         _("Adjusted score"),
         _("Method"),
     ]
-    start_ledger(
-        ws,
+    ws = ledger.sheet(
+        "计分明细",
         _("%(title)s: points") % {"title": cycle.title},
         headers,
         [28, 20, 10, 12, 12, 10, 10, 80],
     )
-    line = 4
     for result in rows:
         for indicator in indicators:
             point = points.get((result.unit_id, indicator.pk))
             if point is None:
                 continue
-            write_row(
-                ws,
-                line,
+            rate = indicator.metric in Metric.rates()
+            ws.append(
                 [
                     result.unit.name,
                     indicator.name,
@@ -85,14 +78,11 @@ def _points_sheet(ws, cycle, rows, indicators, points):
                     _number(point.adjusted_score),
                     point.method,
                 ],
+                formats={4: PERCENT, 5: PERCENT} if rate else None,
             )
-            if indicator.metric in Metric.rates():
-                for column in (4, 5):
-                    ws.cell(row=line, column=column).number_format = "0.0%"
-            line += 1
 
 
-def _staff_sheet(ws, cycle):
+def _staff_sheet(ledger, cycle):
     headers = [
         _("No."),
         _("Name"),
@@ -103,11 +93,9 @@ def _staff_sheet(ws, cycle):
         _("Total"),
         _("Grade"),
     ]
-    start_ledger(ws, cycle.title, headers, [6, 14, 28, 18, 10, 10, 10, 8])
+    ws = ledger.sheet("职工考核", cycle.title, headers, [6, 14, 28, 18, 10, 10, 10, 8])
     for n, person in enumerate(cycle.assessees.all(), 1):
-        write_row(
-            ws,
-            n + 3,
+        ws.append(
             [
                 n,
                 person.name,
@@ -123,12 +111,10 @@ def _staff_sheet(ws, cycle):
 
 def export_cycle(cycle, user):
     """The workbook as bytes; refused (WorkflowError) when larger than an export may be."""
-    wb = Workbook()
-    ws = wb.active
+    ledger = Ledger()
     if cycle.subject == Subject.STAFF:
         check_export_rows(len(cycle.assessees.all()))
-        ws.title = "职工考核"
-        _staff_sheet(ws, cycle)
+        _staff_sheet(ledger, cycle)
     else:
         rows = stats.results_table(cycle, user)
         indicators = list(cycle.indicators.all())
@@ -137,12 +123,9 @@ def export_cycle(cycle, user):
             (p.unit_id, p.indicator_id): p
             for p in Point.objects.visible_to(user).filter(cycle=cycle)
         }
-        ws.title = "考评结果"
-        _results_sheet(ws, cycle, rows, indicators, points)
-        _points_sheet(wb.create_sheet("计分明细"), cycle, rows, indicators, points)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        _results_sheet(ledger, cycle, rows, indicators, points)
+        _points_sheet(ledger, cycle, rows, indicators, points)
+    return ledger.save()
 
 
 @login_required

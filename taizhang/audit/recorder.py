@@ -9,6 +9,7 @@ information), with a keyed digest that shows a change without the value.
 
 import datetime
 import decimal
+import functools
 import hashlib
 import hmac
 import re
@@ -37,6 +38,7 @@ IGNORED_FIELDS = {"last_login"}
 MAX_TEXT = 2000
 
 
+@functools.cache
 def is_secret(name):
     return bool(SECRET_NAME.search(name)) and not NOT_SECRET.search(name)
 
@@ -183,9 +185,14 @@ def _refuse(*args, **kwargs):
 def short_repr(instance, using=DEFAULT_DB_ALIAS):
     """``str(instance)`` if it needs no query (a ``__str__`` that follows a relation not yet
     loaded would cost one per record), else the model's name and primary key."""
+    with connections[using].execute_wrapper(_refuse):
+        return _repr_without_queries(instance)
+
+
+def _repr_without_queries(instance):
+    """``short_repr`` where queries are already refused."""
     try:
-        with connections[using].execute_wrapper(_refuse):
-            text = str(instance)
+        text = str(instance)
     except Exception:
         text = f"{instance._meta.verbose_name} #{instance.pk}"
     return text[:200]
@@ -213,12 +220,20 @@ def organisation_of(instance):
 
 def entry(action, *, instance=None, changes=None, extra=None, who=None, organisation_id=None):
     """An unsaved record of ``action`` by the current actor (or ``who``: a user)."""
-    ctx = context.current()
     if who is not None:
-        name, actor_id, actor_org = who.get_username(), who.pk, who.organisation_id
+        acting = who.get_username(), who.pk, who.organisation_id
     else:
-        name, actor_id, actor_org = context.actor()
-    record = AuditRecord(
+        acting = context.actor()
+    record = _entry(action, context.current(), acting, changes, extra, organisation_id)
+    if instance is not None:
+        using = instance._state.db or DEFAULT_DB_ALIAS
+        _about(record, instance, short_repr(instance, using), organisation_id)
+    return record
+
+
+def _entry(action, ctx, acting, changes, extra, organisation_id):
+    name, actor_id, actor_org = acting
+    return AuditRecord(
         action=action,
         actor=(name or "")[:150],
         actor_id=actor_id,
@@ -226,14 +241,16 @@ def entry(action, *, instance=None, changes=None, extra=None, who=None, organisa
         request_id=ctx.request_id[:64],
         changes=canonical(changes) if changes else "",
         extra=canonical(extra) if extra else "",
+        organisation_id=organisation_id or actor_org,
     )
-    if instance is not None:
-        record.object_type = object_type(instance)
-        record.object_id = str(instance.pk if instance.pk is not None else "")[:64]
-        record.object_repr = short_repr(instance, instance._state.db or DEFAULT_DB_ALIAS)
-        organisation_id = organisation_id or organisation_of(instance)
-    record.organisation_id = organisation_id or actor_org
-    return record
+
+
+def _about(record, instance, text, organisation_id=None):
+    """Say which object ``record`` is about."""
+    record.object_type = object_type(instance)
+    record.object_id = str(instance.pk if instance.pk is not None else "")[:64]
+    record.object_repr = text
+    record.organisation_id = organisation_id or organisation_of(instance) or record.organisation_id
 
 
 def record(action, *, using=None, **kwargs):
@@ -246,18 +263,24 @@ def record_bulk(model, objects, action, fields=None, *, before=None):
     if not objects or not audited(model):
         return []
     tracked = tracked_fields(model, fields)
+    using = objects[0]._state.db or DEFAULT_DB_ALIAS
+    # The context, the actor and the refusal of queries once for the batch, not per record.
+    ctx, acting, extra = context.current(), context.actor(), {"bulk": True}
     entries = []
-    for obj in objects:
-        values = values_of(obj, tracked)
-        if action == AuditAction.UPDATE:
-            old = before.get(obj.pk, {}) if before is not None else dict.fromkeys(values)
-            changes = diff(old, values)
-            if not changes:
-                continue
-        else:
-            changes = snapshot(values, deleted=action == AuditAction.DELETE)
-        entries.append(entry(action, instance=obj, changes=changes, extra={"bulk": True}))
-    return chain.append(entries, objects[0]._state.db or DEFAULT_DB_ALIAS)
+    with connections[using].execute_wrapper(_refuse):
+        for obj in objects:
+            values = values_of(obj, tracked)
+            if action == AuditAction.UPDATE:
+                old = before.get(obj.pk, {}) if before is not None else dict.fromkeys(values)
+                changes = diff(old, values)
+                if not changes:
+                    continue
+            else:
+                changes = snapshot(values, deleted=action == AuditAction.DELETE)
+            record = _entry(action, ctx, acting, changes, extra, None)
+            _about(record, obj, _repr_without_queries(obj))
+            entries.append(record)
+    return chain.append(entries, using)
 
 
 def bulk_create(model, objects, **options):

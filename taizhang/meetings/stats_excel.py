@@ -1,15 +1,12 @@
 """The statistics page as an .xlsx: a summary sheet, one by mechanism and one by unit, in the
 offices' ledger layout (``utils.excel``). It holds what the page shows, nothing more."""
 
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
 
-from taizhang.utils.excel import XLSX, start_ledger, write_row
+from taizhang.utils.excel import PERCENT, XLSX, Ledger
 
 from .choices import MeetingKind
 
@@ -18,16 +15,13 @@ def _rate(value):
     return "" if value is None else value / 100
 
 
-def _percent_columns(ws, columns, rows):
-    for row in range(4, 4 + rows):
-        for column in columns:
-            ws.cell(row=row, column=column).number_format = "0.0%"
-
-
-def _summary(ws, year, figures):
+def _summary(ledger, year, figures):
     d = figures["decisions"]
-    start_ledger(
-        ws, _("Meeting statistics %(year)s") % {"year": year}, [_("Item"), _("Value")], [36, 16]
+    ws = ledger.sheet(
+        _("Summary"),
+        _("Meeting statistics %(year)s") % {"year": year},
+        [_("Item"), _("Value")],
+        [36, 16],
     )
     rows = [(_("Meetings held"), figures["held"])]
     rows += [
@@ -43,12 +37,12 @@ def _summary(ws, year, figures):
         (_("Closing rate"), _rate(d.closing_rate)),
         (_("Days to minutes issued"), figures["days_to_minutes"]),
     ]
-    for n, values in enumerate(rows, 4):
-        write_row(ws, n, [str(values[0]), values[1]])
-    ws.cell(row=4 + len(rows) - 2, column=2).number_format = "0.0%"  # the closing rate
+    for n, values in enumerate(rows, 1):
+        closing_rate = n == len(rows) - 1
+        ws.append([str(values[0]), values[1]], formats={2: PERCENT} if closing_rate else None)
 
 
-def _mechanisms(ws, year, mechanisms):
+def _mechanisms(ledger, year, mechanisms):
     headers = [
         _("Mechanism"),
         _("Planned"),
@@ -60,15 +54,16 @@ def _mechanisms(ws, year, mechanisms):
         _("Days to minutes issued"),
     ]
     widths = [40, 10, 10, 14, 10, 10, 12, 16]
-    start_ledger(ws, _("By mechanism"), headers, widths, note=str(year))
-    for n, row in enumerate(mechanisms, 4):
+    ws = ledger.sheet(
+        _("By mechanism"), _("By mechanism"), headers, widths, note=str(year), formats={7: PERCENT}
+    )
+    for row in mechanisms:
         d = row.decisions
         values = [str(row.mechanism), row.planned, row.held, row.held_as_planned, d.total, d.closed]
-        write_row(ws, n, [*values, _rate(d.closing_rate), row.days_to_minutes])
-    _percent_columns(ws, [7], len(mechanisms))
+        ws.append([*values, _rate(d.closing_rate), row.days_to_minutes])
 
 
-def _units(ws, year, units):
+def _units(ledger, year, units):
     headers = [
         _("Unit"),
         _("Invited"),
@@ -81,12 +76,17 @@ def _units(ws, year, units):
         pgettext("meeting figures", "Closed"),
         _("Closing rate"),
     ]
-    start_ledger(ws, _("By unit"), headers, [30, 8, 8, 8, 8, 12, 12, 8, 8, 12], note=str(year))
-    for n, u in enumerate(units, 4):
+    ws = ledger.sheet(
+        _("By unit"),
+        _("By unit"),
+        headers,
+        [30, 8, 8, 8, 8, 12, 12, 8, 8, 12],
+        note=str(year),
+        formats={6: PERCENT, 10: PERCENT},
+    )
+    for u in units:
         d = u.decisions
-        write_row(
-            ws,
-            n,
+        ws.append(
             [
                 str(u.unit),
                 u.invited,
@@ -100,20 +100,16 @@ def _units(ws, year, units):
                 _rate(d.closing_rate),
             ],
         )
-    _percent_columns(ws, [6, 10], len(units))
 
 
 def stats_response(year, figures, mechanisms, units):
     """The page's figures (``mechanisms`` as stats.mechanism_rows, ``units`` as
     stats.unit_figures) as a download."""
-    wb = Workbook()
-    _summary(wb.active, year, figures)
-    wb.active.title = _("Summary")
-    _mechanisms(wb.create_sheet(_("By mechanism")), year, mechanisms)
-    _units(wb.create_sheet(_("By unit")), year, units)
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    ledger = Ledger()
+    _summary(ledger, year, figures)
+    _mechanisms(ledger, year, mechanisms)
+    _units(ledger, year, units)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(ledger.save(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="meeting-stats-{year}-{stamp}.xlsx"'
     return response

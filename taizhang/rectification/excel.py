@@ -16,7 +16,6 @@ makes the plan, its aspects, problems and measures through the services, in one 
 
 import calendar
 import datetime
-import io
 import re
 
 from django.conf import settings
@@ -27,7 +26,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit
@@ -38,15 +36,16 @@ from taizhang.supervision.models import TaskUnit
 from taizhang.supervision.services import check_deadline, check_working_days
 from taizhang.utils.errors import NotAllowed, WorkflowError
 from taizhang.utils.excel import (
+    DATE,
+    PERCENT,
     XLSX,
     ImportFailed,
+    Ledger,
     check_data_rows,
     check_export_rows,
     read_rows,
     read_upload,
     refuse_import,
-    start_ledger,
-    write_row,
 )
 from taizhang.utils.services import field_limit, optional_text
 
@@ -206,27 +205,10 @@ def _local_date(moment):
     return timezone.localtime(moment).date() if moment else None
 
 
-def _save(wb):
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet(wb, name, title, headers, widths, freeze, ws=None):
-    ws = ws or wb.create_sheet(name)
-    ws.title = name
-    start_ledger(ws, title, headers, widths)
-    ws.auto_filter.ref = f"A3:{ws.cell(row=3, column=len(headers)).column_letter}3"
-    ws.freeze_panes = freeze
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return ws
-
-
-def _close_filter(ws, last_row, columns):
-    """The header's auto-filter covers the rows written."""
-    letter = ws.cell(row=3, column=columns).column_letter
-    ws.auto_filter.ref = f"A3:{letter}{max(last_row, 3)}"
+def _sheet(ledger, name, title, headers, widths, freeze, **options):
+    return ledger.sheet(
+        name, title, headers, widths, freeze=freeze, auto_filter=True, fit_to_page=True, **options
+    )
 
 
 def _title(plan, sheet):
@@ -258,21 +240,18 @@ def _closing_text(problem):
 
 def export_problems(plan, problems):
     """问题清单: ``problems`` annotated ``with_progress`` (the filter set's queryset)."""
-    wb = Workbook()
+    ledger = Ledger()
     ws = _sheet(
-        wb,
+        ledger,
         "问题清单",
         _title(plan, "problems"),
         PROBLEM_HEADERS,
         PROBLEM_WIDTHS,
         "D4",
-        ws=wb.active,
+        formats={9: DATE},
     )
-    row = 3
-    for row, problem in enumerate(problem_rows(problems), 4):
-        write_row(
-            ws,
-            row,
+    for problem in problem_rows(problems):
+        ws.append(
             [
                 problem.number,
                 problem.aspect.title,
@@ -287,9 +266,7 @@ def export_problems(plan, problems):
                 _closing_text(problem),
             ],
         )
-        ws.cell(row=row, column=9).number_format = "yyyy-mm-dd"
-    _close_filter(ws, row, len(PROBLEM_HEADERS))
-    return _save(wb)
+    return ledger.save()
 
 
 def measure_rows(measures):
@@ -303,25 +280,22 @@ def measure_rows(measures):
 
 def export_measures(plan, measures):
     """任务清单: one row per measure, its task's units, deadline, state and latest progress."""
-    wb = Workbook()
+    ledger = Ledger()
     ws = _sheet(
-        wb,
+        ledger,
         "任务清单",
         _title(plan, "measures"),
         MEASURE_HEADERS,
         MEASURE_WIDTHS,
         "E4",
-        ws=wb.active,
+        formats={9: DATE, 12: DATE},
     )
-    row = 3
     for n, measure in enumerate(measure_rows(measures), 1):
-        task, row = measure.task, n + 3
+        task = measure.task
         progress = task.latest_progress
         if task.progress_percent and task.status != TaskStatus.CLOSED:
             progress = f"（{task.progress_percent}%）{progress}"
-        write_row(
-            ws,
-            row,
+        ws.append(
             [
                 n,
                 measure.problem.aspect.title,
@@ -338,10 +312,7 @@ def export_measures(plan, measures):
                 progress,
             ],
         )
-        ws.cell(row=row, column=9).number_format = "yyyy-mm-dd"
-        ws.cell(row=row, column=12).number_format = "yyyy-mm-dd"
-    _close_filter(ws, row, len(MEASURE_HEADERS))
-    return _save(wb)
+    return ledger.save()
 
 
 def unit_totals(problems, measures, today=None):
@@ -386,24 +357,21 @@ def unit_totals(problems, measures, today=None):
     return totals
 
 
-def _responsibility_sheet(wb, plan, problems):
+def _responsibility_sheet(ledger, plan, problems):
     """The per-problem sheet; returns the totals per responsible leader, in first-seen order."""
     ws = _sheet(
-        wb,
+        ledger,
         "责任清单",
         _title(plan, "responsibilities"),
         RESPONSIBILITY_HEADERS,
         RESPONSIBILITY_WIDTHS,
         "C4",
-        ws=wb.active,
     )
-    leaders, row = {}, 3
-    for row, problem in enumerate(problem_rows(problems), 4):
+    leaders = {}
+    for problem in problem_rows(problems):
         counted = problem.measures_counted
         done = counted - problem.measures_open
-        write_row(
-            ws,
-            row,
+        ws.append(
             [
                 problem.number,
                 problem.description,
@@ -420,35 +388,29 @@ def _responsibility_sheet(wb, plan, problems):
             total[1] += 1 if problem.is_done else 0
             total[2] += counted
             total[3] += done
-    _close_filter(ws, row, len(RESPONSIBILITY_HEADERS))
     return leaders
 
 
-def _rate_cell(ws, row, column, done, total):
-    cell = ws.cell(row=row, column=column)
-    cell.value = done / total if total else None
-    cell.number_format = "0.0%"
+def _rate(done, total):
+    return done / total if total else None
 
 
 def export_responsibilities(plan, problems, measures):
     """责任清单: who answers for each problem and how far its measures are; then the totals
     per lead unit and per responsible leader, a sheet each."""
-    wb = Workbook()
-    leaders = _responsibility_sheet(wb, plan, problems)
+    ledger = Ledger()
+    leaders = _responsibility_sheet(ledger, plan, problems)
     units = _sheet(
-        wb,
+        ledger,
         "责任单位汇总",
         f"{plan.title}责任单位汇总",
         UNIT_TOTAL_HEADERS,
         UNIT_TOTAL_WIDTHS,
         "C4",
+        formats={7: PERCENT},
     )
-    row = 3
     for n, total in enumerate(unit_totals(problems, measures), 1):
-        row = n + 3
-        write_row(
-            units,
-            row,
+        units.append(
             [
                 n,
                 total["unit"].name,
@@ -456,26 +418,21 @@ def export_responsibilities(plan, problems, measures):
                 total["total"],
                 total["done"],
                 total["overdue"],
-                None,
+                _rate(total["done"], total["total"]),
             ],
         )
-        _rate_cell(units, row, 7, total["done"], total["total"])
-    _close_filter(units, row, len(UNIT_TOTAL_HEADERS))
     sheet = _sheet(
-        wb,
+        ledger,
         "责任领导汇总",
         f"{plan.title}责任领导汇总",
         LEADER_TOTAL_HEADERS,
         LEADER_TOTAL_WIDTHS,
         "C4",
+        formats={7: PERCENT},
     )
-    row = 3
     for n, (name, (problems_total, problems_done, total, done)) in enumerate(leaders.items(), 1):
-        row = n + 3
-        write_row(sheet, row, [n, name, problems_total, problems_done, total, done, None])
-        _rate_cell(sheet, row, 7, done, total)
-    _close_filter(sheet, row, len(LEADER_TOTAL_HEADERS))
-    return _save(wb)
+        sheet.append([n, name, problems_total, problems_done, total, done, _rate(done, total)])
+    return ledger.save()
 
 
 def _download(data, name):
@@ -518,12 +475,16 @@ TEMPLATE_NOTE = (
 
 def template_response():
     """An empty import sheet: the title block, a line on how to fill it in, the header."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "整改方案"
-    start_ledger(ws, "整改问题及措施清单", IMPORT_HEADERS, IMPORT_WIDTHS, TEMPLATE_NOTE)
-    ws.freeze_panes = "A4"
-    return _download(_save(wb), "整改方案导入模板.xlsx")
+    ledger = Ledger()
+    ledger.sheet(
+        "整改方案",
+        "整改问题及措施清单",
+        IMPORT_HEADERS,
+        IMPORT_WIDTHS,
+        note=TEMPLATE_NOTE,
+        freeze="A4",
+    )
+    return _download(ledger.save(), "整改方案导入模板.xlsx")
 
 
 # ---- import ------------------------------------------------------------------------------

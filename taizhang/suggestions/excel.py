@@ -26,15 +26,15 @@ from taizhang.org.choices import Role
 from taizhang.org.models import User
 from taizhang.utils.errors import NotAllowed, WorkflowError
 from taizhang.utils.excel import (
+    DATE,
     XLSX,
     ImportFailed,
+    Ledger,
     check_data_rows,
     check_export_rows,
     header_row,
     read_rows,
     read_upload,
-    start_ledger,
-    write_row,
 )
 from taizhang.utils.text import clean_text
 
@@ -132,6 +132,7 @@ IMPORT_HEADERS = [
 ]
 IMPORT_WIDTHS = [30, 60, 14, 14, 20, 10, 12, 12, 20]
 IMPORT_MAX_COLUMNS = 20
+CHUNK_SIZE = 2000
 HEADER_SEARCH_ROWS = 10
 NAME_SEPARATORS = re.compile(r"[、，,；;/\s]+")
 EARLIEST_YEAR = 2000  # an earlier 收到日期 is a typing error, not an old letter
@@ -225,21 +226,16 @@ def _row(n, s):
 
 def export_ledger(suggestions, title="建言献策台账"):
     """An .xlsx of the given suggestions (already filtered, permitted and prefetched with
-    ``export_rows``), as bytes."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "建言献策台账"
-    start_ledger(ws, title, HEADERS, WIDTHS)
+    ``export_rows``), as bytes; a queryset is read in chunks, each with its prefetches."""
+    ledger = Ledger()
+    formats = dict.fromkeys(DATE_COLUMNS, DATE) | {BENEFIT_COLUMN: "#,##0.00"}
+    # The header and 序号, 编号, 标题 stay in view.
+    sheet = ledger.sheet("建言献策台账", title, HEADERS, WIDTHS, freeze="D4", formats=formats)
+    if hasattr(suggestions, "iterator"):
+        suggestions = suggestions.iterator(chunk_size=CHUNK_SIZE)
     for n, suggestion in enumerate(suggestions, 1):
-        row = n + 3  # after the title, the time and the header
-        write_row(ws, row, _row(n, suggestion))
-        for column in DATE_COLUMNS:
-            ws.cell(row=row, column=column).number_format = "yyyy-mm-dd"
-        ws.cell(row=row, column=BENEFIT_COLUMN).number_format = "#,##0.00"
-    ws.freeze_panes = "D4"  # the header and 序号, 编号, 标题 stay in view
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        sheet.append(_row(n, suggestion))
+    return ledger.save()
 
 
 def _download(data, name):

@@ -7,36 +7,33 @@ is reported with its reason.
 """
 
 import datetime
-import io
 import re
+import tempfile
 
-from django.db import transaction
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
 
 from taizhang.org.models import Unit
-from taizhang.utils.errors import NotAllowed, WorkflowError
+from taizhang.utils.errors import NotAllowed
 from taizhang.utils.excel import (
+    DATE,
     XLSX,
     ImportFailed,
+    Ledger,
     check_data_rows,
     check_export_rows,
     header_row,
     read_rows,
     read_upload,
-    start_ledger,
-    write_cell,
-    write_row,
 )
 from taizhang.utils.text import clean_text
 
 from . import rules, services
-from .choices import Light, SourceKind, Status
+from .choices import Light, SourceKind, Status, UnitRole
+from .models import TaskUnit
 
-__all__ = ["XLSX", "ImportFailed", "export_ledger", "import_ledger", "write_cell"]
+__all__ = ["XLSX", "ImportFailed", "export_ledger", "import_ledger"]
 
 HEADERS = [
     "序号",
@@ -108,54 +105,101 @@ UNIT_SEPARATORS = re.compile(r"[、，,；;/\n]+")
 EXTRA_BODY_HEADERS = ("工作要求", "具体内容", "主要内容", "任务内容")
 
 
-def _names(units):
-    return "、".join(u.name for u in units)
+EXPORT_FIELDS = (
+    "pk",
+    "title",
+    "source_kind",
+    "source_ref",
+    "deadline",
+    "latest_progress",
+    "progress_percent",
+    "status",
+    "light",
+)
+EXPORTED_UNIT_ROLES = (UnitRole.LEAD, UnitRole.RESPONSIBLE, UnitRole.COOPERATING)
+CHUNK_SIZE = 2000
 
 
-def export_ledger(tasks, title="督查督办事项台账"):
-    """An .xlsx of the given tasks (already filtered and permitted), as bytes."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "督办台账"
-    start_ledger(ws, title, HEADERS, WIDTHS)
-    for n, task in enumerate(tasks, 1):
-        source = SOURCE_LABELS[task.source_kind]
-        if task.source_ref:
-            source = f"{source}：{task.source_ref}"
-        progress = task.latest_progress
-        if task.progress_percent:
-            progress = f"（{task.progress_percent}%）{progress}"
-        values = [
-            n,
-            task.title,
-            source,
-            task.lead_unit.name if task.lead_unit else "",
-            _names(task.responsible_units),
-            _names(task.cooperating_units),
-            task.deadline,
-            progress,
-            STATUS_LABELS[task.status],
-            LIGHT_LABELS[task.light],
-        ]
-        row = n + 3  # after the title, the time and the header
-        write_row(ws, row, values)
-        ws.cell(row=row, column=7).number_format = "yyyy-mm-dd"
-        if fill := LIGHT_FILLS.get(task.light):
-            ws.cell(row=row, column=10).fill = PatternFill("solid", fgColor=fill)
-    ws.freeze_panes = "C4"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+def _unit_names(task_ids):
+    """{task id: {role: [unit names]}} of the tasks, in one query, in the ledger's order."""
+    names = {}
+    rows = (
+        TaskUnit.objects.filter(task_id__in=task_ids, role__in=EXPORTED_UNIT_ROLES)
+        .order_by("id")
+        .values_list("task_id", "role", "unit__name")
+    )
+    for task_id, role, name in rows:
+        names.setdefault(task_id, {}).setdefault(role, []).append(name)
+    return names
+
+
+def ledger_rows(tasks, chunk_size=CHUNK_SIZE):
+    """The sheet's rows of ``tasks`` (a queryset, already filtered and permitted): values
+    read in chunks, each chunk's units in one more query, never a model instance."""
+    values = tasks.prefetch_related(None).values_list(*EXPORT_FIELDS)
+    chunk = []
+    for row in values.iterator(chunk_size=chunk_size):
+        chunk.append(row)
+        if len(chunk) == chunk_size:
+            yield from _chunk_rows(chunk)
+            chunk = []
+    if chunk:
+        yield from _chunk_rows(chunk)
+
+
+def _chunk_rows(chunk):
+    units = _unit_names([row[0] for row in chunk])
+    for pk, title, kind, ref, deadline, progress, percent, status, light in chunk:
+        source = f"{SOURCE_LABELS[kind]}：{ref}" if ref else SOURCE_LABELS[kind]
+        if percent:
+            progress = f"（{percent}%）{progress}"
+        names = units.get(pk, {})
+        lead = names.get(UnitRole.LEAD, ())
+        yield (
+            light,
+            [
+                title,
+                source,
+                lead[0] if lead else "",
+                "、".join(names.get(UnitRole.RESPONSIBLE, ())),
+                "、".join(names.get(UnitRole.COOPERATING, ())),
+                deadline,
+                progress,
+                STATUS_LABELS[status],
+                LIGHT_LABELS[light],
+            ],
+        )
+
+
+def export_ledger(tasks, target=None, *, title="督查督办事项台账", progress=None, every=1000):
+    """An .xlsx of ``tasks`` (a queryset, already filtered and permitted), written as a
+    stream to ``target`` (a path or binary file; bytes without one). ``progress(rows)`` is
+    called every ``every`` rows."""
+    ledger = Ledger()
+    sheet = ledger.sheet("督办台账", title, HEADERS, WIDTHS, freeze="C4", formats={7: DATE})
+    n = 0
+    for n, (light, values) in enumerate(ledger_rows(tasks), 1):
+        fill = LIGHT_FILLS.get(light)
+        sheet.append([n, *values], fills={10: fill} if fill else None)
+        if progress is not None and n % every == 0:
+            progress(n)
+    if progress is not None:
+        progress(n)
+    return ledger.save(target)
+
+
+def file_name():
+    return f"ledger-{timezone.localtime().strftime('%Y%m%d-%H%M')}.xlsx"
 
 
 def ledger_response(tasks):
-    """The export as a download, the same for the page and the API; refused (WorkflowError)
-    when it would hold more rows than an export may."""
+    """The export as a download streamed from a temporary file, the same for the page and
+    the API; refused (WorkflowError) when it would hold more rows than an export may."""
     check_export_rows(tasks.count())
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(export_ledger(tasks), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.xlsx"'
-    return response
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    export_ledger(tasks, spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=file_name(), content_type=XLSX)
 
 
 def _read_rows(data):
@@ -297,20 +341,19 @@ def import_upload(upload, *, by):
     return import_ledger(read_upload(upload), by=by)
 
 
-def import_ledger(data, *, by):
-    """Register every row as a draft task, or none of them. Returns the new tasks."""
+def import_ledger(data, *, by, total=None):
+    """Register every row as a draft task, or none of them. Returns the new tasks.
+
+    The rows are checked and written in bulk (``services.create_tasks``): a few queries
+    per file, not per row. ``total(rows)`` is told the rows read before they are written."""
     if not rules.can_create(by):
         raise NotAllowed(_("Only a supervisor may register tasks."))
     parsed, errors = parse_ledger(data, by.organisation)
     if errors:
         raise ImportFailed(errors)
-    created = []
-    with transaction.atomic():  # ImportFailed raised inside rolls every row back
-        for line, fields in parsed:
-            try:
-                created.append(services.create_task(by=by, organisation=by.organisation, **fields))
-            except WorkflowError as exc:
-                errors.append((line, exc.message))
-        if errors:
-            raise ImportFailed(errors)
-    return created
+    if total is not None:
+        total(len(parsed))
+    try:
+        return services.create_tasks(parsed, by=by, organisation=by.organisation)
+    except services.TasksRefused as exc:
+        raise ImportFailed(exc.errors) from None

@@ -202,7 +202,9 @@ class TaskUnit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.unit} ({self.get_role_display()})"
+        # UnitRole(…).label rather than get_role_display(), which rebuilds the choices'
+        # mapping on every call (bulk writes record thousands of these).
+        return f"{self.unit} ({UnitRole(self.role).label})"
 
 
 class ProgressReport(models.Model):

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
 from taizhang.utils.paging import IdsFirstPaginator, ids_first
 
-from . import excel, other_work, rules, services, sources
+from . import excel, excel_jobs, other_work, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
 from .filters import TaskFilterSet
 from .forms import ActionForm, CommentForm, ImportForm, TaskForm
@@ -154,9 +155,15 @@ def ledger(request):
 
 @login_required
 def ledger_export(request):
+    """The filtered ledger as .xlsx: streamed in the request, or above
+    ``TAIZHANG_EXPORT_BACKGROUND_ROWS`` rows written in the background to a file of the
+    user's, on a page that shows its progress."""
     _filterset, tasks = _filtered(request)
+    if tasks.count() > settings.TAIZHANG_EXPORT_BACKGROUND_ROWS:
+        job = excel_jobs.start_export(request.user, request.GET.urlencode())
+        return redirect("system:file-job", job.pk)
     try:
-        return excel.ledger_response(_ledger_rows(tasks))
+        return excel.ledger_response(tasks)
     except WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect(f"{reverse('supervision:ledger')}?{request.GET.urlencode()}")
@@ -169,8 +176,12 @@ def ledger_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.TAIZHANG_IMPORT_BACKGROUND_BYTES:
+            job = excel_jobs.start_import(request.user, upload)
+            return redirect("system:file-job", job.pk)
         try:
-            created = excel.import_upload(form.cleaned_data["file"], by=request.user)
+            created = excel.import_upload(upload, by=request.user)
         except excel.ImportFailed as exc:
             errors = exc.errors
             messages.error(request, exc.message)

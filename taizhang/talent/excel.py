@@ -6,7 +6,6 @@ is ignored) and adds every row as a profile, or none: each bad row is listed wit
 and reason. The reading is the ledger's: streamed, bounded in size, rows and columns.
 """
 
-import io
 import re
 
 from django.conf import settings
@@ -14,12 +13,11 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from taizhang.org.models import Unit
 from taizhang.utils import excel as sheets
 from taizhang.utils.errors import NotAllowed, WorkflowError
-from taizhang.utils.excel import XLSX, check_export_rows, start_ledger, write_row
+from taizhang.utils.excel import XLSX, Ledger, check_export_rows
 from taizhang.utils.text import clean_text
 
 from . import identity, rules, services
@@ -106,22 +104,17 @@ def _value(person, field, unmasked):
 
 
 def _sheet(title, note=""):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "人才库"
-    start_ledger(ws, title, HEADERS, [width for _h, _f, width in COLUMNS], note)
-    ws.freeze_panes = "B4"
-    return wb, ws
+    ledger = Ledger()
+    widths = [width for _h, _f, width in COLUMNS]
+    return ledger, ledger.sheet("人才库", title, HEADERS, widths, note=note, freeze="B4")
 
 
 def export_people(people, *, unmasked):
     """An .xlsx of the given people (already filtered and permitted), as bytes."""
-    wb, ws = _sheet(TITLE, "" if unmasked else _("Sensitive fields masked"))
-    for row, person in enumerate(people, 4):
-        write_row(ws, row, [_value(person, field, unmasked) for _h, field, _w in COLUMNS])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    ledger, sheet = _sheet(TITLE, "" if unmasked else _("Sensitive fields masked"))
+    for person in people:
+        sheet.append([_value(person, field, unmasked) for _h, field, _w in COLUMNS])
+    return ledger.save()
 
 
 def _download(data, name):
@@ -150,10 +143,8 @@ def template_response():
         "民主党派成员填所属党派（民革、民盟、民建、民进、农工党、致公党、九三学社、台盟）；"
         "单位填本组织的单位全称或简称，其他工作单位填“工作单位”；身份证号为18位。培养阶段由履历生成，导入时不读。"
     )
-    wb, _ws = _sheet(TITLE, note)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _download(buffer.getvalue(), "talent-template.xlsx")
+    ledger = _sheet(TITLE, note)[0]
+    return _download(ledger.save(), "talent-template.xlsx")
 
 
 # ---- import -------------------------------------------------------------------------------

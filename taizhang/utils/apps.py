@@ -13,7 +13,10 @@ class UtilsConfig(AppConfig):
     label = "utils"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        from . import (
+            checks,  # noqa: F401 (registers the deployment checks)
+            filejobs,  # noqa: F401 (its receiver ends the jobs a dead worker left)
+        )
 
         # Once per migrate (sent for this app only): statistics for the planner.
         post_migrate.connect(_refresh_statistics, sender=self, dispatch_uid="utils-analyze")

@@ -1,18 +1,39 @@
 """What every Excel sheet shares: text that Excel can hold, a bound on the rows of an export,
-the title-and-header layout of a ledger, and the bounded, streamed reading of an upload that
-every all-or-nothing import starts with."""
+the title-and-header layout of a ledger written as a stream, and the bounded, streamed
+reading of an upload that every all-or-nothing import starts with.
 
+Writing. Every ledger is a write-only workbook (``Workbook(write_only=True)``): rows go to a
+temporary file as they come, so memory does not grow with the rows. The layout is the
+offices' one: a title merged across the sheet, the time of export, the styled header row
+(repeated on every printed page), bordered and wrapped data rows, frozen panes and the
+columns' widths. openpyxl's generic writer spends about 20 µs on each cell (100,000 rows of
+ten columns: half a minute), so data rows are rendered here as the same XML it would write
+(the same styles, registered through openpyxl's style table; text always typed as text) and
+appended to its stream; the title and header rows are ``WriteOnlyCell``\\ s. Without lxml
+(``OPENPYXL_LXML=False``) every row goes through ``WriteOnlyCell``\\ s instead: slower, the
+same file.
+"""
+
+import datetime
+import decimal
 import io
 import logging
 import zipfile
+from copy import copy
 
+import openpyxl
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from .errors import WorkflowError
 
@@ -21,6 +42,11 @@ logger = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd h:mm:ss"
+PERCENT = "0.0%"
+HEADER_ROW = 3  # data rows start at row 4
+XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def excel_text(value):
@@ -30,7 +56,7 @@ def excel_text(value):
 
 
 def check_export_rows(count):
-    """Refuse an export larger than the configured rows: it is built within one request."""
+    """Refuse an export larger than the configured rows (``TAIZHANG_EXPORT_MAX_ROWS``)."""
     limit = settings.TAIZHANG_EXPORT_MAX_ROWS
     if count > limit:
         raise WorkflowError(
@@ -39,46 +65,240 @@ def check_export_rows(count):
         )
 
 
-def write_cell(ws, row, column, value):
-    """Put a value in a cell; text always as text, so that what a user typed (=HYPERLINK(…),
-    +1, @SUM) is never a formula in someone else's Excel, and never a broken file."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = excel_text(value)
+# ---- writing ---------------------------------------------------------------------------------
+
+
+class _Rendered(tuple):
+    """Rows already rendered as the sheet's XML (UTF-8), appended as they are."""
+
+
+class _StreamWriter(WorksheetWriter):
+    """openpyxl's sheet writer, on a file it opens itself so that rendered rows can be
+    written between its own elements."""
+
+    def get_stream(self):
+        from lxml.etree import xmlfile
+
+        with (
+            open(self.out, "wb") as self._file,
+            xmlfile(self._file) as xf,
+            xf.element("worksheet", xmlns=SHEET_MAIN_NS),
+        ):
+            try:
+                while True:
+                    el = yield
+                    if el is True:
+                        yield xf
+                    elif el is not None:
+                        xf.write(el)
+            except GeneratorExit:
+                pass
+
+    def write_row(self, xf, row, row_idx):
+        if isinstance(row, _Rendered):
+            xf.flush()  # what lxml holds (<sheetData>, the header rows) goes first
+            self._file.write(row[0])
+        else:
+            super().write_row(xf, row, row_idx)
+
+
+class _StreamSheet(WriteOnlyWorksheet):
+    def _get_writer(self):
+        if self._writer is None:
+            self._writer = _StreamWriter(self)
+            self._writer.write_top()
+
+    def _values_to_row(self, values, row_idx):
+        if isinstance(values, _Rendered):
+            return values
+        return super()._values_to_row(values, row_idx)
+
+
+def _naive(moment):
+    if moment.tzinfo is not None:
+        moment = timezone.localtime(moment).replace(tzinfo=None)
+    return moment
+
+
+class LedgerSheet:
+    """One sheet of a ``Ledger``: title (row 1, merged across), time of export and ``note``
+    (row 2), header (row 3, repeated on every printed page), then the rows ``append``\\ ed.
+
+    ``formats`` maps a column (1-based) to its number format; a date without one is shown
+    as yyyy-mm-dd. ``freeze`` is the top-left cell that stays scrollable; ``auto_filter``
+    puts the header's filter over every row written; ``fit_to_page`` prints the sheet one
+    page wide and as long as it is.
+    """
+
+    def __init__(
+        self,
+        ledger,
+        name,
+        title,
+        headers,
+        widths,
+        *,
+        note="",
+        freeze=None,
+        formats=None,
+        auto_filter=False,
+        fit_to_page=False,
+    ):
+        wb = ledger.workbook
+        self.fast = openpyxl.LXML
+        if self.fast:
+            self.ws = _StreamSheet(parent=wb, title=name)
+            wb._add_sheet(self.ws)
+        else:
+            self.ws = wb.create_sheet(name)
+        self.columns = len(headers)
+        self.formats = dict(formats or {})
+        self.auto_filter = auto_filter
+        self.last_row = HEADER_ROW
+        self._styles = {}
+        self._letters = [get_column_letter(c) for c in range(1, self.columns + 1)]
+        ws = self.ws
+        for column, width in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(column)].width = width
+        last = self._letters[-1]
+        ws.merged_cells.add(f"A1:{last}1")
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        if fit_to_page:
+            ws.page_setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if freeze:
+            ws.freeze_panes = freeze
+        if auto_filter:
+            ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW}"
+        heading = WriteOnlyCell(ws, value=excel_text(title))
+        heading.font = Font(name="黑体", size=16, bold=True)
+        heading.alignment = Alignment(horizontal="center")
+        ws.append([heading])
+        stamp = _("Exported at %(time)s") % {
+            "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        }
+        ws.append([self._text_cell(f"{stamp} · {note}" if note else stamp)])
+        header = []
+        for text in headers:
+            cell = self._text_cell(text)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="D9E1F2")
+            cell.border = BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            header.append(cell)
+        ws.append(header)
+
+    def _text_cell(self, value):
+        cell = WriteOnlyCell(self.ws, value=excel_text(value))
         cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
+        return cell
+
+    def _style(self, number_format, fill):
+        """A data cell's style (bordered, wrapped, with the format and fill), as a prototype
+        cell; its id in the workbook's style table is registered once."""
+        key = (number_format, fill)
+        found = self._styles.get(key)
+        if found is None:
+            cell = WriteOnlyCell(self.ws)
+            cell.border = BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if number_format:
+                cell.number_format = number_format
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+            found = self._styles[key] = (cell, str(cell.style_id))
+        return found
+
+    def append(self, values, *, formats=None, fills=None):
+        """A bordered, wrapped data row. Text is always written as text: what a user typed
+        (=HYPERLINK(…), +1, @SUM) is never a formula in someone else's Excel. ``formats``
+        and ``fills`` ({column: number format or colour}) apply to this row only."""
+        self.last_row += 1
+        cells = self._cells(values, formats or {}, fills or {})
+        if self.fast:
+            self.ws.append(_Rendered((self._render(cells),)))
+        else:
+            self.ws.append([self._write_only_cell(*cell) for cell in cells])
+
+    def _cells(self, values, formats, fills):
+        """(column, value, number format, fill) of each cell, the values as Excel takes them."""
+        found = []
+        for column, value in enumerate(values, 1):
+            fmt = formats.get(column) or self.formats.get(column)
+            if isinstance(value, str):
+                value = excel_text(value)
+            elif isinstance(value, datetime.datetime):
+                value, fmt = _naive(value), fmt or DATETIME
+            elif isinstance(value, datetime.date):
+                fmt = fmt or DATE
+            elif isinstance(value, decimal.Decimal):
+                value = float(value)
+            found.append((column, value, fmt, fills.get(column)))
+        return found
+
+    def _render(self, cells):
+        r = str(self.last_row)
+        parts = [f'<row r="{r}">']
+        for column, value, fmt, fill in cells:
+            ref = f"{self._letters[column - 1]}{r}"
+            sid = self._style(fmt, fill)[1]
+            if value is None or value == "":
+                parts.append(f'<c r="{ref}" s="{sid}"/>')
+            elif isinstance(value, str):
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                text = value.translate(XML_ESCAPES)
+                parts.append(
+                    f'<c r="{ref}" s="{sid}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+                )
+            elif isinstance(value, bool):
+                parts.append(f'<c r="{ref}" s="{sid}" t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, (datetime.date, datetime.time)):
+                parts.append(f'<c r="{ref}" s="{sid}" t="n"><v>{to_excel(value)}</v></c>')
+            else:
+                parts.append(f'<c r="{ref}" s="{sid}" t="n"><v>{value!r}</v></c>')
+        parts.append("</row>")
+        return "".join(parts).encode()
+
+    def _write_only_cell(self, column, value, fmt, fill):
+        prototype = self._style(fmt, fill)[0]
+        cell = WriteOnlyCell(self.ws, value=None if value == "" else value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cell._style = copy(prototype._style)
+        return cell
+
+    def finish(self):
+        if self.auto_filter:
+            self.ws.auto_filter.ref = f"A{HEADER_ROW}:{self._letters[-1]}{self.last_row}"
 
 
-def start_ledger(ws, title, headers, widths, note=""):
-    """The offices' layout: a title across the sheet, the time of export (and ``note``), then
-    the styled header row (row 3), repeated on every printed page. Data rows start at row 4."""
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws["A1"].font = Font(name="黑体", size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    stamp = _("Exported at %(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
-    ws.append([f"{stamp} · {note}" if note else stamp])
-    ws.append(headers)
-    for col, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-        cell = ws.cell(row=3, column=col)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9E1F2")
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+class Ledger:
+    """An .xlsx of ``LedgerSheet``\\ s, written as a stream; ``save`` it once."""
+
+    def __init__(self):
+        self.workbook = Workbook(write_only=True)
+        self.sheets = []
+
+    def sheet(self, name, title, headers, widths, **options):
+        sheet = LedgerSheet(self, name, title, headers, widths, **options)
+        self.sheets.append(sheet)
+        return sheet
+
+    def save(self, target=None):
+        """Write the workbook to ``target`` (a path or a binary file); bytes without one."""
+        for sheet in self.sheets:
+            sheet.finish()
+        if target is not None:
+            self.workbook.save(target)
+            return target
+        buffer = io.BytesIO()
+        self.workbook.save(buffer)
+        return buffer.getvalue()
 
 
-def write_row(ws, row, values):
-    """A bordered, wrapped data row."""
-    for col, value in enumerate(values, 1):
-        cell = write_cell(ws, row, col, value)
-        cell.border = BORDER
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+# ---- reading ---------------------------------------------------------------------------------
 
 
 class ImportFailed(WorkflowError):

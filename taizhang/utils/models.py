@@ -38,15 +38,24 @@ class Counter(models.Model):
 
     @classmethod
     def next_value(cls, name):
+        return cls.next_values(name, 1)[0]
+
+    @classmethod
+    def next_values(cls, name, count):
+        """The next ``count`` values of the sequence, taken in one statement: a concurrent
+        writer gets the values before or after these, never one of them."""
+        if count < 1:
+            return range(0)
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
             # Standard upsert, understood by SQLite ≥ 3.35 and PostgreSQL alike.
             cursor.execute(
-                f"INSERT INTO {table} (name, value) VALUES (%s, 1) "
-                f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1 RETURNING value",
-                [name],
+                f"INSERT INTO {table} (name, value) VALUES (%s, %s) "
+                f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + %s RETURNING value",
+                [name, count, count],
             )
-            return cursor.fetchone()[0]
+            last = cursor.fetchone()[0]
+        return range(last - count + 1, last + 1)
 
 
 class WorkerHeartbeat(models.Model):
@@ -95,3 +104,60 @@ class UploadedFile(models.Model):
     @property
     def extension(self):
         return os.path.splitext(self.name)[1].lower()
+
+
+class FileJob(models.Model):
+    """A file made or read in the background for one user (a large export or import): who
+    asked for what, how far it is, and its file while it is kept.
+
+    Only the user who asked may see it or download its file (``filejobs.for_user``); the
+    file is deleted ``TAIZHANG_FILE_JOB_KEEP_HOURS`` after the job finished.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    # What to do, as the kind's job reads it (an export's filter as a query string).
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="jobs/%Y/%m/", max_length=300, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    # The job's outcome: a message, and for an import every bad row as [row, message].
+    error = models.TextField(_("error"), blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The django.tasks result running it, so a job whose worker died still ends (failed).
+    result_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("background file")
+        verbose_name_plural = _("background files")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -124,7 +124,7 @@ def test_a_title_of_300_characters_notifies_without_overflow(make_task, people):
 def exported(client, user):
     response = as_user(client, user).get(reverse("supervision:export"))
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content)).active
+    return load_workbook(io.BytesIO(response.getvalue())).active
 
 
 def test_a_formula_in_a_title_or_progress_is_exported_as_text(client, make_task, people):
@@ -321,7 +321,7 @@ def test_the_api_export_is_the_pages_export(client, make_task, people, units):
     def rows(url):
         response = client.get(url, {"unit": "gzw", "unit_role": "lead"})
         assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         return [row for row in sheet.iter_rows(min_row=3, values_only=True)]
 
     assert rows("/api/tasks/export.xlsx") == rows(reverse("supervision:export"))

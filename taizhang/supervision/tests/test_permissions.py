@@ -19,7 +19,7 @@ def login(client, user):
 
 def exported_titles(client, **query):
     response = client.get(reverse("supervision:export"), query)
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     return [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
 
 

@@ -1,7 +1,10 @@
 """The ledger's keyword (q) through the search index: what a user types finds what they see."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from taizhang.search.models import SearchEntry
 from taizhang.supervision import services
@@ -128,3 +131,14 @@ def test_the_migration_indexes_existing_tasks(make_task, people):
     )
     assert found(people["supervisor"], "迁移") == ["迁移前登记的事项"]
     assert found(people["supervisor"], "专题会议") == ["迁移前登记的事项"]  # its progress
+
+
+def test_tasks_imported_in_bulk_are_found_by_keyword(people, units, org):
+    fields = {
+        "title": "导入的统战工作事项",
+        "deadline": timezone.localdate() + datetime.timedelta(days=30),
+        "lead_unit": units["tzb"],
+    }
+    services.create_tasks([(2, fields)], by=people["supervisor"], organisation=org)
+    matching = TaskFilterSet({"q": "统战"}, queryset=Task.objects.all()).qs
+    assert [t.title for t in matching] == ["导入的统战工作事项"]

@@ -1,0 +1,68 @@
+"""The ledger's large exports and imports, run in the background (``utils.filejobs``).
+
+The ledger page sends an export of more than ``TAIZHANG_EXPORT_BACKGROUND_ROWS`` rows, and an
+upload larger than ``TAIZHANG_IMPORT_BACKGROUND_BYTES``, here; the user follows it on the
+job's page. The export reads the same filtered, permitted rows the page shows, as the user
+who asked, when the job runs.
+"""
+
+import tempfile
+
+from django.http import QueryDict
+from django.tasks import task
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from taizhang.utils import filejobs
+
+from . import excel
+from .filters import TaskFilterSet
+from .models import Task
+
+EXPORT = "supervision.ledger-export"
+IMPORT = "supervision.ledger-import"
+
+
+def filtered_tasks(user, query):
+    """The ledger's rows for ``user`` under the filter ``query`` (a query string)."""
+    data = QueryDict(query)
+    filterset = TaskFilterSet(data or None, queryset=Task.objects.visible_to(user), user=user)
+    return filterset.qs
+
+
+def start_export(user, query):
+    back = reverse("supervision:ledger")
+    params = {"query": query, "title": _("Ledger export"), "back": f"{back}?{query}"}
+    return filejobs.start(EXPORT, export_ledger_file, by=user, params=params)
+
+
+def start_import(user, upload):
+    params = {
+        "title": _("Ledger import"),
+        "back": reverse("supervision:ledger"),
+        "done": _("Tasks imported as drafts"),
+    }
+    return filejobs.start(
+        IMPORT, import_ledger_file, by=user, params=params, upload=upload, upload_name=upload.name
+    )
+
+
+@task
+def export_ledger_file(job_id):
+    with filejobs.running(job_id) as run:
+        tasks = filtered_tasks(run.job.requested_by, run.job.params.get("query", ""))
+        run.total(tasks.count())
+        with tempfile.TemporaryFile() as spool:
+            excel.export_ledger(tasks, spool, progress=run.progress)
+            spool.seek(0)
+            run.save_file(spool, excel.file_name())
+
+
+@task
+def import_ledger_file(job_id):
+    with filejobs.running(job_id) as run:
+        with run.job.file.open("rb") as upload:
+            data = upload.read()
+        created = excel.import_ledger(data, by=run.job.requested_by, total=run.total)
+        run.progress(len(created))
+        run.job.result = {"count": len(created)}
