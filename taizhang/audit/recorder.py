@@ -120,8 +120,10 @@ def jsonable(value):
 def tracked_fields(model, names=None):
     """Concrete fields whose values are recorded (all, or those ``names``)."""
     fields = []
+    # A model may name copies the database keeps (``audit_ignored_fields``): not anyone's change.
+    ignored = IGNORED_FIELDS | set(getattr(model, "audit_ignored_fields", ()))
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.attname in IGNORED_FIELDS or field.name in IGNORED_FIELDS:
+        if field.primary_key or field.attname in ignored or field.name in ignored:
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             continue

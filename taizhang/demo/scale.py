@@ -26,6 +26,7 @@ from taizhang.audit.choices import AuditAction
 from taizhang.audit.recorder import record
 from taizhang.org.choices import Role, UnitKind
 from taizhang.org.models import Membership, Organisation, Unit, User
+from taizhang.supervision import services
 from taizhang.supervision.choices import (
     Action,
     ExtensionStatus,
@@ -38,7 +39,6 @@ from taizhang.supervision.indexing import KIND as TASKS
 from taizhang.supervision.lights import compute_light
 from taizhang.supervision.models import ExtensionRequest, ProgressReport, Task, TaskEvent, TaskUnit
 from taizhang.utils.db import refresh_statistics
-from taizhang.utils.models import Counter
 
 PASSWORD = "taizhang2026"  # the demo's password: these are throwaway benchmark accounts
 CHUNK = 2000
@@ -193,7 +193,6 @@ class Builder:
             m.unit_id: m.user
             for m in Membership.objects.filter(unit__in=self.units).select_related("user")
         }
-        self.numbers = {}
 
     def _pick_units(self):
         count = min(len(self.units), 1 + self.rng.choice([1, 2, 3, 3, 4, 5, 6]))
@@ -212,13 +211,6 @@ class Builder:
             )
         return list(zip(picked, roles, strict=True))
 
-    def _number(self, year):
-        prefix = f"{self.org.code.upper()}-{year}"
-        if prefix not in self.numbers:
-            self.numbers[prefix] = Counter.next_value(f"task-number:{prefix}") - 1
-        self.numbers[prefix] += 1
-        return prefix, f"{prefix}-{self.numbers[prefix]:04d}"
-
     def _task(self):
         rng, today = self.rng, self.today
         status = _weighted(rng, STATES)
@@ -232,7 +224,6 @@ class Builder:
         field = rng.choice(FIELDS)
         title = f"{rng.choice(VERBS)}{field}{rng.choice(KINDS)}"
         at = timezone.make_aware(datetime.datetime.combine(created, datetime.time(9, 0)))
-        prefix, number = self._number(created.year)
         # Most running work keeps pace with its time (some lags: the yellow lights).
         elapsed = 100 * (today - created).days // max((deadline - created).days, 1)
         percent = {
@@ -243,7 +234,6 @@ class Builder:
         }.get(status, 0)
         task = Task(
             organisation=self.org,
-            number=number,
             title=title,
             body=f"围绕{field}，{rng.choice(VERBS)}相关工作，按期报送进展和成效。",
             source_kind=_weighted(rng, SOURCES),
@@ -264,10 +254,11 @@ class Builder:
             updated_at=at,
         )
         task.light = compute_light(task, today)
-        return task, prefix
+        return task
 
     def chunk(self, size):
-        tasks = [self._task()[0] for _ in range(size)]
+        tasks = [self._task() for _ in range(size)]
+        self._number(tasks)
         Task.objects.bulk_create(tasks)
         self.parts, self.events, self.reports, self.extensions = [], [], [], []
         for task in tasks:
@@ -283,6 +274,16 @@ class Builder:
             "events": len(self.events),
             "reports": len(self.reports),
         }
+
+    def _number(self, tasks):
+        """Numbers of the year each task was registered, from the organisation's counter."""
+        by_year = {}
+        for task in tasks:
+            by_year.setdefault(task.created_at.year, []).append(task)
+        for year, registered in by_year.items():
+            numbers = services.next_numbers(self.org, len(registered), year=year)
+            for task, number in zip(registered, numbers, strict=True):
+                task.number = number
 
     def _event(self, task, action, actor, days, from_status="", to_status="", **fields):
         at = task.created_at + datetime.timedelta(days=days, minutes=len(self.events) % 600)
@@ -417,7 +418,6 @@ def seed(tasks, organisations=1, *, seed=2026, progress=None):
                 size = min(CHUNK, count - done)
                 with transaction.atomic():
                     added = builder.chunk(size)
-                    _advance_counters(builder)
                 done += size
                 for key, value in added.items():
                     totals[key] += value
@@ -427,8 +427,3 @@ def seed(tasks, organisations=1, *, seed=2026, progress=None):
         record(AuditAction.CREATE, extra={"seed_scale": totals})
     refresh_statistics()
     return totals
-
-
-def _advance_counters(builder):
-    for prefix, value in builder.numbers.items():
-        Counter.objects.filter(name=f"task-number:{prefix}", value__lt=value).update(value=value)

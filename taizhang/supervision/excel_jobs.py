@@ -7,17 +7,20 @@ who asked, when the job runs.
 """
 
 import tempfile
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 from django.http import QueryDict
 from django.tasks import task
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from taizhang.audit import context as audit_context
 from taizhang.utils import filejobs
+from taizhang.utils.excel import check_export_rows
 
 from . import excel
-from .filters import TaskFilterSet
-from .models import Task
+from .filters import ledger_filter
 
 EXPORT = "supervision.ledger-export"
 IMPORT = "supervision.ledger-import"
@@ -25,9 +28,7 @@ IMPORT = "supervision.ledger-import"
 
 def filtered_tasks(user, query):
     """The ledger's rows for ``user`` under the filter ``query`` (a query string)."""
-    data = QueryDict(query)
-    filterset = TaskFilterSet(data or None, queryset=Task.objects.visible_to(user), user=user)
-    return filterset.qs
+    return ledger_filter(user, QueryDict(query)).qs
 
 
 def start_export(user, query):
@@ -47,11 +48,23 @@ def start_import(user, upload):
     )
 
 
+@contextmanager
+def _as_requester(run):
+    """The audit log names the person who asked, not the worker (there is no request)."""
+    token = audit_context.bind(request=SimpleNamespace(user=run.job.requested_by))
+    try:
+        yield
+    finally:
+        audit_context.reset(token)
+
+
 @task
 def export_ledger_file(job_id):
-    with filejobs.running(job_id) as run:
+    with filejobs.running(job_id) as run, _as_requester(run):
         tasks = filtered_tasks(run.job.requested_by, run.job.params.get("query", ""))
-        run.total(tasks.count())
+        count = tasks.count()
+        check_export_rows(count)
+        run.total(count)
         with tempfile.TemporaryFile() as spool:
             excel.export_ledger(tasks, spool, progress=run.progress)
             spool.seek(0)
@@ -60,7 +73,7 @@ def export_ledger_file(job_id):
 
 @task
 def import_ledger_file(job_id):
-    with filejobs.running(job_id) as run:
+    with filejobs.running(job_id) as run, _as_requester(run):
         with run.job.file.open("rb") as upload:
             data = upload.read()
         created = excel.import_ledger(data, by=run.job.requested_by, total=run.total)

@@ -88,3 +88,8 @@ class TaskFilterSet(StyledFilterSet):
         if value is None:
             return queryset
         return queryset.filter(light=Light.RED) if value else queryset.exclude(light=Light.RED)
+
+
+def ledger_filter(user, data):
+    """The ledger's filters over what ``user`` may see: the page, its export and its jobs."""
+    return TaskFilterSet(data or None, queryset=Task.objects.visible_to(user), user=user)

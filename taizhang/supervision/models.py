@@ -19,6 +19,25 @@ def handler_parts(user):
     return TaskUnit.objects.filter(unit_id__in=user.unit_ids(), role__in=UnitRole.acting())
 
 
+def running_parts_visible_to(user):
+    """The units' parts in the running tasks ``user`` may see (what the unit tree counts),
+    read from the task units alone by the light each carries (NONE: not running).
+
+    The rule of ``visible_to``: a running task is past HIDDEN_FROM_UNITS, so for a handler it
+    is the tasks of their units' parts, for supervisors and leaders the organisation's.
+    """
+    if not user.is_authenticated or user.organisation_id is None:
+        return TaskUnit.objects.none()
+    parts = TaskUnit.objects.filter(unit__organisation_id=user.organisation_id).exclude(
+        light=Light.NONE
+    )
+    if user.sees_whole_organisation:
+        return parts
+    if user.role != Role.HANDLER:
+        return parts.none()
+    return parts.filter(task_id__in=handler_parts(user).values("task_id"))
+
+
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user, *, probe=False, parts=None):
         """The one visibility rule for pages, API, exports and counts.
@@ -166,6 +185,8 @@ class Task(models.Model):
 
 class TaskUnit(models.Model):
     """A unit's part in a task, and its sign-for (签收)."""
+
+    audit_ignored_fields = ("light",)  # the task's, copied by the database
 
     task = models.ForeignKey(Task, models.CASCADE, related_name="task_units")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="task_units")

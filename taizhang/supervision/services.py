@@ -135,16 +135,16 @@ def _display(value):
     return value
 
 
-def _next_numbers(organisation, count=1):
-    """编号 ORG-2026-0001: the next ``count`` of the organisation's counter for the year,
-    taken in the transaction, in one statement however many."""
-    prefix = f"{organisation.code.upper()}-{timezone.localdate().year}"
+def next_numbers(organisation, count=1, year=None):
+    """编号 ORG-2026-0001: the next ``count`` of the organisation's counter for the year (this
+    one unless given), taken in the transaction, in one statement however many."""
+    prefix = f"{organisation.code.upper()}-{year or timezone.localdate().year}"
     values = Counter.next_values(f"task-number:{prefix}", count)
     return [f"{prefix}-{value:04d}" for value in values]
 
 
 def _next_number(organisation):
-    return _next_numbers(organisation)[0]
+    return next_numbers(organisation)[0]
 
 
 def _years_from(day, years):
@@ -360,7 +360,7 @@ def create_tasks(rows, *, by, organisation, batch_size=500):
     if not drafts:
         return []
     tasks = [task for task, _units in drafts]
-    for task, number in zip(tasks, _next_numbers(organisation, len(tasks)), strict=True):
+    for task, number in zip(tasks, next_numbers(organisation, len(tasks)), strict=True):
         task.number = number
     audit.bulk_create(Task, tasks, batch_size=batch_size)
     task_units = [

@@ -22,9 +22,9 @@ from taizhang.utils.paging import IdsFirstPaginator, ids_first
 
 from . import excel, excel_jobs, other_work, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
-from .filters import TaskFilterSet
+from .filters import ledger_filter
 from .forms import ActionForm, CommentForm, ImportForm, TaskForm
-from .models import Attachment, ExtensionRequest, Task, TaskUnit, handler_parts
+from .models import Attachment, ExtensionRequest, Task, running_parts_visible_to
 
 PAGE_SIZES = (20, 50, 100)
 UNIT_ROLE_ORDER = {role: i for i, role in enumerate(UnitRole)}
@@ -80,7 +80,7 @@ def _todo_lists(user, tasks):
             (
                 _("To report on"),
                 _theirs(user, signed_at__isnull=False).filter(status__in=working),
-                _ledger_url(status=working),
+                None,  # the ledger has no filter for the parts a unit signed for
             ),
         ]
     for title, light in ((_("Due soon"), Light.BLUE), (_("Overdue"), Light.RED)):
@@ -121,7 +121,7 @@ def todo(request):
 
 
 def _filtered(request):
-    filterset = TaskFilterSet(request.GET or None, queryset=_visible(request), user=request.user)
+    filterset = ledger_filter(request.user, request.GET)
     return filterset, filterset.qs
 
 
@@ -177,7 +177,9 @@ def ledger_import(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.TAIZHANG_IMPORT_BACKGROUND_BYTES:
+        # An oversized file stays on the direct path, which refuses it before keeping it.
+        limits = settings.TAIZHANG_IMPORT_BACKGROUND_BYTES, settings.TAIZHANG_IMPORT_MAX_BYTES
+        if limits[0] < upload.size <= limits[1]:
             job = excel_jobs.start_import(request.user, upload)
             return redirect("system:file-job", job.pk)
         try:
@@ -336,17 +338,11 @@ def units(request):
     """
     user = request.user
     rows = list(Unit.objects.filter(organisation_id=user.organisation_id))
-    parts = TaskUnit.objects.filter(
-        unit__in=[u.pk for u in rows], role__in=UnitRole.acting()
-    ).exclude(light=Light.NONE)
-    if not user.sees_whole_organisation:
-        # A running task is past HIDDEN_FROM_UNITS: the rule is then its parts alone.
-        parts = parts.filter(task_id__in=handler_parts(user).values("task_id"))
-        if user.role != Role.HANDLER:
-            parts = parts.none()
     counts = {
         row["unit_id"]: row
-        for row in parts.values("unit_id")
+        for row in running_parts_visible_to(user)
+        .filter(role__in=UnitRole.acting())
+        .values("unit_id")
         .annotate(open=Count("pk"), red=Count("pk", filter=Q(light=Light.RED)))
         .order_by()
     }

@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 
 
 def in_order(queryset, ids):
-    """The rows with these ids, in this order, with ``queryset``'s joins and prefetches."""
+    """The rows with these ids, in this order, with ``queryset``'s joins and prefetches (not its
+    annotations or deferred fields: the rows are read afresh by primary key)."""
     if not ids:
         return []
     rows = queryset.model._default_manager.filter(pk__in=ids)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taizhang import audit
+from taizhang.audit.models import AuditRecord
 from taizhang.org.models import User
 from taizhang.supervision import services
 from taizhang.supervision.choices import Light, Status, UnitRole
@@ -160,6 +161,9 @@ def test_a_task_unit_carries_its_tasks_light_whoever_writes_it(make_task, people
     part.save()
     added = TaskUnit.objects.create(task=task, unit=units["steel"], role=UnitRole.COOPERATING)
     assert lights_of_units(task) == {Light.YELLOW}
+    # The copy is the database's, not anyone's change: the audit log does not record it.
+    created = AuditRecord.objects.filter(object_type="supervision.taskunit", object_id=added.pk)
+    assert created.exists() and all('"light"' not in r.changes for r in created)
     added.delete()
     services.cancel_task(task, by=people["supervisor"], comment="工作调整")
     assert lights_of_units(task) == {Light.NONE}

@@ -77,7 +77,8 @@ class Command(BaseCommand):
                 "gthread" if threads > 1 else "sync",
                 "--threads",
                 str(threads),
-                # Stated, not gunicorn's default: the longest request we accept (an import).
+                # Stated, not gunicorn's default: how long a worker may stop answering gunicorn
+                # (with one thread, a request's longest run) before it is restarted.
                 "--timeout",
                 str(settings.TAIZHANG_WEB_TIMEOUT),
                 "--access-logfile",
