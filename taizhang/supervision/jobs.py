@@ -161,6 +161,10 @@ def write_digests(today, lines):
     "organisation": its organisation's id, light: {task id: task number}}`` (in the order
     listed). A unit that already has today's
     digest is skipped. Returns (units reminded, notifications)."""
+    # Two runs at once (a hand-started one beside the scheduled one) take turns per unit
+    # here, so the second sees the first's digests instead of failing on their unique key.
+    # (SQLite's transactions already start with the write lock.)
+    list(Unit.objects.select_for_update().filter(pk__in=lines).values_list("pk", flat=True))
     done = set(
         UnitReminder.objects.filter(day=today, unit_id__in=lines).values_list("unit_id", flat=True)
     )
