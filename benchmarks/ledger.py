@@ -211,6 +211,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument(
+        "--handler", default="scale1-u01", help="the handler (a unit's code; default the busiest)"
+    )
     args = parser.parse_args()
     setup(args.tasks)
 
@@ -222,13 +225,13 @@ def main():
     from taizhang.supervision.models import Task
 
     supervisor = User.objects.get(username="scale1-duban")
-    handler = User.objects.get(username="scale1-u01")
+    handler = User.objects.get(username=args.handler)
     task = (
         Task.objects.visible_to(handler)
         .filter(
             status=Status.IN_PROGRESS,
             task_units__role=UnitRole.LEAD,
-            task_units__unit__code="scale1-u01",
+            task_units__unit__code=args.handler,
         )
         .first()
     )
