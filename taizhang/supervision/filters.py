@@ -1,6 +1,9 @@
 """The ledger's filters: one definition for the page, the export and the API."""
 
+from urllib.parse import urlencode
+
 import django_filters
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -93,3 +96,8 @@ class TaskFilterSet(StyledFilterSet):
 def ledger_filter(user, data):
     """The ledger's filters over what ``user`` may see: the page, its export and its jobs."""
     return TaskFilterSet(data or None, queryset=Task.objects.visible_to(user), user=user)
+
+
+def ledger_url(**filters):
+    """The ledger page filtered by these filters (a list value repeats its parameter)."""
+    return f"{reverse('supervision:ledger')}?{urlencode(filters, doseq=True)}"

@@ -8,13 +8,11 @@ gets one digest a day listing its blue, yellow and red tasks, with a link to the
 """
 
 import datetime
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.tasks import task
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +24,7 @@ from taizhang.org.models import Membership, Unit
 from taizhang.utils.db import refresh_statistics
 
 from .choices import Action, Light, Status, UnitRole
+from .filters import ledger_url
 from .lights import compute_light
 from .models import Task, TaskEvent, TaskUnit, UnitReminder
 
@@ -218,6 +217,5 @@ def digest_text(reminder, by_light):
     body = " ".join(numbers[:LISTED])
     if len(numbers) > LISTED:
         body += " " + _("and %(count)d more") % {"count": len(numbers) - LISTED}
-    query = [("unit", by_light["code"])] + [("light", light) for light in REMINDED_LIGHTS]
-    url = f"{reverse('supervision:ledger')}?{urlencode(query)}"
+    url = ledger_url(unit=by_light["code"], light=[light.value for light in REMINDED_LIGHTS])
     return title, body, url

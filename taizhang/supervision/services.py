@@ -11,7 +11,6 @@ import os
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +27,7 @@ from taizhang.utils.workdays import add_working_days
 
 from . import rules
 from .choices import Action, ExtensionStatus, Status, UnitRole
+from .filters import ledger_url
 from .indexing import KIND as SEARCH_KIND
 from .lights import compute_light
 from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskEvent, TaskUnit
@@ -386,7 +386,7 @@ def create_tasks(rows, *, by, organisation, batch_size=500):
     notify(
         leaders,
         title=_("To approve: %(count)d tasks registered by import") % {"count": len(tasks)},
-        url=f"{reverse('supervision:ledger')}?status={Status.DRAFT}",
+        url=ledger_url(status=Status.DRAFT),
     )
     return tasks
 

@@ -1,7 +1,5 @@
 """Pages of the ledger. Thin: they read through ``visible_to`` and write through services."""
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +20,7 @@ from taizhang.utils.paging import IdsFirstPaginator, ids_first
 
 from . import excel, excel_jobs, other_work, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
-from .filters import ledger_filter
+from .filters import ledger_filter, ledger_url
 from .forms import ActionForm, CommentForm, ImportForm, TaskForm
 from .models import Attachment, ExtensionRequest, Task, running_parts_visible_to
 
@@ -51,23 +49,19 @@ def _theirs(user, **part):
 TODO_ROWS = 10
 
 
-def _ledger_url(**filters):
-    return f"{reverse('supervision:ledger')}?{urlencode(filters, doseq=True)}"
-
-
 def _todo_lists(user, tasks):
     """(title, tasks, the ledger filtered the same way or None) for this user's work."""
     lists = []
     if user.role == Role.LEADER:
         lists.append(
-            (_("To approve"), tasks.filter(status=Status.DRAFT), _ledger_url(status=Status.DRAFT))
+            (_("To approve"), tasks.filter(status=Status.DRAFT), ledger_url(status=Status.DRAFT))
         )
     if user.role == Role.SUPERVISOR:
         for title, status in (
             (_("To assign"), Status.APPROVED),
             (_("To verify"), Status.COMPLETION_REPORTED),
         ):
-            lists.append((title, tasks.filter(status=status), _ledger_url(status=status)))
+            lists.append((title, tasks.filter(status=status), ledger_url(status=status)))
     if user.role in (Role.LEADER, Role.SUPERVISOR):
         pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
         lists.append(
@@ -86,7 +80,7 @@ def _todo_lists(user, tasks):
     for title, light in ((_("Due soon"), Light.BLUE), (_("Overdue"), Light.RED)):
         # A handler's from their units' light copies: a short list instead of all their tasks.
         lit = _theirs(user, light=light) if user.role == Role.HANDLER else tasks
-        lists.append((title, lit.filter(light=light), _ledger_url(light=light)))
+        lists.append((title, lit.filter(light=light), ledger_url(light=light)))
     return lists
 
 
@@ -106,10 +100,10 @@ def todo(request):
         closed=Count("pk", filter=Q(status=Status.CLOSED)),
     )
     links = {
-        "open": _ledger_url(status=sorted(Status.open_states())),
-        "red": _ledger_url(light=Light.RED),
-        "yellow": _ledger_url(light=Light.YELLOW),
-        "closed": _ledger_url(status=Status.CLOSED),
+        "open": ledger_url(status=sorted(Status.open_states())),
+        "red": ledger_url(light=Light.RED),
+        "yellow": ledger_url(light=Light.YELLOW),
+        "closed": ledger_url(status=Status.CLOSED),
     }
     context = {
         "sections": sections,
@@ -159,11 +153,12 @@ def ledger_export(request):
     ``TAIZHANG_EXPORT_BACKGROUND_ROWS`` rows written in the background to a file of the
     user's, on a page that shows its progress."""
     _filterset, tasks = _filtered(request)
-    if tasks.count() > settings.TAIZHANG_EXPORT_BACKGROUND_ROWS:
+    count = tasks.count()
+    if count > settings.TAIZHANG_EXPORT_BACKGROUND_ROWS:
         job = excel_jobs.start_export(request.user, request.GET.urlencode())
         return redirect("system:file-job", job.pk)
     try:
-        return excel.ledger_response(tasks)
+        return excel.ledger_response(tasks, count=count)
     except WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect(f"{reverse('supervision:ledger')}?{request.GET.urlencode()}")
