@@ -19,11 +19,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang import audit
-from taizhang.notify.services import notify
+from taizhang.notify.services import lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.services import handlers_of, org_users
@@ -126,7 +127,12 @@ def _move(cycle, action, by, comment="", *, extra_fields=()):
 
 
 def _tell(users, cycle, title, body=""):
-    notify(users, title=f"{title}：{cycle.title}", body=body, url=cycle.get_absolute_url())
+    notify(
+        users,
+        title=format_lazy("{}：{}", title, cycle.title),
+        body=body,
+        url=cycle.get_absolute_url(),
+    )
 
 
 def _unit_handlers(cycle):
@@ -472,8 +478,8 @@ def open_scoring(cycle, *, by, comment="", version=None):
     _move(cycle, Action.OPEN_SCORING, by, comment)
     if cycle.subject == Subject.STAFF:
         people = [a.user for a in cycle.assessees.select_related("user") if a.user_id]
-        _tell(people, cycle, _("Write your self-report"))
-    _tell(org_users(cycle, Role.LEADER), cycle, _("Scoring is open"))
+        _tell(people, cycle, gettext_lazy("Write your self-report"))
+    _tell(org_users(cycle, Role.LEADER), cycle, gettext_lazy("Scoring is open"))
     return cycle
 
 
@@ -815,8 +821,10 @@ def publicise(cycle, *, by, on=None, comment="", version=None):
     _tell(
         _staff_or_units(cycle),
         cycle,
-        _("Results publicised"),
-        _("You may appeal until %(date)s.") % {"date": rules.appeal_deadline(cycle)},
+        gettext_lazy("Results publicised"),
+        lazy_message(
+            gettext_lazy("You may appeal until %(date)s."), {"date": rules.appeal_deadline(cycle)}
+        ),
     )
     return cycle
 
@@ -848,7 +856,7 @@ def lodge_appeal(point, *, by, reason, today=None, version=None):
         score_before=point.effective_score,
     )
     _event(cycle, Action.APPEAL, by, unit=point.unit, comment=f"{point.indicator}：{appeal.reason}")
-    _tell(org_users(cycle, Role.SUPERVISOR), cycle, _("Appeal lodged"), str(point))
+    _tell(org_users(cycle, Role.SUPERVISOR), cycle, gettext_lazy("Appeal lodged"), str(point))
     return appeal
 
 
@@ -934,7 +942,7 @@ def reopen_scoring(cycle, *, by, comment="", version=None):
     steps.needs_comment(rules.LIFECYCLE, Action.REOPEN_SCORING, comment)
     cycle.publicised_on = None
     _move(cycle, Action.REOPEN_SCORING, by, comment, extra_fields=("publicised_on",))
-    _tell(_staff_or_units(cycle), cycle, _("Scoring reopened"), clean_text(comment))
+    _tell(_staff_or_units(cycle), cycle, gettext_lazy("Scoring reopened"), clean_text(comment))
     return cycle
 
 
@@ -957,7 +965,7 @@ def publish(
         comment,
         extra_fields=("published_on", "decision_number", "decision_text"),
     )
-    _tell(_staff_or_units(cycle), cycle, _("Results published"))
+    _tell(_staff_or_units(cycle), cycle, gettext_lazy("Results published"))
     return cycle
 
 

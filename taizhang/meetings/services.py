@@ -14,12 +14,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang.documents import services as documents
 from taizhang.extract.read import SUFFIXES
-from taizhang.notify.services import notify
+from taizhang.notify.services import lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.suggestions import services as suggestions
@@ -165,7 +166,12 @@ def invited_users(meeting, invitees=None):
 
 
 def _tell(users, meeting, title, body=""):
-    notify(users, title=f"{title}：{meeting.title}", body=body, url=meeting.get_absolute_url())
+    notify(
+        users,
+        title=format_lazy("{}：{}", title, meeting.title),
+        body=body,
+        url=meeting.get_absolute_url(),
+    )
 
 
 def _as_date(day, message=None):
@@ -598,7 +604,7 @@ def update_meeting(meeting, *, by, version=None, **data):
     _save(meeting, *values)
     _event(meeting, Action.EDIT, by, changes=changes)
     if meeting.status == Status.NOTIFIED and NOTICE_FIELDS & set(changes):
-        _tell(invited_users(meeting), meeting, _("Meeting changed"))
+        _tell(invited_users(meeting), meeting, gettext_lazy("Meeting changed"))
     return meeting
 
 
@@ -680,7 +686,12 @@ def invite(meeting, *, by, units=(), people=(), guests=(), version=None):
     _save(meeting)
     _event(meeting, Action.EDIT, by, changes={"invited": ["", "、".join(i.name for i in added)]})
     if meeting.status == Status.NOTIFIED:
-        _tell(invited_users(meeting, added), meeting, _("Meeting notice"), meeting.notice_text)
+        _tell(
+            invited_users(meeting, added),
+            meeting,
+            gettext_lazy("Meeting notice"),
+            meeting.notice_text,
+        )
     return added
 
 
@@ -733,7 +744,7 @@ def send_notice(meeting, *, by, text="", comment="", version=None):
     meeting.notice_text = _optional(text, 10000) or default_notice(meeting)
     meeting.notice_sent_at = timezone.now()
     _move(meeting, Action.SEND_NOTICE, by, comment, extra_fields=("notice_text", "notice_sent_at"))
-    title = _("Amended meeting notice") if amended else _("Meeting notice")
+    title = gettext_lazy("Amended meeting notice") if amended else gettext_lazy("Meeting notice")
     _tell(invited_users(meeting), meeting, title, meeting.notice_text)
     return meeting
 
@@ -772,7 +783,9 @@ def respond(meeting, *, by, response, substitute="", comment="", version=None):
         changes={"reply": ["", str(words)]},
     )
     if response != Response.ATTENDING:
-        _tell(secretariat_of(meeting), meeting, _("Reply to the notice"), f"{by}：{words}")
+        _tell(
+            secretariat_of(meeting), meeting, gettext_lazy("Reply to the notice"), f"{by}：{words}"
+        )
     return meeting
 
 
@@ -926,7 +939,7 @@ def cancel(meeting, *, by, comment="", version=None):
     notified = meeting.status == Status.NOTIFIED
     _move(meeting, Action.CANCEL, by, comment)
     if notified:
-        _tell(invited_users(meeting), meeting, _("Meeting cancelled"), comment)
+        _tell(invited_users(meeting), meeting, gettext_lazy("Meeting cancelled"), comment)
     return meeting
 
 
@@ -1227,8 +1240,8 @@ def request_countersign(meeting, *, by, units=None, comment="", version=None):
     _tell(
         tasks.handlers_of(chosen),
         meeting,
-        _("Minutes to countersign"),
-        _("Please answer by %(date)s.") % {"date": due},
+        gettext_lazy("Minutes to countersign"),
+        lazy_message(gettext_lazy("Please answer by %(date)s."), {"date": due}),
     )
     return meeting
 
@@ -1259,7 +1272,7 @@ def countersign(meeting, *, by, comment="", agree=True, version=None):
     if not rules.waiting_countersignatures(meeting) and not any(
         c.answer == Answer.PENDING for c in rules.current_countersignatures(meeting)
     ):
-        _tell(secretariat_of(meeting), meeting, _("Countersigned by every unit"))
+        _tell(secretariat_of(meeting), meeting, gettext_lazy("Countersigned by every unit"))
     return meeting
 
 
@@ -1276,7 +1289,7 @@ def object_to(meeting, *, by, comment="", version=None):
     for row in mine:
         _event(meeting, Action.OBJECT, by, comment=comment, unit=row.unit, from_status=before)
     objection = "、".join(str(r.unit) for r in mine) + f"：{comment}"
-    _tell(secretariat_of(meeting), meeting, _("Minutes objected to"), objection)
+    _tell(secretariat_of(meeting), meeting, gettext_lazy("Minutes objected to"), objection)
     # The round is over for everyone: the units still to answer wait for the revised minutes.
     waiting = [
         c.unit
@@ -1286,8 +1299,10 @@ def object_to(meeting, *, by, comment="", version=None):
     _tell(
         tasks.handlers_of(waiting),
         meeting,
-        _("Minutes sent back for revision"),
-        _("No need to answer this round: %(objection)s") % {"objection": objection},
+        gettext_lazy("Minutes sent back for revision"),
+        lazy_message(
+            gettext_lazy("No need to answer this round: %(objection)s"), {"objection": objection}
+        ),
     )
     return meeting
 
@@ -1301,7 +1316,12 @@ def withdraw_countersign(meeting, *, by, comment="", version=None):
     _needs_comment(Action.WITHDRAW_COUNTERSIGN, comment)
     asked = [c.unit for c in rules.current_countersignatures(meeting)]
     _move(meeting, Action.WITHDRAW_COUNTERSIGN, by, comment)
-    _tell(tasks.handlers_of(asked), meeting, _("Minutes taken back from countersigning"), comment)
+    _tell(
+        tasks.handlers_of(asked),
+        meeting,
+        gettext_lazy("Minutes taken back from countersigning"),
+        comment,
+    )
     return meeting
 
 
@@ -1390,14 +1410,20 @@ def issue(meeting, *, by, comment="", issued_on=None, version=None):
         changes={"tasks": ["", "、".join(t.number for t in created)]},
     )
     everyone = invited_users(meeting)
-    _tell(everyone, meeting, _("Minutes issued %(number)s") % {"number": meeting.minutes_number})
+    _tell(
+        everyone,
+        meeting,
+        lazy_message(gettext_lazy("Minutes issued %(number)s"), {"number": meeting.minutes_number}),
+    )
     if created:
         chair = [meeting.chair] if meeting.chair_id else tasks.org_users(meeting, Role.LEADER)
         _tell(
             chair,
             meeting,
-            _("Decisions to approve as tasks"),
-            _("%(count)d tasks wait for your approval.") % {"count": len(created)},
+            gettext_lazy("Decisions to approve as tasks"),
+            lazy_message(
+                gettext_lazy("%(count)d tasks wait for your approval."), {"count": len(created)}
+            ),
         )
     else:
         close_if_done(meeting)
@@ -1553,7 +1579,12 @@ def hand_over_suggestion(meeting, *, by, title, body, submitter_name="", version
 def remind_tomorrow(meeting):
     """The day before: everyone invited who has not excused themselves."""
     going = [i for i in meeting.invitees.all() if i.response != Response.DECLINED]
-    _tell(invited_users(meeting, going), meeting, _("Meeting tomorrow"), meeting.notice_text)
+    _tell(
+        invited_users(meeting, going),
+        meeting,
+        gettext_lazy("Meeting tomorrow"),
+        meeting.notice_text,
+    )
     _event(meeting, Action.REMIND, None, comment=_("Reminder of the meeting sent"))
 
 
@@ -1565,8 +1596,8 @@ def remind_countersign(meeting):
     _tell(
         tasks.handlers_of(owing),
         meeting,
-        _("Minutes to countersign"),
-        _("Please answer by %(date)s.") % {"date": meeting.countersign_due},
+        gettext_lazy("Minutes to countersign"),
+        lazy_message(gettext_lazy("Please answer by %(date)s."), {"date": meeting.countersign_due}),
     )
     _event(
         meeting,

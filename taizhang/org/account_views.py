@@ -3,13 +3,16 @@ second factor, API tokens."""
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -104,6 +107,23 @@ def login_code(request):
                 security.locked_message(lockout) if lockout else _("Wrong code. Try again."),
             )
     return render(request, "registration/login_code.html", {"form": form})
+
+
+def set_language(request):
+    """The menu's language choice: Django's view (the cookie), and for a signed-in person their
+    saved language, in which their notifications are written."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and language != user.language
+        and translation.check_for_language(language)
+        and language in {code for code, _name in settings.LANGUAGES}
+    ):
+        services.set_language(user, language)
+    return response
 
 
 @login_required

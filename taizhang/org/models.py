@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -90,6 +91,9 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.HANDLER)
     display_name = models.CharField(_("name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The language last chosen in the menu: notifications are written in it (blank: the
+    # installation's default).
+    language = models.CharField(_("language"), max_length=10, blank=True)
     units = models.ManyToManyField(
         Unit, through="Membership", related_name="members", verbose_name=_("units")
     )
@@ -121,6 +125,11 @@ class User(AbstractUser):
     @property
     def sees_whole_organisation(self):
         return self.role in Role.org_wide()
+
+    def notification_language(self):
+        """The language this person reads their notifications in."""
+        known = {code for code, _name in settings.LANGUAGES}
+        return self.language if self.language in known else settings.LANGUAGE_CODE
 
     def unit_ids(self):
         """Primary keys of the user's units, cached on the instance for one request."""

@@ -205,6 +205,12 @@ def disable_totp(user):
     user.save(update_fields=["totp_secret", "totp_last_step"])
 
 
+def set_language(user, language):
+    """The language the person chose in the menu, kept for what is written to them."""
+    user.language = language
+    user.save(update_fields=["language"])
+
+
 # --- API tokens -------------------------------------------------------------------------
 
 

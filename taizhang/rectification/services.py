@@ -12,9 +12,11 @@ import os
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from taizhang.notify.services import notify
+from taizhang.notify.services import lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision import services as tasks
@@ -106,7 +108,7 @@ def office_of(plan):
 
 def _tell(users, plan, title, problem=None):
     target = problem or plan
-    notify(users, title=f"{title}：{plan.title}", url=target.get_absolute_url())
+    notify(users, title=format_lazy("{}：{}", title, plan.title), url=target.get_absolute_url())
 
 
 def _require_office(by, organisation_id):
@@ -259,7 +261,7 @@ def attach_plan_files(plan, *, by, files, version=None):
 @transaction.atomic
 def approve(plan, *, by, comment="", version=None):
     """审定: the leading group's head approves the plan and with it every measure's task."""
-    told = _("Rectification plan approved, ready to assign")
+    told = gettext_lazy("Rectification plan approved, ready to assign")
     return _approve(plan, Action.APPROVE, by, comment, version, told)[0]
 
 
@@ -272,7 +274,7 @@ def assign(plan, *, by, comment="", version=None):
 @transaction.atomic
 def approve_tasks(plan, *, by, comment="", version=None):
     """Measures added while rectifying: the head approves them in one go."""
-    told = _("New measures approved, ready to assign")
+    told = gettext_lazy("New measures approved, ready to assign")
     return _approve(plan, Action.APPROVE_TASKS, by, comment, version, told)[1]
 
 
@@ -325,7 +327,7 @@ def complete(plan, *, by, comment="", files=(), version=None):
     _plan_step(
         plan, Action.COMPLETE, by, comment, extra_fields=("completion_report", "completed_at")
     )
-    _tell(tasks.org_users(plan, Role.LEADER), plan, _("Rectification complete"))
+    _tell(tasks.org_users(plan, Role.LEADER), plan, gettext_lazy("Rectification complete"))
     return plan
 
 
@@ -538,7 +540,12 @@ def reopen_problem(problem, *, by, comment, measure, committed_date=None, versio
         ),
     )
     _new_measure(problem, by, **measure)
-    _tell(tasks.org_users(plan, Role.LEADER), plan, _("Problem reopened after review"), problem)
+    _tell(
+        tasks.org_users(plan, Role.LEADER),
+        plan,
+        gettext_lazy("Problem reopened after review"),
+        problem,
+    )
     return problem
 
 
@@ -642,7 +649,7 @@ def _new_measure(
         _tell(
             [head] if head else tasks.org_users(plan, Role.LEADER),
             plan,
-            _("New measure to approve"),
+            gettext_lazy("New measure to approve"),
             problem,
         )
     return measure
@@ -686,7 +693,9 @@ def remind_report(measure, *, today):
     _event(measure.plan, Action.REMIND, None, problem=measure.problem, comment=task.number)
     notify(
         tasks.handlers_of([task.lead_unit]),
-        title=_("Periodic report due: %(task)s") % {"task": f"{task.number} {task.title}"},
+        title=lazy_message(
+            gettext_lazy("Periodic report due: %(task)s"), {"task": f"{task.number} {task.title}"}
+        ),
         url=task.get_absolute_url(),
     )
     return True
@@ -707,7 +716,7 @@ def remind_committed(problem, *, today):
     _tell(
         [*office_of(problem.plan), *tasks.handlers_of([problem.lead_unit])],
         problem.plan,
-        _("Committed date passed"),
+        gettext_lazy("Committed date passed"),
         problem,
     )
     return True

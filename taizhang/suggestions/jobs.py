@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang import audit
 from taizhang.notify.models import Notification, fit_title
+from taizhang.notify.services import in_language
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership
 
@@ -83,10 +84,12 @@ def _remind(suggestions, today):
         title = fit_title(f"{REMINDER_TITLES[s.light]}：{s.title}")
         recipients = {u.pk: u for uid in _lead_and_joint(s) for u in members.get(uid, ())}
         url = reverse("suggestions:detail", args=[s.pk])
-        notifications += [
-            Notification(recipient=u, title=title, body=s.deadline.isoformat(), url=url)
-            for u in recipients.values()
-        ]
+        for u in recipients.values():
+            with in_language(u):  # each reads it in their own language
+                written = fit_title(f"{REMINDER_TITLES[s.light]}：{s.title}")
+            notifications.append(
+                Notification(recipient=u, title=written, body=s.deadline.isoformat(), url=url)
+            )
         events.append(
             SuggestionEvent(suggestion=s, action=Action.REMIND, comment=title, public=False)
         )

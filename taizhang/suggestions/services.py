@@ -16,11 +16,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang import audit
-from taizhang.notify.services import notify
+from taizhang.notify.services import lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision import services as tasks
@@ -157,7 +158,11 @@ handlers_of = tasks.handlers_of  # the active handlers of the given units
 
 
 def _tell(users, suggestion, title):
-    notify(users, title=f"{title}：{suggestion.title}", url=suggestion.get_absolute_url())
+    notify(
+        users,
+        title=format_lazy("{}：{}", title, suggestion.title),
+        url=suggestion.get_absolute_url(),
+    )
 
 
 def _tell_submitters(suggestion, title):
@@ -483,9 +488,9 @@ def create_suggestion(
         comment=comment,
         from_status=Status.SUBMITTED,
     )
-    _tell(office_of(suggestion), suggestion, _("New suggestion to accept"))
+    _tell(office_of(suggestion), suggestion, gettext_lazy("New suggestion to accept"))
     if staff:
-        _tell(people, suggestion, _("Your suggestion was registered"))
+        _tell(people, suggestion, gettext_lazy("Your suggestion was registered"))
     return suggestion, code
 
 
@@ -540,7 +545,7 @@ def accept(suggestion, *, by, comment="", topic=None, version=None):
         suggestion.topic = clean_text(topic).strip()[:60]
         fields.append("topic")
     _move(suggestion, Action.ACCEPT, by, comment, extra_fields=fields)
-    _tell_submitters(suggestion, _("Your suggestion was accepted"))
+    _tell_submitters(suggestion, gettext_lazy("Your suggestion was accepted"))
     return suggestion
 
 
@@ -570,7 +575,7 @@ def refuse(suggestion, *, by, reason_code=None, comment="", alternative_channel=
         text,
         extra_fields=["refusal_reason", "alternative_channel"],
     )
-    _tell_submitters(suggestion, _("Your suggestion was not accepted"))
+    _tell_submitters(suggestion, gettext_lazy("Your suggestion was not accepted"))
     return suggestion
 
 
@@ -618,12 +623,15 @@ def merge(suggestion, *, by, into=None, comment="", version=None):
     _tell(
         suggestion.submitters,
         target,
-        _("Your suggestion %(number)s was merged into") % {"number": suggestion.number},
+        lazy_message(
+            gettext_lazy("Your suggestion %(number)s was merged into"),
+            {"number": suggestion.number},
+        ),
     )
     _tell(
         [s.user for s in target.suggestion_submitters.all() if s.user_id in have],
         target,
-        _("A similar suggestion was merged into yours"),
+        gettext_lazy("A similar suggestion was merged into yours"),
     )
     return suggestion
 
@@ -699,7 +707,7 @@ def assign(
         changes={k: [None, v] for k, v in summary.items()},
         public=False,
     )
-    _tell(handlers_of(fresh_units), suggestion, _("New suggestion to handle"))
+    _tell(handlers_of(fresh_units), suggestion, gettext_lazy("New suggestion to handle"))
     return suggestion
 
 
@@ -814,7 +822,10 @@ def return_to_office(suggestion, *, by, comment="", version=None):
     _tell(
         office_of(suggestion),
         suggestion,
-        _("Returned by %(unit)s") % {"unit": "、".join(str(su.unit) for su in returned)},
+        lazy_message(
+            gettext_lazy("Returned by %(unit)s"),
+            {"unit": "、".join(str(su.unit) for su in returned)},
+        ),
     )
     return suggestion
 
@@ -838,7 +849,7 @@ def send_opinion(suggestion, *, by, comment="", text="", version=None):
     _tell(
         handlers_of(suggestion.units_in(UnitPart.LEAD)),
         suggestion,
-        _("Opinion from %(unit)s") % {"unit": unit},
+        lazy_message(gettext_lazy("Opinion from %(unit)s"), {"unit": unit}),
     )
     return suggestion
 
@@ -871,7 +882,7 @@ def reply(
         promised_date=promised_date,
     )
     _move(suggestion, Action.REPLY, by, f"{ReplyClass(reply_class).label}", unit=unit, public=False)
-    _tell(office_of(suggestion), suggestion, _("Reply to review"))
+    _tell(office_of(suggestion), suggestion, gettext_lazy("Reply to review"))
     return suggestion
 
 
@@ -921,7 +932,7 @@ def approve_reply(suggestion, *, by, comment="", public=False, version=None):
         unit=answer.unit,
         extra_fields=["reply_class", "replied_at", "replied_on_time", "rating_due", "follow_up_on"],
     )
-    _tell_submitters(suggestion, _("Reply to your suggestion, please rate it"))
+    _tell_submitters(suggestion, gettext_lazy("Reply to your suggestion, please rate it"))
     return suggestion
 
 
@@ -942,7 +953,9 @@ def send_back_reply(suggestion, *, by, comment="", version=None):
     answer.review_comment = comment
     answer.save()
     _move(suggestion, Action.SEND_BACK_REPLY, by, comment, unit=answer.unit, public=False)
-    _tell(handlers_of(suggestion.units_in(UnitPart.LEAD)), suggestion, _("Reply sent back"))
+    _tell(
+        handlers_of(suggestion.units_in(UnitPart.LEAD)), suggestion, gettext_lazy("Reply sent back")
+    )
     return suggestion
 
 
@@ -978,7 +991,11 @@ def _record_rating(suggestion, by, rating, comment, *, auto):
     _move(suggestion, Action.RATE, by, text, extra_fields=["rating", "rating_auto"])
     units = suggestion.units_in(UnitPart.LEAD)
     if rating == Rating.DISSATISFIED:
-        _tell([*office_of(suggestion), *handlers_of(units)], suggestion, _("Rated dissatisfied"))
+        _tell(
+            [*office_of(suggestion), *handlers_of(units)],
+            suggestion,
+            gettext_lazy("Rated dissatisfied"),
+        )
 
 
 def _redo(suggestion, by):
@@ -1002,7 +1019,9 @@ def _redo(suggestion, by):
             "rating_due",
         ],
     )
-    _tell(handlers_of(suggestion.units_in(UnitPart.LEAD)), suggestion, _("To handle again"))
+    _tell(
+        handlers_of(suggestion.units_in(UnitPart.LEAD)), suggestion, gettext_lazy("To handle again")
+    )
 
 
 @transaction.atomic
@@ -1038,7 +1057,7 @@ def adopt(suggestion, *, by, extent=Extent.WHOLE, comment="", version=None):
     _save(suggestion, "adopted_at", "adoption_extent")
     label = Extent(extent).label
     _event(suggestion, Action.ADOPT, by, comment=f"{label}：{comment}" if comment else label)
-    _tell_submitters(suggestion, _("Your suggestion was adopted"))
+    _tell_submitters(suggestion, gettext_lazy("Your suggestion was adopted"))
     return suggestion
 
 
@@ -1122,9 +1141,9 @@ def commend(suggestion, *, by, kind=None, amount=None, comment="", version=None)
     )
     if leader:
         _event(suggestion, Action.APPROVE_COMMENDATION, by, comment=text)
-        _tell_submitters(suggestion, _("Your suggestion was commended"))
+        _tell_submitters(suggestion, gettext_lazy("Your suggestion was commended"))
     else:
-        _tell(leaders_of(suggestion), suggestion, _("Commendation to approve"))
+        _tell(leaders_of(suggestion), suggestion, gettext_lazy("Commendation to approve"))
     return suggestion
 
 
@@ -1137,7 +1156,7 @@ def approve_commendation(suggestion, *, by, comment="", version=None):
     pending.save(update_fields=["approved_by", "approved_at"])
     _save(suggestion)
     _event(suggestion, Action.APPROVE_COMMENDATION, by, comment=comment)
-    _tell_submitters(suggestion, _("Your suggestion was commended"))
+    _tell_submitters(suggestion, gettext_lazy("Your suggestion was commended"))
     return suggestion
 
 

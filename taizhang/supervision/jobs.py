@@ -13,14 +13,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang import audit
 from taizhang.notify.models import Notification, fit_title
 from taizhang.org.choices import Role
-from taizhang.org.models import Membership, Unit
+from taizhang.org.models import Membership, Unit, User
 from taizhang.utils.db import refresh_statistics
 
 from .choices import Action, Light, Status, UnitRole
@@ -171,10 +171,11 @@ def write_digests(today, lines):
     if not lines:
         return 0, 0
     handlers = {}
-    for unit_id, user_id in Membership.objects.filter(
+    for unit_id, user_id, language in Membership.objects.filter(
         unit_id__in=lines, user__role=Role.HANDLER, user__is_active=True
-    ).values_list("unit_id", "user_id"):
-        handlers.setdefault(unit_id, set()).add(user_id)
+    ).values_list("unit_id", "user_id", "user__language"):
+        reader = User(pk=user_id, language=language)
+        handlers.setdefault(unit_id, {})[user_id] = reader.notification_language()
     reminders, notifications = [], []
     for unit_id, by_light in lines.items():
         unit = Unit(pk=unit_id, code=by_light["code"], organisation_id=by_light["organisation"])
@@ -187,11 +188,15 @@ def write_digests(today, lines):
             **{light.value: len(by_light.get(light, ())) for light in REMINDED_LIGHTS},
         )
         reminders.append(reminder)
-        title, body, url = digest_text(reminder, by_light)
-        notifications += [
-            Notification(recipient_id=user_id, title=title, body=body, url=url)
-            for user_id in sorted(handlers.get(unit_id, ()))
-        ]
+        written = {}  # each handler reads the digest in their own language
+        for user_id, language in sorted(handlers.get(unit_id, {}).items()):
+            if language not in written:
+                with translation.override(language):
+                    written[language] = digest_text(reminder, by_light)
+            title, body, url = written[language]
+            notifications.append(
+                Notification(recipient_id=user_id, title=title, body=body, url=url)
+            )
     audit.bulk_create(UnitReminder, reminders, batch_size=len(reminders))
     Notification.objects.bulk_create(notifications, batch_size=1000)
     return len(reminders), len(notifications)

@@ -12,11 +12,12 @@ import os
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang import audit, search
-from taizhang.notify.services import notify
+from taizhang.notify.services import lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import User
 from taizhang.utils import services as steps
@@ -124,7 +125,7 @@ def org_users(record, role):
 
 
 def _tell(users, task, title):
-    notify(users, title=f"{title}：{task.title}", url=task.get_absolute_url())
+    notify(users, title=format_lazy("{}：{}", title, task.title), url=task.get_absolute_url())
 
 
 def _display(value):
@@ -326,7 +327,7 @@ def create_task(*, by, organisation, notify=True, **fields):
     _set_units(task, units)
     _event(task, Action.CREATE, by, from_status=Status.DRAFT)
     if notify:
-        _tell(org_users(task, Role.LEADER), task, _("To approve"))
+        _tell(org_users(task, Role.LEADER), task, gettext_lazy("To approve"))
     return task
 
 
@@ -385,7 +386,9 @@ def create_tasks(rows, *, by, organisation, batch_size=500):
     leaders = org_users(tasks[0], Role.LEADER)
     notify(
         leaders,
-        title=_("To approve: %(count)d tasks registered by import") % {"count": len(tasks)},
+        title=lazy_message(
+            gettext_lazy("To approve: %(count)d tasks registered by import"), {"count": len(tasks)}
+        ),
         url=ledger_url(status=Status.DRAFT),
     )
     return tasks
@@ -440,7 +443,7 @@ def approve_task(task, *, by, comment="", version=None, notify=True):
     _require(by, Action.APPROVE, task)
     _move(task, Action.APPROVE, by, comment)
     if notify:
-        _tell(org_users(task, Role.SUPERVISOR), task, _("Approved, ready to assign"))
+        _tell(org_users(task, Role.SUPERVISOR), task, gettext_lazy("Approved, ready to assign"))
     return task
 
 
@@ -455,7 +458,9 @@ def assign_task(task, *, by, comment="", version=None):
         task.deadline = resolve_deadline(None, task.deadline_working_days)
         fields.append("deadline")
     _move(task, Action.ASSIGN, by, comment, extra_fields=fields)
-    _tell(handlers_of(task.units_in(*UnitRole.acting())), task, _("New task to sign for"))
+    _tell(
+        handlers_of(task.units_in(*UnitRole.acting())), task, gettext_lazy("New task to sign for")
+    )
     return task
 
 
@@ -528,7 +533,7 @@ def submit_completion(task, *, by, comment="", files=(), version=None):
         unit=task.lead_unit,
         extra_fields=["progress_percent", "latest_progress"],
     )
-    _tell(org_users(task, Role.SUPERVISOR), task, _("Completion reported, to verify"))
+    _tell(org_users(task, Role.SUPERVISOR), task, gettext_lazy("Completion reported, to verify"))
     return task
 
 
@@ -539,7 +544,7 @@ def verify_task(task, *, by, comment="", version=None):
     _require(by, Action.VERIFY, task)
     task.closed_at = timezone.now()
     _move(task, Action.VERIFY, by, comment, extra_fields=["closed_at"])
-    _tell(handlers_of(task.units_in(UnitRole.LEAD)), task, _("Verified and closed"))
+    _tell(handlers_of(task.units_in(UnitRole.LEAD)), task, gettext_lazy("Verified and closed"))
     return task
 
 
@@ -550,7 +555,7 @@ def return_task(task, *, by, comment="", version=None):
     _require(by, Action.RETURN, task)
     comment = _require_text(comment, _("Give the reason for returning the task."))
     _move(task, Action.RETURN, by, comment)
-    _tell(handlers_of(task.units_in(*UnitRole.acting())), task, _("Returned"))
+    _tell(handlers_of(task.units_in(*UnitRole.acting())), task, gettext_lazy("Returned"))
     return task
 
 
@@ -579,7 +584,7 @@ def request_extension(task, *, by, requested_deadline=None, comment="", version=
         unit=task.lead_unit,
         changes={"deadline": [task.deadline.isoformat(), requested_deadline.isoformat()]},
     )
-    _tell(org_users(task, Role.LEADER), task, _("Extension requested"))
+    _tell(org_users(task, Role.LEADER), task, gettext_lazy("Extension requested"))
     return task
 
 
@@ -600,7 +605,7 @@ def decide_extension(task, *, by, approve, comment="", version=None):
         changes["deadline"] = [task.deadline.isoformat(), request.requested_deadline.isoformat()]
         task.deadline = request.requested_deadline
     _save(task, "deadline")
-    verdict = _("approved") if approve else _("refused")
+    verdict = gettext_lazy("approved") if approve else gettext_lazy("refused")
     _event(
         task,
         Action.DECIDE_EXTENSION,
@@ -611,7 +616,7 @@ def decide_extension(task, *, by, approve, comment="", version=None):
     _tell(
         handlers_of(task.units_in(UnitRole.LEAD)),
         task,
-        _("Extension %(verdict)s") % {"verdict": verdict},
+        lazy_message(gettext_lazy("Extension %(verdict)s"), {"verdict": verdict}),
     )
     return task
 
@@ -623,7 +628,7 @@ def cancel_task(task, *, by, comment="", version=None):
     _require(by, Action.CANCEL, task)
     comment = _require_text(comment, _("Give the reason for cancelling the task."))
     _move(task, Action.CANCEL, by, comment)
-    _tell(handlers_of(task.units_in(*UnitRole.acting())), task, _("Cancelled"))
+    _tell(handlers_of(task.units_in(*UnitRole.acting())), task, gettext_lazy("Cancelled"))
     return task
 
 
@@ -683,7 +688,7 @@ def add_comment(task, *, by, text, instruction=False):
             if task.assigned_at
             else org_users(task, Role.SUPERVISOR),
             task,
-            _("Leader instruction"),
+            gettext_lazy("Leader instruction"),
         )
     return event
 
