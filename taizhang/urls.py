@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from taizhang.org import account_views
+from taizhang.utils import views as system_views
 
 handler404 = "taizhang.api.exceptions.api_aware_not_found"
 
@@ -27,6 +28,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # Asked for by browsers and feed readers whatever the page's <link rel="icon"> says.
+    path("favicon.ico", system_views.favicon),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from taizhang.org.choices import Role
@@ -49,3 +50,8 @@ def file_job_download(request, pk):
     if job.status != FileJob.Status.DONE or not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
+
+
+def favicon(request):
+    """Asked for by browsers whatever the page's <link rel="icon"> says."""
+    return redirect(static("taizhang/favicon.svg"), permanent=True)

@@ -54,3 +54,9 @@ def test_a_server_error_says_so_without_detail_and_logs_the_traceback(client, pe
     assert "the database went away" not in page and 'href="/home/"' in page
     [record] = [r for r in caplog.records if r.name == "django.request"]
     assert record.exc_info and isinstance(record.exc_info[1], RuntimeError)
+
+
+def test_the_favicon_is_served(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)
