@@ -158,3 +158,22 @@ class TokenRequestSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires = serializers.DateTimeField()
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100, help_text="Words to find; a unit's name finds its tasks."
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20, required=False)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    class Row(serializers.ModelSerializer):
+        url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+        class Meta:
+            model = Task
+            fields = ["id", "number", "title", "light", "status", "deadline", "url"]
+
+    count = serializers.IntegerField()
+    results = Row(many=True)

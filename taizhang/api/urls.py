@@ -8,6 +8,7 @@ urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("auth/token", views.TokenView.as_view(), name="token"),
     path("units", views.UnitList.as_view(), name="units"),
+    path("search", views.TaskSearch.as_view(), name="search"),
     path("tasks", views.TaskList.as_view(), name="tasks"),
     path("tasks/import", views.LedgerImport.as_view(), name="import"),
     path("tasks/export.xlsx", views.LedgerExport.as_view(), name="export"),

@@ -22,14 +22,17 @@ from taizhang.org.models import Unit
 from taizhang.org.security import locked_message
 from taizhang.supervision import excel, services
 from taizhang.supervision.choices import Action
-from taizhang.supervision.filters import TaskFilterSet
+from taizhang.supervision.filters import TaskFilterSet, find_tasks
 from taizhang.supervision.models import Task, TaskEvent
+from taizhang.utils.paging import ids_first
 
 from .filtering import PageFilters
 from .pagination import IdsFirstPagination
 from .serializers import (
     EventSerializer,
     ProgressSerializer,
+    SearchQuerySerializer,
+    SearchResultSerializer,
     TaskSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -106,6 +109,30 @@ class TaskList(FilteredTasks, generics.ListCreateAPIView):
             by=self.request.user, organisation=self.request.user.organisation, **data
         )
         serializer.instance = Task.objects.with_units().get(pk=task.pk)
+
+
+class TaskSearch(APIView):
+    """全局搜索: the tasks the caller may see that ``q`` finds (number, title, requirements,
+    progress texts, units), the first ``limit`` in the ledger's order."""
+
+    LIMIT = 20
+    MAX_LIMIT = 100
+
+    @extend_schema(
+        parameters=[SearchQuerySerializer],
+        responses=SearchResultSerializer,
+    )
+    def get(self, request):
+        params = SearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        tasks = find_tasks(request.user, params.validated_data["q"])
+        rows = ids_first(tasks[: params.validated_data["limit"]])
+        return Response(
+            {
+                "count": tasks.count(),
+                "results": SearchResultSerializer.Row(rows, many=True).data,
+            }
+        )
 
 
 class LedgerExport(FilteredTasks, generics.GenericAPIView):

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 import django_filters
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -65,6 +66,7 @@ class TaskFilterSet(StyledFilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisation_id = getattr(user, "organisation_id", None)
         if user is not None and user.is_authenticated:
             self.filters["unit"].queryset = Unit.objects.filter(
                 organisation_id=user.organisation_id
@@ -72,8 +74,9 @@ class TaskFilterSet(StyledFilterSet):
 
     def filter_keyword(self, queryset, name, value):
         """Every word in the number, title, source, requirements or any progress text
-        (through the search index: case, full-width forms and traditional script ignored)."""
-        return queryset.filter(pk__in=search.matching(KIND, value))
+        (through the search index: case, full-width forms and traditional script ignored),
+        or a unit the word names: the same as the header's search."""
+        return queryset.filter(keyword_condition(self.organisation_id, value))
 
     def filter_unit(self, queryset, name, unit):
         if not unit:
@@ -96,6 +99,39 @@ class TaskFilterSet(StyledFilterSet):
 def ledger_filter(user, data):
     """The ledger's filters over what ``user`` may see: the page, its export and its jobs."""
     return TaskFilterSet(data or None, queryset=Task.objects.visible_to(user), user=user)
+
+
+QUERY_MAX = 100
+
+
+def named_unit(organisation_id, query):
+    """The id of the organisation's unit the query names whole (its full name, short name, an
+    alias or its code: 国资委, 市国资委), or None; a fragment such as 统战 names none, or it
+    would find every task of 统战部."""
+    query = query.strip()
+    if organisation_id is None or not query:
+        return None
+    unit = Unit.objects.filter(organisation_id=organisation_id).by_name().get(query)
+    return unit.pk if unit else None
+
+
+def keyword_condition(organisation_id, query):
+    """Tasks whose number, title, source, requirements or progress texts have every word of
+    ``query`` (the search index), or in which a unit the query names has a part."""
+    query = query[:QUERY_MAX]
+    found = Q(pk__in=search.matching(KIND, query))
+    unit = named_unit(organisation_id, query)
+    if unit is not None:
+        found |= Q(pk__in=TaskUnit.objects.filter(unit_id=unit).values("task_id"))
+    return found
+
+
+def find_tasks(user, query):
+    """全局搜索: the tasks ``user`` may see that the query finds, in the ledger's order (the
+    ledger filtered by ``q`` lists the same)."""
+    if not (query or "").strip():
+        return Task.objects.none()
+    return Task.objects.visible_to(user).filter(keyword_condition(user.organisation_id, query))
 
 
 def ledger_url(**filters):

@@ -16,4 +16,5 @@ urlpatterns = [
     path("tasks/<int:pk>/attach/", views.task_attach, name="attach"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("units/", views.units, name="units"),
+    path("search/", views.search, name="search"),
 ]

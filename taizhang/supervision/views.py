@@ -20,7 +20,7 @@ from taizhang.utils.paging import IdsFirstPaginator, ids_first
 
 from . import excel, excel_jobs, other_work, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
-from .filters import ledger_filter, ledger_url
+from .filters import find_tasks, ledger_filter, ledger_url
 from .forms import ActionForm, CommentForm, ImportForm, TaskForm
 from .models import Attachment, ExtensionRequest, Task, running_parts_visible_to
 
@@ -345,3 +345,26 @@ def units(request):
         found = counts.get(unit.pk, {})
         unit.open_tasks, unit.red_tasks = found.get("open", 0), found.get("red", 0)
     return render(request, "supervision/units.html", {"tree": unit_tree(rows)})
+
+
+# ---- global search (the header's box) -------------------------------------------------------
+
+SEARCH_ROWS = 50
+
+
+@login_required
+def search(request):
+    """全局搜索: the tasks the query finds, the first rows in the ledger's order; a query that
+    is exactly one task's number opens that task."""
+    query = request.GET.get("q", "").strip()
+    rows = ids_first(_ledger_rows(find_tasks(request.user, query))[: SEARCH_ROWS + 1])
+    exact = [task for task in rows if task.number == query]
+    if len(exact) == 1:
+        return redirect(exact[0])
+    context = {
+        "query": query,
+        "tasks": rows[:SEARCH_ROWS],
+        "more": len(rows) > SEARCH_ROWS,
+        "ledger": ledger_url(q=query),
+    }
+    return render(request, "supervision/search.html", context)
