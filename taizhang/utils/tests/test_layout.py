@@ -1,5 +1,6 @@
-"""Error pages in the product's layout and the reader's language, each with a way back; a
-refused permission is logged as one line, a server error with its traceback."""
+"""The product's frame: error pages in its layout and the reader's language, each with a way
+back (a refused permission logged as one line, a server error with its traceback), the favicon,
+the language menu."""
 
 import logging
 
@@ -60,3 +61,11 @@ def test_the_favicon_is_served(client):
     response = client.get("/favicon.ico", follow=True)
     assert response.status_code == 200
     assert b"<svg" in b"".join(response.streaming_content)
+
+
+def test_the_language_menu_names_each_language_in_itself(client, people):
+    client.force_login(people["tzb"])
+    page = client.get("/tasks/").content.decode()
+    for name in ("简体中文", "繁體中文", "English"):
+        assert f">{name}</option>" in page
+    assert "英语" not in page and "英文" not in page
