@@ -127,12 +127,14 @@ def missing(task, today):
     recent = set(reports.filter(created_at__gte=since).values_list("unit_id", flat=True))
     # The lead and the responsible units report; the cooperating ones report through the lead.
     reporting = (UnitRole.LEAD, UnitRole.RESPONSIBLE)
+    # A task assigned within the period is not late with its first report yet.
+    due = running and task.assigned_at is not None and task.assigned_at < since
     return Missing(
         unsigned=[tu for tu in parts if assigned and tu.signed_at is None],
         quiet=[
             tu
             for tu in parts
-            if running
+            if due
             and task.status != Status.COMPLETION_REPORTED
             and tu.role in reporting
             and tu.unit_id not in recent
@@ -190,9 +192,9 @@ def filter_summary(filterset):
 
 
 def _shown(form_field, value):
-    if isinstance(value, slice):  # a date range
-        start, stop = value.start, value.stop
-        return f"{start or ''} ~ {stop or ''}".strip()
+    if isinstance(value, slice):  # a date range, as the days it runs from and to
+        start, stop = (_day(v) for v in (value.start, value.stop))
+        return f"{start} ~ {stop}".strip()
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(form_field, forms.ModelChoiceField):
@@ -200,3 +202,10 @@ def _shown(form_field, value):
     choices = dict(getattr(form_field, "choices", ()) or ())
     values = value if isinstance(value, (list, tuple)) else [value]
     return "、".join(str(choices.get(v, v)) for v in values)
+
+
+def _day(value):
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().isoformat()
+    return value.isoformat() if value else ""

@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import PASSWORD
 from taizhang.audit.models import AuditRecord
 from taizhang.supervision import printing, services
 from taizhang.supervision.choices import Action
-from taizhang.supervision.models import TaskEvent
+from taizhang.supervision.models import Task, TaskEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,10 @@ def test_the_reminder_sheet_counts_working_days_across_a_holiday(
 
 def test_the_reminder_sheet_of_a_task_in_time_says_the_days_left(client, make_task, monkeypatch):
     task = make_task("in_progress", deadline=datetime.date(2026, 10, 12))
+    # Assigned on 1 September, the lead unit's report on 25 September; printed on the 30th.
+    moment = lambda day: timezone.make_aware(datetime.datetime(2026, 9, day, 10))  # noqa: E731
+    Task.objects.filter(pk=task.pk).update(assigned_at=moment(1))
+    task.progress_reports.update(created_at=moment(25))
     monkeypatch.setattr(printing, "today", lambda: datetime.date(2026, 9, 30))
     login(client, "duban")
     page = cuiban(client, task).text
@@ -129,6 +134,14 @@ def test_the_reminder_sheet_of_a_task_in_time_says_the_days_left(client, make_ta
     # The lead unit reported: only the responsible unit is listed as not reporting.
     quiet = page.split('data-testid="quiet">')[1].split("</div>")[0]
     assert "XX市人民政府国有资产监督管理委员会" in quiet and "中共XX市委统战部" not in quiet
+
+
+def test_a_task_assigned_within_the_period_is_not_late_with_its_report(client, make_task):
+    task = make_task("signed")  # assigned today
+    login(client, "duban")
+    page = cuiban(client, task).text
+    assert 'data-testid="quiet"' not in page
+    assert 'data-testid="unsigned"' in page
 
 
 def test_a_handler_of_another_unit_cannot_print_the_sheets(client, make_task, people):
@@ -209,3 +222,20 @@ def test_a_ledger_printed_whole_has_no_note(client, make_task):
     assert page.count("<tr data-task=") == 1
     assert 'data-testid="cut"' not in page
     assert "全部事项" in page  # no filter
+
+
+def test_the_printed_ledger_names_each_filter_in_words(client, make_task):
+    make_task("assigned", deadline=datetime.date(2027, 2, 1))
+    login(client, "duban")
+    query = {
+        "light": ["green", "blue"],
+        "deadline_after": "2027-01-01",
+        "deadline_before": "2027-03-31",
+        "unit": "gzw",
+        "unit_role": "responsible",
+    }
+    filters = client.get(reverse("supervision:print-ledger"), query).text
+    filters = filters.split('data-testid="filters">')[1].split("</div>")[0]
+    assert "2027-01-01 ~ 2027-03-31" in filters
+    assert "单位：市国资委" in filters and "单位角色：责任单位" in filters
+    assert "绿灯" in filters

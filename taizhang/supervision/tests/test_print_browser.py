@@ -77,6 +77,15 @@ def test_the_assignment_sheet_prints_on_one_a4_page(live_server, page, desk, mak
     text = pdf.pages[0].extract_text()
     assert task.number in text and "督查督办通知单" in text
 
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name="返回事项").click()
+    page.get_by_role("link", name="打印催办单").click()
+    sheet = page.get_by_test_id("cuiban-sheet")
+    expect(sheet.get_by_test_id("unsigned")).to_contain_text("XX市财政局")
+    page.emulate_media(media="print")
+    desk("reminder-sheet-in-print-media")
+    assert len(pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages) == 1
+
 
 def test_the_printed_ledger_is_landscape(live_server, page, desk, make_task):
     for i in range(30):
