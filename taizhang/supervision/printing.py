@@ -140,8 +140,7 @@ def missing(task, today):
             and tu.unit_id not in recent
         ],
         quiet_days=days,
-        completion_missing=task.status
-        in (Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS, Status.RETURNED),
+        completion_missing=running and task.status != Status.COMPLETION_REPORTED,
         latest_report=reports.first(),
     )
 
@@ -164,10 +163,15 @@ def reminders(task):
     )
     days = set()
     if task.assigned_at is not None:
-        unit_ids = [tu.unit_id for tu in task.task_units.all()]
-        # A digest lists task ids by light in JSON; read the units' digests since the task was
-        # assigned (a few per unit and working day) and look for the task in Python, the same
-        # on SQLite and PostgreSQL.
+        # The digests go to the units that lead or are responsible (see UnitReminder).
+        unit_ids = [
+            tu.unit_id
+            for tu in task.task_units.all()
+            if tu.role in (UnitRole.LEAD, UnitRole.RESPONSIBLE)
+        ]
+        # A digest lists task ids by light in JSON; read those units' digests since the task was
+        # assigned (one per unit and day at most) and look for the task in Python, the same on
+        # SQLite and PostgreSQL.
         for day, listed in UnitReminder.objects.filter(
             unit_id__in=unit_ids, day__gte=timezone.localdate(task.assigned_at)
         ).values_list("day", "tasks"):

@@ -10,7 +10,7 @@ from conftest import PASSWORD
 from taizhang.audit.models import AuditRecord
 from taizhang.supervision import printing, services
 from taizhang.supervision.choices import Action
-from taizhang.supervision.models import Task, TaskEvent
+from taizhang.supervision.models import Task, TaskEvent, UnitReminder
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,27 @@ def test_the_reminder_sheet_of_a_task_in_time_says_the_days_left(client, make_ta
     # The lead unit reported: only the responsible unit is listed as not reporting.
     quiet = page.split('data-testid="quiet">')[1].split("</div>")[0]
     assert "XX市人民政府国有资产监督管理委员会" in quiet and "中共XX市委统战部" not in quiet
+
+
+def test_the_reminder_sheet_counts_the_daily_reminders_that_listed_the_task(
+    client, make_task, units
+):
+    task = make_task("signed")
+    other = make_task("signed", title="另一项事项")
+    today = timezone.localdate()
+    for day, listed in ((0, {"red": [task.pk]}), (1, {"blue": [other.pk, task.pk]})):
+        UnitReminder.objects.create(
+            unit=units["tzb"], day=today + datetime.timedelta(days=day), tasks=listed
+        )
+    UnitReminder.objects.create(  # another task's digest: not this one's reminder
+        unit=units["gzw"], day=today, tasks={"red": [other.pk]}
+    )
+    login(client, "duban")
+    page = cuiban(client, task).text
+    reminded = page.split('data-testid="reminders">')[1].split("</td>")[0]
+    tomorrow = today + datetime.timedelta(days=1)
+    assert f"系统每日催办提醒 2 次，最近一次 {tomorrow.year}年{tomorrow.month}月" in reminded
+    assert "尚未催办" not in reminded
 
 
 def test_a_task_assigned_within_the_period_is_not_late_with_its_report(client, make_task):
