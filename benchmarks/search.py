@@ -8,10 +8,10 @@ Migrates the database named by DATABASE_URL (use a scratch one). When it holds f
 its own generator (tasks of one organisation with a title, requirements and two progress
 reports written from a vocabulary of supervision phrases, inserted in bulk), then rebuilds the
 index with ``taizhang.search.rebuild("task")`` and prints how long that took. Then, for 2-, 3-
-and 4-character words, a number, a number's prefix, two words and a unit's name, it runs the ledger's first
-page for a supervisor (the count and the first 20 rows in the ledger's order, as the page does)
---runs times with the index and with the old ``LIKE '%…%'`` over five columns, and prints
-median and p95 in ms, the rows found and the ratio.
+and 4-character words, a number, a number's prefix, two words and a unit's name, it runs the
+ledger's first page for a supervisor (the count and the first 20 rows in the ledger's order, as
+the page does) --runs times with the index and with the old ``LIKE '%…%'`` over five columns,
+and prints median and p95 in ms, the rows found and the ratio.
 """
 
 import argparse

@@ -311,6 +311,8 @@ SPECTACULAR_SETTINGS = {
 # yellow when reported progress lags the elapsed share of the time by more than the tolerance.
 TAIZHANG_LIGHT_BLUE_WORKING_DAYS = _env_int("TAIZHANG_LIGHT_BLUE_WORKING_DAYS", 3)
 TAIZHANG_LIGHT_BEHIND_TOLERANCE = _env_int("TAIZHANG_LIGHT_BEHIND_TOLERANCE", 10)
+# 催办单: a lead or responsible unit with no progress report in this many days is listed as quiet.
+TAIZHANG_PROGRESS_REPORT_DAYS = _env_int("TAIZHANG_PROGRESS_REPORT_DAYS", 15)
 # The daily job relights this many tasks per transaction (and reminds units in groups of
 # about as many tasks): memory stays flat however large the ledger.
 TAIZHANG_DAILY_BATCH_SIZE = _env_int("TAIZHANG_DAILY_BATCH_SIZE", 2000)

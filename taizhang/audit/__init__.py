@@ -30,3 +30,22 @@ def bulk_update(model, objects, fields, **options):
     from .recorder import bulk_update as update
 
     return update(model, objects, fields, **options)
+
+
+def record_printout(request, name, instance=None):
+    """Record a printable page handed out (a 督办单, a printed ledger) as the middleware records
+    a downloaded file: with its path, query and a name; about ``instance`` when one record is
+    printed. A page, unlike a file, carries no attachment header to be recognised by."""
+    from . import chain, recorder
+    from .choices import AuditAction
+
+    extra = {
+        "path": request.path[:500],
+        "query": recorder.masked_query(request),
+        "filename": name[:200],
+        "printout": True,
+    }
+    record = recorder.entry(AuditAction.DOWNLOAD, instance=instance, extra=extra)
+    if instance is None:
+        record.object_repr = name[:200]
+    return chain.append([record])[0]

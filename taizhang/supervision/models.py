@@ -182,6 +182,11 @@ class Task(models.Model):
     def priority_colour(self):
         return Priority.colour(self.priority)
 
+    @property
+    def is_running(self):
+        """The units are working on it and its deadline runs (what a 催办单 is for)."""
+        return self.status in Status.open_states()
+
 
 class TaskUnit(models.Model):
     """A unit's part in a task, and its sign-for (签收)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import print_views, views
 
 app_name = "supervision"
 urlpatterns = [
@@ -17,4 +17,8 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("units/", views.units, name="units"),
     path("search/", views.search, name="search"),
+    # Printable sheets and the printed ledger (issue 14 item 6).
+    path("tasks/print/", print_views.ledger_print, name="print-ledger"),
+    path("tasks/<int:pk>/print/duban/", print_views.duban_sheet, name="print-duban"),
+    path("tasks/<int:pk>/print/cuiban/", print_views.cuiban_sheet, name="print-cuiban"),
 ]
