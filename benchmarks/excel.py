@@ -166,7 +166,7 @@ def import_sheet(rows, units):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["督查督办事项台账"])
-    sheet.append(excel.HEADERS)
+    sheet.append(["序号", "事项名称", "来源", "牵头单位", "责任单位", "配合单位", "办理时限"])
     for n in range(rows):
         sheet.append(
             [
