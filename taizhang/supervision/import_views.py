@@ -110,9 +110,13 @@ def import_preview(request, pk):
         messages.error(request, exc.message)
         form = ImportForm()
         return render(request, "supervision/import.html", {"form": form, "errors": exc.errors})
-    job.params = {**job.params, "versions": plan.versions()}
-    job.save(update_fields=["params"])
-    return render(request, "supervision/import_preview.html", _preview_context(job, plan))
+    context = _preview_context(job, plan)
+    if plan.errors:
+        _discard(job)  # it cannot be confirmed: a corrected file is uploaded again
+    else:
+        job.params = {**job.params, "versions": plan.versions()}
+        job.save(update_fields=["params"])
+    return render(request, "supervision/import_preview.html", context)
 
 
 @require_POST

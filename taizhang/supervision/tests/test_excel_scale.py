@@ -181,32 +181,37 @@ def test_the_job_page_shows_progress_while_it_runs(client, people):
     assert 'hx-trigger="every 1s"' in page.text
 
 
-def test_a_large_import_runs_in_the_background_and_lists_every_bad_row(
+def test_a_large_import_runs_in_the_background_after_its_preview(
     client, people, settings, django_capture_on_commit_callbacks
 ):
     settings.TAIZHANG_IMPORT_BACKGROUND_BYTES = 10
     client.force_login(people["supervisor"])
 
-    def post(*rows):
+    def preview(*rows):
         upload = io.BytesIO(sheet(*rows))
         upload.name = "ledger.xlsx"
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("supervision:import"), {"file": upload})
+        response = client.post(reverse("supervision:import"), {"file": upload})
         assert response.status_code == 302
-        return client.get(response.url)
+        return response.url, client.get(response.url)
 
-    page = post(
+    _url, page = preview(
         [1, "单位写错", "会议", "不存在的局", "", "", "2026-12-31"],
         [2, "", "会议", "市委统战部", "", "", "2026-12-31"],
     )
     assert "不存在的局" in page.text and "事项名称为空" in page.text
-    assert FileJob.objects.get().status == "failed" and Task.objects.count() == 0
-    page = post([1, "好的一行", "会议", "市委统战部", "", "", "2026-12-31"])
+    assert Task.objects.count() == 0
+    url, page = preview([1, "好的一行", "会议", "市委统战部", "", "", "2026-12-31"])
+    assert "后台导入" in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{url}confirm/", {"on_match": "update"})
+    done = FileJob.objects.get(kind="supervision.ledger-import")
+    assert response.url == reverse("system:file-job", args=[done.pk])
     assert Task.objects.get().title == "好的一行"
-    done = FileJob.objects.get(status="done")
-    assert (done.rows_done, done.rows_total, done.result) == (1, 1, {"count": 1})
+    assert done.status == "done" and (done.rows_done, done.rows_total) == (1, 1)
+    assert (done.result["create"], done.result["update"], done.result["skip"]) == (1, 0, 0)
     assert not done.file  # the upload is not kept
-    assert "好的一行" not in page.text and "(1)" in page.text
+    assert not FileJob.objects.filter(kind="supervision.ledger-import-preview").exists()
+    assert "(1)" in client.get(response.url).text
 
 
 def test_finished_jobs_expire_with_their_files(people, settings):
