@@ -571,6 +571,7 @@ class Plan:
     created: list = field(default_factory=list)
     updated: list = field(default_factory=list)
     units: dict = field(default_factory=dict, repr=False)
+    unit_index: dict | None = field(default=None, repr=False)
 
     def counts(self):
         return {"create": len(self.create), "update": len(self.update), "skip": len(self.skip)}
@@ -719,7 +720,7 @@ def _differences(row, task, units, present, names):
     return changes, data
 
 
-def _check_update(task, data, units, organisation):
+def _check_update(task, data, plan, organisation):
     """What ``update_task`` would refuse in ``data`` (the deadline, the units), or None."""
     try:
         if data.get("deadline_working_days"):
@@ -727,8 +728,10 @@ def _check_update(task, data, units, organisation):
         elif "deadline" in data:
             services.resolve_deadline(data["deadline"], None)
         if any(name in data for name in services.UNIT_FIELDS):
-            by_pk = {u.pk: u for u in Unit.objects.filter(organisation=organisation)}
-            current = units.get(task.pk, {})
+            if plan.unit_index is None:  # read once per import, not per row
+                plan.unit_index = {u.pk: u for u in Unit.objects.filter(organisation=organisation)}
+            by_pk = plan.unit_index
+            current = plan.units.get(task.pk, {})
             merged = {
                 name: data[name]
                 if name in data
@@ -828,7 +831,7 @@ def _plan_matched(plan, row, task, changes, update, *, by, on_match):
         plan.skip.append((row, task, _("You may not edit this task.")))
     elif on_match == "skip":
         plan.skip.append((row, task, _("Matched; left as it is (you chose to skip).")))
-    elif problem := _check_update(task, update, plan.units, by.organisation):
+    elif problem := _check_update(task, update, plan, by.organisation):
         plan.errors.append((row.line, problem))
     else:
         plan.update.append((row, task, changes, update))
