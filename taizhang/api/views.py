@@ -4,7 +4,7 @@ from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import (
     AuthenticationFailed,
@@ -24,6 +24,7 @@ from taizhang.supervision import excel, services
 from taizhang.supervision.choices import Action
 from taizhang.supervision.filters import TaskFilterSet, find_tasks
 from taizhang.supervision.models import Task, TaskEvent
+from taizhang.utils.excel import read_upload
 from taizhang.utils.paging import ids_first
 
 from .filtering import PageFilters
@@ -149,7 +150,11 @@ class LedgerExport(FilteredTasks, generics.GenericAPIView):
         }
     )
     def get(self, request):
-        return excel.ledger_response(self.filter_queryset(self.get_queryset()))
+        filterset = TaskFilterSet(
+            request.query_params, queryset=self.get_queryset(), request=request
+        )
+        note = excel.filter_line(filterset)
+        return excel.ledger_response(self.filter_queryset(self.get_queryset()), note=note)
 
 
 class TaskDetail(VisibleTasks, generics.RetrieveUpdateAPIView):
@@ -224,17 +229,95 @@ class TaskHistory(generics.ListAPIView):
         return _task(self.request, self.kwargs["pk"]).events.select_related("actor", "unit")
 
 
+def _flag(request, name):
+    return request.query_params.get(name, "").lower() in ("1", "true", "yes")
+
+
+def _rows(items):
+    return [{"row": row, "message": message} for row, message in items]
+
+
+IMPORT_PARAMETERS = [
+    OpenApiParameter(
+        "dry_run",
+        OpenApiTypes.BOOL,
+        description="1: plan the import and answer the counts; nothing is saved.",
+    ),
+    OpenApiParameter(
+        "on_match",
+        OpenApiTypes.STR,
+        enum=list(excel.ON_MATCH),
+        description=(
+            "What to do with a row that is a task of the ledger (same 编号, or else the same "
+            "事项名称 + 牵头单位 + 来源) and differs from it: update the task (default) or skip "
+            "the row. A row equal to its task, or whose task is closed or cancelled, is skipped."
+        ),
+    ),
+    OpenApiParameter(
+        "allow_past_deadlines",
+        OpenApiTypes.BOOL,
+        description=(
+            "1: import rows whose new deadline is already past. Without it such rows are "
+            "listed under `warnings` (and a real import is refused, listing them under "
+            "`errors`)."
+        ),
+    ),
+]
+IMPORT_ANSWER = {
+    "type": "object",
+    "properties": {
+        "create": {"type": "integer", "description": "Rows that are (or would be) new drafts."},
+        "update": {"type": "integer", "description": "Rows whose matched task is updated."},
+        "skip": {"type": "integer", "description": "Matched rows left as they are."},
+        "errors": {
+            "type": "array",
+            "description": "Every bad row; with any, nothing is imported.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "row": {"type": "integer", "nullable": True},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+        "warnings": {
+            "type": "array",
+            "description": "Rows whose deadline is already past (see allow_past_deadlines).",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "row": {"type": "integer", "nullable": True},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+        "rows": {
+            "type": "array",
+            "description": "Each matched row: its task's number, what is done and why.",
+            "items": {"type": "object"},
+        },
+        "created": {"type": "array", "description": "Not in a dry run: the new tasks."},
+        "updated": {"type": "array", "description": "Not in a dry run: the updated tasks."},
+    },
+}
+
+
 class LedgerImport(APIView):
+    """Import an .xlsx ledger (the export's layout or the template's). Rows the ledger already
+    has are matched by 编号, else by 事项名称 + 牵头单位 + 来源, and updated or skipped
+    instead of registered twice; all or nothing."""
+
     parser_classes = [MultiPartParser]
 
     @extend_schema(
+        parameters=IMPORT_PARAMETERS,
         request={
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
             }
         },
-        responses=TaskSerializer(many=True),
+        responses={200: IMPORT_ANSWER, 201: IMPORT_ANSWER, 400: IMPORT_ANSWER},
     )
     def post(self, request):
         upload = request.FILES.get("file")
@@ -243,9 +326,39 @@ class LedgerImport(APIView):
                 {"detail": _("Attach the Excel file as “file”.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        created = excel.import_upload(upload, by=request.user)
-        tasks = Task.objects.filter(pk__in=[t.pk for t in created]).with_units()
-        return Response(
-            TaskSerializer(tasks, many=True, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        on_match = request.query_params.get("on_match", "update")
+        try:
+            plan = excel.plan_import(read_upload(upload), by=request.user, on_match=on_match)
+        except excel.ImportFailed as exc:  # the file itself: not a workbook, no header…
+            answer = {"create": 0, "update": 0, "skip": 0, "errors": _rows(exc.errors)}
+            answer.update(warnings=[], rows=[], detail=exc.message)
+            return Response(answer, status=status.HTTP_400_BAD_REQUEST)
+        answer = {
+            **plan.counts(),
+            "errors": _rows(plan.errors),
+            "warnings": _rows(plan.warnings),
+            "rows": [
+                {"row": row.line, "number": task.number, "action": "update", "changes": changes}
+                for row, task, changes, _data in plan.update
+            ]
+            + [
+                {"row": row.line, "number": task.number, "action": "skip", "reason": reason}
+                for row, task, reason in plan.skip
+            ],
+        }
+        if _flag(request, "dry_run"):
+            return Response(answer)
+        try:
+            if plan.warnings and not _flag(request, "allow_past_deadlines"):
+                raise excel.past_deadlines_refused(plan.warnings)
+            excel.apply_plan(plan, by=request.user)
+        except excel.ImportFailed as exc:
+            answer.update(detail=exc.message, errors=_rows(exc.errors))
+            return Response(answer, status=status.HTTP_400_BAD_REQUEST)
+        context = {"request": request}
+        created = Task.objects.filter(pk__in=[t.pk for t in plan.created]).with_units()
+        updated = Task.objects.filter(pk__in=[t.pk for t in plan.updated]).with_units()
+        answer["created"] = TaskSerializer(created, many=True, context=context).data
+        answer["updated"] = TaskSerializer(updated, many=True, context=context).data
+        code = status.HTTP_201_CREATED if plan.created else status.HTTP_200_OK
+        return Response(answer, status=code)

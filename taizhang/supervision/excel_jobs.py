@@ -37,14 +37,18 @@ def start_export(user, query):
     return filejobs.start(EXPORT, export_ledger_file, by=user, params=params)
 
 
-def start_import(user, upload):
+def start_import(user, upload, *, name="", options=None):
+    """The import of ``upload`` (an open file) in the background, with the preview's
+    ``options`` (on_match, allow_past_deadlines, versions: see ``excel.run_import``)."""
     params = {
         "title": _("Ledger import"),
         "back": reverse("supervision:ledger"),
-        "done": _("Tasks imported as drafts"),
+        "done": _("Tasks imported"),
+        "options": options or {},
     }
+    name = name or getattr(upload, "name", "") or "upload.xlsx"
     return filejobs.start(
-        IMPORT, import_ledger_file, by=user, params=params, upload=upload, upload_name=upload.name
+        IMPORT, import_ledger_file, by=user, params=params, upload=upload, upload_name=name
     )
 
 
@@ -61,21 +65,37 @@ def _as_requester(run):
 @task
 def export_ledger_file(job_id):
     with filejobs.running(job_id) as run, _as_requester(run):
-        tasks = filtered_tasks(run.job.requested_by, run.job.params.get("query", ""))
+        filterset = ledger_filter(run.job.requested_by, QueryDict(run.job.params.get("query", "")))
+        tasks = filterset.qs
         count = tasks.count()
         check_export_rows(count)
         run.total(count)
         with tempfile.TemporaryFile() as spool:
-            excel.export_ledger(tasks, spool, progress=run.progress)
+            note = excel.filter_line(filterset)
+            excel.export_ledger(tasks, spool, note=note, progress=run.progress)
             spool.seek(0)
             run.save_file(spool, excel.file_name())
 
 
 @task
 def import_ledger_file(job_id):
+    """The same matching as the page's import: rows the ledger has are updated or skipped."""
     with filejobs.running(job_id) as run, _as_requester(run):
         with run.job.file.open("rb") as upload:
             data = upload.read()
-        created = excel.import_ledger(data, by=run.job.requested_by, total=run.total)
-        run.progress(len(created))
-        run.job.result = {"count": len(created)}
+        options = run.job.params.get("options", {})
+        plan = excel.run_import(
+            data,
+            by=run.job.requested_by,
+            total=run.total,
+            on_match=options.get("on_match", "update"),
+            allow_past_deadlines=bool(options.get("allow_past_deadlines")),
+            versions=options.get("versions") or None,
+        )
+        run.progress(len(plan.created) + len(plan.updated))
+        run.job.result = {
+            **plan.counts(),
+            "count": len(plan.created),
+            "created": len(plan.created),
+            "updated": len(plan.updated),
+        }

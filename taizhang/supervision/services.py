@@ -350,12 +350,7 @@ def create_tasks(rows, *, by, organisation, batch_size=500):
     taken in one statement, tasks, units and timeline events written in batches, and the
     leaders told once for the batch: queries do not grow with the rows."""
     _require_creator(by, organisation)
-    drafts, errors = [], []
-    for key, fields in rows:
-        try:
-            drafts.append(_draft(by=by, organisation=organisation, **fields))
-        except WorkflowError as exc:
-            errors.append((key, exc.message))
+    drafts, errors = _drafts(rows, by=by, organisation=organisation)
     if errors:
         raise TasksRefused(errors)
     if not drafts:
@@ -392,6 +387,29 @@ def create_tasks(rows, *, by, organisation, batch_size=500):
         url=ledger_url(status=Status.DRAFT),
     )
     return tasks
+
+
+def _drafts(rows, *, by, organisation):
+    drafts, errors = [], []
+    for key, fields in rows:
+        try:
+            drafts.append(_draft(by=by, organisation=organisation, **fields))
+        except WorkflowError as exc:
+            errors.append((key, exc.message))
+    return drafts, errors
+
+
+def check_new_tasks(rows, *, by, organisation):
+    """What ``create_tasks`` would refuse in ``rows``, as ``(key, message)``, saving nothing
+    (an import's preview)."""
+    _require_creator(by, organisation)
+    return _drafts(rows, by=by, organisation=organisation)[1]
+
+
+def check_units(organisation, units):
+    """Refuse units that do not make a task (no lead unit, another organisation's, one unit
+    in two parts): ``WorkflowError``."""
+    _check_units(organisation, units)
 
 
 def _listed(value, field):

@@ -1,13 +1,16 @@
 from django.urls import path
 
-from . import print_views, views
+from . import import_views, print_views, views
 
 app_name = "supervision"
 urlpatterns = [
     path("", views.todo, name="todo"),
     path("tasks/", views.ledger, name="ledger"),
     path("tasks/export.xlsx", views.ledger_export, name="export"),
-    path("tasks/import/", views.ledger_import, name="import"),
+    path("tasks/import/", import_views.ledger_import, name="import"),
+    path("tasks/import/template.xlsx", import_views.import_template, name="import-template"),
+    path("tasks/import/<int:pk>/", import_views.import_preview, name="import-preview"),
+    path("tasks/import/<int:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
     path("tasks/new/", views.task_create, name="create"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="edit"),

@@ -21,7 +21,7 @@ from taizhang.utils.paging import IdsFirstPaginator, ids_first
 from . import excel, excel_jobs, other_work, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
 from .filters import find_tasks, ledger_filter, ledger_url
-from .forms import ActionForm, CommentForm, ImportForm, TaskForm
+from .forms import ActionForm, CommentForm, TaskForm
 from .models import Attachment, ExtensionRequest, Task, running_parts_visible_to
 
 PAGE_SIZES = (20, 50, 100)
@@ -152,42 +152,16 @@ def ledger_export(request):
     """The filtered ledger as .xlsx: streamed in the request, or above
     ``TAIZHANG_EXPORT_BACKGROUND_ROWS`` rows written in the background to a file of the
     user's, on a page that shows its progress."""
-    _filterset, tasks = _filtered(request)
+    filterset, tasks = _filtered(request)
     count = tasks.count()
     if count > settings.TAIZHANG_EXPORT_BACKGROUND_ROWS:
         job = excel_jobs.start_export(request.user, request.GET.urlencode())
         return redirect("system:file-job", job.pk)
     try:
-        return excel.ledger_response(tasks, count=count)
+        return excel.ledger_response(tasks, count=count, note=excel.filter_line(filterset))
     except WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect(f"{reverse('supervision:ledger')}?{request.GET.urlencode()}")
-
-
-@login_required
-def ledger_import(request):
-    if not rules.can_create(request.user):
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        # An oversized file stays on the direct path, which refuses it before keeping it.
-        limits = settings.TAIZHANG_IMPORT_BACKGROUND_BYTES, settings.TAIZHANG_IMPORT_MAX_BYTES
-        if limits[0] < upload.size <= limits[1]:
-            job = excel_jobs.start_import(request.user, upload)
-            return redirect("system:file-job", job.pk)
-        try:
-            created = excel.import_upload(upload, by=request.user)
-        except excel.ImportFailed as exc:
-            errors = exc.errors
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, _("%(count)d tasks imported as drafts.") % {"count": len(created)}
-            )
-            return redirect("supervision:ledger")
-    return render(request, "supervision/import.html", {"form": form, "errors": errors})
 
 
 @login_required

@@ -127,7 +127,8 @@ class LedgerSheet:
     ``formats`` maps a column (1-based) to its number format; a date without one is shown
     as yyyy-mm-dd. ``freeze`` is the top-left cell that stays scrollable; ``auto_filter``
     puts the header's filter over every row written; ``fit_to_page`` prints the sheet one
-    page wide and as long as it is.
+    page wide and as long as it is; ``footer`` is the printed footer's centre ("第 &P 页 共 &N
+    页": the page and the pages).
     """
 
     def __init__(
@@ -143,6 +144,7 @@ class LedgerSheet:
         formats=None,
         auto_filter=False,
         fit_to_page=False,
+        footer="",
     ):
         wb = ledger.workbook
         self.fast = openpyxl.LXML
@@ -170,6 +172,9 @@ class LedgerSheet:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
         if freeze:
             ws.freeze_panes = freeze
+        if footer:
+            ws.HeaderFooter.oddFooter.center.text = footer
+            ws.HeaderFooter.evenFooter.center.text = footer
         if auto_filter:
             ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW}"
         heading = WriteOnlyCell(ws, value=excel_text(title))

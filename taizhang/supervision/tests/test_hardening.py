@@ -131,7 +131,7 @@ def test_a_formula_in_a_title_or_progress_is_exported_as_text(client, make_task,
     task = make_task("signed", title='=HYPERLINK("http://evil.example","点我")')
     services.report_progress(task, by=people["tzb"], percent=10, text="=1+1")
     ws = exported(client, people["supervisor"])
-    title, progress = ws.cell(row=4, column=2), ws.cell(row=4, column=8)
+    title, progress = ws.cell(row=4, column=3), ws.cell(row=4, column=13)
     assert title.data_type == "s" and title.value.startswith("=HYPERLINK")
     assert progress.data_type == "s" and progress.value.endswith("=1+1")
 
@@ -143,7 +143,7 @@ def test_control_characters_are_dropped_at_input_and_the_export_still_opens(
     services.report_progress(task, by=people["tzb"], percent=10, text="已部署\u000b落实")
     assert Task.objects.get(pk=task.pk).latest_progress == "已部署落实"
     Task.objects.filter(pk=task.pk).update(latest_progress="旧数据\u000b")  # written before the fix
-    assert exported(client, people["supervisor"]).cell(row=4, column=8).value.endswith("旧数据")
+    assert exported(client, people["supervisor"]).cell(row=4, column=13).value.endswith("旧数据")
 
 
 # ---- 5. workbooks built to hurt -----------------------------------------------------------------
@@ -325,7 +325,7 @@ def test_the_api_export_is_the_pages_export(client, make_task, people, units):
         return [row for row in sheet.iter_rows(min_row=3, values_only=True)]
 
     assert rows("/api/tasks/export.xlsx") == rows(reverse("supervision:export"))
-    assert [r[1] for r in rows("/api/tasks/export.xlsx")[1:]] == ["国资委牵头"]
+    assert [r[2] for r in rows("/api/tasks/export.xlsx")[1:]] == ["国资委牵头"]
     client.force_login(people["steel"])
     assert rows("/api/tasks/export.xlsx")[1:] == []
 

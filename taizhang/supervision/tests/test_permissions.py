@@ -20,7 +20,7 @@ def login(client, user):
 def exported_titles(client, **query):
     response = client.get(reverse("supervision:export"), query)
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
-    return [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    return [row[2] for row in sheet.iter_rows(min_row=4, values_only=True)]
 
 
 def test_visible_to_by_role(make_task, people, other_org):
