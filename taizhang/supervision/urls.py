@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import saved_filters, views
 
 app_name = "supervision"
 urlpatterns = [
@@ -16,4 +16,11 @@ urlpatterns = [
     path("tasks/<int:pk>/attach/", views.task_attach, name="attach"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("units/", views.units, name="units"),
+    # 我的常用筛选 (ledger filters, issue 14)
+    path("tasks/filters/", saved_filters.saved_filter_create, name="filter-save"),
+    path(
+        "tasks/filters/<int:pk>/delete/",
+        saved_filters.saved_filter_delete,
+        name="filter-delete",
+    ),
 ]
