@@ -31,6 +31,15 @@ ACTING = "('lead','responsible','cooperating')"
 ROWS = "t.id, t.number, t.title, t.priority, t.deadline, t.progress_percent, t.status, t.light"
 
 
+def ranked(name):
+    """A rank of supervision/ordering.py written as its index has it (SQLite matches an
+    indexed expression as written), then deadline and number: the ledger's orders."""
+    from taizhang.supervision import ordering
+
+    rank = getattr(ordering, name)
+    return f"{rank.sql_template() % {'expressions': f't.{rank.column}'}}, t.deadline, t.number"
+
+
 def setup(tasks):
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("TAIZHANG_VAR_DIR", str(ROOT / "var" / f"bench-{tasks}"))
@@ -98,10 +107,11 @@ def raw_time(statements, runs):
     return statistics.median(times[1:])
 
 
-def page_statements(where, params, *, offset=0, limit=20, order="t.deadline, t.number"):
+def page_statements(where, params, *, offset=0, limit=20, order=None):
     """Count, one page of rows, and the units of those rows: what a ledger page reads."""
     from django.db import connection
 
+    order = order or ranked("LedgerRank")
     base = f"FROM supervision_task t WHERE {where}"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -188,7 +198,10 @@ def pages(user, task_id):
         (
             "ledger status=in_progress",
             f"{ledger}?status=in_progress",
-            page_statements(f"{where} AND t.status = 'in_progress'", params),
+            # One status: one rank, so the order is the status index's (deadline, number).
+            page_statements(
+                f"{where} AND t.status = 'in_progress'", params, order="t.deadline, t.number"
+            ),
         ),
         (
             "ledger keyword 改革",
@@ -199,6 +212,26 @@ def pages(user, task_id):
             f"ledger page {last + 1}",
             f"{ledger}?page={last + 1}",
             page_statements(where, params, offset=20 * last),
+        ),
+        (
+            "ledger sort=-deadline",
+            f"{ledger}?sort=-deadline",
+            page_statements(where, params, order="t.deadline DESC, t.number DESC"),
+        ),
+        (
+            "ledger sort=number",
+            f"{ledger}?sort=number",
+            page_statements(where, params, order="t.number"),
+        ),
+        (
+            "ledger sort=status",
+            f"{ledger}?sort=status",
+            page_statements(where, params, order=ranked("StatusRank")),
+        ),
+        (
+            "ledger sort=light",
+            f"{ledger}?sort=light",
+            page_statements(where, params, order=ranked("LightRank")),
         ),
         ("我的待办", reverse("supervision:todo"), todo),
         ("task page", reverse("supervision:task", args=[task_id]), detail),

@@ -16,6 +16,7 @@ from taizhang.utils.filters import StyledFilterSet
 from .choices import Light, Priority, SourceKind, Status, UnitRole
 from .indexing import KIND
 from .models import Task, TaskUnit
+from .ordering import SORT_CHOICES, ledger_order
 
 
 @extend_schema_field(OpenApiTypes.STR)  # a unit's code
@@ -50,6 +51,13 @@ class TaskFilterSet(StyledFilterSet):
     )
     deadline = django_filters.DateFromToRangeFilter(label=_("Deadline"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    # The order, here so that the page, its export and the API list the same way (ordering.py).
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES,
+        method="filter_noop",
+        label=_("Order"),
+        empty_label=_("Most urgent first"),
+    )
 
     class Meta:
         model = Task
@@ -62,6 +70,7 @@ class TaskFilterSet(StyledFilterSet):
             "source_kind",
             "priority",
             "deadline",
+            "sort",
         ]
 
     def __init__(self, *args, user=None, **kwargs):
@@ -71,6 +80,32 @@ class TaskFilterSet(StyledFilterSet):
             self.filters["unit"].queryset = Unit.objects.filter(
                 organisation_id=user.organisation_id
             )
+
+    @property
+    def qs(self):
+        """The filtered tasks in the order asked for (running first by default), bound or not."""
+        if not hasattr(self, "_ordered"):
+            data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+            order = ledger_order(
+                data.get("sort") or "",
+                statuses=data.get("status") or (),
+                lights=data.get("light") or (),
+            )
+            self._ordered = super().qs.order_by(*order)
+        return self._ordered
+
+    def active_filters(self):
+        """How many filters narrow the list (not the order or the page's size)."""
+        if not self.is_bound or not self.form.is_valid():
+            return 0
+        skip = {"sort", "unit_role"}  # the unit's part only refines the unit
+        count = 0
+        for name, value in self.form.cleaned_data.items():
+            if isinstance(value, slice):  # a range: from and/or to
+                value = value.start or value.stop
+            if name not in skip and value not in (None, "", [], ()):
+                count += 1
+        return count
 
     def filter_keyword(self, queryset, name, value):
         """Every word in the number, title, source, requirements or any progress text

@@ -9,6 +9,7 @@ from taizhang.utils.lifecycle import LifecycleEvent
 from taizhang.utils.models import UploadedFile
 
 from .choices import Action, ExtensionStatus, Light, Priority, SourceKind, Status, UnitRole
+from .ordering import LedgerRank, LightRank, StatusRank
 
 # Tasks a unit does not see yet: registered and approved, not assigned (交办) to it.
 HIDDEN_FROM_UNITS = (Status.DRAFT, Status.APPROVED)
@@ -141,6 +142,30 @@ class Task(models.Model):
             ),
             # A task's children in the same order (the page of a parent task).
             models.Index(fields=["parent", "deadline", "number"], name="task_children_order"),
+            # The ledger's default order: running first, finished last (ordering.py).
+            models.Index(
+                models.F("organisation"),
+                LedgerRank(),
+                models.F("deadline"),
+                models.F("number"),
+                name="task_rank_order",
+            ),
+            # The columns' sorts (by number; by status in the lifecycle's order; by light).
+            models.Index(fields=["organisation", "number"], name="task_number_order"),
+            models.Index(
+                models.F("organisation"),
+                StatusRank(),
+                models.F("deadline"),
+                models.F("number"),
+                name="task_status_rank_order",
+            ),
+            models.Index(
+                models.F("organisation"),
+                LightRank(),
+                models.F("deadline"),
+                models.F("number"),
+                name="task_light_rank_order",
+            ),
         ]
 
     def __str__(self):
@@ -355,3 +380,32 @@ class UnitReminder(models.Model):
 
     def task_ids(self, light):
         return self.tasks.get(light, [])
+
+
+class SavedFilter(models.Model):
+    """我的常用筛选: a ledger filter a user keeps under a name (theirs alone)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="saved_ledger_filters",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=40)
+    # The ledger's query string (filters and order; never a page number).
+    query = models.CharField(_("filter"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('supervision:ledger')}?{self.query}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, print_views, views
+from . import import_views, print_views, saved_filters, views
 
 app_name = "supervision"
 urlpatterns = [
@@ -24,4 +24,11 @@ urlpatterns = [
     path("tasks/print/", print_views.ledger_print, name="print-ledger"),
     path("tasks/<int:pk>/print/duban/", print_views.duban_sheet, name="print-duban"),
     path("tasks/<int:pk>/print/cuiban/", print_views.cuiban_sheet, name="print-cuiban"),
+    # 我的常用筛选 (ledger filters, issue 14)
+    path("tasks/filters/", saved_filters.saved_filter_create, name="filter-save"),
+    path(
+        "tasks/filters/<int:pk>/delete/",
+        saved_filters.saved_filter_delete,
+        name="filter-delete",
+    ),
 ]

@@ -23,6 +23,7 @@ from .choices import Action, ExtensionStatus, Light, Status, UnitRole
 from .filters import find_tasks, ledger_filter, ledger_url
 from .forms import ActionForm, CommentForm, TaskForm
 from .models import Attachment, ExtensionRequest, Task, running_parts_visible_to
+from .saved_filters import ledger_list_context
 
 PAGE_SIZES = (20, 50, 100)
 UNIT_ROLE_ORDER = {role: i for i, role in enumerate(UnitRole)}
@@ -138,6 +139,7 @@ def ledger(request):
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
         "can_create": rules.can_create(request.user),
+        **ledger_list_context(request, filterset, query),
     }
     template = (
         "supervision/includes/ledger_table.html"

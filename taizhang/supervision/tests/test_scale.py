@@ -17,6 +17,7 @@ from taizhang.audit.models import AuditRecord
 from taizhang.org.models import User
 from taizhang.supervision import services
 from taizhang.supervision.choices import Light, Status, UnitRole
+from taizhang.supervision.filters import ledger_filter
 from taizhang.supervision.models import Task, TaskUnit
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,9 @@ def test_both_shapes_of_the_rule_find_the_same_tasks(scale):
 def test_pages_read_ids_first_keep_the_ledger_order(client, scale):
     user = User.objects.get(username="scale1-u01")
     client.force_login(user)
-    everything = list(Task.objects.visible_to(user).values_list("number", flat=True))
+    # The ledger's order (running first, finished last: ordering.py), read row by row.
+    everything = [t.number for t in ledger_filter(user, {}).qs]
+    assert set(everything) == set(Task.objects.visible_to(user).values_list("number", flat=True))
     shown = []
     for page in (1, 2, 3):
         response = client.get(reverse("supervision:ledger"), {"page": page, "per_page": 50})
