@@ -111,6 +111,8 @@ class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     requested_deadline = serializers.DateField(required=False)
     approve = serializers.BooleanField(required=False, allow_null=True, default=None)
+    # verify: close while a responsible or cooperating unit has not signed for the task.
+    confirm_unsigned = serializers.BooleanField(required=False, default=False)
     version = serializers.IntegerField(help_text=VERSION_HELP)
 
 
