@@ -144,8 +144,10 @@ class EventSerializer(serializers.ModelSerializer):
             "to_status",
             "comment",
             "changes",
+            "reply_to",  # the comment a reply answers (the task page's threads)
             "created_at",
         ]
+        read_only_fields = ["reply_to"]
 
 
 class TokenRequestSerializer(serializers.Serializer):

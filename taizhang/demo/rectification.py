@@ -845,15 +845,22 @@ def _backdate_measures(plan, start, walks):
             moment = assigned - datetime.timedelta(hours=len(before) - i)
             TaskEvent.objects.filter(pk=event.pk).update(created_at=moment)
         signed = assigned + datetime.timedelta(days=1)
+        signs = {}
         for i, event in enumerate(after):
             moment = signed + (end - signed) * i / max(len(after) - 1, 1)
             TaskEvent.objects.filter(pk=event.pk).update(created_at=moment)
+            if event.action == "sign" and event.unit_id:
+                signs[event.unit_id] = moment
         Task.objects.filter(pk=task_id).update(
             created_at=assigned - datetime.timedelta(days=1),
             assigned_at=assigned,
             **({"closed_at": end} if done else {}),
         )
         TaskUnit.objects.filter(task_id=task_id, signed_at__isnull=False).update(signed_at=signed)
+        for unit_id, moment in signs.items():  # the units card says what the timeline says
+            TaskUnit.objects.filter(
+                task_id=task_id, unit_id=unit_id, signed_at__isnull=False
+            ).update(signed_at=moment)
         ProgressReport.objects.filter(task_id=task_id).update(
             created_at=signed + (end - signed) / 2
         )
