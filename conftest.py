@@ -135,7 +135,9 @@ def walk(task, state, people):
         "completion_reported": lambda: services.submit_completion(
             task, by=lead, comment="已全部完成。"
         ),
-        "closed": lambda: services.verify_task(task, by=people["supervisor"]),
+        "closed": lambda: services.verify_task(
+            task, by=people["supervisor"], confirm_unsigned=True
+        ),
     }
     if state in ("draft",):
         return

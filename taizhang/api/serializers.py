@@ -111,6 +111,8 @@ class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     requested_deadline = serializers.DateField(required=False)
     approve = serializers.BooleanField(required=False, allow_null=True, default=None)
+    # verify: close while a responsible or cooperating unit has not signed for the task.
+    confirm_unsigned = serializers.BooleanField(required=False, default=False)
     version = serializers.IntegerField(help_text=VERSION_HELP)
 
 
@@ -142,8 +144,10 @@ class EventSerializer(serializers.ModelSerializer):
             "to_status",
             "comment",
             "changes",
+            "reply_to",  # the comment a reply answers (the task page's threads)
             "created_at",
         ]
+        read_only_fields = ["reply_to"]
 
 
 class TokenRequestSerializer(serializers.Serializer):

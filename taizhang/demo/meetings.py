@@ -459,7 +459,7 @@ def _consultation_decision(meeting, office, leader, day, issued_on):
     lead = _user(task.lead_unit.code)
     tasks.report_progress(task, by=lead, percent=100, text="专报已按期报送。")
     tasks.submit_completion(task, by=lead, comment="专报已报送，附报送回执。")
-    tasks.verify_task(task, by=office, comment="经复核，同意销号。")
+    tasks.verify_task(task, by=office, comment="经复核，同意销号。", confirm_unsigned=True)
     services.close_if_done(Meeting.objects.get(pk=meeting.pk))
     backdate_task(task, (_today() - day).days - 2, _today())
     Task.objects.filter(pk=task.pk).update(

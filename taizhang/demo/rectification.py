@@ -639,7 +639,9 @@ def _walk(measure, office, done):
         return
     ledger.report_progress(task, by=lead, percent=50, text="已制定具体措施，正在落实。")
     ledger.submit_completion(task, by=lead, comment="已按要求完成整改，佐证材料已报整改办公室。")
-    ledger.verify_task(task, by=office, comment="经复核，整改到位，同意销号。")
+    ledger.verify_task(
+        task, by=office, comment="经复核，整改到位，同意销号。", confirm_unsigned=True
+    )
 
 
 def _close_done_problems(plan, office, walks):
@@ -843,15 +845,22 @@ def _backdate_measures(plan, start, walks):
             moment = assigned - datetime.timedelta(hours=len(before) - i)
             TaskEvent.objects.filter(pk=event.pk).update(created_at=moment)
         signed = assigned + datetime.timedelta(days=1)
+        signs = {}
         for i, event in enumerate(after):
             moment = signed + (end - signed) * i / max(len(after) - 1, 1)
             TaskEvent.objects.filter(pk=event.pk).update(created_at=moment)
+            if event.action == "sign" and event.unit_id:
+                signs[event.unit_id] = moment
         Task.objects.filter(pk=task_id).update(
             created_at=assigned - datetime.timedelta(days=1),
             assigned_at=assigned,
             **({"closed_at": end} if done else {}),
         )
         TaskUnit.objects.filter(task_id=task_id, signed_at__isnull=False).update(signed_at=signed)
+        for unit_id, moment in signs.items():  # the units card says what the timeline says
+            TaskUnit.objects.filter(
+                task_id=task_id, unit_id=unit_id, signed_at__isnull=False
+            ).update(signed_at=moment)
         ProgressReport.objects.filter(task_id=task_id).update(
             created_at=signed + (end - signed) / 2
         )

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taizhang.utils.choices import ColouredChoices
 
@@ -129,7 +130,7 @@ Action.VERBS = {
 
 class ExtensionStatus(ColouredChoices):
     PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("extension request", "Approved")  # 已批准
     REFUSED = "refused", _("Refused")
 
 

@@ -107,6 +107,8 @@ class ActionForm(forms.Form):
         choices=[("yes", _("Approve")), ("no", _("Refuse"))],
     )
     files = MultipleFileField(label=_("Attachments"), required=False)
+    # 销号 while a unit has not signed for the task: the supervisor confirms it (task page).
+    confirm_unsigned = forms.BooleanField(label=_("Close all the same"), required=False)
     # Required: without it the stale-edit check would be skipped.
     version = forms.IntegerField(
         widget=forms.HiddenInput,
@@ -117,6 +119,8 @@ class ActionForm(forms.Form):
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
     instruction = forms.BooleanField(label=_("As a leader's instruction (批示)"), required=False)
+    # The comment this one answers (task page: 回复).
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ImportForm(forms.Form):

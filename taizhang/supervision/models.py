@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.choices import Role
 from taizhang.org.models import Organisation, Unit
 from taizhang.utils.lifecycle import LifecycleEvent
 from taizhang.utils.models import UploadedFile
+from taizhang.utils.workdays import working_days_between
 
 from .choices import Action, ExtensionStatus, Light, Priority, SourceKind, Status, UnitRole
 from .ordering import LedgerRank, LightRank, StatusRank
@@ -212,6 +214,14 @@ class Task(models.Model):
         """The units are working on it and its deadline runs (what a 催办单 is for)."""
         return self.status in Status.open_states()
 
+    @property
+    def overdue_working_days(self):
+        """已逾期 N 个工作日: working days (China's calendar) since the deadline of a running
+        task past it, else 0. Lists show it on red rows; the task page in its next step."""
+        if not self.is_running:
+            return 0
+        return max(0, working_days_between(self.deadline, timezone.localdate()))
+
 
 class TaskUnit(models.Model):
     """A unit's part in a task, and its sign-for (签收)."""
@@ -330,6 +340,10 @@ class Attachment(UploadedFile):
         ProgressReport, models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    # The completion report (办结报告: its SUBMIT_COMPLETION event) the file came with.
+    completion_report = models.ForeignKey(
+        "TaskEvent", models.CASCADE, null=True, blank=True, related_name="report_files"
+    )
 
     class Meta(UploadedFile.Meta):
         verbose_name = _("attachment")
@@ -344,6 +358,10 @@ class TaskEvent(LifecycleEvent):
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+")
     from_status = models.CharField(max_length=20, choices=Status, blank=True)
     to_status = models.CharField(max_length=20, choices=Status, blank=True)
+    # A comment answering another comment of the same task (a thread one level deep).
+    reply_to = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="replies"
+    )
 
     class Meta(LifecycleEvent.Meta):
         verbose_name = _("task event")

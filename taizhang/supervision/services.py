@@ -31,7 +31,17 @@ from .choices import Action, ExtensionStatus, Status, UnitRole
 from .filters import ledger_url
 from .indexing import KIND as SEARCH_KIND
 from .lights import compute_light
-from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskEvent, TaskUnit
+from .mentions import find_mentions
+from .models import (
+    HIDDEN_FROM_UNITS,
+    Attachment,
+    ExtensionRequest,
+    ProgressReport,
+    Task,
+    TaskEvent,
+    TaskUnit,
+)
+from .next_step import unsigned_units
 
 # Fields an edit may change, with the unit roles kept beside them.
 EDITABLE_FIELDS = (
@@ -541,9 +551,10 @@ def submit_completion(task, *, by, comment="", files=(), version=None):
     task = _lock(task, version)
     _require(by, Action.SUBMIT_COMPLETION, task)
     comment = _require_text(comment, _("Write the completion report."))
-    _attach_files(task, by, files)
+    for upload in files:
+        validate_upload(upload)
     task.progress_percent, task.latest_progress = 100, comment
-    _move(
+    report = _move(
         task,
         Action.SUBMIT_COMPLETION,
         by,
@@ -551,15 +562,25 @@ def submit_completion(task, *, by, comment="", files=(), version=None):
         unit=task.lead_unit,
         extra_fields=["progress_percent", "latest_progress"],
     )
+    _attach_files(task, by, files, completion_report=report)
     _tell(org_users(task, Role.SUPERVISOR), task, gettext_lazy("Completion reported, to verify"))
     return task
 
 
+UNSIGNED_AT_VERIFY = gettext_lazy(
+    "Not yet signed for by %(units)s. Confirm that the task may be closed all the same."
+)
+
+
 @transaction.atomic
-def verify_task(task, *, by, comment="", version=None):
-    """复核销号: the supervisor checks the completion report and closes the task."""
+def verify_task(task, *, by, comment="", version=None, confirm_unsigned=False):
+    """复核销号: the supervisor checks the completion report and closes the task. While a
+    responsible or cooperating unit has not signed for it, only with ``confirm_unsigned``."""
     task = _lock(task, version)
     _require(by, Action.VERIFY, task)
+    unsigned = unsigned_units(task)
+    if unsigned and not confirm_unsigned:
+        raise WorkflowError(UNSIGNED_AT_VERIFY % {"units": "、".join(str(u) for u in unsigned)})
     task.closed_at = timezone.now()
     _move(task, Action.VERIFY, by, comment, extra_fields=["closed_at"])
     _tell(handlers_of(task.units_in(UnitRole.LEAD)), task, gettext_lazy("Verified and closed"))
@@ -657,7 +678,7 @@ ACTION_PARAMS = {
     Action.SIGN: ("comment",),
     Action.PROGRESS: ("percent", "text", "files"),
     Action.SUBMIT_COMPLETION: ("comment", "files"),
-    Action.VERIFY: ("comment",),
+    Action.VERIFY: ("comment", "confirm_unsigned"),
     Action.RETURN: ("comment",),
     Action.REQUEST_EXTENSION: ("requested_deadline", "comment"),
     Action.DECIDE_EXTENSION: ("approve", "comment"),
@@ -692,14 +713,29 @@ def perform(task, action, *, by, version=None, **params):
 
 
 @transaction.atomic
-def add_comment(task, *, by, text, instruction=False):
-    """A comment by anyone who sees the task, or a leader's instruction (批示)."""
+def add_comment(task, *, by, text, instruction=False, reply_to=None):
+    """A comment by anyone who sees the task, or a leader's instruction (批示).
+
+    ``reply_to``: the comment (its event or id) this one answers; a reply to a reply joins the
+    same thread. ``@单位`` mentions (name, short name or alias of a unit of the organisation)
+    notify the handlers of the units that may see the task; the event returned carries
+    ``mentioned`` (units told) and ``not_mentioned`` (units named that do not take part in the
+    task, so were not told).
+    """
     task = _lock(task)
     text = _require_text(text, _("Write something first."))
     if instruction and not rules.can_instruct(by, task):
         raise NotAllowed(_("Only a leader may write an instruction."))
     _require_open(by, task)
+    parent = None
+    if reply_to is not None:
+        if instruction:
+            raise WorkflowError(_("An instruction cannot be a reply: post it on its own."))
+        parent = _comment_of(task, reply_to)
     event = _event(task, Action.INSTRUCT if instruction else Action.COMMENT, by, comment=text)
+    if parent is not None:
+        event.reply_to = parent
+        event.save(update_fields=["reply_to"])
     if instruction:
         _tell(
             handlers_of(task.units_in(*UnitRole.acting()))
@@ -708,7 +744,58 @@ def add_comment(task, *, by, text, instruction=False):
             task,
             gettext_lazy("Leader instruction"),
         )
+    _tell_mentions(task, event, by, parent)
     return event
+
+
+def _comment_of(task, reply_to):
+    """The thread's first comment: replies hang one level deep under a comment."""
+    pk = getattr(reply_to, "pk", reply_to)
+    parent = task.events.filter(pk=pk, action=Action.COMMENT).first()
+    if parent is None:
+        raise WorkflowError(_("The comment you answer is not on this task."))
+    return parent.reply_to or parent
+
+
+def units_seeing(task):
+    """The units whose handlers may see the task: its acting units, once it is assigned."""
+    if task.status in HIDDEN_FROM_UNITS:
+        return set()
+    return {tu.unit_id for tu in task.task_units.all() if tu.role in UnitRole.acting()}
+
+
+def _tell_mentions(task, event, by, parent):
+    mentioned = find_mentions(event.comment, task.organisation_id)
+    seeing = units_seeing(task)
+    event.mentioned = [u for u in mentioned if u.pk in seeing]
+    event.not_mentioned = [u for u in mentioned if u.pk not in seeing]
+    url = f"{task.get_absolute_url()}#comment-{event.pk}"
+    who = str(by)
+    if event.mentioned:
+        notify(
+            [u for u in handlers_of(event.mentioned) if u.pk != by.pk],
+            title=lazy_message(
+                gettext_lazy("%(who)s mentioned your unit on %(task)s"),
+                {"who": who, "task": task.title},
+            ),
+            body=event.comment[:500],
+            url=url,
+        )
+    author = parent.actor if parent is not None else None
+    if (
+        author is not None
+        and author.pk != by.pk
+        and Task.objects.visible_to(author, probe=True).filter(pk=task.pk).exists()
+    ):
+        notify(
+            [author],
+            title=lazy_message(
+                gettext_lazy("%(who)s replied to your comment on %(task)s"),
+                {"who": who, "task": task.title},
+            ),
+            body=event.comment[:500],
+            url=url,
+        )
 
 
 def validate_upload(upload):
@@ -732,13 +819,14 @@ def validate_upload(upload):
         raise WorkflowError(_("“%(name)s” is empty.") % {"name": upload.name})
 
 
-def _attach_files(task, by, files, progress_report=None):
+def _attach_files(task, by, files, progress_report=None, completion_report=None):
     for upload in files:
         validate_upload(upload)
     for upload in files:
         Attachment.objects.create(
             task=task,
             progress_report=progress_report,
+            completion_report=completion_report,
             file=upload,
             name=os.path.basename(upload.name)[:200],
             size=upload.size,

@@ -18,6 +18,8 @@ urlpatterns = [
     path("tasks/<int:pk>/comment/", views.task_comment, name="comment"),
     path("tasks/<int:pk>/attach/", views.task_attach, name="attach"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/inline", views.attachment_inline, name="attachment-inline"),
+    path("attachments/<int:pk>/preview", views.attachment_preview, name="attachment-preview"),
     path("units/", views.units, name="units"),
     path("search/", views.search, name="search"),
     # Printable sheets and the printed ledger (issue 14 item 6).

@@ -8,7 +8,10 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from taizhang.org.choices import Role
@@ -18,11 +21,12 @@ from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
 from taizhang.utils.paging import IdsFirstPaginator, ids_first
 
-from . import excel, excel_jobs, other_work, rules, services, sources
+from . import excel, excel_jobs, other_work, previews, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
 from .filters import find_tasks, ledger_filter, ledger_url
 from .forms import ActionForm, CommentForm, TaskForm
 from .models import Attachment, ExtensionRequest, Task, running_parts_visible_to
+from .next_step import next_step, pending_extension, unsigned_units
 from .saved_filters import ledger_list_context
 
 PAGE_SIZES = (20, 50, 100)
@@ -184,7 +188,7 @@ def task_detail(request, pk):
             "attachments"
         ),
         "extensions": task.extension_requests.select_related("requested_by", "decided_by"),
-        "attachments": task.attachments.filter(progress_report__isnull=True),
+        **_task_page_extras(task, user, events),
         # The parent only when the user may open it: its title is not theirs to read otherwise.
         "parent": (
             Task.objects.visible_to(user, probe=True).filter(pk=task.parent_id).first()
@@ -268,14 +272,18 @@ def task_comment(request, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.add_comment(
+            event = services.add_comment(
                 task,
                 by=request.user,
                 text=form.cleaned_data["text"],
                 instruction=form.cleaned_data["instruction"],
+                reply_to=form.cleaned_data["reply_to"],
             )
         except WorkflowError as exc:
             messages.error(request, exc.message)
+        else:
+            _say_mentions(request, event)
+            return redirect(f"{task.get_absolute_url()}#comment-{event.pk}")
     else:
         messages.error(request, _("Write something first."))
     return redirect(task)
@@ -294,9 +302,7 @@ def task_attach(request, pk):
 
 @login_required
 def attachment_download(request, pk):
-    attachment = get_object_or_404(Attachment, pk=pk)
-    if not Task.objects.visible_to(request.user, probe=True).filter(pk=attachment.task_id).exists():
-        raise Http404  # as if it did not exist: its task is not the user's to see
+    attachment = _visible_attachment(request, pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
@@ -321,6 +327,131 @@ def units(request):
         found = counts.get(unit.pk, {})
         unit.open_tasks, unit.red_tasks = found.get("open", 0), found.get("red", 0)
     return render(request, "supervision/units.html", {"tree": unit_tree(rows)})
+
+
+# ---- the task page: next step, files, comment threads, previews (issue 14, item 10) ----------
+
+
+def _attachment_rows(task, reports, completions):
+    """Every file of the task with where it came from: the task's own, a progress report's
+    (unit, date) or a completion report's."""
+    report_of = {r.pk: r for r in reports}
+    completion_of = {e.pk: e for e in completions}
+    rows = []
+    for a in task.attachments.all():
+        if a.progress_report_id in report_of:
+            r = report_of[a.progress_report_id]
+            source = _("Progress report of %(unit)s, %(day)s") % {
+                "unit": r.unit,
+                "day": r.created_at.date().isoformat(),
+            }
+        elif a.completion_report_id in completion_of:
+            e = completion_of[a.completion_report_id]
+            source = _("Completion report, %(day)s") % {"day": e.created_at.date().isoformat()}
+        else:
+            source = _("Task file")
+        a.preview_kind = previews.kind(a)
+        rows.append((a, source))
+    return rows
+
+
+def _task_page_extras(task, user, events):
+    """What the task page shows beside the task: the next step, the files, the comment threads."""
+    events = list(events)
+    reports = list(task.progress_reports.select_related("unit", "author"))
+    completions = [e for e in events if e.action == Action.SUBMIT_COMPLETION]
+    files_by_report = {}
+    for a in task.attachments.all():
+        if a.completion_report_id:
+            files_by_report.setdefault(a.completion_report_id, []).append(a)
+    for e in completions:
+        e.files = files_by_report.get(e.pk, [])
+    replies = {}
+    for e in reversed(events):  # oldest first under their comment
+        if e.reply_to_id:
+            replies.setdefault(e.reply_to_id, []).append(e)
+    for e in events:
+        e.thread = replies.get(e.pk, [])
+    return {
+        "next": next_step(task),
+        "pending_extension": pending_extension(task),
+        "unsigned_units": unsigned_units(task),
+        "events": [e for e in events if not e.reply_to_id],
+        "attachments": _attachment_rows(task, reports, completions),
+        "completion_reports": completions,
+        "can_comment": task.status not in Status.final_states(),
+    }
+
+
+def _say_mentions(request, event):
+    if getattr(event, "mentioned", None):
+        names = "、".join(str(u) for u in event.mentioned)
+        messages.success(request, _("Notified: %(units)s.") % {"units": names})
+    if getattr(event, "not_mentioned", None):
+        names = "、".join(str(u) for u in event.not_mentioned)
+        messages.warning(
+            request,
+            _("%(units)s not notified: they do not take part in this task.") % {"units": names},
+        )
+
+
+def _visible_attachment(request, pk):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if not Task.objects.visible_to(request.user, probe=True).filter(pk=attachment.task_id).exists():
+        raise Http404  # as if it did not exist: its task is not the user's to see
+    return attachment
+
+
+# The inline file may be framed by our own pages (the PDF viewer) and nothing else; Chromium's
+# PDF viewer is a plugin, which object-src 'none' would block.
+INLINE_CSP = {
+    "default-src": [CSP.NONE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
+
+
+@login_required
+@xframe_options_sameorigin
+@csp_override(INLINE_CSP)
+def attachment_inline(request, pk):
+    """An image or PDF attachment served to be shown in the page, not downloaded."""
+    attachment = _visible_attachment(request, pk)
+    content_type = previews.content_type(attachment)
+    if content_type is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"), filename=attachment.name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def attachment_preview(request, pk):
+    """The preview of one attachment: an image, the PDF viewer or a .docx's text (htmx gets
+    the fragment the task page opens in place)."""
+    attachment = _visible_attachment(request, pk)
+    kind = previews.kind(attachment)
+    if kind is None:
+        raise Http404
+    context = {"a": attachment, "kind": kind, "task": attachment.task}
+    if kind == "docx":
+        try:
+            with attachment.file.open("rb") as f:
+                data = f.read(settings.TAIZHANG_UPLOAD_MAX_BYTES + 1)
+            context["text"], context["cut"] = previews.docx_text(data)
+        except previews.PreviewError as exc:
+            context["error"] = str(exc)
+        except OSError:
+            context["error"] = _("The file could not be read from storage: download it.")
+    template = (
+        "supervision/includes/attachment_preview.html"
+        if is_htmx(request)
+        else "supervision/attachment_preview.html"
+    )
+    return render(request, template, context)
 
 
 # ---- global search (the header's box) -------------------------------------------------------

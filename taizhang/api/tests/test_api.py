@@ -85,7 +85,12 @@ def test_walk_a_task_from_draft_to_closed(api, people):
     act(tzb, "submit_completion", comment="台账已建立并运行。")
     assert act(duban, "return", comment="请附台账样表。")["status"] == "returned"
     act(tzb, "submit_completion", comment="已附台账样表。")
-    assert act(duban, "verify")["status"] == "closed"
+    # 销号 while 市国资委 and 市财政局 have not signed: refused unless the supervisor confirms.
+    version = duban.get(url).json()["version"]
+    response = duban.post(f"{url}/transitions", {"action": "verify", "version": version})
+    assert response.status_code == 400
+    assert "市国资委" in response.json()["detail"] and "市财政局" in response.json()["detail"]
+    assert act(duban, "verify", confirm_unsigned=True)["status"] == "closed"
     history = duban.get(f"{url}/history").json()
     assert [e["action"] for e in history][:3] == ["verify", "submit_completion", "return"]
     assert history[0]["actor"] == "duban"

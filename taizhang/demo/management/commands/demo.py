@@ -23,6 +23,7 @@ from taizhang.rectification.models import Plan
 from taizhang.suggestions.jobs import refresh_suggestions
 from taizhang.suggestions.models import Suggestion, SuggestionSubmitter
 from taizhang.supervision import services
+from taizhang.supervision.choices import Action
 from taizhang.supervision.jobs import refresh_lights
 from taizhang.supervision.models import Task, TaskEvent
 
@@ -237,7 +238,9 @@ def _walk(task, spec, duban, lingdao):
     if path == "returned":
         services.return_task(task, by=duban, comment=spec["returned"])
     if path == "closed":
-        services.verify_task(task, by=duban, comment="经复核，办结材料齐全，同意销号。")
+        services.verify_task(
+            task, by=duban, comment="经复核，办结材料齐全，同意销号。", confirm_unsigned=True
+        )
 
 
 def _backdate(task, days_ago, today):
@@ -247,9 +250,20 @@ def _backdate(task, days_ago, today):
     start = timezone.now() - datetime.timedelta(days=days_ago)
     events = list(task.events.order_by("created_at", "id"))
     step = datetime.timedelta(days=days_ago) / max(len(events), 1)
+    at = {}
     for i, event in enumerate(events):
-        TaskEvent.objects.filter(pk=event.pk).update(
-            created_at=start - datetime.timedelta(days=3) + step * i
-        )
-    Task.objects.filter(pk=task.pk).update(assigned_at=start)
-    task.task_units.filter(signed_at__isnull=False).update(signed_at=start + step)
+        at[event.pk] = start - datetime.timedelta(days=3) + step * i
+        TaskEvent.objects.filter(pk=event.pk).update(created_at=at[event.pk])
+    # The units card and the timeline tell the same dates: 签收 and 交办 and 销号 when their
+    # events say.
+    dates = {"assigned_at": start}
+    for event in events:
+        if event.action == Action.SIGN and event.unit_id:
+            task.task_units.filter(unit_id=event.unit_id, signed_at__isnull=False).update(
+                signed_at=at[event.pk]
+            )
+        elif event.action == Action.ASSIGN:
+            dates["assigned_at"] = at[event.pk]
+        elif event.action == Action.VERIFY:
+            dates["closed_at"] = at[event.pk]
+    Task.objects.filter(pk=task.pk).update(**dates)
