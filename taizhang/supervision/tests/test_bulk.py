@@ -206,3 +206,27 @@ def test_export_the_chosen(client, make_task, people):
     sheet = load_workbook(io.BytesIO(client.get(response.url).getvalue())).active
     titles = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert sorted(titles) == ["选中的事项0", "选中的事项1"]
+
+
+def test_bulk_reminder_goes_through_the_same_daily_limit(make_task, people):
+    first, second = make_task("assigned", title="事项甲"), make_task("in_progress", title="事项乙")
+    draft = make_task("draft", title="事项丙")
+    services.remind_task(first, by=people["supervisor"])
+    done, refused = services.bulk_perform(
+        [first.pk, second.pk, draft.pk], Action.REMIND, by=people["supervisor"], comment="请抓紧。"
+    )
+    assert done == [second.pk]
+    assert [pk for pk, _reason in refused] == [first.pk, draft.pk]
+    assert "今天已催办" in refused[0][1] and "立项" in refused[1][1]
+    assert {e.unit.code for e in reminders(second)} == {"tzb", "gzw"}
+
+
+def test_escalation_from_the_task_page(client, make_task, people):
+    task = make_task("signed")
+    login(client, people["supervisor"])
+    assert 'data-action="escalate"' in client.get(task.get_absolute_url()).text
+    url = reverse("supervision:act", args=[task.pk, "escalate"])
+    response = client.post(url, {"version": task.version, "comment": "请领导批示。"}, follow=True)
+    assert "升级督办：已完成。" in response.text
+    assert 'data-testid="instruction-requested"' in response.text
+    assert 'data-action="escalate"' not in response.text.split('id="timeline"')[0]
