@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import appraisal, meetings, rectification, suggestions, talent, views
+from . import appraisal, bulk, meetings, rectification, suggestions, talent, views
 
 app_name = "api"
 urlpatterns = [
@@ -11,9 +11,11 @@ urlpatterns = [
     path("search", views.TaskSearch.as_view(), name="search"),
     path("tasks", views.TaskList.as_view(), name="tasks"),
     path("tasks/import", views.LedgerImport.as_view(), name="import"),
+    path("tasks/bulk-transitions", bulk.BulkTransitions.as_view(), name="bulk-transitions"),
     path("tasks/export.xlsx", views.LedgerExport.as_view(), name="export"),
     path("tasks/<int:pk>", views.TaskDetail.as_view(), name="task"),
     path("tasks/<int:pk>/transitions", views.TaskTransition.as_view(), name="transitions"),
+    path("tasks/<int:pk>/remind", bulk.TaskRemind.as_view(), name="remind"),
     path("tasks/<int:pk>/progress", views.TaskProgress.as_view(), name="progress"),
     path("tasks/<int:pk>/history", views.TaskHistory.as_view(), name="history"),
     path("talent/people", talent.PersonList.as_view(), name="talent-people"),

@@ -75,6 +75,11 @@ class Priority(ColouredChoices):
     HIGH = "high", _("High")
     URGENT = "urgent", _("Urgent")
 
+    def raised(self):
+        """The next level up (督办 escalation); the highest stays where it is."""
+        levels = list(Priority)
+        return levels[min(levels.index(self) + 1, len(levels) - 1)]
+
 
 Priority.COLOURS = {Priority.NORMAL: "secondary", Priority.HIGH: "orange", Priority.URGENT: "red"}
 
@@ -110,6 +115,7 @@ class Action(models.TextChoices):
     LIGHT = "light", _("Light changed")  # the daily job: 亮红灯 and the like
     COMMENT = "comment", _("Comment")
     INSTRUCT = "instruct", _("Leader instruction")  # 批示
+    ESCALATE = "escalate", _("Escalated for instruction")  # 升级督办: a leader's 批示 requested
     ATTACH = "attach", _("Attachment added")
 
 
@@ -125,6 +131,8 @@ Action.VERBS = {
     Action.REQUEST_EXTENSION: _("Request extension"),
     Action.DECIDE_EXTENSION: _("Decide extension"),
     Action.CANCEL: _("Cancel task"),
+    Action.REMIND: _("Send reminder"),
+    Action.ESCALATE: _("Escalate"),
 }
 
 

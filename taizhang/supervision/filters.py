@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +25,52 @@ class UnitCodeFilter(django_filters.ModelChoiceFilter):
     pass
 
 
+# "Export the chosen" (issue 14's bulk actions): ``?id=1&id=2`` keeps just those tasks.
+MAX_CHOSEN_IDS = 500
+
+
+class IdsField(forms.Field):
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "invalid": _("“%(value)s” is not a task id."),
+        "too_many": _("At most %(limit)d tasks can be chosen."),
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, (list, tuple)) else [value]
+        ids = []
+        for item in values:
+            for part in str(item).split(","):
+                if not part.strip():
+                    continue
+                try:
+                    pk = int(part)
+                except ValueError:
+                    pk = 0
+                if not 1 <= pk <= 2**31 - 1:  # what a database id can be
+                    raise forms.ValidationError(
+                        self.error_messages["invalid"], code="invalid", params={"value": part}
+                    )
+                ids.append(pk)
+        if len(ids) > MAX_CHOSEN_IDS:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"limit": MAX_CHOSEN_IDS}
+            )
+        return ids
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+class IdsFilter(django_filters.Filter):
+    field_class = IdsField
+
+    def filter(self, qs, value):
+        return qs.filter(pk__in=value) if value else qs
+
+
 class TaskFilterSet(StyledFilterSet):
+    id = IdsFilter(label=_("Chosen tasks"))
     q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
     unit = UnitCodeFilter(
         queryset=Unit.objects.none(),

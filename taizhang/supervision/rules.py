@@ -29,6 +29,18 @@ def _has_pending_extension(task):
     return any(r.status == ExtensionStatus.PENDING for r in task.extension_requests.all())
 
 
+def instruction_requested(task):
+    """The escalation (升级督办) still waiting for a leader's 批示, or None: the latest
+    escalation when no instruction was written after it."""
+    latest = (
+        task.events.filter(action__in=[Action.ESCALATE, Action.INSTRUCT])
+        .order_by("-created_at", "-id")
+        .select_related("actor")
+        .first()
+    )
+    return latest if latest is not None and latest.action == Action.ESCALATE else None
+
+
 def _extra_condition(user, action, task):
     if action == Action.SIGN and not unsigned_task_units(user, task):
         return _("Your unit has already signed for this task.")
@@ -42,6 +54,8 @@ def _extra_condition(user, action, task):
         return _("An extension request is already waiting for a decision.")
     if action == Action.DECIDE_EXTENSION and not _has_pending_extension(task):
         return _("There is no extension request to decide.")
+    if action == Action.ESCALATE and instruction_requested(task):
+        return _("A leader's instruction has already been requested and not yet written.")
     return None
 
 

@@ -6,6 +6,7 @@ the transition table and the user's part in the task, mutates, writes the timeli
 queues its notifications.
 """
 
+import dataclasses
 import datetime
 import os
 
@@ -27,7 +28,7 @@ from taizhang.utils.text import clean_text
 from taizhang.utils.workdays import add_working_days
 
 from . import rules
-from .choices import Action, ExtensionStatus, Status, UnitRole
+from .choices import Action, ExtensionStatus, Priority, Status, UnitRole
 from .filters import ledger_url
 from .indexing import KIND as SEARCH_KIND
 from .lights import compute_light
@@ -671,6 +672,185 @@ def cancel_task(task, *, by, comment="", version=None):
     return task
 
 
+# ---- 催办 by hand and 督办 escalation (issue 14) ----------------------------------------------
+
+
+def notify_channels():
+    """The channels ``notify`` delivers through, as a timeline and an answer name them. In-app
+    today; the outside channels (WeCom, DingTalk, e-mail) will be added here."""
+    return [_("in-app notification")]
+
+
+@dataclasses.dataclass
+class Reminded:
+    """What a 催办 did: the units reminded, those refused with the reason, the channels."""
+
+    reminded: list = dataclasses.field(default_factory=list)
+    refused: list = dataclasses.field(default_factory=list)  # (unit, reason)
+    channels: list = dataclasses.field(default_factory=list)
+
+
+def _local_day_bounds(day):
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, start + datetime.timedelta(days=1)
+
+
+def _units_to_remind(task, units):
+    """The acting units named (ids or units), by default the lead and responsible units."""
+    acting = {tu.unit_id: tu.unit for tu in task.task_units.all() if tu.role in UnitRole.acting()}
+    if not units:
+        roles = {UnitRole.LEAD, UnitRole.RESPONSIBLE}
+        return [tu.unit for tu in task.task_units.all() if tu.role in roles]
+    chosen = []
+    for unit in units:
+        try:
+            pk = int(getattr(unit, "pk", unit))
+        except (TypeError, ValueError):
+            pk = None
+        if pk not in acting:
+            raise WorkflowError(_("Only the task's acting units can be reminded."))
+        if acting[pk] not in chosen:
+            chosen.append(acting[pk])
+    return chosen
+
+
+@transaction.atomic
+def remind_task(task, *, by, message="", urgent=False, units=None, version=None, today=None):
+    """催办: a supervisor reminds units of an open task, by default its lead and responsible
+    units. Each unit reminded gets a timeline event and its handlers a notification. A unit
+    already reminded by hand today on this task is refused, unless the reminder is urgent
+    (加急); when no unit can be reminded nothing is written and the reasons are raised."""
+    task = _lock(task, version)
+    _require(by, Action.REMIND, task)
+    message = clean_text(message or "")
+    chosen = _units_to_remind(task, units)
+    if not chosen:
+        raise WorkflowError(_("Choose the units to remind."))
+    start, end = _local_day_bounds(today or timezone.localdate())
+    already = set(
+        task.events.filter(
+            action=Action.REMIND, unit__in=chosen, created_at__gte=start, created_at__lt=end
+        ).values_list("unit_id", flat=True)
+    )
+    result = Reminded(channels=notify_channels())
+    for unit in chosen:
+        if unit.pk in already and not urgent:
+            result.refused.append(
+                (
+                    unit,
+                    _(
+                        "%(unit)s was already reminded of this task today; "
+                        "send an urgent reminder to remind it again."
+                    )
+                    % {"unit": unit},
+                )
+            )
+        else:
+            result.reminded.append(unit)
+    if not result.reminded:
+        raise WorkflowError(" ".join(reason for _unit, reason in result.refused))
+    channels = "、".join(str(c) for c in result.channels)
+    label = _("Urgent reminder") if urgent else _("Supervision reminder")
+    note = _("%(kind)s, sent by %(channels)s") % {"kind": label, "channels": channels}
+    for unit in result.reminded:
+        _event(task, Action.REMIND, by, unit=unit, comment=f"{message}\n（{note}）".lstrip())
+        notify(
+            handlers_of([unit]),
+            title=format_lazy(
+                "{}：{}",
+                gettext_lazy("Urgent reminder") if urgent else gettext_lazy("Supervision reminder"),
+                task.title,
+            ),
+            body=message,
+            url=task.get_absolute_url(),
+        )
+    return result
+
+
+@transaction.atomic
+def escalate_task(task, *, by, comment="", version=None):
+    """升级督办: a supervisor raises the task's level (normal → high → urgent) and asks the
+    organisation's leaders for an instruction (批示); the task page shows the request until a
+    leader writes one."""
+    task = _lock(task, version)
+    _require(by, Action.ESCALATE, task)
+    before = Priority(task.priority)
+    after = before.raised()
+    changes = {}
+    if after != before:
+        task.priority = after
+        changes["priority"] = [str(before.label), str(after.label)]
+    _save(task, "priority")
+    _event(task, Action.ESCALATE, by, comment=comment, changes=changes)
+    _tell(
+        org_users(task, Role.LEADER), task, gettext_lazy("Escalated: your instruction is requested")
+    )
+    return task
+
+
+# ---- bulk actions (issue 14) ---------------------------------------------------------------
+
+# What may be done to many tasks at once, each through the same path as one.
+BULK_ACTIONS = (Action.APPROVE, Action.ASSIGN, Action.REMIND, Action.CANCEL)
+BULK_MAX_IDS = 500
+MAX_ID = 2**31 - 1  # the largest id a database column holds
+
+
+def bulk_actions_for(user):
+    """The bulk actions this user's role may take, with their verbs, in the table's order."""
+    return [
+        (action, Action.VERBS[action])
+        for action in BULK_ACTIONS
+        if user.is_authenticated and user.role in rules.LIFECYCLE[action].roles
+    ]
+
+
+def _bulk_ids(ids):
+    found = []
+    for value in ids:
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            pk = 0
+        if not 1 <= pk <= MAX_ID:
+            raise WorkflowError(_("“%(id)s” is not a task id.") % {"id": value})
+        if pk not in found:
+            found.append(pk)
+    if not found:
+        raise WorkflowError(_("Choose at least one task."))
+    if len(found) > BULK_MAX_IDS:
+        raise WorkflowError(
+            _("At most %(limit)d tasks at once (%(count)d were chosen).")
+            % {"limit": BULK_MAX_IDS, "count": len(found)}
+        )
+    return found
+
+
+def bulk_perform(ids, action, *, by, comment=""):
+    """One action on many tasks: each id goes through ``perform`` as a single transition
+    would, in its own transaction, so one refusal does not undo the others. A task the user
+    may not see is refused as not found. Returns ``(done ids, [(id, reason)])``."""
+    if action not in BULK_ACTIONS:
+        raise WorkflowError(
+            _("“%(action)s” cannot be done to several tasks at once.") % {"action": action}
+        )
+    ids = _bulk_ids(ids)
+    visible = Task.objects.visible_to(by, probe=True).with_units().in_bulk(ids)
+    done, refused = [], []
+    for pk in ids:
+        task = visible.get(pk)
+        if task is None:
+            refused.append((pk, _("Not found.")))
+            continue
+        try:
+            perform(task, action, by=by, comment=comment)
+        except WorkflowError as exc:
+            refused.append((pk, str(exc.message)))
+        else:
+            done.append(pk)
+    return done, refused
+
+
 # The inputs each action takes, besides ``by`` and ``version``.
 ACTION_PARAMS = {
     Action.APPROVE: ("comment",),
@@ -683,7 +863,13 @@ ACTION_PARAMS = {
     Action.REQUEST_EXTENSION: ("requested_deadline", "comment"),
     Action.DECIDE_EXTENSION: ("approve", "comment"),
     Action.CANCEL: ("comment",),
+    Action.REMIND: ("comment", "urgent", "units"),
+    Action.ESCALATE: ("comment",),
 }
+
+
+def _remind_from_form(task, *, by, comment="", **params):
+    return remind_task(task, by=by, message=comment, **params)
 
 
 def perform(task, action, *, by, version=None, **params):
@@ -705,6 +891,8 @@ def perform(task, action, *, by, version=None, **params):
         Action.DECIDE_EXTENSION: decide_extension,
         Action.CANCEL: cancel_task,
         Action.PROGRESS: report_progress,
+        Action.REMIND: _remind_from_form,
+        Action.ESCALATE: escalate_task,
     }
     return handlers[action](task, by=by, version=version, **params)
 

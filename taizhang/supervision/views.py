@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
@@ -111,6 +112,7 @@ def todo(request):
         "closed": ledger_url(status=Status.CLOSED),
     }
     context = {
+        "bulk_actions": services.bulk_actions_for(user),
         "sections": sections,
         "counts": counts,
         "links": links,
@@ -144,6 +146,7 @@ def ledger(request):
         "page_sizes": PAGE_SIZES,
         "can_create": rules.can_create(request.user),
         **ledger_list_context(request, filterset, query),
+        "bulk_actions": services.bulk_actions_for(request.user),
     }
     template = (
         "supervision/includes/ledger_table.html"
@@ -198,6 +201,7 @@ def task_detail(request, pk):
         "children": Task.objects.visible_to(user, probe=True).filter(parent=task),
         "task_units": sorted(task.task_units.all(), key=lambda tu: UNIT_ROLE_ORDER[tu.role]),
         "source_links": sources.links_for(task, user),
+        "instruction_requested": rules.instruction_requested(task),
     }
     return render(request, "supervision/task_detail.html", context)
 
@@ -256,12 +260,16 @@ def task_action(request, pk, action):
         return redirect(task)
     # One form for every action; perform() keeps the inputs this action takes.
     params = {**form.cleaned_data, "text": form.cleaned_data["comment"]}
+    if action == Action.REMIND:
+        params.update(_remind_params(request))
     try:
-        services.perform(task, action, by=request.user, **params)
+        result = services.perform(task, action, by=request.user, **params)
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(action)s: done.") % {"action": Action.VERBS[action]})
+        if action == Action.REMIND:
+            _remind_messages(request, result)
     return redirect(task)
 
 
@@ -473,5 +481,63 @@ def search(request):
         "tasks": rows[:SEARCH_ROWS],
         "more": len(rows) > SEARCH_ROWS,
         "ledger": ledger_url(q=query),
+        "bulk_actions": None,  # no row checkboxes: the ledger has them
     }
     return render(request, "supervision/search.html", context)
+
+
+# ---- 催办 by hand and bulk actions (issue 14, area "bulk") -----------------------------------
+
+
+def _remind_params(request):
+    """The reminder's own inputs: urgent (加急) and the units chosen on the task page."""
+    return {"urgent": bool(request.POST.get("urgent")), "units": request.POST.getlist("units")}
+
+
+def _remind_messages(request, result):
+    names = "、".join(str(unit) for unit in result.reminded)
+    channels = "、".join(str(c) for c in result.channels)
+    messages.info(
+        request,
+        _("Reminded: %(units)s (by %(channels)s).") % {"units": names, "channels": channels},
+    )
+    for _unit, reason in result.refused:
+        messages.warning(request, reason)
+
+
+EXPORT_CHOSEN = "export"
+
+
+@require_POST
+@login_required
+def bulk_action(request):
+    """Row checkboxes of the ledger and 我的待办: one action on the chosen tasks, each checked
+    as one at a time; a summary page of what was done and what was refused and why. "Export"
+    is the ledger's export of the chosen ids."""
+    ids, action = request.POST.getlist("ids"), request.POST.get("action", "")
+    back = request.POST.get("next") or reverse("supervision:ledger")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("supervision:ledger")
+    if not ids:
+        messages.error(request, _("Choose at least one task."))
+        return redirect(back)
+    if action == EXPORT_CHOSEN:
+        query = "&".join(f"id={value}" for value in ids if value.isdigit())
+        return redirect(f"{reverse('supervision:export')}?{query}")
+    try:
+        done, refused = services.bulk_perform(
+            ids, action, by=request.user, comment=request.POST.get("comment", "")
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    shown = Task.objects.visible_to(request.user, probe=True).in_bulk(
+        [*done, *(pk for pk, _reason in refused)]
+    )
+    context = {
+        "verb": Action.VERBS[action],
+        "done": [shown[pk] for pk in done],
+        "refused": [(pk, shown.get(pk), reason) for pk, reason in refused],
+        "back": back,
+    }
+    return render(request, "supervision/bulk_result.html", context)

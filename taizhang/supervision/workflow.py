@@ -68,6 +68,20 @@ TRANSITIONS = {
             None,
             roles=frozenset({Role.LEADER, Role.SUPERVISOR}),
         ),
+        # 催办 by hand and 督办 escalation: the state stays; see services.remind_task and
+        # services.escalate_task.
+        Transition(
+            Action.REMIND,
+            frozenset(Status.open_states()),
+            None,
+            roles=frozenset({Role.SUPERVISOR}),
+        ),
+        Transition(
+            Action.ESCALATE,
+            frozenset(Status) - Status.final_states(),
+            None,
+            roles=frozenset({Role.SUPERVISOR}),
+        ),
         Transition(
             Action.CANCEL,
             frozenset(Status) - Status.final_states(),

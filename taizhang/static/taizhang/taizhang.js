@@ -110,3 +110,39 @@ window.addEventListener("resize", () => {
 });
 // Printing lays the page out anew (A4 width): charts follow.
 window.addEventListener("beforeprint", TzCharts.resize);
+
+// Bulk actions (the ledger and 我的待办): row checkboxes name="ids" belong to #bulk-form, whose
+// bar shows while any row is checked; a header checkbox [data-select-all] checks its table's rows.
+const TzBulk = {
+  rows(scope) {
+    return scope.querySelectorAll('input[name="ids"][form="bulk-form"]');
+  },
+  refresh() {
+    const bar = document.querySelector("[data-bulk-bar]");
+    if (!bar) {
+      return;
+    }
+    const checked = Array.from(TzBulk.rows(document)).filter((box) => box.checked).length;
+    bar.classList.toggle("d-none", checked === 0);
+    const count = bar.querySelector("[data-bulk-count]");
+    if (count) {
+      count.textContent = String(checked);
+    }
+  },
+};
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("[data-select-all]");
+  if (all) {
+    const table = all.closest("table");
+    if (table) {
+      TzBulk.rows(table).forEach((box) => {
+        box.checked = all.checked;
+      });
+    }
+  }
+  if (all || event.target.matches('input[name="ids"][form="bulk-form"]')) {
+    TzBulk.refresh();
+  }
+});
+document.addEventListener("DOMContentLoaded", TzBulk.refresh);
+document.addEventListener("htmx:load", TzBulk.refresh);

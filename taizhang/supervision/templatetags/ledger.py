@@ -1,13 +1,8 @@
-"""The ledger list's column headers (sortable where the page sorts) and overdue days."""
+"""The ledger list's column headers (sortable where the page sorts)."""
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-
-from taizhang.utils.workdays import working_days_between
-
-from ..choices import Light
 
 register = template.Library()
 
@@ -39,11 +34,3 @@ def sort_header(context, key, label, css=""):
         label,
         arrow,
     )
-
-
-@register.filter
-def overdue_days(task):
-    """Working days past the deadline of a red task (0 for any other)."""
-    if task.light != Light.RED:
-        return 0
-    return max(0, working_days_between(task.deadline, timezone.localdate()))

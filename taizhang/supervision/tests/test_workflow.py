@@ -50,6 +50,11 @@ MATRIX = [
     ("in_progress", Action.REQUEST_EXTENSION, "tzb", ["gzw", "supervisor", "leader"]),
     ("in_progress", Action.CANCEL, "leader", ["tzb", "admin"]),
     ("draft", Action.CANCEL, "supervisor", ["tzb"]),
+    # 催办 by hand and 督办 escalation: the office's (issue 14).
+    ("assigned", Action.REMIND, "supervisor", ["leader", "tzb", "gzw", "admin"]),
+    ("completion_reported", Action.REMIND, "supervisor", ["leader", "tzb"]),
+    ("in_progress", Action.ESCALATE, "supervisor", ["leader", "tzb", "admin"]),
+    ("draft", Action.ESCALATE, "supervisor", ["leader"]),
 ]
 
 
@@ -71,6 +76,10 @@ def test_roles_by_action_and_state(make_task, people, state, action, allowed, re
         ("cancelled", Action.APPROVE),
         ("closed", Action.PROGRESS),
         ("in_progress", Action.APPROVE),
+        ("draft", Action.REMIND),
+        ("approved", Action.REMIND),
+        ("closed", Action.REMIND),
+        ("cancelled", Action.ESCALATE),
     ],
 )
 def test_actions_out_of_state_are_refused_with_a_message(make_task, people, state, action):
