@@ -9,6 +9,7 @@ urlpatterns = [
     path("tasks/export.xlsx", views.ledger_export, name="export"),
     path("tasks/import/", views.ledger_import, name="import"),
     path("tasks/new/", views.task_create, name="create"),
+    path("tasks/choices/", views.task_choices, name="task_choices"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="edit"),
     path("tasks/<int:pk>/act/<str:action>/", views.task_action, name="act"),
