@@ -17,6 +17,7 @@ searched on the server (the parent task), :func:`searchable` for any other (peop
 import json
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext as _
@@ -142,7 +143,8 @@ class UnitChoiceMixin:
         }
         blank = [] if self.allow_multiple_selected else [("", placeholder())]
         saved = self.choices
-        self.choices = blank + [(unit.pk, str(unit)) for unit, _depth in tree]
+        label = getattr(self, "_tz_label", str)
+        self.choices = blank + [(unit.pk, label(unit)) for unit, _depth in tree]
         try:
             return super().optgroups(name, value, attrs)
         finally:
@@ -179,7 +181,29 @@ def unit_field(field):
     field.widget.choices = field.choices
     field.widget.is_required = old.is_required
     field.widget._tz_queryset = field.queryset
+    field.widget._tz_label = field.label_from_instance
     return field
+
+
+def searchable_choices(form):
+    """Make a form's unit and people selects searchable: each unit choice field (drop-down or
+    multiple select) becomes the unit tree, each user choice field a searchable select. Call at
+    the end of the form's ``__init__``, once the querysets are set."""
+    for field in form.fields.values():
+        widget = field.widget
+        if not isinstance(field, forms.ModelChoiceField) or type(widget) not in (
+            forms.Select,
+            forms.SelectMultiple,
+        ):
+            continue
+        model = getattr(field.queryset, "model", None)
+        if model is None:
+            continue
+        if model._meta.label == "org.Unit":  # by name: utils sits below org
+            unit_field(field)
+        elif model is get_user_model():
+            searchable(widget)
+            widget.attrs.pop("size", None)
 
 
 class RemoteSelect(forms.Select):
