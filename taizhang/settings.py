@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the form renderer finds Django's widget templates through the app
     "django_filters",
     "rest_framework",
     "drf_spectacular",
@@ -107,6 +108,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "taizhang.urls"
 WSGI_APPLICATION = "taizhang.wsgi.application"
+
+# One form rendering for the whole product (Tabler classes, Chinese placeholders).
+FORM_RENDERER = "taizhang.utils.forms.TablerRenderer"
 
 TEMPLATES = [
     {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.meetings.forms import STALE, Styled, style
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput
+from taizhang.utils.forms import searchable_choices
 
 from .choices import (
     AppealAction,
@@ -119,6 +120,7 @@ class UnitsForm(Styled):
         self.fields["units"].queryset = Unit.objects.filter(organisation=organisation).order_by(
             "code"
         )
+        searchable_choices(self)
 
 
 class IndicatorForm(Styled):
@@ -240,6 +242,7 @@ class AssesseeForm(Styled):
         self.fields["user"].queryset = User.objects.filter(
             organisation=organisation, is_active=True
         ).order_by("username")
+        searchable_choices(self)
 
 
 class ActionForm(Styled):

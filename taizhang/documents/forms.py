@@ -27,27 +27,22 @@ class AcceptForm(TaskForm):
         label=_("Register with this deadline although it has passed"), required=False
     )
 
-    def __init__(self, *args, past=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Always a field, right after the date it confirms; shown when the proposed date has
-        # passed, or once the date the clerk entered turns out to have passed (see clean).
-        names = [n for n in self.fields if n != "confirm_past_deadline"]
-        at = names.index("deadline") + 1
-        self.order_fields([*names[:at], "confirm_past_deadline", *names[at:]])
-        if not past:
-            self.fields["confirm_past_deadline"].widget = forms.HiddenInput()
+    # The past-deadline check is the task form's (TaskForm.clean, with the ``past`` argument
+    # showing the box from the start when the proposed date has passed); the accept service
+    # checks it again, so the confirmation goes along.
 
-    def clean(self):
-        cleaned = super().clean()
-        needs_confirming = deadline_is_past(cleaned.get("deadline")) and not cleaned.get(
+    def deadline_needs_confirming(self, cleaned):
+        return deadline_is_past(cleaned.get("deadline")) and not cleaned.get(
             "deadline_working_days"
         )
-        if needs_confirming:
-            self.fields["confirm_past_deadline"].widget = forms.CheckboxInput()
-            if not cleaned.get("confirm_past_deadline"):
-                message = services.past_deadline_message(cleaned["deadline"])
-                self.add_error("confirm_past_deadline", message)
-        return cleaned
+
+    def past_deadline_message(self, day):
+        return services.past_deadline_message(day)
+
+    def service_kwargs(self):
+        data = super().service_kwargs()
+        data["confirm_past_deadline"] = bool(self.cleaned_data.get("confirm_past_deadline"))
+        return data
 
 
 class MapUnitForm(forms.Form):

@@ -126,10 +126,16 @@ def _accept_page(request, proposal, typed=None):
     past = proposal.deadline_passed
     bound = request.method == "POST" and typed is None
     form = AcceptForm(
-        request.POST if bound else None, organisation=organisation, initial=initial, past=past
+        request.POST if bound else None,
+        organisation=organisation,
+        user=request.user,
+        initial=initial,
+        past=past,
     )
     if typed is not None:  # back from mapping a unit name: what the clerk typed, unchecked
-        form = AcceptForm(organisation=organisation, initial={**initial, **typed}, past=past)
+        form = AcceptForm(
+            organisation=organisation, user=request.user, initial={**initial, **typed}, past=past
+        )
     if bound and form.is_valid():
         try:
             task = services.accept(proposal, by=request.user, **form.service_kwargs())

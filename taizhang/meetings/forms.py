@@ -12,6 +12,7 @@ from taizhang.extract.read import SUFFIXES
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput, MultipleFileField
+from taizhang.utils.forms import searchable_choices
 
 from .choices import (
     Attendance,
@@ -222,6 +223,7 @@ class MeetingForm(forms.Form):
             del self.fields["planned_as"]
             self.fields["version"].required = True
             self.fields["version"].error_messages["required"] = STALE
+        searchable_choices(self)
 
     def clean_agenda(self):
         return parse_agenda(self.cleaned_data["agenda"])
@@ -427,6 +429,7 @@ class DecisionForm(forms.Form):
         for name in ("lead_unit", "responsible_units", "cooperating_units"):
             self.fields[name].queryset = units
         style(self)
+        searchable_choices(self)
 
     def service_kwargs(self):
         data = dict(self.cleaned_data)
@@ -517,6 +520,7 @@ class MechanismForm(forms.Form):
         else:
             del self.fields["active"]
         style(self)
+        searchable_choices(self)
 
 
 class MemberForm(forms.Form):
@@ -540,6 +544,7 @@ class MemberForm(forms.Form):
             "code"
         )
         style(self)
+        searchable_choices(self)
 
 
 class MechanismFilesForm(forms.Form):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.utils.addresses import client_address
+from taizhang.utils.forms import searchable_choices
 
 from . import security
 from .choices import Role
@@ -169,6 +170,7 @@ class UnitForm(Styled, forms.ModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         self.fields["aliases"].help_text = _("One a line: abbreviations and older names.")
+        searchable_choices(self)
 
 
 class RoleForm(Styled, forms.Form):

@@ -8,6 +8,7 @@ from taizhang.org.choices import Role
 from taizhang.org.forms import Styled
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput, MultipleFileField
+from taizhang.utils.forms import searchable_choices
 
 from .choices import Action, Cadence, MeasureKind, PlanKind, Seriousness
 from .models import Problem
@@ -77,6 +78,7 @@ class PlanForm(Styled, forms.Form):
         self.fields["office"].queryset = _units(organisation)
         self.fields["leader"].queryset = _leaders(organisation)
         self.fields["version"].required = editing
+        searchable_choices(self)
 
     def plan_fields(self):
         return {name: self.cleaned_data[name] for name in self.FIELDS}
@@ -131,6 +133,7 @@ class ProblemForm(Styled, forms.Form):
         self.fields["lead_unit"].queryset = _units(plan.organisation_id)
         self.fields["units"].queryset = _units(plan.organisation_id)
         self.fields["responsible_leader"].queryset = _leaders(plan.organisation_id)
+        searchable_choices(self)
 
     def problem_fields(self):
         data = {name: self.cleaned_data[name] for name in self.FIELDS}
@@ -185,6 +188,7 @@ class MeasureForm(Styled, forms.Form):
         units = _units(problem.plan.organisation_id)
         self.fields["lead_unit"].queryset = units
         self.fields["responsible_units"].queryset = units
+        searchable_choices(self)
 
     def clean(self):
         data = super().clean()

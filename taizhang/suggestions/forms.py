@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Unit
 from taizhang.supervision.forms import DateInput, MultipleFileField
+from taizhang.utils.forms import searchable_choices
 
 from .choices import Channel, CommendationKind, Extent, Rating, ReplyClass
 from .models import Suggestion
@@ -214,6 +215,7 @@ class SpawnTaskForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if hasattr(field.widget, "choices") else "form-control"
             field.widget.attrs.setdefault("class", css)
+        searchable_choices(self)
 
     def service_kwargs(self):
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

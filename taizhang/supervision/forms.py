@@ -1,7 +1,11 @@
 from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Unit
+from taizhang.utils.forms import RemoteSelect, unit_field
 
 from .models import Task
 from .services import EDITABLE_FIELDS
@@ -33,6 +37,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format)
 
 
+def parent_label(task):
+    """A task as a parent choice shows it: 编号 标题."""
+    return f"{task.number} {task.title}".strip()
+
+
+def past_deadline_warning(day):
+    return gettext(
+        "The deadline %(day)s is before today (%(today)s). Change the date, or tick the box "
+        "below to save it as it is."
+    ) % {"day": day.isoformat(), "today": timezone.localdate().isoformat()}
+
+
 class TaskForm(forms.ModelForm):
     lead_unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Lead unit"))
     responsible_units = forms.ModelMultipleChoiceField(
@@ -44,12 +60,21 @@ class TaskForm(forms.ModelForm):
     supervising_units = forms.ModelMultipleChoiceField(
         Unit.objects.none(), required=False, label=_("Supervising units")
     )
+    # Shown (a checkbox right after the deadline) only once a deadline before today is entered.
+    confirm_past_deadline = forms.BooleanField(
+        label=_("The deadline is before today: save anyway"), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Task
         fields = list(EDITABLE_FIELDS)
-        widgets = {"deadline": DateInput, "body": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "title": forms.TextInput(attrs={"data-tz-wide": ""}),
+            "deadline": DateInput,
+            "body": forms.Textarea(attrs={"rows": 4}),
+            "parent": RemoteSelect(reverse_lazy("supervision:task_choices")),
+        }
         help_texts = {
             "deadline_working_days": _(
                 "Or a number of working days on China's holiday calendar, counted from the "
@@ -57,14 +82,18 @@ class TaskForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, user=None, past=False, **kwargs):
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(organisation=organisation)
         for name in ("lead_unit", "responsible_units", "cooperating_units", "supervising_units"):
             self.fields[name].queryset = units
-        for name in ("responsible_units", "cooperating_units", "supervising_units"):
-            self.fields[name].widget.attrs["size"] = 6
-        parents = Task.objects.filter(organisation=organisation)
+            unit_field(self.fields[name])
+        # The parent is searched on the server (GET /tasks/choices/?q=); any task the user
+        # may see is a valid choice, and the page lists only the chosen one.
+        if user is not None:
+            parents = Task.objects.visible_to(user, probe=True)
+        else:
+            parents = Task.objects.filter(organisation=organisation)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
             self.initial.update(
@@ -76,14 +105,44 @@ class TaskForm(forms.ModelForm):
                     "version": self.instance.version,
                 }
             )
-        self.fields["parent"].queryset = parents.only("number", "title")
+        parent = self.fields["parent"]
+        parent.queryset = parents.only("number", "title")
+        parent.widget.queryset, parent.widget.label = parent.queryset, parent_label
+        if self.instance.pk:  # a task cannot be its own parent: not offered either
+            parent.widget.url = f"{parent.widget.url}?exclude={self.instance.pk}"
         self.fields["deadline"].required = False
+        names = [n for n in self.fields if n != "confirm_past_deadline"]
+        at = names.index("deadline") + 1
+        self.order_fields([*names[:at], "confirm_past_deadline", *names[at:]])
+        if not past:
+            self.fields["confirm_past_deadline"].widget = forms.HiddenInput()
+
+    def deadline_needs_confirming(self, cleaned):
+        """A deadline before today, newly entered (an overdue task's old deadline, kept as it
+        was, is not asked about again), and not replaced by a number of working days."""
+        day = cleaned.get("deadline")
+        if day is None or day >= timezone.localdate() or cleaned.get("deadline_working_days"):
+            return False
+        return not (self.instance.pk and self.instance.deadline == day)
+
+    def past_deadline_message(self, day):
+        return past_deadline_warning(day)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.deadline_needs_confirming(cleaned):
+            self.fields["confirm_past_deadline"].widget = forms.CheckboxInput()
+            if not cleaned.get("confirm_past_deadline"):
+                message = self.past_deadline_message(cleaned["deadline"])
+                self.add_error("confirm_past_deadline", message)
+        return cleaned
 
     # The deadline and the units' parts are checked by the services, the one place for both.
 
     def service_kwargs(self):
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("confirm_past_deadline", None)
         return data
 
 

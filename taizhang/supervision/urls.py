@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/import/<int:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
     path("tasks/new/", views.task_create, name="create"),
     path("tasks/bulk/", views.bulk_action, name="bulk"),
+    path("tasks/choices/", views.task_choices, name="task_choices"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="edit"),
     path("tasks/<int:pk>/act/<str:action>/", views.task_action, name="act"),

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
@@ -25,7 +25,7 @@ from taizhang.utils.paging import IdsFirstPaginator, ids_first
 from . import excel, excel_jobs, other_work, previews, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
 from .filters import find_tasks, ledger_filter, ledger_url
-from .forms import ActionForm, CommentForm, TaskForm
+from .forms import ActionForm, CommentForm, TaskForm, parent_label
 from .models import Attachment, ExtensionRequest, Task, running_parts_visible_to
 from .next_step import next_step, pending_extension, unsigned_units
 from .saved_filters import ledger_list_context
@@ -213,6 +213,7 @@ def task_create(request):
     form = TaskForm(
         request.POST or None,
         organisation=request.user.organisation,
+        user=request.user,
         initial={"parent": request.GET.get("parent")},
     )
     if request.method == "POST" and form.is_valid():
@@ -233,7 +234,9 @@ def task_edit(request, pk):
     task = _get_task(request, pk)
     if not rules.can_edit(request.user, task):
         raise PermissionDenied
-    form = TaskForm(request.POST or None, instance=task, organisation=task.organisation)
+    form = TaskForm(
+        request.POST or None, instance=task, organisation=task.organisation, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_task(
@@ -541,3 +544,26 @@ def bulk_action(request):
         "back": back,
     }
     return render(request, "supervision/bulk_result.html", context)
+
+
+# --- Forms (issue 14, item 1): the parent task's remote-search choices --------------------------
+
+TASK_CHOICES_LIMIT = 20
+
+
+@login_required
+def task_choices(request):
+    """GET /tasks/choices/?q=…: at most 20 tasks the user may see whose number or title holds q,
+    as ``{"results": [{"value": id, "text": "编号 标题"}]}`` for the 上级事项 search box."""
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    rows = []
+    if query:
+        tasks = _visible(request).filter(Q(number__icontains=query) | Q(title__icontains=query))
+        exclude = request.GET.get("exclude", "")
+        if exclude.isdigit():
+            tasks = tasks.exclude(pk=int(exclude))
+        rows = [
+            {"value": task.pk, "text": parent_label(task)}
+            for task in tasks.only("number", "title").order_by("-pk")[:TASK_CHOICES_LIMIT]
+        ]
+    return JsonResponse({"results": rows})

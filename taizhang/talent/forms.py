@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput
+from taizhang.utils.forms import searchable_choices
 
 from .choices import EventKind
 from .models import PathEvent, Person
@@ -107,3 +108,4 @@ class KeeperForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = candidates
         self.fields["user"].widget.attrs["class"] = "form-select"
+        searchable_choices(self)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from taizhang.meetings.models import Meeting
+from taizhang.utils.tests.browser import choose
 
 pytestmark = [pytest.mark.browser]
 
@@ -61,7 +62,7 @@ def test_a_joint_meeting_from_plan_to_assigned_tasks(journey, page, live_server,
     page.fill("#id_start_time", "09:00")
     page.fill("#id_end_time", "11:00")
     page.fill("#id_place", "市委第一会议室")
-    page.select_option("#id_chair", label="lingdao")
+    choose(page, "id_chair", "lingdao")
     page.fill("#id_agenda", "通报全市统战工作情况｜市委统战部\n研究党外人才队伍建设")
     journey.shot("secretary-plans")
     page.click("button[type=submit]:has-text('保存会议计划')")
@@ -101,7 +102,8 @@ def test_a_joint_meeting_from_plan_to_assigned_tasks(journey, page, live_server,
         page.locator("#add-decision summary").click()
         form = page.get_by_test_id("add-decision")
         form.locator("input[name=title]").fill(title)
-        form.locator("select[name=lead_unit]").select_option(label=lead)
+        # The searchable select's native select, hidden, holds the value the form posts.
+        form.locator("select[name=lead_unit]").select_option(label=lead, force=True)
         form.locator("input[name=deadline]").fill(deadline)
         form.locator("button[type=submit]").click()
         expect(page.locator(".alert-success")).to_contain_text("议定事项已添加")

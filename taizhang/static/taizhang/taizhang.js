@@ -146,3 +146,147 @@ document.addEventListener("change", (event) => {
 });
 document.addEventListener("DOMContentLoaded", TzBulk.refresh);
 document.addEventListener("htmx:load", TzBulk.refresh);
+
+// Forms (issue 14): searchable selects (Tom Select, vendor/tom-select/) and the date picker
+// (flatpickr, vendor/flatpickr/). Both keep the native field's value, so the form posts what it
+// always posted (ids; dates as yyyy-mm-dd).
+//   <select data-tz-select>          a searchable select; a multiple one gets remove buttons
+//   <select data-tz-select="units">  options carry data-data='{"depth", "search"}' (the unit
+//                                    tree, indented; matched by name, short name and aliases)
+//   <select data-tz-select="remote" data-tz-url="/tasks/choices/">  options searched on the
+//                                    server: GET url?q=… → {"results": [{"value", "text"}]}
+//   <input type="date">              a yyyy-mm-dd text field with a picker in the page language
+const TzForms = {
+  text() {
+    if (!TzForms.texts) {
+      const source = document.getElementById("tz-forms-text");
+      try {
+        TzForms.texts = source ? JSON.parse(source.textContent) : {};
+      } catch (error) {
+        TzForms.texts = {};
+      }
+    }
+    return TzForms.texts;
+  },
+
+  escape(text) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  },
+
+  selectSettings(select) {
+    const text = TzForms.text();
+    const kind = select.dataset.tzSelect;
+    const settings = {
+      create: false,
+      maxOptions: null,
+      allowEmptyOption: false,
+      // Filter at once: a delayed refresh reopens the dropdown (and takes the focus) after the
+      // user has moved on to the next field.
+      refreshThrottle: 0,
+      dataAttr: "data",  // <option data-data="{…}">: the unit's depth and other names
+      placeholder: select.dataset.tzPlaceholder || "",
+      searchField: [{ field: "text" }, { field: "search" }],
+      plugins: {},
+      render: {
+        no_results: () => `<div class="no-results">${TzForms.escape(text.noResults || "")}</div>`,
+        loading: () => `<div class="spinner-border spinner-border-sm m-2" role="status"></div>`,
+      },
+    };
+    if (select.multiple) {
+      settings.plugins.remove_button = { title: text.remove || "" };
+      settings.hidePlaceholder = true;
+    }
+    if (kind === "units") {
+      // The tree: each option indented by its depth; the chosen item shows the plain name.
+      settings.render.option = (data, escape) => {
+        const depth = Math.min(Number(data.depth) || 0, 6);
+        const also = data.search ? ` <small class="text-secondary">${escape(data.search)}</small>` : "";
+        return `<div class="tz-depth-${depth}">${escape(data.text)}${also}</div>`;
+      };
+    }
+    if (kind === "remote" && select.dataset.tzUrl) {
+      settings.valueField = "value";
+      settings.labelField = "text";
+      settings.searchField = [];  // the server matched already
+      settings.loadThrottle = 250;
+      settings.shouldLoad = (query) => query.trim().length > 0;
+      settings.load = (query, callback) => {
+        const url = new URL(select.dataset.tzUrl, window.location.href);
+        url.searchParams.set("q", query);
+        fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then((response) => (response.ok ? response.json() : { results: [] }))
+          .then((data) => callback(data.results || []))
+          .catch(() => callback());
+      };
+      settings.render.no_results = (data) => `<div class="no-results">${TzForms.escape(
+        data && data.input ? text.noResults || "" : text.typeToSearch || "")}</div>`;
+    }
+    return settings;
+  },
+
+  selects(root) {
+    if (!window.TomSelect) {
+      return;
+    }
+    root.querySelectorAll("select[data-tz-select]").forEach((select) => {
+      if (select.tomselect) {
+        return;
+      }
+      const control = new window.TomSelect(select, TzForms.selectSettings(select));
+      // The native select stays in the form, hidden: a label click focuses the search box.
+      if (select.id) {
+        const label = document.querySelector(`label[for="${select.id}"]`);
+        if (label) {
+          label.addEventListener("click", () => control.focus());
+        }
+      }
+    });
+  },
+
+  locale() {
+    const language = (document.documentElement.lang || "").toLowerCase();
+    const l10ns = (window.flatpickr && window.flatpickr.l10ns) || {};
+    if (language.startsWith("zh-hant") || language === "zh-tw" || language === "zh-hk") {
+      return l10ns.zh_tw || l10ns.zh || "default";
+    }
+    return language.startsWith("zh") ? l10ns.zh || "default" : "default";
+  },
+
+  dates(root) {
+    if (!window.flatpickr) {
+      return;
+    }
+    root.querySelectorAll('input[type="date"]').forEach((input) => {
+      if (input._flatpickr) {
+        return;
+      }
+      // A text field typed as yyyy-mm-dd (the value the servers read), with a picker; the
+      // browser's own date widget would show the date in the system's format instead.
+      input.type = "text";
+      input.setAttribute("inputmode", "numeric");
+      input.setAttribute("autocomplete", "off");
+      if (!input.placeholder) {
+        input.placeholder = "yyyy-mm-dd";
+      }
+      input.classList.add("tz-date");
+      window.flatpickr(input, {
+        dateFormat: "Y-m-d",
+        allowInput: true,
+        disableMobile: true,
+        locale: TzForms.locale(),
+        minDate: input.min || null,
+        maxDate: input.max || null,
+      });
+    });
+  },
+
+  init(root) {
+    TzForms.selects(root);
+    TzForms.dates(root);
+  },
+};
+
+document.addEventListener("DOMContentLoaded", () => TzForms.init(document));
+document.addEventListener("htmx:load", (event) => TzForms.init(event.detail.elt));
