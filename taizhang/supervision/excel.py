@@ -41,6 +41,7 @@ from taizhang.utils.text import clean_text
 
 from . import rules, services
 from .choices import Light, Priority, SourceKind, Status, UnitRole
+from .filters import describe_filters
 from .models import Task, TaskUnit
 
 __all__ = ["XLSX", "ImportFailed", "export_ledger", "import_ledger", "plan_import"]
@@ -303,26 +304,9 @@ def _chunk_rows(chunk, handlers):
 def filter_line(filterset):
     """The filter that produced an export, for its title block: "筛选：状态=办理中；灯=红灯"
     (empty without one). ``filterset`` is a bound ledger filterset."""
-    if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
+    if filterset is None:
         return ""
-    parts = []
-    for name, form_field in filterset.form.fields.items():
-        value = filterset.form.cleaned_data.get(name)
-        if value in (None, "", [], ()) or name == "unit_role" and not value:
-            continue
-        choices = dict(getattr(form_field, "choices", ()) or ())
-        if isinstance(value, slice):
-            ends = [v.isoformat() if v else "" for v in (value.start, value.stop)]
-            if not any(ends):
-                continue
-            shown = "～".join(ends)
-        elif isinstance(value, (list, tuple)):
-            shown = "、".join(str(choices.get(v, v)) for v in value)
-        elif isinstance(value, bool):
-            shown = _("yes") if value else _("no")
-        else:
-            shown = str(choices.get(value, value))
-        parts.append(f"{form_field.label}={shown}")
+    parts = [f"{label}={shown}" for label, shown in describe_filters(filterset)]
     return _("Filter: %(filters)s") % {"filters": "；".join(parts)} if parts else ""
 
 

@@ -1,11 +1,14 @@
 """The ledger's filters: one definition for the page, the export and the API."""
 
+import datetime
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -213,6 +216,49 @@ def find_tasks(user, query):
     if not (query or "").strip():
         return Task.objects.none()
     return Task.objects.visible_to(user).filter(keyword_condition(user.organisation_id, query))
+
+
+def describe_filters(filterset):
+    """The filters that produced a list, as (label, value in words) in the form's order: the
+    printed ledger's title and the export's title block."""
+    form = filterset.form
+    if not form.is_bound or not form.is_valid():
+        return []
+    described = []
+    for name, bound in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()) or name == "unit_role" and not form.cleaned_data["unit"]:
+            continue
+        if name == "sort" or isinstance(value, slice) and value.start is value.stop is None:
+            continue  # an order is not a filter
+        if name == "id":
+            shown = ngettext("%(count)d task", "%(count)d tasks", len(value)) % {
+                "count": len(value)
+            }
+        else:
+            shown = _shown(bound, value)
+        described.append((bound.label, shown))
+    return described
+
+
+def _shown(form_field, value):
+    if isinstance(value, slice):  # a date range, as the days it runs from and to
+        start, stop = (_day(v) for v in (value.start, value.stop))
+        return f"{start} ~ {stop}".strip()
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(form_field, forms.ModelChoiceField):
+        return str(value)  # its choices would read every row
+    choices = dict(getattr(form_field, "choices", ()) or ())
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return "、".join(str(choices.get(v, v)) for v in values)
+
+
+def _day(value):
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().isoformat()
+    return value.isoformat() if value else ""
 
 
 def ledger_url(**filters):

@@ -9,7 +9,7 @@ from taizhang import audit
 from taizhang.utils.paging import ids_first
 
 from . import printing
-from .filters import ledger_filter
+from .filters import describe_filters, ledger_filter
 from .models import Task
 
 
@@ -65,7 +65,7 @@ def ledger_print(request):
     audit.record_printout(request, "督办台账（打印）")
     context = {
         "filterset": filterset,
-        "filters": printing.filter_summary(filterset),
+        "filters": [f"{label}：{shown}" for label, shown in describe_filters(filterset)],
         "rows": rows,
         "count": count,
         "cut": count > len(rows),

@@ -7,10 +7,8 @@ or PDF writer later) reads the same facts the page prints. Nothing here writes.
 import datetime
 from dataclasses import dataclass, field
 
-from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from taizhang.utils.workdays import working_days_between
 
@@ -178,38 +176,3 @@ def reminders(task):
             if any(task.pk in ids for ids in listed.values()):
                 days.add(day)
     return Reminders(by_hand=by_hand, digests=len(days), last_digest=max(days, default=None))
-
-
-def filter_summary(filterset):
-    """The filters that produced a list, as "label: value" strings in the form's order (the
-    printed ledger's title)."""
-    form = filterset.form
-    if not form.is_bound or not form.is_valid():
-        return []
-    lines = []
-    for name, bound in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if value in (None, "", [], ()) or name == "unit_role" and not form.cleaned_data["unit"]:
-            continue
-        lines.append(f"{bound.label}：{_shown(bound, value)}")
-    return lines
-
-
-def _shown(form_field, value):
-    if isinstance(value, slice):  # a date range, as the days it runs from and to
-        start, stop = (_day(v) for v in (value.start, value.stop))
-        return f"{start} ~ {stop}".strip()
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(form_field, forms.ModelChoiceField):
-        return str(value)  # its choices would read every row
-    choices = dict(getattr(form_field, "choices", ()) or ())
-    values = value if isinstance(value, (list, tuple)) else [value]
-    return "、".join(str(choices.get(v, v)) for v in values)
-
-
-def _day(value):
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date().isoformat()
-    return value.isoformat() if value else ""

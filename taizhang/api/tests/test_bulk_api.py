@@ -97,4 +97,4 @@ def test_api_export_of_chosen_ids(api, make_task):
     make_task("draft", title="不导出")
     response = api("duban").get("/api/tasks/export.xlsx", id=chosen.pk)
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
-    assert [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)] == ["只导出这一项"]
+    assert [row[2] for row in sheet.iter_rows(min_row=4, values_only=True)] == ["只导出这一项"]
