@@ -291,7 +291,7 @@ def test_exports_and_attachment_downloads_are_recorded(client, make_task, people
     assert export.actor == "duban" and export.organisation_id == task.organisation_id
     details = json.loads(export.extra)
     assert details["path"] == "/tasks/export.xlsx" and details["query"] == "status=assigned"
-    assert details["filename"].startswith("ledger-") and details["filename"].endswith(".xlsx")
+    assert details["filename"].startswith("督办台账-") and details["filename"].endswith(".xlsx")
     assert json.loads(download.extra)["filename"] == "会议纪要.txt"
     assert download.object_repr == "会议纪要.txt"
 
