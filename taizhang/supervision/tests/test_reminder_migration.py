@@ -18,6 +18,15 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    """Leave the database at the latest migrations, which later tests (and the servers of
+    test_several_servers) expect: AFTER is not the last one."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_old_reminders_become_digests_of_the_chased_units(make_task):
     task = make_task("in_progress")
