@@ -317,6 +317,9 @@ TAIZHANG_LIGHT_BLUE_WORKING_DAYS = _env_int("TAIZHANG_LIGHT_BLUE_WORKING_DAYS", 
 TAIZHANG_LIGHT_BEHIND_TOLERANCE = _env_int("TAIZHANG_LIGHT_BEHIND_TOLERANCE", 10)
 # 催办单: a lead or responsible unit with no progress report in this many days is listed as quiet.
 TAIZHANG_PROGRESS_REPORT_DAYS = _env_int("TAIZHANG_PROGRESS_REPORT_DAYS", 15)
+# The address people open the product at, for links printed or sent out (QR codes on the
+# sheets); empty: the address of the request.
+TAIZHANG_BASE_URL = os.environ.get("TAIZHANG_BASE_URL", "")
 # The daily job relights this many tasks per transaction (and reminds units in groups of
 # about as many tasks): memory stays flat however large the ledger.
 TAIZHANG_DAILY_BATCH_SIZE = _env_int("TAIZHANG_DAILY_BATCH_SIZE", 2000)

@@ -7,13 +7,17 @@ from rest_framework.views import APIView
 
 from taizhang.supervision import services
 from taizhang.supervision.choices import Action
+from taizhang.supervision.filters import MAX_CHOSEN_IDS, MAX_ID
 
 from .views import _task
 
 
 class BulkTransitionSerializer(serializers.Serializer):
+    # Bounded before the ids are read one by one: a huge body is refused at once.
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=services.MAX_ID), allow_empty=False
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        allow_empty=False,
+        max_length=MAX_CHOSEN_IDS,
     )
     action = serializers.ChoiceField(choices=[(a, Action(a).label) for a in services.BULK_ACTIONS])
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -31,7 +35,7 @@ class BulkResultSerializer(serializers.Serializer):
 
 class BulkTransitions(APIView):
     """One action on many tasks, each id checked as a single transition would be; a task the
-    caller cannot see is refused as not found. At most ``BULK_MAX_IDS`` ids a call."""
+    caller cannot see is refused as not found. At most ``MAX_CHOSEN_IDS`` ids a call."""
 
     @extend_schema(request=BulkTransitionSerializer, responses=BulkResultSerializer)
     def post(self, request):
@@ -52,7 +56,7 @@ class RemindSerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, default="")
     urgent = serializers.BooleanField(required=False, default=False)
     units = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=services.MAX_ID),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         default=list,
         help_text="Ids of the task's acting units; by default its lead and responsible units.",

@@ -10,6 +10,7 @@ from rest_framework.exceptions import (
     AuthenticationFailed,
     PermissionDenied,
     Throttled,
+    ValidationError,
 )
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -151,10 +152,11 @@ class LedgerExport(FilteredTasks, generics.GenericAPIView):
     )
     def get(self, request):
         filterset = TaskFilterSet(
-            request.query_params, queryset=self.get_queryset(), request=request
+            request.query_params, queryset=self.get_queryset(), user=request.user
         )
-        note = excel.filter_line(filterset)
-        return excel.ledger_response(self.filter_queryset(self.get_queryset()), note=note)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return excel.ledger_response(filterset.qs, note=excel.filter_line(filterset))
 
 
 class TaskDetail(VisibleTasks, generics.RetrieveUpdateAPIView):

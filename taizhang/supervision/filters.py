@@ -28,40 +28,44 @@ class UnitCodeFilter(django_filters.ModelChoiceFilter):
     pass
 
 
-# "Export the chosen" (issue 14's bulk actions): ``?id=1&id=2`` keeps just those tasks.
+# Chosen tasks (the row checkboxes: bulk actions, "export the chosen"): ``?id=1&id=2``.
 MAX_CHOSEN_IDS = 500
+MAX_ID = 2**31 - 1  # the largest id a database column holds
+
+
+def chosen_ids(values):
+    """Task ids from repeated or comma-separated values, in order, each once. ``ValueError``
+    with the reason in the user's language for a value that is no id or more than
+    ``MAX_CHOSEN_IDS`` ids (found before reading the rest: a huge list costs nothing)."""
+    ids = {}
+    for item in values:
+        for part in str(item).split(","):
+            if not part.strip():
+                continue
+            try:
+                pk = int(part)
+            except ValueError:
+                pk = 0
+            if not 1 <= pk <= MAX_ID:
+                raise ValueError(gettext("“%(id)s” is not a task id.") % {"id": part[:20]})
+            ids[pk] = None
+            if len(ids) > MAX_CHOSEN_IDS:
+                raise ValueError(
+                    gettext("At most %(limit)d tasks can be chosen.") % {"limit": MAX_CHOSEN_IDS}
+                )
+    return list(ids)
 
 
 class IdsField(forms.Field):
     widget = forms.MultipleHiddenInput
-    default_error_messages = {
-        "invalid": _("“%(value)s” is not a task id."),
-        "too_many": _("At most %(limit)d tasks can be chosen."),
-    }
 
     def to_python(self, value):
         if not value:
             return []
-        values = value if isinstance(value, (list, tuple)) else [value]
-        ids = []
-        for item in values:
-            for part in str(item).split(","):
-                if not part.strip():
-                    continue
-                try:
-                    pk = int(part)
-                except ValueError:
-                    pk = 0
-                if not 1 <= pk <= 2**31 - 1:  # what a database id can be
-                    raise forms.ValidationError(
-                        self.error_messages["invalid"], code="invalid", params={"value": part}
-                    )
-                ids.append(pk)
-        if len(ids) > MAX_CHOSEN_IDS:
-            raise forms.ValidationError(
-                self.error_messages["too_many"], code="too_many", params={"limit": MAX_CHOSEN_IDS}
-            )
-        return ids
+        try:
+            return chosen_ids(value if isinstance(value, (list, tuple)) else [value])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
 
 
 @extend_schema_field({"type": "array", "items": {"type": "integer"}})
@@ -259,6 +263,14 @@ def _day(value):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.date().isoformat()
     return value.isoformat() if value else ""
+
+
+def filter_errors(filterset):
+    """The reasons a bound filter is refused, in one line (empty when it is valid). A list,
+    export or print must not drop a wrong filter silently and show the whole ledger."""
+    if not filterset.is_bound or filterset.is_valid():
+        return ""
+    return " ".join(str(e) for errors in filterset.errors.values() for e in errors)
 
 
 def ledger_url(**filters):

@@ -175,8 +175,13 @@ class ActionForm(forms.Form):
     )
 
 
+COMMENT_MAX = 5000  # characters: a comment is not a document (mentions are read in it)
+
+
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
     instruction = forms.BooleanField(label=_("As a leader's instruction (批示)"), required=False)
     # The comment this one answers (task page: 回复).
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)

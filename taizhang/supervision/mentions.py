@@ -25,9 +25,11 @@ def find_mentions(text, organisation_id):
         return []
     index = Unit.objects.filter(organisation_id=organisation_id).by_name()
     names = sorted(index, key=len, reverse=True)
+    longest = len(names[0]) if names else 0
     found = {}
     for match in re.finditer("@", text):
-        rest = text[match.end() :]
+        # What a name can span, no more: a long comment full of "@" stays cheap.
+        rest = text[match.end() : match.end() + longest + 1]
         unit = next((index[name] for name in names if rest.startswith(name)), None)
         if unit is None:
             end = _WORD_END.search(rest)

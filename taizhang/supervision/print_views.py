@@ -2,14 +2,15 @@
 printed ledger. Each is a page of its own in the print layout; visible exactly to those who
 see the task (404 otherwise), and each printout is recorded in the audit log as an export."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from taizhang import audit
 from taizhang.utils.paging import ids_first
 
 from . import printing
-from .filters import describe_filters, ledger_filter
+from .filters import describe_filters, filter_errors, ledger_filter
 from .models import Task
 
 
@@ -59,6 +60,9 @@ def ledger_print(request):
     """The filtered ledger on landscape A4 pages: the ledger's filters (the one filter), at
     most ``printing.LEDGER_MAX_ROWS`` rows, with a note to export to Excel beyond that."""
     filterset = ledger_filter(request.user, request.GET)
+    if refused := filter_errors(filterset):
+        messages.error(request, refused)
+        return redirect("supervision:ledger")
     tasks = filterset.qs
     count = tasks.count()
     rows = ids_first(tasks.with_units()[: printing.LEDGER_MAX_ROWS])

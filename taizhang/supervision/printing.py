@@ -32,7 +32,7 @@ def task_address(request, task):
     ``TAIZHANG_BASE_URL`` where it is set (a proxy may hide the address people use), else from
     the request."""
     path = task.get_absolute_url()
-    base = getattr(settings, "TAIZHANG_BASE_URL", "")
+    base = settings.TAIZHANG_BASE_URL
     if base:
         return f"{base.rstrip('/')}{path}"
     return request.build_absolute_uri(path)

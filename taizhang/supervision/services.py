@@ -29,7 +29,7 @@ from taizhang.utils.workdays import add_working_days
 
 from . import rules
 from .choices import Action, ExtensionStatus, Priority, Status, UnitRole
-from .filters import ledger_url
+from .filters import chosen_ids, ledger_url
 from .indexing import KIND as SEARCH_KIND
 from .lights import compute_light
 from .mentions import find_mentions
@@ -792,8 +792,6 @@ def escalate_task(task, *, by, comment="", version=None):
 
 # What may be done to many tasks at once, each through the same path as one.
 BULK_ACTIONS = (Action.APPROVE, Action.ASSIGN, Action.REMIND, Action.CANCEL)
-BULK_MAX_IDS = 500
-MAX_ID = 2**31 - 1  # the largest id a database column holds
 
 
 def bulk_actions_for(user):
@@ -806,23 +804,12 @@ def bulk_actions_for(user):
 
 
 def _bulk_ids(ids):
-    found = []
-    for value in ids:
-        try:
-            pk = int(value)
-        except (TypeError, ValueError):
-            pk = 0
-        if not 1 <= pk <= MAX_ID:
-            raise WorkflowError(_("“%(id)s” is not a task id.") % {"id": value})
-        if pk not in found:
-            found.append(pk)
+    try:
+        found = chosen_ids(ids)
+    except ValueError as exc:
+        raise WorkflowError(str(exc)) from exc
     if not found:
         raise WorkflowError(_("Choose at least one task."))
-    if len(found) > BULK_MAX_IDS:
-        raise WorkflowError(
-            _("At most %(limit)d tasks at once (%(count)d were chosen).")
-            % {"limit": BULK_MAX_IDS, "count": len(found)}
-        )
     return found
 
 

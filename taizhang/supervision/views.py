@@ -1,5 +1,7 @@
 """Pages of the ledger. Thin: they read through ``visible_to`` and write through services."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +26,7 @@ from taizhang.utils.paging import IdsFirstPaginator, ids_first
 
 from . import excel, excel_jobs, other_work, previews, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
-from .filters import find_tasks, ledger_filter, ledger_url
+from .filters import chosen_ids, filter_errors, find_tasks, ledger_filter, ledger_url
 from .forms import ActionForm, CommentForm, TaskForm, parent_label
 from .models import Attachment, ExtensionRequest, Task, running_parts_visible_to
 from .next_step import next_step, pending_extension, unsigned_units
@@ -162,6 +164,9 @@ def ledger_export(request):
     ``TAIZHANG_EXPORT_BACKGROUND_ROWS`` rows written in the background to a file of the
     user's, on a page that shows its progress."""
     filterset, tasks = _filtered(request)
+    if refused := filter_errors(filterset):
+        messages.error(request, refused)
+        return redirect("supervision:ledger")
     count = tasks.count()
     if count > settings.TAIZHANG_EXPORT_BACKGROUND_ROWS:
         job = excel_jobs.start_export(request.user, request.GET.urlencode())
@@ -525,8 +530,12 @@ def bulk_action(request):
         messages.error(request, _("Choose at least one task."))
         return redirect(back)
     if action == EXPORT_CHOSEN:
-        query = "&".join(f"id={value}" for value in ids if value.isdigit())
-        return redirect(f"{reverse('supervision:export')}?{query}")
+        try:
+            chosen = chosen_ids(ids)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+        return redirect(f"{reverse('supervision:export')}?{urlencode({'id': chosen}, doseq=True)}")
     try:
         done, refused = services.bulk_perform(
             ids, action, by=request.user, comment=request.POST.get("comment", "")

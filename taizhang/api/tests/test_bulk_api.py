@@ -98,3 +98,38 @@ def test_api_export_of_chosen_ids(api, make_task):
     response = api("duban").get("/api/tasks/export.xlsx", id=chosen.pk)
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert [row[2] for row in sheet.iter_rows(min_row=4, values_only=True)] == ["只导出这一项"]
+
+
+def test_a_huge_id_list_is_refused_before_it_is_read(api, people):
+    response = api("lingdao").post(
+        "/api/tasks/bulk-transitions", {"ids": [1] * 100_000, "action": "approve"}
+    )
+    assert response.status_code == 400
+
+
+def test_the_api_export_names_its_filter_and_refuses_a_wrong_one(api, make_task):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_task("draft", title="统战部牵头的事项")
+    caller = api("duban")
+    response = caller.get("/api/tasks/export.xlsx", unit="tzb")
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    title_block = " ".join(
+        str(c) for row in sheet.iter_rows(max_row=2, values_only=True) for c in row if c
+    )
+    assert "中共XX市委统战部" in title_block or "市委统战部" in title_block
+    assert caller.get("/api/tasks/export.xlsx", id="abc").status_code == 400
+
+
+def test_the_page_export_refuses_a_wrong_filter_instead_of_exporting_everything(client, make_task):
+    make_task("draft")
+    client.login(username="duban", password=PASSWORD)
+    response = client.get("/tasks/export.xlsx", {"id": "abc"}, follow=True)
+    assert (
+        response.redirect_chain
+        and "不是事项编号" in response.content.decode()
+        or ("is not a task id" in response.content.decode())
+    )
+    assert response.get("Content-Type", "").startswith("text/html")

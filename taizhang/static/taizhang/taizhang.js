@@ -160,11 +160,7 @@ const TzForms = {
   text() {
     if (!TzForms.texts) {
       const source = document.getElementById("tz-forms-text");
-      try {
-        TzForms.texts = source ? JSON.parse(source.textContent) : {};
-      } catch (error) {
-        TzForms.texts = {};
-      }
+      TzForms.texts = source ? { ...source.dataset } : {};
     }
     return TzForms.texts;
   },

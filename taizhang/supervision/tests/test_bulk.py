@@ -204,7 +204,7 @@ def test_export_the_chosen(client, make_task, people):
     response = client.post(reverse("supervision:bulk"), {"ids": ids, "action": "export"})
     assert response.status_code == 302 and f"id={ids[0]}&id={ids[1]}" in response.url
     sheet = load_workbook(io.BytesIO(client.get(response.url).getvalue())).active
-    titles = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    titles = [row[2] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert sorted(titles) == ["选中的事项0", "选中的事项1"]
 
 

@@ -115,6 +115,11 @@ def test_import_through_the_api_and_the_command(client, people, tmp_path):
     path.write_bytes(sheet([1, "定期召集联席会议", "会议", "市委统战部", "", "", "2026-12-31"]))
     call_command("import-ledger", str(path), "--as", "duban")
     assert Task.objects.filter(title="定期召集联席会议").exists()
+    # The same file again matches the task it made instead of making a second one.
+    out = io.StringIO()
+    call_command("import-ledger", str(path), "--as", "duban", stdout=out)
+    assert Task.objects.filter(title="定期召集联席会议").count() == 1
+    assert "created 0, updated 0, skipped 1" in out.getvalue()
     path.write_bytes(b"broken")
     with pytest.raises(CommandError):
         call_command("import-ledger", str(path), "--as", "duban")
