@@ -117,9 +117,6 @@ class TaskSearch(APIView):
     """全局搜索: the tasks the caller may see that ``q`` finds (number, title, requirements,
     progress texts, units), the first ``limit`` in the ledger's order."""
 
-    LIMIT = 20
-    MAX_LIMIT = 100
-
     @extend_schema(
         parameters=[SearchQuerySerializer],
         responses=SearchResultSerializer,

@@ -13,6 +13,7 @@ any row is bad, nothing is imported and every bad row is reported with its reaso
 """
 
 import datetime
+import io
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -951,8 +952,6 @@ def template_workbook(organisation):
     for line in lines:
         notes.append(list(line))
     notes["A1"].font = notes["B1"].font = Font(bold=True)
-    import io
-
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

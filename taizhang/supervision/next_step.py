@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 
 from .choices import ExtensionStatus, Status, UnitRole
 
@@ -38,12 +38,6 @@ def pending_extension(task):
     return next(
         (x for x in task.extension_requests.all() if x.status == ExtensionStatus.PENDING), None
     )
-
-
-def overdue_text(days):
-    return ngettext("Overdue by %(days)d working day", "Overdue by %(days)d working days", days) % {
-        "days": days
-    }
 
 
 def next_step(task):
