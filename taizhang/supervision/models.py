@@ -22,6 +22,14 @@ def handler_parts(user):
     return TaskUnit.objects.filter(unit_id__in=user.unit_ids(), role__in=UnitRole.acting())
 
 
+def units_seeing(task):
+    """The units whose handlers may see the task (the rule of ``visible_to``, for one task):
+    its acting units, once it is assigned."""
+    if task.status in HIDDEN_FROM_UNITS:
+        return set()
+    return {tu.unit_id for tu in task.task_units.all() if tu.role in UnitRole.acting()}
+
+
 def running_parts_visible_to(user):
     """The units' parts in the running tasks ``user`` may see (what the unit tree counts),
     read from the task units alone by the light each carries (NONE: not running).

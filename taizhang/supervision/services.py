@@ -34,13 +34,13 @@ from .indexing import KIND as SEARCH_KIND
 from .lights import compute_light
 from .mentions import find_mentions
 from .models import (
-    HIDDEN_FROM_UNITS,
     Attachment,
     ExtensionRequest,
     ProgressReport,
     Task,
     TaskEvent,
     TaskUnit,
+    units_seeing,
 )
 from .next_step import unsigned_units
 
@@ -930,13 +930,6 @@ def _comment_of(task, reply_to):
     if parent is None:
         raise WorkflowError(_("The comment you answer is not on this task."))
     return parent.reply_to or parent
-
-
-def units_seeing(task):
-    """The units whose handlers may see the task: its acting units, once it is assigned."""
-    if task.status in HIDDEN_FROM_UNITS:
-        return set()
-    return {tu.unit_id for tu in task.task_units.all() if tu.role in UnitRole.acting()}
 
 
 def _tell_mentions(task, event, by, parent):

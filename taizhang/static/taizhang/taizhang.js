@@ -267,13 +267,20 @@ const TzForms = {
         input.placeholder = "yyyy-mm-dd";
       }
       input.classList.add("tz-date");
-      window.flatpickr(input, {
+      const picker = window.flatpickr(input, {
         dateFormat: "Y-m-d",
         allowInput: true,
         disableMobile: true,
         locale: TzForms.locale(),
         minDate: input.min || null,
         maxDate: input.max || null,
+      });
+      // A whole date typed in closes the calendar, so it does not cover the button below.
+      input.addEventListener("input", () => {
+        if (/^\d{4}-\d{2}-\d{2}$/.test(input.value)) {
+          picker.setDate(input.value, true, "Y-m-d");
+          picker.close();
+        }
       });
     });
   },

@@ -115,8 +115,8 @@ def test_ledger_on_a_phone_screen_filters_without_reload(page, live_server, peop
     page.goto(f"{live_server.url}/tasks/")
     expect(page.get_by_test_id("total")).to_have_text("共 2 项")
     page.click("#filters-toggle")  # on a phone the filters are behind a button
-    page.fill("input[name=q]", "统战")
-    page.press("input[name=q]", "Enter")
+    page.fill("#ledger-filters input[name=q]", "统战")
+    page.press("#ledger-filters input[name=q]", "Enter")
     expect(page.get_by_test_id("total")).to_have_text("共 1 项")
     assert "q=" in page.url  # the filter is in the address, so the view can be shared
     width = page.evaluate("document.documentElement.scrollWidth")
