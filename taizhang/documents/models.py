@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from taizhang.utils.workdays import deadline_is_past
 
 
 class DocumentStatus(models.TextChoices):
@@ -49,11 +50,6 @@ def confidence_level(value):
     return next(
         (level for floor, level in CONFIDENCE_FLOORS if value >= floor), ConfidenceLevel.LOW
     )
-
-
-def deadline_is_past(day):
-    """A deadline before today: the clerk must change or confirm it before registering."""
-    return day is not None and day < timezone.localdate()
 
 
 class ReviewOutcome(models.TextChoices):

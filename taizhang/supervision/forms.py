@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Unit
 from taizhang.utils.forms import RemoteSelect, unit_field
+from taizhang.utils.workdays import deadline_is_past
 
 from .models import Task
 from .services import EDITABLE_FIELDS
@@ -121,7 +122,7 @@ class TaskForm(forms.ModelForm):
         """A deadline before today, newly entered (an overdue task's old deadline, kept as it
         was, is not asked about again), and not replaced by a number of working days."""
         day = cleaned.get("deadline")
-        if day is None or day >= timezone.localdate() or cleaned.get("deadline_working_days"):
+        if not deadline_is_past(day) or cleaned.get("deadline_working_days"):
             return False
         return not (self.instance.pk and self.instance.deadline == day)
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.utils.htmx import is_htmx
 from taizhang.utils.text import clean_text
 
 from .filters import TaskFilterSet
@@ -93,5 +94,5 @@ def ledger_list_context(request, filterset, query):
         "query_without_sort": without_sort.urlencode(),
         "active_filters": filterset.active_filters(),
         "saved_filters": saved_for(request.user),
-        "swapped": request.headers.get("HX-Request") == "true",
+        "swapped": is_htmx(request),
     }

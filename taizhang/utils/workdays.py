@@ -14,6 +14,7 @@ import datetime
 import functools
 
 import chinese_calendar
+from django.utils import timezone
 
 # Dates the holiday table changes from the Monday–Friday rule, sorted for bisection.
 _HOLIDAY_WEEKDAYS = sorted(d for d in chinese_calendar.holidays if d.weekday() < 5)
@@ -69,3 +70,9 @@ def add_working_days(start: datetime.date, count: int) -> datetime.date:
         else:
             low = middle + 1
     return start + datetime.timedelta(days=low)
+
+
+def deadline_is_past(day):
+    """A deadline before today: whoever enters it must change or confirm it (the task form,
+    文件解析's accept, the import)."""
+    return day is not None and day < timezone.localdate()
