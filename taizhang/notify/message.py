@@ -32,3 +32,18 @@ class Message:
     link_text: str = ""  # the label of the link (查看详情)
     urgent: bool = False
     mentions: Mentions = field(default_factory=Mentions)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How a channel answered one message: sent, or why not and whether trying again may help.
+
+    ``text`` is the platform's answer as recorded on the delivery (cut short, never holding a
+    webhook's key or a secret); ``throttled`` asks the sender to hold the robot back for
+    ``pause_seconds``."""
+
+    ok: bool
+    text: str = ""
+    retry: bool = False
+    throttled: bool = False
+    pause_seconds: int = 0
