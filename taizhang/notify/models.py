@@ -220,6 +220,9 @@ class RobotPost(models.Model):
     class Meta:
         indexes = [models.Index(fields=["channel", "at"], name="robotpost_window")]
 
+    def __str__(self):
+        return f"{self.channel_id} {self.at.isoformat()}"
+
 
 class Delivery(models.Model):
     """One message to one recipient (a person, or a group robot) by one channel: what it

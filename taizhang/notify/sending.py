@@ -210,10 +210,7 @@ def give_up_interrupted(now):
             with translation.override(delivery.language or settings.LANGUAGE_CODE):
                 give_up(
                     delivery,
-                    _(
-                        "Interrupted while sending; not sent again, so that it cannot "
-                        "arrive twice."
-                    ),
+                    _("Interrupted while sending; not sent again, so that it cannot arrive twice."),
                 )
             count += 1
     return count

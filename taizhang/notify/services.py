@@ -53,7 +53,7 @@ class Notice:
         self.facts, self.urgent, self.link_text = facts, urgent, link_text
         self._written = {}
 
-    def message(self, language, mentions=Mentions()):
+    def message(self, language, mentions=None):
         if language not in self._written:
             with translation.override(language):
                 self._written[language] = Message(
