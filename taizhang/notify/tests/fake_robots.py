@@ -102,6 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         status, answer = self.server.robot.answer(self.path, raw)
+        time.sleep(self.server.robot.take_hold())  # received, the answer not yet sent
         payload = (json.dumps(answer) if isinstance(answer, dict) else answer).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -157,6 +158,7 @@ class FakeRobot:
         self._blocked_until = 0.0
         self._failures = []
         self._throttles = 0
+        self._holds = []
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.robot = self
@@ -201,6 +203,16 @@ class FakeRobot:
         """Answer the next ``n`` posts with the platform's throttle code."""
         with self._lock:
             self._throttles += n
+
+    def hold_next(self, n, seconds):
+        """Take the next ``n`` posts but answer each only after ``seconds`` (a sender may be
+        stopped meanwhile: the message arrived, the sender never heard)."""
+        with self._lock:
+            self._holds.extend([seconds] * n)
+
+    def take_hold(self):
+        with self._lock:
+            return self._holds.pop(0) if self._holds else 0
 
     # What the platform does with one post ------------------------------------------------
 
