@@ -5,12 +5,22 @@ with the in-app fallback, quiet hours, the units' daily limit, and nothing sent 
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from taizhang.notify import sending
 from taizhang.notify.choices import ChannelKind, DeliveryStatus
-from taizhang.notify.models import Channel, Delivery, Notification, OrganisationSettings
+from taizhang.notify.models import (
+    Channel,
+    Delivery,
+    Notification,
+    OrganisationSettings,
+    Preference,
+)
 from taizhang.notify.services import notify
+from taizhang.org.choices import Role
+from taizhang.org.models import Membership, User
 
 # A Wednesday morning, outside the quiet hours (22:00–08:00).
 NOW = timezone.make_aware(datetime.datetime(2026, 12, 2, 10, 0))
@@ -225,3 +235,21 @@ def test_an_inactive_robot_gets_nothing(wecom, units):
     robot.save()
     tell_unit(units["tzb"])
     assert not robot_deliveries().exists()
+
+
+def test_the_queries_of_a_notification_do_not_grow_with_its_recipients(wecom, org, units, people):
+    def queries(recipients):
+        with CaptureQueriesContext(connection) as captured:
+            tell_unit(units["tzb"], recipients, kind="remind")
+        return len(captured)
+
+    one = queries([people["tzb"]])
+    many = []
+    for n in range(10):
+        person = User.objects.create_user(
+            f"h{n}", organisation=org, role=Role.HANDLER, email=f"h{n}@example.cn"
+        )
+        Membership.objects.create(user=person, unit=units["tzb"])
+        Preference.objects.create(user=person, email=n % 2 == 0, sms=n % 3 == 0)
+        many.append(person)
+    assert queries(many) == one
