@@ -122,7 +122,7 @@ def test_the_file_backend_writes_where_its_options_say(settings, tmp_path):
 
 def test_the_console_backend_logs_one_line_with_the_number_masked(settings, caplog):
     settings.TAIZHANG_SMS_BACKEND = "taizhang.notify.sms.ConsoleBackend"
-    with caplog.at_level(logging.INFO, logger="taizhang.notify.sms"):
+    with caplog.at_level(logging.INFO, logger="taizhang.notify.sms"), translation.override("en"):
         assert sms.send_sms("13812345678", MESSAGE).ok
     (record,) = caplog.records
     line = record.getMessage()
