@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail.handler import DEFAULT_MAILER_ALIAS, DEFAULT_MAILER_BACKEND
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from .message import Answer
 from .wording import fact_line, link_label, title_line
 
 DUMMY_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 PREFERENCES_PATH = "/notifications/preferences/"
-ANSWER_MAX_CHARS = 500
 
 
 def available():
@@ -59,7 +59,7 @@ def send_email(message, address):
     try:
         validate_email(address)
     except ValidationError:
-        return Answer(ok=False, text="not an e-mail address")
+        return Answer(ok=False, text=gettext("Not an e-mail address."))
     try:
         sent = build_email(message, address).send()
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
@@ -72,12 +72,12 @@ def send_email(message, address):
     except OSError as exc:  # SMTPException, refused connection, timeout
         return Answer(ok=False, text=_answer_text(exc), retry=True)
     if not sent:
-        return Answer(ok=False, text="the mailer sent nothing", retry=True)
+        return Answer(ok=False, text=gettext("The mail was not sent."), retry=True)
     return Answer(ok=True)
 
 
 def _answer_text(exc):
-    """The server's answer as the delivery records it: short, without the SMTP password."""
+    """The server's answer as the delivery records it, without the SMTP password."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         text = "; ".join(f"{code} {_decode(reply)}" for code, reply in exc.recipients.values())
     elif isinstance(exc, smtplib.SMTPResponseException):
@@ -87,7 +87,7 @@ def _answer_text(exc):
     options = settings.MAILERS.get(DEFAULT_MAILER_ALIAS, {}).get("OPTIONS", {})
     if password := options.get("password"):
         text = text.replace(password, "********")
-    return text[:ANSWER_MAX_CHARS]
+    return text
 
 
 def _decode(reply):

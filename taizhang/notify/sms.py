@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from .message import Answer, Message
 from .wording import fact_line, title_line
@@ -93,7 +94,7 @@ class ConsoleBackend(SmsBackend):
     def send(self, phone, message):
         text = " / ".join(self.sms_text(message).splitlines())
         logger.info("SMS to %s: %s", masked(phone), text)
-        return Answer(ok=True, text="logged")
+        return Answer(ok=True)
 
 
 class FileBackend(SmsBackend):
@@ -113,7 +114,7 @@ class FileBackend(SmsBackend):
                 file.write(json.dumps(record, ensure_ascii=False) + "\n")
         except OSError as exc:
             return Answer(ok=False, text=f"{type(exc).__name__}: {exc}", retry=True)
-        return Answer(ok=True, text="written")
+        return Answer(ok=True, text=file.name)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,14 +135,14 @@ class MemoryBackend(SmsBackend):
 
     def send(self, phone, message):
         outbox.append(Sms(phone=phone, text=self.sms_text(message), message=message))
-        return Answer(ok=True, text="kept")
+        return Answer(ok=True)
 
 
 class DisabledBackend(SmsBackend):
     """SMS switched off: every message is refused, not to be retried."""
 
     def send(self, phone, message):
-        return Answer(ok=False, text="SMS is switched off (TAIZHANG_SMS_BACKEND)")
+        return Answer(ok=False, text=gettext("SMS is switched off."))
 
 
 def get_backend():
@@ -183,7 +184,7 @@ def send_sms(phone, message):
     """Send one message to one mobile phone; a number that is not one is refused for good."""
     number = mobile_number(phone)
     if number is None:
-        return Answer(ok=False, text="not a mobile number")
+        return Answer(ok=False, text=gettext("Not a mobile phone number."))
     backend = get_backend()
     try:
         return backend.send(number, message)

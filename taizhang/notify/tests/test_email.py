@@ -164,8 +164,9 @@ def test_a_refusal_is_final_and_a_server_out_of_reach_is_tried_again(settings, e
 
 
 def test_an_address_that_is_not_one_is_refused_without_asking_the_server():
-    answer = email.send_email(MESSAGE, "zhangwei at gzw")
-    assert answer == Answer(ok=False, text="not an e-mail address", retry=False)
+    with translation.override("en"):
+        answer = email.send_email(MESSAGE, "zhangwei at gzw")
+    assert answer == Answer(ok=False, text="Not an e-mail address.", retry=False)
     assert mail.outbox == []
 
 
