@@ -251,7 +251,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # Background work goes through Django's Tasks framework with a database-backed worker. Each
 # queue gets worker processes of its own, so a long document never delays the daily run.
-TASK_QUEUES = ["default", "documents"]
+TASK_QUEUES = ["default", "documents", "notify"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TAIZHANG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -270,6 +270,17 @@ TAIZHANG_DAILY_JOBS = [
 # when its worker died under it: TAIZHANG_JOB_ATTEMPTS runs in all).
 TAIZHANG_JOB_TIMEOUT_SECONDS = _env_int("TAIZHANG_JOB_TIMEOUT_SECONDS", 600)
 TAIZHANG_JOB_ATTEMPTS = _env_int("TAIZHANG_JOB_ATTEMPTS", 2)
+
+# Notifications (taizhang.notify): a message that fails is tried TAIZHANG_NOTIFY_ATTEMPTS times,
+# waiting TAIZHANG_NOTIFY_RETRY_SECONDS and then twice as long each time (at most an hour), then
+# given up and shown in-app. A message a worker was sending when it stopped is not sent again
+# (it may have arrived): after TAIZHANG_NOTIFY_SENDING_SECONDS it is given up the same way.
+TAIZHANG_NOTIFY_ATTEMPTS = _env_int("TAIZHANG_NOTIFY_ATTEMPTS", 5)
+TAIZHANG_NOTIFY_RETRY_SECONDS = _env_int("TAIZHANG_NOTIFY_RETRY_SECONDS", 60)
+TAIZHANG_NOTIFY_SENDING_SECONDS = _env_int("TAIZHANG_NOTIFY_SENDING_SECONDS", 300)
+# The key webhooks and robot secrets are sealed with (empty: derived from the secret key; set
+# it before rotating that key, or the stored robots must be entered again).
+TAIZHANG_SEALING_KEY = os.environ.get("TAIZHANG_SEALING_KEY", "")
 # Reading one document runs in a child process with these limits (0: no memory limit).
 TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS = _env_int("TAIZHANG_DOCUMENT_TIME_LIMIT_SECONDS", 120)
 TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB = _env_int("TAIZHANG_DOCUMENT_MEMORY_LIMIT_MB", 2048)
@@ -376,6 +387,8 @@ TAIZHANG_PROGRESS_REPORT_DAYS = _env_int("TAIZHANG_PROGRESS_REPORT_DAYS", 15)
 # The address people open the product at, for links printed or sent out (QR codes on the
 # sheets); empty: the address of the request.
 TAIZHANG_BASE_URL = os.environ.get("TAIZHANG_BASE_URL", "")
+# Seconds a group robot's webhook (WeCom, DingTalk, Feishu) may take to answer one message.
+TAIZHANG_NOTIFY_HTTP_TIMEOUT = _env_int("TAIZHANG_NOTIFY_HTTP_TIMEOUT", 5)
 # The daily job relights this many tasks per transaction (and reminds units in groups of
 # about as many tasks): memory stays flat however large the ledger.
 TAIZHANG_DAILY_BATCH_SIZE = _env_int("TAIZHANG_DAILY_BATCH_SIZE", 2000)

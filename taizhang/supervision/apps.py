@@ -8,6 +8,11 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self):
+        from taizhang.notify import subjects
+
         from .indexing import connect
+        from .models import Task
 
         connect()
+        # Deliveries about a task are listed to those who see the task.
+        subjects.register(Task, lambda user: Task.objects.visible_to(user))

@@ -35,7 +35,7 @@ def test_the_daily_run_remembers_its_job_for_the_administrators_page(make_task):
 
 def test_the_workers_queues_are_separate_processes():
     queues = [argv[argv.index("--queue") + 1] for _name, argv in worker.worker_programs()]
-    assert queues == ["default", "documents"]
+    assert queues == ["default", "documents", "notify"]
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The background worker: runs queued tasks and enqueues the daily jobs once a day.
 
 ``taizhang worker`` supervises one worker process per queue (``default`` for the daily lights
-and reminders, ``documents`` for reading uploads), restarting one that exits.
+and reminders, ``documents`` for reading uploads, ``notify`` for sending messages and the
+daily digests), restarting one that exits.
 ``taizhang worker --queue NAME`` is one such process: django_tasks_db's worker loop on that
 queue, plus a housekeeping thread that writes the heartbeat, ends interrupted jobs and, on the
 default queue, enqueues the daily job. If the database stays unusable for the housekeeping
@@ -25,6 +26,7 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from taizhang.notify import schedule as notify_schedule
 from taizhang.utils import jobs
 from taizhang.utils.models import DailyRun
 from taizhang.utils.supervisor import Supervisor
@@ -130,6 +132,8 @@ class Housekeeping(threading.Thread):
         jobs.reap_interrupted_jobs()
         if self.queue_name == "default":
             enqueue_daily_jobs()
+        elif self.queue_name == "notify":
+            notify_schedule.tick()
         overran = time.monotonic() - self.worker.current_since
         if self.worker.current is not None and overran > settings.TAIZHANG_JOB_TIMEOUT_SECONDS:
             logger.error(

@@ -1,0 +1,260 @@
+"""The sender: the background job that delivers queued messages, one at a time.
+
+Each delivery is claimed (QUEUED or FAILED → SENDING, committed) before anything leaves, and
+its outcome recorded after, so two workers never send one message and a worker that stops
+never sends one twice: a delivery still SENDING after ``TAIZHANG_NOTIFY_SENDING_SECONDS`` may
+have arrived, so it is given up (shown in-app) rather than sent again. A group robot's rate
+limits (20 a minute …) hold messages back until the window frees; a throttled robot waits
+out its pause; a failure is retried with back-off and, after ``TAIZHANG_NOTIFY_ATTEMPTS``,
+given up: the message then shows in-app and says which channel failed.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from taizhang.org.choices import Role
+from taizhang.org.models import User
+
+from .choices import ChannelKind, DeliveryStatus
+from .message import Answer
+from .models import ANSWER_LENGTH, Channel, Delivery, Notification, RobotPost
+from .services import message_of
+
+logger = logging.getLogger("taizhang.notify")
+
+BATCH = 50
+KEEP_POSTS = datetime.timedelta(hours=1)
+MAX_BACKOFF = datetime.timedelta(hours=1)
+RETRIED = (DeliveryStatus.QUEUED, DeliveryStatus.FAILED)
+
+
+@task(queue_name="notify")
+def send_deliveries():
+    """Send what is due now (queued by ``notify``, and by the worker's minute tick)."""
+    return send_due()
+
+
+def due(now):
+    return Delivery.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        status__in=RETRIED,
+        digest=False,
+    ).exclude(channel=ChannelKind.IN_APP)
+
+
+def send_due(now=None, limit=None):
+    """Deliver every due message (at most ``limit``); returns the count of each outcome."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "held": 0, "failed": 0, "given_up": 0}
+    counts["given_up"] += give_up_interrupted(now)
+    done = 0
+    while limit is None or done < limit:
+        size = BATCH if limit is None else min(BATCH, limit - done)
+        ids = list(due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            break
+        held_before = counts["held"]
+        for pk in ids:
+            outcome = send_one(pk, now)
+            if outcome:
+                counts[outcome] += 1
+        done += len(ids)
+        if counts["held"] - held_before == len(ids):
+            break  # everything left waits for a robot's window
+    RobotPost.objects.filter(at__lt=now - KEEP_POSTS).delete()
+    return counts
+
+
+def _claim(pk, now):
+    return Delivery.objects.filter(pk=pk, status__in=RETRIED).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+
+
+def send_one(pk, now):
+    """Claim one delivery and send it; returns its outcome, None when another worker has it."""
+    if not _claim(pk, now):
+        return None
+    delivery = Delivery.objects.select_related("robot", "user", "unit").get(pk=pk)
+    if delivery.robot_id:
+        free_at = reserve(delivery.robot, now)
+        if free_at is not None:
+            _update(
+                delivery,
+                status=DeliveryStatus.QUEUED,
+                attempts=delivery.attempts - 1,
+                next_attempt_at=free_at,
+            )
+            return "held"
+    answer = transmit(delivery, now)
+    return record(delivery, answer, now)
+
+
+def reserve(robot, now):
+    """Take a place in the robot's rate windows for a message sent ``now``; None when taken,
+    else the moment a place frees (or the robot's pause ends)."""
+    from .platforms import LIMITS
+
+    with transaction.atomic():
+        robot = Channel.objects.select_for_update().get(pk=robot.pk)  # one worker at a time
+        if robot.paused_until and robot.paused_until > now:
+            return robot.paused_until
+        free_at = None
+        for limit in LIMITS[robot.kind]:
+            window = datetime.timedelta(seconds=limit.seconds)
+            posts = list(
+                RobotPost.objects.filter(channel=robot, at__gt=now - window)
+                .order_by("-at")
+                .values_list("at", flat=True)[: limit.count]
+            )
+            if len(posts) >= limit.count:
+                frees = posts[-1] + window
+                free_at = max(free_at, frees) if free_at else frees
+        if free_at is None:
+            RobotPost.objects.create(channel=robot, at=now)
+        return free_at
+
+
+def transmit(delivery, now):
+    """Send one message by its channel; an unexpected error is an answer, never a crash."""
+    message = message_of(delivery.message)
+    try:
+        with translation.override(delivery.language or settings.LANGUAGE_CODE):
+            if delivery.channel == ChannelKind.EMAIL:
+                from .email import send_email
+
+                return send_email(message, delivery.address)
+            if delivery.channel == ChannelKind.SMS:
+                from .sms import send_sms
+
+                return send_sms(delivery.address, message)
+            if delivery.robot is None:
+                return Answer(ok=False, text=_("The group robot was deleted."))
+            from . import platforms
+            from .sealing import SealBroken
+
+            try:
+                url, secret = delivery.robot.url, delivery.robot.secret
+            except SealBroken as exc:
+                return Answer(ok=False, text=str(exc))
+            return platforms.send(delivery.robot.kind, url, secret, message, now=now)
+    except Exception as exc:  # noqa: BLE001 - a bad message must not stop the others
+        logger.exception("delivery %s: %s while sending", delivery.pk, type(exc).__name__)
+        return Answer(ok=False, retry=True, text=type(exc).__name__)
+
+
+def record(delivery, answer, now):
+    """Store how sending went: sent; held (throttled); failed, to retry; or given up."""
+    text = (answer.text or "")[:ANSWER_LENGTH]
+    if answer.ok:
+        _update(delivery, status=DeliveryStatus.SENT, sent_at=now, answer=text)
+        return "sent"
+    if answer.throttled and delivery.robot_id:
+        pause = now + datetime.timedelta(seconds=answer.pause_seconds or 60)
+        Channel.objects.filter(pk=delivery.robot_id).update(paused_until=pause)
+        _update(
+            delivery,
+            status=DeliveryStatus.QUEUED,
+            attempts=delivery.attempts - 1,  # the platform's pause, not the message's fault
+            next_attempt_at=pause,
+            answer=text,
+        )
+        return "held"
+    if answer.retry and delivery.attempts < settings.TAIZHANG_NOTIFY_ATTEMPTS:
+        _update(
+            delivery,
+            status=DeliveryStatus.FAILED,
+            next_attempt_at=now + backoff(delivery.attempts),
+            answer=text,
+        )
+        return "failed"
+    give_up(delivery, text)
+    return "given_up"
+
+
+def backoff(attempts):
+    """The wait after the ``attempts``-th failure: the first retry after a minute, doubling."""
+    first = datetime.timedelta(seconds=settings.TAIZHANG_NOTIFY_RETRY_SECONDS)
+    return min(MAX_BACKOFF, first * 2 ** max(0, attempts - 1))
+
+
+def _update(delivery, **fields):
+    for name, value in fields.items():
+        setattr(delivery, name, value)
+    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+
+
+@transaction.atomic
+def give_up(delivery, answer):
+    """Stop trying, and show the message in-app to whom it was for, saying why."""
+    _update(delivery, status=DeliveryStatus.GIVEN_UP, answer=answer[:ANSWER_LENGTH], fell_back=True)
+    fall_back_in_app(delivery)
+
+
+def give_up_interrupted(now):
+    """Give up the deliveries a stopped worker was sending: they may have arrived."""
+    cutoff = now - datetime.timedelta(seconds=settings.TAIZHANG_NOTIFY_SENDING_SECONDS)
+    count = 0
+    for delivery in Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff):
+        claimed = Delivery.objects.filter(
+            pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_at=delivery.claimed_at
+        ).update(status=DeliveryStatus.QUEUED)  # taken from the SENDING state, by us alone
+        if claimed:
+            with translation.override(delivery.language or settings.LANGUAGE_CODE):
+                give_up(
+                    delivery,
+                    _("Interrupted while sending; not sent again, so that it cannot arrive twice."),
+                )
+            count += 1
+    return count
+
+
+def readers_of(delivery):
+    """The people a failed delivery was meant to reach: its person, or the unit's handlers."""
+    if delivery.user_id:
+        return [delivery.user]
+    if delivery.unit_id:
+        return list(
+            User.objects.filter(
+                memberships__unit=delivery.unit_id, role=Role.HANDLER, is_active=True
+            ).distinct()
+        )
+    return []
+
+
+def fall_back_in_app(delivery):
+    """Each reader gets the message in-app (once per event), noting the channel that failed."""
+    message = message_of(delivery.message)
+    for reader in readers_of(delivery):
+        with translation.override(reader.notification_language()):
+            note = _("Could not be sent by %(channel)s; shown here instead.") % {
+                "channel": ChannelKind(delivery.channel).label
+            }
+        existing = Notification.objects.filter(recipient=reader, event=delivery.event).first()
+        if existing is not None:
+            if not existing.note:
+                Notification.objects.filter(pk=existing.pk).update(note=note[:300])
+            continue
+        Notification.objects.create(
+            recipient=reader,
+            kind=delivery.kind,
+            event=delivery.event,
+            subject_type=delivery.subject_type,
+            subject_id=delivery.subject_id,
+            title=message.title,
+            body=message.text,
+            url=_path_of(message.url),
+            note=note[:300],
+        )
+
+
+def _path_of(url):
+    base = settings.TAIZHANG_BASE_URL.rstrip("/")
+    return url[len(base) :] if base and url.startswith(base) else url
