@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.notify.choices import ChannelKind
 from taizhang.notify.message import Answer, Message
+from taizhang.notify.wording import fact_line, link_label, title_line
 
 
 @dataclass(frozen=True)
@@ -79,22 +79,6 @@ class Request:
 # Laying out ------------------------------------------------------------------------------
 
 
-def _title(message):
-    if message.urgent:
-        # Translators: a group-robot message's title when the matter is urgent (加急).
-        return gettext("[Urgent] %(title)s") % {"title": message.title}
-    return message.title
-
-
-def _fact(label, value):
-    # Translators: one labelled line of a robot's message, such as "Deadline: 2026-12-31".
-    return gettext("%(label)s: %(value)s") % {"label": label, "value": value}
-
-
-def _link_text(message):
-    return message.link_text or gettext("View details")
-
-
 def _cut_bytes(text, limit):
     """``text`` in at most ``limit`` UTF-8 bytes, ending in … when cut (never mid-character)."""
     encoded = text.encode()
@@ -122,11 +106,12 @@ def _fit(head, text, tail, limit):
 
 def _wecom_content(message):
     head = "\n".join(
-        [f"**{_title(message)}**"] + [f"> {_fact(label, value)}" for label, value in message.facts]
+        [f"**{title_line(message)}**"]
+        + [f"> {fact_line(label, value)}" for label, value in message.facts]
     )
     tail = []
     if message.url:
-        tail.append(f"[{_link_text(message)}]({message.url})")
+        tail.append(f"[{link_label(message)}]({message.url})")
     # WeCom's markdown can only @ a member by userid: a phone number cannot be mentioned there.
     if message.mentions.user_ids:
         tail.append(" ".join(f"<@{user_id}>" for user_id in message.mentions.user_ids))
@@ -140,12 +125,12 @@ def _wecom_request(url, secret, message, now):
 
 
 def _dingtalk_text(message):
-    lines = [f"#### **{_title(message)}**"]
-    lines += [f"> {_fact(label, value)}" for label, value in message.facts]
+    lines = [f"#### **{title_line(message)}**"]
+    lines += [f"> {fact_line(label, value)}" for label, value in message.facts]
     if message.text:
         lines.append(message.text)
     if message.url:
-        lines.append(f"[{_link_text(message)}]({message.url})")
+        lines.append(f"[{link_label(message)}]({message.url})")
     # DingTalk shows an @ only when "@phone" is also in the text; user ids need no marker.
     if message.mentions.phones:
         lines.append(" ".join(f"@{phone}" for phone in message.mentions.phones))
@@ -163,7 +148,7 @@ def dingtalk_sign(secret, timestamp_ms):
 def _dingtalk_request(url, secret, message, now):
     body = {
         "msgtype": "markdown",
-        "markdown": {"title": _title(message), "text": _dingtalk_text(message)},
+        "markdown": {"title": title_line(message), "text": _dingtalk_text(message)},
         "at": {
             "atMobiles": list(message.mentions.phones),
             "atUserIds": list(message.mentions.user_ids),
@@ -186,7 +171,7 @@ def feishu_sign(secret, timestamp):
 
 
 def _feishu_markdown(message):
-    lines = [_fact(f"**{label}**", value) for label, value in message.facts]
+    lines = [fact_line(f"**{label}**", value) for label, value in message.facts]
     if message.text:
         lines.append(message.text)
     # A custom bot's card can @ by open_id only: phone numbers cannot be mentioned on Feishu.
@@ -203,13 +188,13 @@ def _feishu_card(message):
     if message.url:
         button = {
             "tag": "button",
-            "text": {"tag": "plain_text", "content": _link_text(message)},
+            "text": {"tag": "plain_text", "content": link_label(message)},
             "url": message.url,
             "type": "danger" if message.urgent else "primary",
         }
         elements.append({"tag": "action", "actions": [button]})
     header = {
-        "title": {"tag": "plain_text", "content": _title(message)},
+        "title": {"tag": "plain_text", "content": title_line(message)},
         "template": "red" if message.urgent else "blue",
     }
     return {"header": header, "elements": elements}

@@ -1,5 +1,5 @@
-"""Words the personal channels share (e-mail, SMS): the title marked 加急 when urgent, one fact
-as a line, the link's label. The caller has activated the reader's language."""
+"""Words every channel shares (robots, e-mail, SMS): the title marked 加急 when urgent, one
+fact as a line, the link's label. The caller has activated the reader's language."""
 
 from django.utils.translation import gettext
 
