@@ -331,6 +331,8 @@ TAIZHANG_PROGRESS_REPORT_DAYS = _env_int("TAIZHANG_PROGRESS_REPORT_DAYS", 15)
 # The address people open the product at, for links printed or sent out (QR codes on the
 # sheets); empty: the address of the request.
 TAIZHANG_BASE_URL = os.environ.get("TAIZHANG_BASE_URL", "")
+# Seconds a group robot's webhook (WeCom, DingTalk, Feishu) may take to answer one message.
+TAIZHANG_NOTIFY_HTTP_TIMEOUT = _env_int("TAIZHANG_NOTIFY_HTTP_TIMEOUT", 5)
 # The daily job relights this many tasks per transaction (and reminds units in groups of
 # about as many tasks): memory stays flat however large the ledger.
 TAIZHANG_DAILY_BATCH_SIZE = _env_int("TAIZHANG_DAILY_BATCH_SIZE", 2000)
