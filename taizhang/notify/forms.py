@@ -2,6 +2,7 @@
 the organisation's notification settings, a person's own preferences."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Unit
@@ -19,12 +20,12 @@ KEPT_HELP = _("Leave blank to keep the stored one; it is never shown again.")
 def _write_only(label, help_text, required):
     """An input whose value is never sent back to the browser (a webhook holds its key)."""
     return forms.CharField(
-        label=label,
+        label=capfirst(label),
         required=required,
         strip=True,
         max_length=1000,
         help_text=help_text,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
 
 
@@ -32,15 +33,15 @@ class RobotForm(forms.Form):
     """A new group robot: whose group, which platform, its address and signing secret."""
 
     unit = forms.ModelChoiceField(
-        label=_("unit"),
+        label=capfirst(_("unit")),
         queryset=Unit.objects.none(),
         required=False,
         help_text=_("Leave empty for the organisation's own group."),
     )
     kind = forms.ChoiceField(
-        label=_("platform"), choices=[(k.value, k.label) for k in ChannelKind.robots()]
+        label=capfirst(_("platform")), choices=[(k.value, k.label) for k in ChannelKind.robots()]
     )
-    name = forms.CharField(label=_("name"), max_length=100, required=False)
+    name = forms.CharField(label=capfirst(_("name")), max_length=100, required=False)
     url = _write_only(
         _("webhook address"), _("Copy it whole from the group's robot settings."), True
     )
@@ -55,8 +56,8 @@ class RobotForm(forms.Form):
 class RobotChangeForm(forms.Form):
     """An existing robot: its name, whether it is used, a new address or secret (blank: kept)."""
 
-    name = forms.CharField(label=_("name"), max_length=100, required=False)
-    is_active = forms.BooleanField(label=_("active"), required=False)
+    name = forms.CharField(label=capfirst(_("name")), max_length=100, required=False)
+    is_active = forms.BooleanField(label=capfirst(_("active")), required=False)
     url = _write_only(_("new webhook address"), KEPT_HELP, False)
     secret = _write_only(_("new signing secret"), KEPT_HELP, False)
 
@@ -66,7 +67,7 @@ class SettingsForm(forms.ModelForm):
     how many reminders a unit's group gets a day."""
 
     channels = forms.MultipleChoiceField(
-        label=_("channels in use"),
+        label=capfirst(_("channels in use")),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("In-app notifications are always on."),

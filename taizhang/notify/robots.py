@@ -118,7 +118,7 @@ def trial_message(robot, by, now):
             text=_("This group robot now brings taizhang's notifications to %(where)s.")
             % {"where": _where(robot)},
             facts=(
-                (_("Group of"), _where(robot)),
+                (_("Belongs to"), _where(robot)),
                 (_("Sent by"), who),
                 (_("Time"), sent_at),
             ),
