@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang import audit
-from taizhang.notify.services import lazy_message, notify
+from taizhang.notify.services import acted_on, lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.services import handlers_of, org_users
@@ -108,6 +108,7 @@ def _save(cycle, *fields):
 
 
 def _event(cycle, action, by, *, comment="", from_status="", unit=None, unit_id=None, changes=None):
+    acted_on(by if isinstance(by, User) else None, cycle)  # what told them is read
     return CycleEvent.objects.create(
         cycle=cycle,
         action=action,
@@ -132,6 +133,8 @@ def _tell(users, cycle, title, body=""):
         title=format_lazy("{}：{}", title, cycle.title),
         body=body,
         url=cycle.get_absolute_url(),
+        kind="appraisal",
+        subject=cycle,
     )
 
 

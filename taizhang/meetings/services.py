@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from taizhang.documents import services as documents
 from taizhang.extract.read import SUFFIXES
-from taizhang.notify.services import lazy_message, notify
+from taizhang.notify.services import acted_on, lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.suggestions import services as suggestions
@@ -134,6 +134,7 @@ def _answered(meeting):
 
 
 def _event(meeting, action, by, *, comment="", from_status="", unit=None, changes=None):
+    acted_on(by if isinstance(by, User) else None, meeting)  # what told them is read
     return MeetingEvent.objects.create(
         meeting=meeting,
         action=action,
@@ -171,6 +172,8 @@ def _tell(users, meeting, title, body=""):
         title=format_lazy("{}：{}", title, meeting.title),
         body=body,
         url=meeting.get_absolute_url(),
+        kind="meeting",
+        subject=meeting,
     )
 
 

@@ -107,15 +107,17 @@ def _cut_bytes(text, limit):
 def _fit(head, text, tail, limit):
     """Join the parts in ``limit`` bytes, cutting the free text first so that the title, facts,
     link and mentions survive a long message."""
-    parts = [part for part in (head, text, tail) if part]
-    content = "\n\n".join(parts)
-    if len(content.encode()) <= limit or not text:
-        return _cut_bytes(content, limit)
-    fixed = "\n\n".join(part for part in (head, "", tail) if part)
-    room = limit - len(fixed.encode()) - 2 * len(b"\n\n")
-    if room <= len(ELLIPSIS.encode()):
-        return _cut_bytes("\n\n".join(part for part in (head, tail) if part), limit)
-    return "\n\n".join(part for part in (head, _cut_bytes(text, room), tail) if part)
+
+    def join(middle):
+        return "\n\n".join(part for part in (head, middle, tail) if part)
+
+    content = join(text)
+    if len(content.encode()) <= limit:
+        return content
+    room = limit - len(join("-").encode()) + 1  # the bytes left for the text
+    if text and room > len(ELLIPSIS.encode()):
+        return join(_cut_bytes(text, room))
+    return _cut_bytes(join(""), limit)
 
 
 def _wecom_content(message):
@@ -252,9 +254,13 @@ def _code_and_message(kind, body):
     if body is None:
         return None, ""
     if kind == ChannelKind.FEISHU:
-        code = body.get("code", body.get("StatusCode"))
-        return code, str(body.get("msg", body.get("StatusMessage", "")))
-    return body.get("errcode"), str(body.get("errmsg", ""))
+        code, message = (
+            body.get("code", body.get("StatusCode")),
+            body.get("msg", body.get("StatusMessage")),
+        )
+    else:
+        code, message = body.get("errcode"), body.get("errmsg")
+    return (code if isinstance(code, int) else None), str(message or "")
 
 
 def _record(kind, status, text, body):
@@ -315,7 +321,8 @@ def post(request: Request, *, timeout):
             raw = response.raw.read(MAX_ANSWER_BYTES, decode_content=True)
     except (requests.RequestException, OSError) as error:
         return None, f"{type(error).__name__}: {_host(request.url)}"
-    return response.status_code, raw.decode(response.encoding or "utf-8", errors="replace")
+    # The three platforms answer in UTF-8, whatever a gateway's Content-Type may claim.
+    return response.status_code, raw.decode(errors="replace")
 
 
 def _token(url):

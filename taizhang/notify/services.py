@@ -203,7 +203,8 @@ def _robot_deliveries(units, notice, rules, common, start):
     if not robots:
         return []
     handlers = _handlers_by_unit({robot.unit_id for robot in robots})
-    over_limit = _units_over_daily_limit(units, rules, common) if common["kind"] else set()
+    limited = common["kind"] == "remind"
+    over_limit = _units_over_daily_limit(units, rules, common) if limited else set()
     language = settings.LANGUAGE_CODE  # a group chat reads the installation's language
     unit_by_id = {u.pk: u for u in units}
     rows = []
@@ -321,6 +322,19 @@ def message_of(data):
             phones=tuple(mentions.get("phones", ())), user_ids=tuple(mentions.get("user_ids", ()))
         ),
     )
+
+
+def channels_used(deliveries):
+    """The channels of some deliveries (or channel values), in the choices' order: what a
+    timeline line or an answer names as the ways a message went out."""
+    used = {getattr(d, "channel", d) for d in deliveries}
+    return [kind for kind in ChannelKind if kind in used]
+
+
+def digest_time(organisation_id, day):
+    """When the organisation's daily digest goes out on ``day`` (an aware datetime)."""
+    at = OrganisationSettings.of(organisation_id).digest_at
+    return timezone.make_aware(datetime.datetime.combine(day, at))
 
 
 def wake_sender():

@@ -16,7 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from taizhang.notify.services import lazy_message, notify
+from taizhang.notify.services import acted_on, lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision import services as tasks
@@ -62,6 +62,7 @@ def _lock_problem(problem, version=None):
 
 
 def _event(plan, action, by, *, problem=None, comment="", from_status="", changes=None):
+    acted_on(by if isinstance(by, User) else None, plan)  # what told them is read
     return PlanEvent.objects.create(
         plan=plan,
         problem=problem,
@@ -108,7 +109,13 @@ def office_of(plan):
 
 def _tell(users, plan, title, problem=None):
     target = problem or plan
-    notify(users, title=format_lazy("{}：{}", title, plan.title), url=target.get_absolute_url())
+    notify(
+        users,
+        title=format_lazy("{}：{}", title, plan.title),
+        url=target.get_absolute_url(),
+        kind="rectification",
+        subject=plan,
+    )
 
 
 def _require_office(by, organisation_id):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang import audit
-from taizhang.notify.services import lazy_message, notify
+from taizhang.notify.services import acted_on, lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision import services as tasks
@@ -116,6 +116,7 @@ def _actor(by):
 def _event(
     suggestion, action, by, *, comment="", from_status="", unit=None, changes=None, public=True
 ):
+    acted_on(_actor(by), suggestion)  # what told them about it is read
     return SuggestionEvent.objects.create(
         suggestion=suggestion,
         action=action,
@@ -162,6 +163,8 @@ def _tell(users, suggestion, title):
         users,
         title=format_lazy("{}：{}", title, suggestion.title),
         url=suggestion.get_absolute_url(),
+        kind="suggestion",
+        subject=suggestion,
     )
 
 

@@ -11,17 +11,20 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.tasks import task
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang import audit
-from taizhang.notify.models import Notification, fit_title
+from taizhang.notify.models import Channel, Notification, fit_title
+from taizhang.notify.services import digest_time, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership, Unit, User
 from taizhang.utils.db import refresh_statistics
+from taizhang.utils.workdays import is_working_day
 
 from .choices import Action, Light, Status, UnitRole
 from .filters import ledger_url
@@ -195,11 +198,70 @@ def write_digests(today, lines):
                     written[language] = digest_text(reminder, by_light)
             title, body, url = written[language]
             notifications.append(
-                Notification(recipient_id=user_id, title=title, body=body, url=url)
+                Notification(
+                    recipient_id=user_id,
+                    kind="digest",
+                    event=digest_event(today, unit_id),
+                    title=title,
+                    body=body,
+                    url=url,
+                )
             )
     audit.bulk_create(UnitReminder, reminders, batch_size=len(reminders))
-    Notification.objects.bulk_create(notifications, batch_size=1000)
+    # A digest already announced to someone (the event is unique per person) is not again.
+    Notification.objects.bulk_create(notifications, batch_size=1000, ignore_conflicts=True)
+    if is_working_day(today):
+        send_out(today, reminders, lines)
     return len(reminders), len(notifications)
+
+
+def digest_event(day, unit_id):
+    return f"supervision.digest:{day.isoformat()}:{unit_id}"
+
+
+def send_out(today, reminders, lines):
+    """The digests of the units with a group robot, or with a handler who chose e-mail or
+    SMS, also go out that way, at the organisation's digest hour (working days only). The
+    in-app notifications written above carry the same event, so they are not written again."""
+    routed = set(
+        Channel.objects.filter(unit__in=lines, is_active=True).values_list("unit_id", flat=True)
+    ) | set(
+        Membership.objects.filter(
+            Q(user__notify_preference__email=True) | Q(user__notify_preference__sms=True),
+            unit_id__in=lines,
+            user__role=Role.HANDLER,
+            user__is_active=True,
+        ).values_list("unit_id", flat=True)
+    )
+    if not routed:
+        return
+    units = Unit.objects.in_bulk(routed)
+    for reminder in reminders:
+        unit = units.get(reminder.unit_id)
+        if unit is None:
+            continue
+        by_light = lines[unit.pk]
+        title, body, url = (_digest_part(reminder, by_light, i) for i in range(3))
+        notify(
+            User.objects.filter(
+                memberships__unit=unit, role=Role.HANDLER, is_active=True
+            ).distinct(),
+            units=[unit],
+            title=title,
+            body=body,
+            url=str(url),
+            kind="digest",
+            event=digest_event(today, unit.pk),
+            not_before=digest_time(unit.organisation_id, today),
+        )
+
+
+def _read_digest(reminder, by_light, part):
+    return digest_text(reminder, by_light)[part]
+
+
+# A part of a digest (title, text, link), written when read: in each reader's language.
+_digest_part = lazy(_read_digest, str)
 
 
 def digest_text(reminder, by_light):

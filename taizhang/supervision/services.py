@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang import audit, search
-from taizhang.notify.services import lazy_message, notify
+from taizhang.notify.services import acted_on, channels_used, lazy_message, notify
 from taizhang.org.choices import Role
 from taizhang.org.models import User
 from taizhang.utils import services as steps
@@ -28,7 +28,7 @@ from taizhang.utils.text import clean_text
 from taizhang.utils.workdays import add_working_days
 
 from . import rules
-from .choices import Action, ExtensionStatus, Priority, Status, UnitRole
+from .choices import Action, ExtensionStatus, Light, Priority, Status, UnitRole
 from .filters import chosen_ids, ledger_url
 from .indexing import KIND as SEARCH_KIND
 from .lights import compute_light
@@ -105,6 +105,8 @@ def _save(task, *fields):
 
 
 def _event(task, action, by, *, comment="", from_status="", unit=None, changes=None):
+    if by is not None:
+        acted_on(by, task)  # what told them about the task is read
     return TaskEvent.objects.create(
         task=task,
         action=action,
@@ -135,8 +137,26 @@ def org_users(record, role):
     return User.objects.filter(organisation_id=record.organisation_id, role=role, is_active=True)
 
 
-def _tell(users, task, title):
-    notify(users, title=format_lazy("{}：{}", title, task.title), url=task.get_absolute_url())
+def _tell(users, task, title, *, kind="task"):
+    notify(
+        users,
+        title=format_lazy("{}：{}", title, task.title),
+        url=task.get_absolute_url(),
+        kind=kind,
+        subject=task,
+        facts=task_facts(task),
+    )
+
+
+def task_facts(task):
+    """The lines a message about a task shows (编号, 督办灯, 办理期限, 牵头单位), labels lazy."""
+    lead = task.lead_unit
+    return (
+        (gettext_lazy("Number"), task.number),
+        (gettext_lazy("Light"), Light(task.light).label),
+        (gettext_lazy("Deadline"), task.deadline.isoformat() if task.deadline else "—"),
+        (gettext_lazy("Lead unit"), lead.short_name or lead.name if lead else "—"),
+    )
 
 
 def _display(value):
@@ -488,7 +508,10 @@ def assign_task(task, *, by, comment="", version=None):
         fields.append("deadline")
     _move(task, Action.ASSIGN, by, comment, extra_fields=fields)
     _tell(
-        handlers_of(task.units_in(*UnitRole.acting())), task, gettext_lazy("New task to sign for")
+        handlers_of(task.units_in(*UnitRole.acting())),
+        task,
+        gettext_lazy("New task to sign for"),
+        kind="assign",
     )
     return task
 
@@ -675,12 +698,6 @@ def cancel_task(task, *, by, comment="", version=None):
 # ---- 催办 by hand and 督办 escalation (issue 14) ----------------------------------------------
 
 
-def notify_channels():
-    """The channels ``notify`` delivers through, as a timeline and an answer name them. In-app
-    today; the outside channels (WeCom, DingTalk, e-mail) will be added here."""
-    return [_("in-app notification")]
-
-
 @dataclasses.dataclass
 class Reminded:
     """What a 催办 did: the units reminded, those refused with the reason, the channels."""
@@ -732,7 +749,7 @@ def remind_task(task, *, by, message="", urgent=False, units=None, version=None,
             action=Action.REMIND, unit__in=chosen, created_at__gte=start, created_at__lt=end
         ).values_list("unit_id", flat=True)
     )
-    result = Reminded(channels=notify_channels())
+    result = Reminded()
     for unit in chosen:
         if unit.pk in already and not urgent:
             result.refused.append(
@@ -749,21 +766,39 @@ def remind_task(task, *, by, message="", urgent=False, units=None, version=None,
             result.reminded.append(unit)
     if not result.reminded:
         raise WorkflowError(" ".join(reason for _unit, reason in result.refused))
-    channels = "、".join(str(c) for c in result.channels)
+    title = format_lazy(
+        "{}：{}",
+        gettext_lazy("Urgent reminder") if urgent else gettext_lazy("Supervision reminder"),
+        task.title,
+    )
     label = _("Urgent reminder") if urgent else _("Supervision reminder")
-    note = _("%(kind)s, sent by %(channels)s") % {"kind": label, "channels": channels}
+    sent = set()
     for unit in result.reminded:
-        _event(task, Action.REMIND, by, unit=unit, comment=f"{message}\n（{note}）".lstrip())
-        notify(
+        event = _event(task, Action.REMIND, by, unit=unit, comment=message)
+        rows = notify(
             handlers_of([unit]),
-            title=format_lazy(
-                "{}：{}",
-                gettext_lazy("Urgent reminder") if urgent else gettext_lazy("Supervision reminder"),
-                task.title,
-            ),
+            units=[unit],  # and its group chat's robots
+            title=title,
             body=message,
             url=task.get_absolute_url(),
+            kind="remind",
+            event=f"supervision.remind:{event.pk}",
+            subject=task,
+            facts=task_facts(task),
+            urgent=urgent,
         )
+        used = channels_used(rows)
+        sent.update(used)
+        if used:
+            note = _("%(kind)s, sent by %(channels)s") % {
+                "kind": label,
+                "channels": "、".join(str(c.label) for c in used),
+            }
+        else:
+            note = _("%(kind)s; the unit has no handler or group robot to reach") % {"kind": label}
+        event.comment = f"{message}\n（{note}）".lstrip()
+        event.save(update_fields=["comment"])
+    result.channels = [c.label for c in channels_used(sent)]
     return result
 
 
@@ -783,7 +818,10 @@ def escalate_task(task, *, by, comment="", version=None):
     _save(task, "priority")
     _event(task, Action.ESCALATE, by, comment=comment, changes=changes)
     _tell(
-        org_users(task, Role.LEADER), task, gettext_lazy("Escalated: your instruction is requested")
+        org_users(task, Role.LEADER),
+        task,
+        gettext_lazy("Escalated: your instruction is requested"),
+        kind="escalate",
     )
     return task
 
@@ -918,6 +956,7 @@ def add_comment(task, *, by, text, instruction=False, reply_to=None):
             else org_users(task, Role.SUPERVISOR),
             task,
             gettext_lazy("Leader instruction"),
+            kind="instruction",
         )
     _tell_mentions(task, event, by, parent)
     return event

@@ -9,6 +9,10 @@ answers as the platform does, so the sending code is tested without the internet
     robot.stop()
 """
 
+import base64
+import functools
+import hashlib
+import hmac
 import json
 import secrets
 import threading
@@ -21,10 +25,9 @@ from taizhang.notify.platforms import (
     LIMITS,
     THROTTLE_PAUSE_SECONDS,
     WECOM_CONTENT_BYTES,
-    dingtalk_sign,
-    feishu_sign,
 )
 
+SERVER_ERROR = "<html><body>Internal Server Error</body></html>"
 SIGNATURE_WINDOW_SECONDS = 3600  # DingTalk and Feishu refuse a timestamp an hour away
 
 OK = {
@@ -63,7 +66,7 @@ REFUSALS = {
         "throttled": (11232, "frequency limited"),
         "msgtype": (19002, "params error, msg_type need"),
         "content": (19002, "params error, card need"),
-        "json": (9499, "Bad Request"),
+        "json": (19002, "params error, invalid json"),
     },
 }
 # The message types the fakes take, and where each keeps its required parts.
@@ -99,6 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         status, answer = self.server.robot.answer(self.path, raw)
+        time.sleep(self.server.robot.take_hold())  # received, the answer not yet sent
         payload = (json.dumps(answer) if isinstance(answer, dict) else answer).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -108,6 +112,24 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         """Silent: the request line holds the robot's key."""
+
+
+def _signature(key, message):
+    """The platforms' own recipe, written apart from the code under test so that the fake
+    checks it: base64 of HMAC-SHA256."""
+    return base64.b64encode(
+        hmac.new(key.encode(), message.encode(), hashlib.sha256).digest()
+    ).decode()
+
+
+def _url_encoded(raw_query, name):
+    """Whether the parameter's value is sent URL-encoded, as DingTalk asks of the sign (a raw
+    base64 "+" would be read as a space)."""
+    for pair in raw_query.split("&"):
+        key, _, value = pair.partition("=")
+        if key == name:
+            return not any(char in value for char in "+/=")
+    return False
 
 
 def _dig(body, path):
@@ -136,6 +158,7 @@ class FakeRobot:
         self._blocked_until = 0.0
         self._failures = []
         self._throttles = 0
+        self._holds = []
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.robot = self
@@ -151,7 +174,9 @@ class FakeRobot:
         return f"{base}{self.token}"
 
     def start(self):
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll so that stop() returns at once (serve_forever checks for shutdown then).
+        serve = functools.partial(self._server.serve_forever, poll_interval=0.02)
+        self._thread = threading.Thread(target=serve, daemon=True)
         self._thread.start()
         return self
 
@@ -169,15 +194,25 @@ class FakeRobot:
     def __exit__(self, *exc_info):
         self.stop()
 
-    def fail_next(self, n, status=500):
-        """Answer the next ``n`` posts with a server error of HTTP ``status``."""
+    def fail_next(self, n, status=500, text=SERVER_ERROR):
+        """Answer the next ``n`` posts with HTTP ``status`` and ``text`` (a server error)."""
         with self._lock:
-            self._failures.extend([status] * n)
+            self._failures.extend([(status, text)] * n)
 
     def throttle_next(self, n):
         """Answer the next ``n`` posts with the platform's throttle code."""
         with self._lock:
             self._throttles += n
+
+    def hold_next(self, n, seconds):
+        """Take the next ``n`` posts but answer each only after ``seconds`` (a sender may be
+        stopped meanwhile: the message arrived, the sender never heard)."""
+        with self._lock:
+            self._holds.extend([seconds] * n)
+
+    def take_hold(self):
+        with self._lock:
+            return self._holds.pop(0) if self._holds else 0
 
     # What the platform does with one post ------------------------------------------------
 
@@ -187,11 +222,11 @@ class FakeRobot:
         query = {name: values[0] for name, values in urllib.parse.parse_qs(parts.query).items()}
         with self._lock:
             if self._failures:
-                return self._failures.pop(0), "<html><body>Internal Server Error</body></html>"
+                return self._failures.pop(0)
             if not self._is_hook(parts.path):
                 return 404, "Not Found"
             try:
-                body = self._check(parts.path, query, raw)
+                body = self._check(parts, query, raw)
             except Refused as refused:
                 code, message = REFUSALS[self.kind][refused.reason]
                 return 200, self._error(code, message)
@@ -210,16 +245,16 @@ class FakeRobot:
             return {"code": code, "data": {}, "msg": message}
         return {"errcode": code, "errmsg": message}
 
-    def _check(self, path, query, raw):
+    def _check(self, parts, query, raw):
         """The body, once the token, signature, rate limits and shape pass (else Refused)."""
-        self._check_token(path, query)
+        self._check_token(parts.path, query)
         try:
             body = json.loads(raw)
         except ValueError:
             raise Refused("json") from None
         if not isinstance(body, dict):
             raise Refused("json")
-        self._check_signature(query, body)
+        self._check_signature(parts.query, query, body)
         self._check_rate()
         self._check_shape(body)
         return body
@@ -232,17 +267,21 @@ class FakeRobot:
         if token != self.token:
             raise Refused("token")
 
-    def _check_signature(self, query, body):
+    def _check_signature(self, raw_query, query, body):
         if not self.secret or self.kind == ChannelKind.WECOM:
             return
         if self.kind == ChannelKind.DINGTALK:
             timestamp, sign = query.get("timestamp", ""), query.get("sign")
+            if not _url_encoded(raw_query, "sign"):
+                raise Refused("sign")
             seconds = int(timestamp) / 1000 if timestamp.isdigit() else None
-            expected = dingtalk_sign(self.secret, timestamp)
+            # DingTalk: keyed by the secret over "timestamp\nsecret", timestamp in ms.
+            expected = _signature(self.secret, f"{timestamp}\n{self.secret}")
         else:
             timestamp, sign = str(body.get("timestamp", "")), body.get("sign")
             seconds = int(timestamp) if timestamp.isdigit() else None
-            expected = feishu_sign(self.secret, timestamp)
+            # Feishu: keyed by "timestamp\nsecret" over nothing, timestamp in seconds.
+            expected = _signature(f"{timestamp}\n{self.secret}", "")
         if seconds is None or abs(self.clock() - seconds) > SIGNATURE_WINDOW_SECONDS:
             raise Refused("timestamp")
         if sign != expected:
