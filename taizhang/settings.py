@@ -217,14 +217,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("TAIZHANG_MEDIA_ROOT", VAR_DIR / "media")).resolve()
 
 
-def _media_storage():
-    options = os.environ.get("TAIZHANG_MEDIA_STORAGE_OPTIONS", "")
+def _env_json_object(name):
+    """A JSON object of options (a backend's keyword arguments); empty when not set."""
+    value = os.environ.get(name, "")
     try:
-        options = json.loads(options) if options else {}
+        options = json.loads(value) if value else {}
     except ValueError as exc:
-        raise ImproperlyConfigured(f"TAIZHANG_MEDIA_STORAGE_OPTIONS is not JSON: {exc}") from exc
+        raise ImproperlyConfigured(f"{name} is not JSON: {exc}") from exc
     if not isinstance(options, dict):
-        raise ImproperlyConfigured("TAIZHANG_MEDIA_STORAGE_OPTIONS must be a JSON object")
+        raise ImproperlyConfigured(f"{name} must be a JSON object")
+    return options
+
+
+def _media_storage():
+    options = _env_json_object("TAIZHANG_MEDIA_STORAGE_OPTIONS")
     backend = os.environ.get(
         "TAIZHANG_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
     )
@@ -321,6 +327,56 @@ SPECTACULAR_SETTINGS = {
         "taizhang.api.schema.add_error_responses",
     ],
 }
+
+# E-mail, through Django's default mailer. Without TAIZHANG_EMAIL_HOST, mails are written as
+# files under var/mail/ (`make run` shows them without a server); with it, they go out by SMTP;
+# TAIZHANG_EMAIL_BACKEND names any other backend (Django's dummy one switches e-mail off).
+SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+FILE_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def _smtp_options(host):
+    use_tls = _env_bool("TAIZHANG_EMAIL_USE_TLS")
+    use_ssl = _env_bool("TAIZHANG_EMAIL_USE_SSL")
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured(
+            "TAIZHANG_EMAIL_USE_TLS (STARTTLS) and TAIZHANG_EMAIL_USE_SSL (TLS from the start) "
+            "exclude each other: set one of them"
+        )
+    return {
+        "host": host,
+        "port": _env_int("TAIZHANG_EMAIL_PORT", None),  # None: 25, 587 with TLS, 465 with SSL
+        "username": os.environ.get("TAIZHANG_EMAIL_HOST_USER", ""),
+        "password": os.environ.get("TAIZHANG_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": use_tls,
+        "use_ssl": use_ssl,
+        "timeout": _env_int("TAIZHANG_EMAIL_TIMEOUT", 10),
+    }
+
+
+def _mailer():
+    host = os.environ.get("TAIZHANG_EMAIL_HOST", "")
+    backend = os.environ.get("TAIZHANG_EMAIL_BACKEND") or (
+        SMTP_EMAIL_BACKEND if host else FILE_EMAIL_BACKEND
+    )
+    if backend == FILE_EMAIL_BACKEND:
+        return {"BACKEND": backend, "OPTIONS": {"file_path": str(VAR_DIR / "mail")}}
+    if backend != SMTP_EMAIL_BACKEND:
+        return {"BACKEND": backend}  # another backend reads its own settings
+    if not host:
+        raise ImproperlyConfigured("TAIZHANG_EMAIL_BACKEND is SMTP: set TAIZHANG_EMAIL_HOST")
+    return {"BACKEND": backend, "OPTIONS": _smtp_options(host)}
+
+
+MAILERS = {"default": _mailer()}
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("TAIZHANG_EMAIL_FROM", "taizhang@localhost")
+TAIZHANG_EMAIL_SUBJECT_PREFIX = os.environ.get("TAIZHANG_EMAIL_SUBJECT_PREFIX", "【台账】")
+# SMS (短信): a backend of taizhang.notify.sms (a provider's is written as docs/notify-sms.md
+# says) with its keyword arguments as a JSON object; the default writes them under var/sms/.
+TAIZHANG_SMS_BACKEND = os.environ.get("TAIZHANG_SMS_BACKEND", "taizhang.notify.sms.FileBackend")
+TAIZHANG_SMS_OPTIONS = _env_json_object("TAIZHANG_SMS_OPTIONS")
+# Free-text SMS are cut to this many characters (70 make one message; longer ones are joined).
+TAIZHANG_SMS_MAX_CHARS = _env_int("TAIZHANG_SMS_MAX_CHARS", 140)
 
 # Warning lights (督办灯): blue when the deadline is this many working days away or fewer;
 # yellow when reported progress lags the elapsed share of the time by more than the tolerance.

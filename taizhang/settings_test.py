@@ -22,3 +22,7 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # The test runner flushes the database between transactional tests, audit log included.
 TAIZHANG_AUDIT_FLUSHABLE = True
+# Mails and SMS are kept in memory (django.core.mail.outbox, taizhang.notify.sms.outbox).
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+TAIZHANG_SMS_BACKEND = "taizhang.notify.sms.MemoryBackend"
+TAIZHANG_SMS_OPTIONS = {}
