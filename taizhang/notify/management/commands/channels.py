@@ -5,6 +5,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import F
 from django.utils import timezone
 
 from taizhang.notify import robots
@@ -29,6 +30,21 @@ def _table(rows):
         ).rstrip()
         for row in rows
     ]
+
+
+def _row(robot, now):
+    """One robot as ``list`` shows it: never its address, only the masked one."""
+    held = robot.paused_until and robot.paused_until > now
+    return (
+        str(robot.pk),
+        robot.organisation.code,
+        robot.unit.code if robot.unit_id else "(organisation)",
+        robot.kind,
+        robot.name or "-",
+        robot.masked_url,
+        "yes" if robot.is_active else "no",
+        timezone.localtime(robot.paused_until).strftime("%Y-%m-%d %H:%M") if held else "-",
+    )
 
 
 def _reason(error):
@@ -107,23 +123,11 @@ class Command(BaseCommand):
         rows = Channel.objects.select_related("organisation", "unit")
         if org:
             rows = rows.filter(organisation=self._organisation(org))
-        lines = [COLUMNS]
-        for robot in rows.order_by("organisation__code", "unit__code", "kind", "pk"):
-            held = robot.paused_until and robot.paused_until > timezone.now()
-            lines.append(
-                (
-                    str(robot.pk),
-                    robot.organisation.code,
-                    robot.unit.code if robot.unit_id else "(organisation)",
-                    robot.kind,
-                    robot.name or "-",
-                    robot.masked_url,
-                    "yes" if robot.is_active else "no",
-                    timezone.localtime(robot.paused_until).strftime("%Y-%m-%d %H:%M")
-                    if held
-                    else "-",
-                )
-            )
+        rows = rows.order_by(
+            "organisation__code", F("unit__code").asc(nulls_first=True), "kind", "pk"
+        )
+        now = timezone.now()
+        lines = [COLUMNS, *(_row(robot, now) for robot in rows)]
         if len(lines) == 1:
             self.stdout.write("No group robots.")
             return
