@@ -459,7 +459,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"one_line_refusals": {"()": "taizhang.utils.logs.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
+    "loggers": {
+        "django.request": {"filters": ["one_line_refusals"]},
+        # Its DEBUG lines print each request's path and query: a group robot's key with them.
+        "urllib3.connectionpool": {"level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("TAIZHANG_LOG_LEVEL", "INFO")},
 }
 

@@ -12,7 +12,7 @@ from taizhang.extract.read import SUFFIXES
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit, User
 from taizhang.supervision.forms import DateInput, MultipleFileField
-from taizhang.utils.forms import searchable_choices
+from taizhang.utils.forms import TimeInput, searchable_choices
 
 from .choices import (
     Attendance,
@@ -49,13 +49,6 @@ def _version_field(required=True):
         required=required,
         error_messages={"required": STALE, "invalid": STALE},
     )
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None, format="%H:%M"):  # noqa: A002 — Django's own name
-        super().__init__(attrs, format)
 
 
 def parse_agenda(text):

@@ -86,6 +86,15 @@ class TablerRenderer(TemplatesSetting):
         return super().render(template_name, context, request)
 
 
+class TimeInput(forms.TimeInput):
+    """A time of day (``<input type="time">``), which takes ``HH:MM`` only."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None, format="%H:%M"):  # noqa: A002 — Django's own name
+        super().__init__(attrs, format)
+
+
 def searchable(widget, **data):
     """Mark a select to become a searchable Tom Select (people, long lists)."""
     widget.attrs["data-tz-select"] = ""
