@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Organisation, Unit
 
-from . import sealing
+from . import platforms, sealing
 from .choices import ChannelKind, DeliveryStatus
 
 TITLE_LENGTH = 300
@@ -201,11 +201,9 @@ class Channel(models.Model):
         return sealing.unseal(self.signing_secret) if self.signing_secret else ""
 
     def set_webhook(self, url, secret=""):
-        from .platforms import masked_webhook
-
         self.webhook_token = sealing.seal(url)
         self.signing_secret = sealing.seal(secret) if secret else ""
-        self.masked_url = masked_webhook(url)[:300]
+        self.masked_url = platforms.masked_webhook(url)[:300]
 
 
 class RobotPost(models.Model):

@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 from taizhang.org.choices import Role
 from taizhang.org.models import User
 
+from . import email, platforms, sms
 from .choices import ChannelKind, DeliveryStatus
 from .message import Answer
 from .models import ANSWER_LENGTH, Channel, Delivery, Notification, RobotPost
+from .sealing import SealBroken
 from .services import message_of
 
 logger = logging.getLogger("taizhang.notify")
@@ -100,14 +102,12 @@ def send_one(pk, now):
 def reserve(robot, now):
     """Take a place in the robot's rate windows for a message sent ``now``; None when taken,
     else the moment a place frees (or the robot's pause ends)."""
-    from .platforms import LIMITS
-
     with transaction.atomic():
         robot = Channel.objects.select_for_update().get(pk=robot.pk)  # one worker at a time
         if robot.paused_until and robot.paused_until > now:
             return robot.paused_until
         free_at = None
-        for limit in LIMITS[robot.kind]:
+        for limit in platforms.LIMITS[robot.kind]:
             window = datetime.timedelta(seconds=limit.seconds)
             posts = list(
                 RobotPost.objects.filter(channel=robot, at__gt=now - window)
@@ -128,18 +128,11 @@ def transmit(delivery, now):
     try:
         with translation.override(delivery.language or settings.LANGUAGE_CODE):
             if delivery.channel == ChannelKind.EMAIL:
-                from .email import send_email
-
-                return send_email(message, delivery.address)
+                return email.send_email(message, delivery.address)
             if delivery.channel == ChannelKind.SMS:
-                from .sms import send_sms
-
-                return send_sms(delivery.address, message)
+                return sms.send_sms(delivery.address, message)
             if delivery.robot is None:
                 return Answer(ok=False, text=_("The group robot was deleted."))
-            from . import platforms
-            from .sealing import SealBroken
-
             try:
                 url, secret = delivery.robot.url, delivery.robot.secret
             except SealBroken as exc:

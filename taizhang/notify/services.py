@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership
 
-from . import subjects
+from . import email, sms, subjects
 from .choices import ChannelKind, DeliveryStatus
 from .message import Mentions, Message
 from .models import Channel, Delivery, Notification, OrganisationSettings, Preference, fit_title
@@ -164,6 +164,7 @@ def _personal_deliveries(recipients, notice, rules, common, start):
         p.user_id: p for p in Preference.objects.filter(user__in=[r.pk for r in recipients])
     }
     rows = []
+    usable = _Usable(rules)
     for person in recipients:
         chosen = preferences.get(person.pk) or Preference(user=person)
         language = person.notification_language()
@@ -176,7 +177,7 @@ def _personal_deliveries(recipients, notice, rules, common, start):
             (ChannelKind.EMAIL, chosen.email, person.email),
             (ChannelKind.SMS, chosen.sms, person.phone),
         ):
-            if not (wanted and address and rules.uses(channel)):
+            if not (wanted and address and usable(channel)):
                 continue
             rows.append(
                 _delivery(
@@ -190,6 +191,20 @@ def _personal_deliveries(recipients, notice, rules, common, start):
                 )
             )
     return rows
+
+
+class _Usable:
+    """Whether a personal channel can be used: the organisation uses it and the installation
+    has it configured (asked once per call)."""
+
+    def __init__(self, rules):
+        self.rules, self.known = rules, {}
+
+    def __call__(self, channel):
+        if channel not in self.known:
+            configured = {ChannelKind.EMAIL: email.available, ChannelKind.SMS: sms.available}
+            self.known[channel] = self.rules.uses(channel) and configured[channel]()
+        return self.known[channel]
 
 
 def _robot_deliveries(units, notice, rules, common, start):

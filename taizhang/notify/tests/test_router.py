@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from taizhang.notify import sending
+from taizhang.notify import digests, sending, sms
 from taizhang.notify.choices import ChannelKind, DeliveryStatus
 from taizhang.notify.models import (
     Channel,
@@ -253,3 +254,84 @@ def test_the_queries_of_a_notification_do_not_grow_with_its_recipients(wecom, or
         Preference.objects.create(user=person, email=n % 2 == 0, sms=n % 3 == 0)
         many.append(person)
     assert queries(many) == one
+
+
+# ---- people: e-mail, SMS, quiet hours, the daily digest ------------------------------------
+
+
+@pytest.fixture
+def by_mail(people):
+    """The 统战部 handler, who also wants e-mail and SMS."""
+    person = people["tzb"]
+    person.email, person.phone = "tzb@example.cn", "13800138000"
+    person.save()
+    Preference.objects.create(user=person, email=True, sms=True)
+    return person
+
+
+@pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    sms.outbox.clear()
+
+
+def test_a_person_who_chose_e_mail_and_sms_gets_both_in_their_language(by_mail, org, mailoutbox):
+    OrganisationSettings.objects.create(organisation=org, channels=["email", "sms"])  # SMS costs
+    by_mail.language = "en"
+    by_mail.save()
+    notify(
+        [by_mail],
+        title=gettext_lazy("Supervision reminder"),
+        facts=[(gettext_lazy("Number"), "DB-2026-0001")],
+        url="/tasks/1/",
+    )
+    assert sending.send_due(now=NOW)["sent"] == 2
+    (mail,) = mailoutbox
+    assert mail.to == ["tzb@example.cn"] and "Supervision reminder" in mail.subject
+    assert "DB-2026-0001" in mail.body
+    (text,) = sms.outbox
+    assert text.phone == "13800138000" and "Supervision reminder" in text.text
+
+
+def test_an_organisation_uses_no_sms_unless_it_chooses_to(by_mail, org, mailoutbox):
+    notify([by_mail], title="催办")
+    assert sending.send_due(now=NOW)["sent"] == 1
+    assert len(mailoutbox) == 1 and sms.outbox == []
+
+
+def test_a_persons_quiet_hours_hold_the_mail_unless_they_opted_out(by_mail, people, monkeypatch):
+    night = timezone.make_aware(datetime.datetime(2026, 12, 2, 22, 15))
+    monkeypatch.setattr(timezone, "now", lambda: night)
+    notify([by_mail], title="夜间通知")
+    mails = Delivery.objects.filter(channel=ChannelKind.EMAIL)
+    assert mails.get().next_attempt_at == timezone.make_aware(datetime.datetime(2026, 12, 3, 8))
+    Preference.objects.filter(user=by_mail).update(quiet_hours=False)
+    notify([by_mail], title="再通知")
+    assert mails.get(message__title="再通知").next_attempt_at == night
+
+
+def test_a_person_who_chose_the_digest_gets_one_message_a_day(by_mail, org, mailoutbox):
+    Preference.objects.filter(user=by_mail).update(digest=True, sms=False)
+    for n in range(3):
+        notify([by_mail], title=f"催办{n}", url=f"/tasks/{n}/")
+    notify([by_mail], title="加急催办", urgent=True)
+    assert sending.send_due(now=NOW)["sent"] == 1  # the urgent one, at once
+    assert [m.subject for m in mailoutbox] == ["【台账】【加急】加急催办"]
+    assert digests.fold(org.pk, NOW.date(), now=NOW) == 1
+    assert digests.fold(org.pk, NOW.date(), now=NOW) == 0  # once a day
+    assert sending.send_due(now=NOW)["sent"] == 1
+    digest = mailoutbox[-1]
+    assert "2026-12-02 每日待办汇总：3 条" in digest.subject
+    assert all(f"催办{n}" in digest.body for n in range(3))
+    parts = Delivery.objects.filter(channel=ChannelKind.EMAIL, status=DeliveryStatus.DIGESTED)
+    assert parts.count() == 3 and len({p.digested_into_id for p in parts}) == 1
+
+
+def test_the_digest_is_queued_at_the_organisations_hour_on_working_days_only(org):
+    OrganisationSettings.objects.create(organisation=org, digest_at=datetime.time(9, 0))
+    saturday = timezone.make_aware(datetime.datetime(2026, 12, 5, 10, 0))
+    assert digests.enqueue_due_digests(saturday) == []
+    early = timezone.make_aware(datetime.datetime(2026, 12, 7, 8, 30))
+    assert digests.enqueue_due_digests(early) == []
+    monday = timezone.make_aware(datetime.datetime(2026, 12, 7, 9, 1))
+    assert digests.enqueue_due_digests(monday) == [org.pk]
+    assert digests.enqueue_due_digests(monday) == []  # once that day
