@@ -8,10 +8,13 @@ from rest_framework.exceptions import ValidationError
 class PageFilters:
     filterset_class = None
 
-    def filter_queryset(self, queryset):
+    def valid_filterset(self, queryset):
         filterset = self.filterset_class(
             self.request.query_params, queryset=queryset, user=self.request.user
         )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        return filterset.qs
+        return filterset
+
+    def filter_queryset(self, queryset):
+        return self.valid_filterset(queryset).qs

@@ -26,6 +26,9 @@ REASONS = {
     "409": "The record changed since you read it (a stale version) or was already decided.",
     "429": "Too many tries (failed sign-ins, claim codes): locked for a while.",
 }
+# Lists narrowed to one record by a query parameter (``?task=``): a record the caller does not
+# see is a 404 there too.
+NARROWED_BY_RECORD = ("/api/notifications/deliveries",)
 
 
 def _codes(path, method):
@@ -34,7 +37,7 @@ def _codes(path, method):
     if path.endswith("/suggestions/claim"):  # no sign-in; throttled; an unknown code is a 404
         return ["400", "404", "429"]
     codes = ["400", "401", "403"]
-    if "{" in path:
+    if "{" in path or path in NARROWED_BY_RECORD:
         codes.append("404")
         if method in ("post", "patch", "put"):
             codes.append("409")

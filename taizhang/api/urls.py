@@ -1,7 +1,16 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from . import appraisal, bulk, meetings, rectification, suggestions, talent, views
+from . import (
+    appraisal,
+    bulk,
+    meetings,
+    notifications,
+    rectification,
+    suggestions,
+    talent,
+    views,
+)
 
 app_name = "api"
 urlpatterns = [
@@ -18,6 +27,12 @@ urlpatterns = [
     path("tasks/<int:pk>/remind", bulk.TaskRemind.as_view(), name="remind"),
     path("tasks/<int:pk>/progress", views.TaskProgress.as_view(), name="progress"),
     path("tasks/<int:pk>/history", views.TaskHistory.as_view(), name="history"),
+    # What was sent, by which channel, and how it went.
+    path(
+        "notifications/deliveries",
+        notifications.DeliveryList.as_view(),
+        name="notification-deliveries",
+    ),
     path("talent/people", talent.PersonList.as_view(), name="talent-people"),
     path("talent/people/export.xlsx", talent.PersonExport.as_view(), name="talent-export"),
     path("talent/people/<int:pk>", talent.PersonDetail.as_view(), name="talent-person"),

@@ -1,6 +1,7 @@
 """The vocabulary of notifications: the channels a message may take and a delivery's states."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taizhang.utils.choices import ColouredChoices
 
@@ -55,3 +56,33 @@ DeliveryStatus.COLOURS = {
     DeliveryStatus.GIVEN_UP: "red",
     DeliveryStatus.DIGESTED: "cyan",
 }
+
+
+# What a notification is about (``Notification.kind``, ``Delivery.kind``): the words the apps
+# pass to ``notify(kind=...)``. Free text on the models, so an app may add a kind before it has
+# a label here; such kinds read as "Other".
+KIND_LABELS = {
+    "remind": pgettext_lazy("notification kind", "Reminder"),  # 催办
+    "assign": pgettext_lazy("notification kind", "Assignment"),  # 交办
+    "digest": pgettext_lazy("notification kind", "Daily digest"),  # 每日待办汇总
+    "instruction": pgettext_lazy("notification kind", "Leader instruction"),  # 批示
+    "mention": pgettext_lazy("notification kind", "Mention"),  # @单位
+    "reply": pgettext_lazy("notification kind", "Reply"),  # 回复
+    "escalate": pgettext_lazy("notification kind", "Escalation"),  # 升级督办
+    "task": pgettext_lazy("notification kind", "Task update"),  # 事项动态: 审核, 办结, 退回…
+    "suggestion": pgettext_lazy("notification kind", "Suggestion"),  # 建言献策
+    "meeting": pgettext_lazy("notification kind", "Meeting"),  # 会议
+    "rectification": pgettext_lazy("notification kind", "Rectification"),  # 整改
+    "appraisal": pgettext_lazy("notification kind", "Appraisal"),  # 考评
+    "other": pgettext_lazy("notification kind", "Other"),
+}
+OTHER_KIND = "other"
+
+
+def kind_of(kind):
+    """The labelled kind ``kind`` is listed under: itself if it has a label, else "other"."""
+    return kind if kind in KIND_LABELS else OTHER_KIND
+
+
+def kind_label(kind):
+    return KIND_LABELS[kind_of(kind)]

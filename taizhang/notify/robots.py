@@ -25,14 +25,15 @@ from .services import absolute_url
 
 logger = logging.getLogger("taizhang.notify")
 
-# Who keeps the group robots (the system administrator and the supervisors, who chase the
-# units in those groups) and who sets the organisation's rules (the system administrator).
-ROBOT_KEEPERS = {Role.ADMIN, Role.SUPERVISOR}
+# Who keeps the group robots and reads what every channel delivered (the system administrator
+# and the supervisors, who chase the units in those groups) and who sets the organisation's
+# rules (the system administrator).
+CHANNEL_KEEPERS = {Role.ADMIN, Role.SUPERVISOR}
 SETTINGS_KEEPERS = {Role.ADMIN}
 
 
-def may_keep_robots(user):
-    return user.is_authenticated and user.role in ROBOT_KEEPERS and bool(user.organisation_id)
+def may_keep_channels(user):
+    return user.is_authenticated and user.role in CHANNEL_KEEPERS and bool(user.organisation_id)
 
 
 def may_change_settings(user):

@@ -14,4 +14,5 @@ urlpatterns = [
     path("robots/<int:pk>/", views.robot_edit, name="robot_edit"),
     path("robots/<int:pk>/delete/", views.robot_delete, name="robot_delete"),
     path("robots/<int:pk>/test/", views.robot_test, name="robot_test"),
+    path("deliveries/", views.delivery_list, name="deliveries"),
 ]

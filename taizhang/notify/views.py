@@ -1,4 +1,5 @@
-"""The inbox, and the pages that configure the channels: the organisation's group robots,
+"""The inbox; what the organisation's notifications sent, by every channel (for its
+administrators); and the pages that configure the channels: the organisation's group robots,
 its notification settings, each person's preferences."""
 
 from functools import wraps
@@ -15,17 +16,48 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import email, robots, sms
-from .choices import ChannelKind
+from . import deliveries, email, robots, sms
+from .choices import KIND_LABELS, ChannelKind, kind_of
+from .filters import DeliveryFilterSet, of_kind
 from .forms import CONFIGURABLE, PreferenceForm, RobotChangeForm, RobotForm, SettingsForm
 from .models import OrganisationSettings, Preference
 from .services import mark_read
 
+PAGE_SIZE = 30
+DELIVERIES_PAGE_SIZE = 50
+
+
+def _kinds_present(notifications):
+    """``[(kind, label)]`` of the kinds among ``notifications``, in the labels' order (kinds
+    without a label of their own counted as "other")."""
+    kinds = notifications.order_by().values_list("kind", flat=True).distinct()
+    present = {kind_of(kind) for kind in kinds}
+    return [(kind, label) for kind, label in KIND_LABELS.items() if kind in present]
+
 
 @login_required
 def notification_list(request):
-    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
-    return render(request, "notify/list.html", {"page": page})
+    """The inbox, newest first; ``?kind=`` one kind, ``?unread=1`` the unread only."""
+    mine = request.user.notifications.all()
+    kinds = _kinds_present(mine)
+    chosen = request.GET.get("kind", "")
+    shown = mine
+    if chosen in dict(kinds):
+        shown = of_kind(shown, chosen)
+    else:
+        chosen = ""
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        shown = shown.filter(read_at__isnull=True)
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "kinds": kinds,
+        "chosen_kind": chosen,
+        "unread_only": unread_only,
+        "may_see_deliveries": robots.may_keep_channels(request.user),
+    }
+    return render(request, "notify/list.html", context)
 
 
 @require_POST
@@ -78,13 +110,13 @@ def _save(form, action):
 def _context(request, **extra):
     """What every page of the settings shows: the tabs the user may open."""
     return {
-        "may_keep_robots": robots.may_keep_robots(request.user),
+        "may_keep_channels": robots.may_keep_channels(request.user),
         "may_change_settings": robots.may_change_settings(request.user),
         **extra,
     }
 
 
-@allowed(robots.may_keep_robots)
+@allowed(robots.may_keep_channels)
 def robot_list(request):
     rules = OrganisationSettings.of(request.user.organisation_id)
     rows = list(
@@ -99,7 +131,7 @@ def robot_list(request):
     return render(request, "notify/robots.html", context)
 
 
-@allowed(robots.may_keep_robots)
+@allowed(robots.may_keep_channels)
 @sensitive_post_parameters("url", "secret")
 def robot_add(request):
     organisation = request.user.organisation
@@ -124,7 +156,7 @@ def robot_add(request):
     return render(request, "notify/robot_form.html", _context(request, form=form, tab="robots"))
 
 
-@allowed(robots.may_keep_robots)
+@allowed(robots.may_keep_channels)
 @sensitive_post_parameters("url", "secret")
 def robot_edit(request, pk):
     robot = _robot(request, pk)
@@ -150,7 +182,7 @@ def robot_edit(request, pk):
     return render(request, "notify/robot_form.html", context)
 
 
-@allowed(robots.may_keep_robots)
+@allowed(robots.may_keep_channels)
 def robot_delete(request, pk):
     robot = _robot(request, pk)
     if request.method == "POST":
@@ -162,7 +194,7 @@ def robot_delete(request, pk):
 
 
 @require_POST
-@allowed(robots.may_keep_robots)
+@allowed(robots.may_keep_channels)
 def robot_test(request, pk):
     robot = _robot(request, pk)
     answer = robots.send_test(robot, by=request.user)
@@ -235,3 +267,21 @@ def preferences(request):
     unused = [kind.label for kind in CONFIGURABLE if not rules.uses(kind)]
     context = _context(request, form=form, unused=unused, tab="preferences")
     return render(request, "notify/preferences.html", context)
+
+
+@allowed(robots.may_keep_channels)
+def delivery_list(request):
+    """送达情况: every delivery of the organisation, for its system administrators and
+    supervisors, with counts per status (under the other filters) and the filters."""
+    everything = deliveries.of_organisation(request.user)
+    filterset = DeliveryFilterSet(request.GET, queryset=everything, user=request.user)
+    rows = filterset.qs if filterset.is_valid() else everything.none()
+    other_filters = request.GET.copy()
+    other_filters.pop("status", None)
+    counted = DeliveryFilterSet(other_filters, queryset=everything, user=request.user)
+    counts = deliveries.status_counts(counted.qs if counted.is_valid() else everything.none())
+    page = Paginator(deliveries.listed(rows), DELIVERIES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = _context(request, page=page, filterset=filterset, counts=counts, tab="deliveries")
+    return render(request, "notify/deliveries.html", context)

@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
+from taizhang.notify.deliveries import deliveries_about
 from taizhang.org.choices import Role
 from taizhang.org.models import Unit
 from taizhang.org.views import unit_tree
@@ -207,8 +208,24 @@ def task_detail(request, pk):
         "task_units": sorted(task.task_units.all(), key=lambda tu: UNIT_ROLE_ORDER[tu.role]),
         "source_links": sources.links_for(task, user),
         "instruction_requested": rules.instruction_requested(task),
+        **_deliveries_card(task, user),
     }
     return render(request, "supervision/task_detail.html", context)
+
+
+DELIVERIES_SHOWN = 50
+
+
+def _deliveries_card(task, user):
+    """送达情况 for supervisors and leaders: the task's latest deliveries (the rest in the API)."""
+    if not user.sees_whole_organisation:
+        return {}
+    query = urlencode({"task": task.pk})
+    return {
+        "deliveries": deliveries_about(task, DELIVERIES_SHOWN),
+        "deliveries_limit": DELIVERIES_SHOWN,
+        "deliveries_api": f"{reverse('api:notification-deliveries')}?{query}",
+    }
 
 
 @login_required
