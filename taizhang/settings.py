@@ -321,6 +321,10 @@ SPECTACULAR_SETTINGS = {
         "CommendationTitleEnum": "taizhang.appraisal.choices.CommendationTitle",
         "PlanKindEnum": "taizhang.rectification.choices.PlanKind",
         "MeasureKindEnum": "taizhang.rectification.choices.MeasureKind",
+        "DeliveryStatusEnum": "taizhang.notify.choices.DeliveryStatus",
+        "ChannelKindEnum": "taizhang.notify.choices.ChannelKind",
+        # 建言 intake channels keep their name beside the notification channels.
+        "ChannelEnum": "taizhang.suggestions.choices.Channel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -369,6 +373,12 @@ def _mailer():
 
 
 MAILERS = {"default": _mailer()}
+# Django's deployment check calls the file backend development-only. Here it is the deliberate
+# default of an intranet without a mail server: nothing is lost, the mails wait under var/mail/
+# until TAIZHANG_EMAIL_HOST is set (README, "Notifications").
+SILENCED_SYSTEM_CHECKS = (
+    ["mail.E001"] if MAILERS["default"]["BACKEND"] == FILE_EMAIL_BACKEND else []
+)
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("TAIZHANG_EMAIL_FROM", "taizhang@localhost")
 TAIZHANG_EMAIL_SUBJECT_PREFIX = os.environ.get("TAIZHANG_EMAIL_SUBJECT_PREFIX", "【台账】")
 # SMS (短信): a backend of taizhang.notify.sms (a provider's is written as docs/notify-sms.md

@@ -14,7 +14,7 @@ from django.db import connection
 
 from taizhang.notify import services
 from taizhang.notify.choices import ChannelKind, DeliveryStatus
-from taizhang.notify.models import Channel, Delivery, Notification
+from taizhang.notify.models import Channel, Delivery, Notification, OrganisationSettings
 from taizhang.utils.tests.conftest import fresh_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,6 +72,10 @@ def test_a_message_in_flight_when_the_worker_is_killed_is_not_sent_again(
 ):
     settings.TAIZHANG_SEALING_KEY = SEALING_KEY
     monkeypatch.setattr(services, "wake_sender", lambda: None)  # the worker's tick sends
+    # The worker runs on the real clock: no quiet hours to hold the messages at night.
+    OrganisationSettings.objects.update_or_create(
+        organisation=org, defaults={"quiet_start": "00:00", "quiet_end": "00:00"}
+    )
     fake = fake_robot("wecom")
     robot = Channel(organisation=units["tzb"].organisation, unit=units["tzb"], kind=fake.kind)
     robot.set_webhook(fake.url)
