@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail.handler import DEFAULT_MAILER_ALIAS, DEFAULT_MAILER_BACKEND
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from .message import Answer
 from .wording import fact_line, link_label, title_line
 
 DUMMY_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-PREFERENCES_PATH = "/notifications/preferences/"
 
 
 def available():
@@ -31,7 +31,7 @@ def available():
 def preferences_url():
     """The address of the reader's notification preferences; empty without a base URL."""
     base = settings.TAIZHANG_BASE_URL.rstrip("/")
-    return base + PREFERENCES_PATH if base else ""
+    return base + reverse("notify:preferences") if base else ""
 
 
 def build_email(message, address):

@@ -60,6 +60,19 @@ class RobotChangeForm(forms.Form):
     is_active = forms.BooleanField(label=capfirst(_("active")), required=False)
     url = _write_only(_("new webhook address"), KEPT_HELP, False)
     secret = _write_only(_("new signing secret"), KEPT_HELP, False)
+    forget_secret = forms.BooleanField(
+        label=_("Remove the stored signing secret"),
+        required=False,
+        help_text=_("When signing (加签) was turned off in the group's robot settings."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("secret") and data.get("forget_secret"):
+            raise forms.ValidationError(
+                _("Enter a new signing secret or remove the stored one, not both.")
+            )
+        return data
 
 
 class SettingsForm(forms.ModelForm):
@@ -95,7 +108,18 @@ def _channel_label(kind, available):
 
 
 class PreferenceForm(forms.ModelForm):
-    """How the signed-in person wants to be reached, beyond the in-app notifications."""
+    """How the signed-in person wants to be reached, beyond the in-app notifications, and the
+    address and number that e-mail and SMS (and a group robot's @) go to."""
+
+    address = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
+    phone = forms.RegexField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=30,
+        regex=r"^\+?[0-9][0-9 -]{5,28}$",
+        error_messages={"invalid": _("Enter a phone number of digits (a leading + allowed).")},
+    )
+    field_order = ["address", "email", "phone", "sms"]
 
     class Meta:
         model = Preference
@@ -111,5 +135,7 @@ class PreferenceForm(forms.ModelForm):
 
     def __init__(self, *args, notes, **kwargs):
         super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.fields["address"].initial, self.fields["phone"].initial = user.email, user.phone
         for name, note in notes.items():
             self.fields[name].help_text = note

@@ -74,16 +74,24 @@ def add_robot(*, organisation, unit=None, kind, url, secret="", name="", by=None
 
 
 @transaction.atomic
-def change_robot(robot, *, by, url=None, secret=None, name=None, is_active=None):
+def change_robot(
+    robot, *, by, url=None, secret=None, name=None, is_active=None, forget_secret=False
+):
     """Change a robot's address, signing secret, name or whether it is used. A blank (or
-    None) address or secret keeps the stored one: pages never show them to edit."""
+    None) address or secret keeps the stored one: pages never show them to edit.
+    ``forget_secret`` removes the stored secret (signing turned off on the platform)."""
     url = (url or "").strip()
     secret = (secret or "").strip()
-    if url or secret:
+    if secret and forget_secret:
+        raise ValidationError(
+            _("Enter a new signing secret or remove the stored one, not both."), code="both"
+        )
+    if url or secret or forget_secret:
         if url:
             platforms.validate_webhook(robot.kind, url)
         try:
-            robot.set_webhook(url or robot.url, secret or robot.secret)
+            kept_secret = "" if forget_secret else robot.secret
+            robot.set_webhook(url or robot.url, secret or kept_secret)
         except SealBroken as broken:
             raise ValidationError(str(broken), code="sealed") from None
     if name is not None:
@@ -175,8 +183,21 @@ def save_settings(rules, *, by):
 
 
 @transaction.atomic
-def save_preference(preference, *, by):
-    """Save how ``preference.user`` wants to be reached (their own choice)."""
+@transaction.atomic
+def save_preference(preference, *, by, email=None, phone=None):
+    """Save how ``preference.user`` wants to be reached (their own choice) and, given, the
+    e-mail address and phone number on their record that those messages go to."""
     preference.full_clean()
+    user = preference.user
+    contact = {
+        name: value
+        for name, value in (("email", email), ("phone", phone))
+        if value is not None and value != getattr(user, name)
+    }
+    if contact:
+        for name, value in contact.items():
+            setattr(user, name, value)
+        user.full_clean(validate_unique=False, exclude=["password"])
+        user.save(update_fields=list(contact))
     preference.save()
     return preference

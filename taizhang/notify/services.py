@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy
@@ -80,6 +81,7 @@ def notify(
     event="",
     subject=None,
     units=(),
+    organisation_group=False,
     urgent=False,
     facts=(),
     link_text=LINK_TEXT,
@@ -88,7 +90,9 @@ def notify(
     """Announce one event to people and to units' group chats.
 
     ``recipients``: the people told (in-app, plus e-mail and SMS as each chose). ``units``:
-    units whose group robots also get it, calling out (@) their handlers. ``title``,
+    units whose group robots also get it, calling out (@) their handlers.
+    ``organisation_group``: the organisation's own group chats (its robots without a unit)
+    get it too, for what the whole office should see (an escalation). ``title``,
     ``body`` and the labels and values of ``facts`` may be lazy: each reader reads them in
     their own language. ``event`` names the event so that it reaches each recipient once by
     each channel however often it is announced (default: a new event). ``subject``: the
@@ -101,13 +105,15 @@ def notify(
     now = timezone.now()
     recipients = list({r.pk: r for r in recipients if r.is_active}.values())
     units = list({u.pk: u for u in units}.values())
-    if not recipients and not units:
+    if not recipients and not units and not organisation_group:
         return []
     event = event or f"{kind or 'notice'}:{uuid.uuid4().hex}"
     notice = Notice(
         title=title, body=body, url=url, facts=facts, urgent=urgent, link_text=link_text
     )
     organisation_id = _organisation_of(subject, units, recipients)
+    if organisation_id is None:
+        organisation_group = False
     rules = OrganisationSettings.of(organisation_id)
     subject_type, subject_id = subjects.key(subject)
     common = {
@@ -122,7 +128,7 @@ def notify(
     _write_in_app(recipients, notice, common)
     rows = [
         *_personal_deliveries(recipients, notice, rules, common, start),
-        *_robot_deliveries(units, notice, rules, common, start),
+        *_robot_deliveries(units, organisation_group, notice, rules, common, start),
     ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     if any(row.channel != ChannelKind.IN_APP for row in rows):
@@ -207,12 +213,15 @@ class _Usable:
         return self.known[channel]
 
 
-def _robot_deliveries(units, notice, rules, common, start):
-    if not units:
+def _robot_deliveries(units, organisation_group, notice, rules, common, start):
+    if not units and not organisation_group:
         return []
+    whose = Q(unit__in=units)
+    if organisation_group:
+        whose |= Q(unit__isnull=True, organisation_id=common["organisation_id"])
     robots = [
         robot
-        for robot in Channel.objects.filter(unit__in=units, is_active=True)
+        for robot in Channel.objects.filter(whose, is_active=True).order_by("pk")
         if rules.uses(robot.kind)
     ]
     if not robots:
@@ -236,7 +245,7 @@ def _robot_deliveries(units, notice, rules, common, start):
                 language,
                 {
                     **common,
-                    "unit": unit_by_id[robot.unit_id],
+                    "unit": unit_by_id.get(robot.unit_id),  # None: the organisation's own
                     "robot": robot,
                     "recipient_key": f"robot:{robot.pk}",
                 },

@@ -171,6 +171,7 @@ def robot_edit(request, pk):
                 by=request.user,
                 url=data["url"],
                 secret=data["secret"],
+                forget_secret=data["forget_secret"],
                 name=data["name"],
                 is_active=data["is_active"],
             ),
@@ -223,12 +224,8 @@ def organisation_settings(request):
 def preference_notes(user, rules, available):
     """Beside each choice: where it goes (the address on record), or why it cannot."""
     notes = {
-        "email": _("Sent to %(address)s.") % {"address": user.email}
-        if user.email
-        else _("No e-mail address is on record for you."),
-        "sms": _("Sent to %(phone)s.") % {"phone": user.phone}
-        if user.phone
-        else _("No phone number is on record for you."),
+        "email": _("Sent to the address above.") if user.email else _("Enter your address above."),
+        "sms": _("Sent to the number above.") if user.phone else _("Enter your number above."),
         "quiet_hours": _("From %(start)s to %(end)s, messages that are not urgent wait.")
         % {"start": rules.quiet_start.strftime("%H:%M"), "end": rules.quiet_end.strftime("%H:%M")},
         "digest": _("E-mails and SMS folded into one, at %(time)s on working days.")
@@ -254,14 +251,20 @@ PREFERENCE_CHANNELS = {
 PLATFORM_ID_HELP = gettext_lazy("So that your unit's group robot can @ you there.")
 
 
+def _save_own(form):
+    data = form.cleaned_data
+    return robots.save_preference(
+        form.instance, by=form.instance.user, email=data["address"], phone=data["phone"]
+    )
+
+
 @login_required
 def preferences(request):
     user = request.user
     rules = OrganisationSettings.of(user.organisation_id)
     notes = preference_notes(user, rules, backends_available())
     form = PreferenceForm(request.POST or None, instance=Preference.of(user), notes=notes)
-    saving = request.method == "POST" and form.is_valid()
-    if saving and _save(form, lambda: robots.save_preference(form.instance, by=user)):
+    if request.method == "POST" and form.is_valid() and _save(form, lambda: _save_own(form)):
         messages.success(request, _("Your notification preferences are saved."))
         return redirect("notify:preferences")
     unused = [kind.label for kind in CONFIGURABLE if not rules.uses(kind)]

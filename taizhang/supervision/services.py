@@ -137,9 +137,10 @@ def org_users(record, role):
     return User.objects.filter(organisation_id=record.organisation_id, role=role, is_active=True)
 
 
-def _tell(users, task, title, *, kind="task"):
+def _tell(users, task, title, *, kind="task", organisation_group=False):
     notify(
         users,
+        organisation_group=organisation_group,
         title=format_lazy("{}：{}", title, task.title),
         url=task.get_absolute_url(),
         kind=kind,
@@ -822,6 +823,7 @@ def escalate_task(task, *, by, comment="", version=None):
         task,
         gettext_lazy("Escalated: your instruction is requested"),
         kind="escalate",
+        organisation_group=True,  # the office's own group sees what was raised to its leaders
     )
     return task
 

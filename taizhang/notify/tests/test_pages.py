@@ -177,6 +177,18 @@ def test_editing_keeps_the_stored_address_unless_a_new_one_is_typed(client, peop
     assert TOKEN not in audit and "1234" + TOKEN[4:] not in audit and SECRET not in audit
 
 
+def test_the_stored_secret_is_removed_by_its_own_box(client, people, robot):
+    as_user(client, people["admin"])
+    url = reverse("notify:robot_edit", args=[robot.pk])
+    both = client.post(
+        url, {"name": "x", "is_active": "on", "secret": "SECnew", "forget_secret": "on"}
+    )
+    assert both.status_code == 200 and Channel.objects.get(pk=robot.pk).secret == SECRET
+    client.post(url, {"name": "x", "is_active": "on", "forget_secret": "on"})
+    saved = Channel.objects.get(pk=robot.pk)
+    assert (saved.url, saved.secret) == (DINGTALK, "")
+
+
 def test_deleting_asks_first(client, people, robot):
     as_user(client, people["supervisor"])
     url = reverse("notify:robot_delete", args=[robot.pk])
@@ -279,6 +291,23 @@ def test_preferences_show_the_addresses_on_record(client, people):
     assert "tzb@example.cn" in page and "13800000000" in page
     nobody = as_user(client, people["gzw"]).get(reverse("notify:preferences")).text
     assert "tzb@example.cn" not in nobody and "13800000000" not in nobody
+
+
+def test_a_person_enters_the_address_and_number_their_messages_go_to(client, people):
+    handler = people["tzb"]
+    as_user(client, handler)
+    data = {"address": "tzb@example.cn", "email": "on", "phone": "138 0013 8000", "sms": "on"}
+    assert client.post(reverse("notify:preferences"), data).status_code == 302
+    handler.refresh_from_db()
+    assert (handler.email, handler.phone) == ("tzb@example.cn", "138 0013 8000")
+    changed = AuditRecord.objects.filter(object_type="org.user", object_id=str(handler.pk))
+    assert "tzb@example.cn" in changed.latest("pk").changes
+    # A number that is not one is refused, in the user's language, and nothing is saved.
+    with translation.override("zh-hans"):
+        refused = client.post(reverse("notify:preferences"), {**data, "phone": "请打我电话"})
+    assert refused.status_code == 200 and "请输入由数字组成的电话号码" in refused.text
+    handler.refresh_from_db()
+    assert handler.phone == "138 0013 8000"
 
 
 def test_preferences_say_which_channels_the_organisation_does_not_use(client, people, org):

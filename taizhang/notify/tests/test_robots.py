@@ -81,6 +81,16 @@ def test_an_address_the_platform_cannot_have_is_refused(org, units):
     assert not Channel.objects.exists()
 
 
+def test_a_stored_secret_is_removed_when_signing_was_turned_off(org, people):
+    robot = robots.add_robot(organisation=org, kind="dingtalk", url=DINGTALK, secret=SECRET)
+    with pytest.raises(ValidationError):
+        robots.change_robot(robot, by=people["admin"], secret="SECnew", forget_secret=True)
+    assert Channel.objects.get(pk=robot.pk).secret == SECRET
+    robots.change_robot(robot, by=people["admin"], forget_secret=True)
+    robot = Channel.objects.get(pk=robot.pk)
+    assert (robot.url, robot.secret) == (DINGTALK, "")
+
+
 def test_a_unit_of_another_organisation_is_refused(org, other_org):
     with pytest.raises(ValidationError) as refused:
         robots.add_robot(organisation=org, unit=other_org["unit"], kind="wecom", url=WECOM)

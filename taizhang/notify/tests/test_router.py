@@ -335,3 +335,21 @@ def test_the_digest_is_queued_at_the_organisations_hour_on_working_days_only(org
     monday = timezone.make_aware(datetime.datetime(2026, 12, 7, 9, 1))
     assert digests.enqueue_due_digests(monday) == [org.pk]
     assert digests.enqueue_due_digests(monday) == []  # once that day
+
+
+def test_the_organisations_own_group_hears_only_what_is_meant_for_the_whole_office(
+    fake_robot, org, units, people
+):
+    fake = fake_robot("feishu")
+    at(fake, NOW)
+    office = robot_of(org, None, fake)
+    tell_unit(units["tzb"], [people["tzb"]], title="催办：只给单位")
+    notify([people["leader"]], title="升级督办：请批示", organisation_group=True)
+    assert sending.send_due(now=NOW)["sent"] == 1
+    delivery = robot_deliveries().get()
+    assert (delivery.robot, delivery.unit, delivery.recipient_key) == (
+        office,
+        None,
+        f"robot:{office.pk}",
+    )
+    assert "升级督办：请批示" in str(fake.received[0])
