@@ -8,6 +8,7 @@ import shutil
 import pytest
 from django.utils import timezone
 
+from taizhang.notify.tests.fake_robots import FakeRobot
 from taizhang.org.choices import Role
 from taizhang.org.models import Membership, Organisation, Unit, User
 from taizhang.supervision import services
@@ -149,3 +150,19 @@ def walk(task, state, people):
         steps[step]()
     if state == "returned":
         services.return_task(task, by=people["supervisor"], comment="材料不全，请补充。")
+
+
+@pytest.fixture
+def fake_robot():
+    """A factory of started fake group robots (local webhook servers),
+    ``fake_robot("wecom", secret=None)``; every one is stopped when the test ends."""
+    robots = []
+
+    def start(kind, secret=None):
+        robot = FakeRobot(kind, secret=secret).start()
+        robots.append(robot)
+        return robot
+
+    yield start
+    for robot in robots:
+        robot.stop()
