@@ -33,7 +33,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from taizhang.notify import sending, services  # noqa: E402
 from taizhang.notify.choices import ChannelKind  # noqa: E402
-from taizhang.notify.models import Channel, Delivery, Preference  # noqa: E402
+from taizhang.notify.models import (  # noqa: E402
+    Channel,
+    Delivery,
+    OrganisationSettings,
+    Preference,
+)
 from taizhang.notify.tests.fake_robots import FakeRobot  # noqa: E402
 from taizhang.org.choices import Role  # noqa: E402
 from taizhang.org.models import Membership, Organisation, Unit, User  # noqa: E402
@@ -47,6 +52,10 @@ def build(count):
     )
     Delivery.objects.filter(organisation=org).delete()
     Channel.objects.filter(organisation=org).delete()
+    # No quiet hours: at night they would hold every message (the benchmark runs at any hour).
+    OrganisationSettings.objects.update_or_create(
+        organisation=org, defaults={"quiet_start": "00:00", "quiet_end": "00:00"}
+    )
     robots, units = [], []
     for n in range(count):
         unit, _new = Unit.objects.get_or_create(

@@ -39,7 +39,8 @@ def waiting(organisation_id):
 def fold(organisation_id, day, now=None):
     """One digest delivery per recipient and channel from the messages waiting for it, which
     become DIGESTED; returns the number of digests written. Safe to run twice: a digest of
-    the day for a recipient is written once (its event is unique)."""
+    the day for a recipient is written once (its event is unique), and what comes to wait
+    after it waits for the next day's."""
     now = now or timezone.now()
     groups = {}
     for part in waiting(organisation_id).select_for_update().order_by("created_at", "pk"):
@@ -48,29 +49,29 @@ def fold(organisation_id, day, now=None):
     for (channel, recipient_key), parts in groups.items():
         first = parts[0]
         event = f"digest:{day.isoformat()}:{channel}:{recipient_key}"
-        digest = Delivery.objects.filter(
+        if Delivery.objects.filter(
             event=event, channel=channel, recipient_key=recipient_key
-        ).first()
-        if digest is None:
-            try:
-                with transaction.atomic():
-                    digest = Delivery.objects.create(
-                        organisation_id=organisation_id,
-                        event=event,
-                        kind="digest",
-                        channel=channel,
-                        user_id=first.user_id,
-                        unit_id=first.unit_id,
-                        robot_id=first.robot_id,
-                        recipient_key=recipient_key,
-                        address=first.address,
-                        language=first.language,
-                        message=message_dict(digest_message(day, parts)),
-                        next_attempt_at=now,
-                    )
-            except IntegrityError:
-                continue
-            written += 1
+        ).exists():
+            continue  # the day's digest is already written: these wait for the next one
+        try:
+            with transaction.atomic():
+                digest = Delivery.objects.create(
+                    organisation_id=organisation_id,
+                    event=event,
+                    kind="digest",
+                    channel=channel,
+                    user_id=first.user_id,
+                    unit_id=first.unit_id,
+                    robot_id=first.robot_id,
+                    recipient_key=recipient_key,
+                    address=first.address,
+                    language=first.language,
+                    message=message_dict(digest_message(day, parts)),
+                    next_attempt_at=now,
+                )
+        except IntegrityError:
+            continue
+        written += 1
         Delivery.objects.filter(pk__in=[p.pk for p in parts]).update(
             status=DeliveryStatus.DIGESTED, digested_into=digest
         )

@@ -16,9 +16,11 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 
 import requests
+import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from taizhang.notify.choices import ChannelKind
 from taizhang.notify.message import Answer, Message
@@ -216,6 +218,7 @@ BUILDERS = {
 }
 
 
+@sensitive_variables("url", "secret")
 def build_request(kind, url, secret, message: Message, *, now) -> Request:
     """The webhook call that posts ``message`` to a robot of ``kind``; ``now`` (aware) dates the
     signature when the robot has a ``secret``."""
@@ -304,7 +307,9 @@ def post(request: Request, *, timeout):
         )
         with response:
             raw = response.raw.read(MAX_ANSWER_BYTES, decode_content=True)
-    except (requests.RequestException, OSError) as error:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
+        # urllib3's errors reading a streamed answer (a timeout, a broken chunk) are not
+        # requests' own.
         return None, f"{type(error).__name__}: {_host(request.url)}"
     # The three platforms answer in UTF-8, whatever a gateway's Content-Type may claim.
     return response.status_code, raw.decode(errors="replace")
@@ -330,6 +335,7 @@ def _scrubbed(answer, url, secret):
     return replace(answer, text=text)
 
 
+@sensitive_variables("url", "secret")  # error reports show frames' locals: not these
 def send(kind, url, secret, message: Message, *, now) -> Answer:
     """Post ``message`` to the robot at ``url`` and tell how it answered (what the worker calls).
     The timeout is the ``TAIZHANG_NOTIFY_HTTP_TIMEOUT`` setting."""

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from taizhang.org.choices import Role
 
@@ -145,6 +146,7 @@ def _held_back(free_at):
         )
 
 
+@sensitive_variables("url", "secret")
 def send_test(robot, *, by, now=None):
     """Post a test message to the robot now and return the platform's answer, for the admin
     who asked to see it at once. It takes its place in the robot's rate windows like any

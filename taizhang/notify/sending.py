@@ -25,9 +25,17 @@ from taizhang.org.models import User
 from . import email, platforms, sms
 from .choices import ChannelKind, DeliveryStatus
 from .message import Answer
-from .models import ANSWER_LENGTH, Channel, Delivery, Notification, RobotPost
+from .models import (
+    ANSWER_LENGTH,
+    Channel,
+    Delivery,
+    Notification,
+    OrganisationSettings,
+    Preference,
+    RobotPost,
+)
 from .sealing import SealBroken
-from .services import message_of
+from .services import after_quiet_hours, message_of
 
 logger = logging.getLogger("taizhang.notify")
 
@@ -37,10 +45,18 @@ MAX_BACKOFF = datetime.timedelta(hours=1)
 RETRIED = (DeliveryStatus.QUEUED, DeliveryStatus.FAILED)
 
 
+# One run of the job sends for at most this long, then queues the next run: an unreachable
+# platform (5 s a try) must not run a job into the worker's job timeout.
+RUN_SECONDS = 120
+
+
 @task(queue_name="notify")
 def send_deliveries():
     """Send what is due now (queued by ``notify``, and by the worker's minute tick)."""
-    return send_due()
+    counts = send_due(seconds=RUN_SECONDS)
+    if counts["more"]:
+        send_deliveries.enqueue()
+    return counts
 
 
 def due(now):
@@ -51,27 +67,53 @@ def due(now):
     ).exclude(channel=ChannelKind.IN_APP)
 
 
-def send_due(now=None, limit=None):
-    """Deliver every due message (at most ``limit``); returns the count of each outcome."""
+def send_due(now=None, limit=None, seconds=None):
+    """Deliver every due message (at most ``limit``, for at most ``seconds``); returns the count
+    of each outcome, and ``more`` when it stopped with messages still due.
+
+    ``now`` selects what is due; each message is claimed, counted in its robot's windows and
+    signed at its own moment (a run takes time). A robot that failed in this run is not tried
+    again for its other messages before its retry time."""
     now = now or timezone.now()
-    counts = {"sent": 0, "held": 0, "failed": 0, "given_up": 0}
+    stop_at = now + datetime.timedelta(seconds=seconds) if seconds else None
+    counts = {"sent": 0, "held": 0, "failed": 0, "given_up": 0, "more": False}
     counts["given_up"] += give_up_interrupted(now)
-    done = 0
+    done, down = 0, {}
     while limit is None or done < limit:
         size = BATCH if limit is None else min(BATCH, limit - done)
-        ids = list(due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:size])
-        if not ids:
+        rows = list(due(now).order_by("next_attempt_at", "pk").values_list("pk", "robot_id")[:size])
+        if not rows:
             break
         held_before = counts["held"]
-        for pk in ids:
+        for pk, robot_id in rows:
+            if stop_at and _moment(now) >= stop_at:
+                counts["more"] = True
+                return _ended(counts, now)
+            if robot_id in down:
+                Delivery.objects.filter(pk=pk, status__in=RETRIED).update(
+                    next_attempt_at=down[robot_id]
+                )
+                counts["held"] += 1
+                continue
             outcome = send_one(pk, now)
             if outcome:
                 counts[outcome] += 1
-        done += len(ids)
-        if counts["held"] - held_before == len(ids):
+            if outcome == "failed" and robot_id:
+                down[robot_id] = Delivery.objects.get(pk=pk).next_attempt_at
+        done += len(rows)
+        if counts["held"] - held_before == len(rows):
             break  # everything left waits for a robot's window
+    return _ended(counts, now)
+
+
+def _ended(counts, now):
     RobotPost.objects.filter(at__lt=now - KEEP_POSTS).delete()
     return counts
+
+
+def _moment(now):
+    """This message's moment: the clock, never before the run's ``now``."""
+    return max(now, timezone.now())
 
 
 def _claim(pk, now):
@@ -81,22 +123,42 @@ def _claim(pk, now):
 
 
 def send_one(pk, now):
-    """Claim one delivery and send it; returns its outcome, None when another worker has it."""
+    """Claim one delivery and send it; returns its outcome, None when another worker has it
+    (or gave it up meanwhile)."""
+    now = _moment(now)
     if not _claim(pk, now):
         return None
     delivery = Delivery.objects.select_related("robot", "user", "unit").get(pk=pk)
     if delivery.robot_id:
+        if not _still_used(delivery.robot):
+            with translation.override(delivery.language or settings.LANGUAGE_CODE):
+                reason = _("The group robot was switched off before the message went out.")
+            return "given_up" if give_up(delivery, reason) else None
         free_at = reserve(delivery.robot, now)
         if free_at is not None:
-            _update(
+            held = _finish(
                 delivery,
                 status=DeliveryStatus.QUEUED,
                 attempts=delivery.attempts - 1,
-                next_attempt_at=free_at,
+                next_attempt_at=_outside_quiet_hours(delivery, free_at),
             )
-            return "held"
+            return "held" if held else None
     answer = transmit(delivery, now)
     return record(delivery, answer, now)
+
+
+def _still_used(robot):
+    """An administrator may have switched the robot, or its platform, off since it was queued."""
+    return robot.is_active and OrganisationSettings.of(robot.organisation_id).uses(robot.kind)
+
+
+def _outside_quiet_hours(delivery, moment):
+    """A message put off (held, retried) to ``moment`` is still not sent in the quiet hours."""
+    exempt = delivery.urgent or (
+        delivery.user_id
+        and Preference.objects.filter(user_id=delivery.user_id, quiet_hours=False).exists()
+    )
+    return after_quiet_hours(moment, OrganisationSettings.of(delivery.organisation_id), exempt)
 
 
 def reserve(robot, now):
@@ -147,29 +209,28 @@ def record(delivery, answer, now):
     """Store how sending went: sent; held (throttled); failed, to retry; or given up."""
     text = (answer.text or "")[:ANSWER_LENGTH]
     if answer.ok:
-        _update(delivery, status=DeliveryStatus.SENT, sent_at=now, answer=text)
-        return "sent"
+        done = _finish(delivery, status=DeliveryStatus.SENT, sent_at=_moment(now), answer=text)
+        return "sent" if done else None
     if answer.throttled and delivery.robot_id:
         pause = now + datetime.timedelta(seconds=answer.pause_seconds or 60)
         Channel.objects.filter(pk=delivery.robot_id).update(paused_until=pause)
-        _update(
+        done = _finish(
             delivery,
             status=DeliveryStatus.QUEUED,
             attempts=delivery.attempts - 1,  # the platform's pause, not the message's fault
-            next_attempt_at=pause,
+            next_attempt_at=_outside_quiet_hours(delivery, pause),
             answer=text,
         )
-        return "held"
+        return "held" if done else None
     if answer.retry and delivery.attempts < settings.TAIZHANG_NOTIFY_ATTEMPTS:
-        _update(
+        done = _finish(
             delivery,
             status=DeliveryStatus.FAILED,
-            next_attempt_at=now + backoff(delivery.attempts),
+            next_attempt_at=_outside_quiet_hours(delivery, now + backoff(delivery.attempts)),
             answer=text,
         )
-        return "failed"
-    give_up(delivery, text)
-    return "given_up"
+        return "failed" if done else None
+    return "given_up" if give_up(delivery, text) else None
 
 
 def backoff(attempts):
@@ -178,17 +239,33 @@ def backoff(attempts):
     return min(MAX_BACKOFF, first * 2 ** max(0, attempts - 1))
 
 
-def _update(delivery, **fields):
+def _finish(delivery, **fields):
+    """Record the outcome of the delivery this worker claimed; False when it is no longer
+    SENDING by this claim (another worker gave it up as interrupted: that stands)."""
     for name, value in fields.items():
         setattr(delivery, name, value)
-    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    return bool(
+        Delivery.objects.filter(
+            pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_at=delivery.claimed_at
+        ).update(**fields)
+    )
 
 
 @transaction.atomic
 def give_up(delivery, answer):
-    """Stop trying, and show the message in-app to whom it was for, saying why."""
-    _update(delivery, status=DeliveryStatus.GIVEN_UP, answer=answer[:ANSWER_LENGTH], fell_back=True)
-    fall_back_in_app(delivery)
+    """Stop trying, and show the message in-app to whom it was for, saying why (SENDING →
+    GIVEN_UP in one step, so no other worker can claim it between). False when the claim
+    was no longer this one's."""
+    if not _finish(delivery, status=DeliveryStatus.GIVEN_UP, answer=answer[:ANSWER_LENGTH]):
+        return False
+    if fall_back_in_app(delivery):
+        _finish_fell_back(delivery)
+    return True
+
+
+def _finish_fell_back(delivery):
+    delivery.fell_back = True
+    Delivery.objects.filter(pk=delivery.pk).update(fell_back=True)
 
 
 def give_up_interrupted(now):
@@ -196,36 +273,30 @@ def give_up_interrupted(now):
     cutoff = now - datetime.timedelta(seconds=settings.TAIZHANG_NOTIFY_SENDING_SECONDS)
     count = 0
     for delivery in Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff):
-        claimed = Delivery.objects.filter(
-            pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_at=delivery.claimed_at
-        ).update(status=DeliveryStatus.QUEUED)  # taken from the SENDING state, by us alone
-        if claimed:
-            with translation.override(delivery.language or settings.LANGUAGE_CODE):
-                give_up(
-                    delivery,
-                    _("Interrupted while sending; not sent again, so that it cannot arrive twice."),
-                )
-            count += 1
+        with translation.override(delivery.language or settings.LANGUAGE_CODE):
+            reason = _("Interrupted while sending; not sent again, so that it cannot arrive twice.")
+        count += give_up(delivery, reason)
     return count
 
 
 def readers_of(delivery):
-    """The people a failed delivery was meant to reach: its person, or the unit's handlers."""
+    """The people a failed delivery was meant to reach: its person, the unit's handlers, or,
+    for the organisation's own group, its supervisors (the office that keeps the group)."""
     if delivery.user_id:
         return [delivery.user]
     if delivery.unit_id:
-        return list(
-            User.objects.filter(
-                memberships__unit=delivery.unit_id, role=Role.HANDLER, is_active=True
-            ).distinct()
-        )
-    return []
+        people = User.objects.filter(memberships__unit=delivery.unit_id, role=Role.HANDLER)
+    else:
+        people = User.objects.filter(organisation_id=delivery.organisation_id, role=Role.SUPERVISOR)
+    return list(people.filter(is_active=True).distinct())
 
 
 def fall_back_in_app(delivery):
-    """Each reader gets the message in-app (once per event), noting the channel that failed."""
+    """Each reader gets the message in-app (once per event), noting the channel that failed;
+    returns how many readers there were."""
     message = message_of(delivery.message)
-    for reader in readers_of(delivery):
+    readers = readers_of(delivery)
+    for reader in readers:
         with translation.override(reader.notification_language()):
             note = _("Could not be sent by %(channel)s; shown here instead.") % {
                 "channel": ChannelKind(delivery.channel).label
@@ -246,6 +317,7 @@ def fall_back_in_app(delivery):
             url=_path_of(message.url),
             note=note[:300],
         )
+    return len(readers)
 
 
 def _path_of(url):

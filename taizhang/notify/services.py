@@ -193,7 +193,7 @@ def _personal_deliveries(recipients, notice, rules, common, start):
                     personal,
                     address=address,
                     digest=chosen.digest and not notice.urgent and common["kind"] != "digest",
-                    at=_after_quiet_hours(start, rules, notice.urgent or not chosen.quiet_hours),
+                    at=after_quiet_hours(start, rules, notice.urgent or not chosen.quiet_hours),
                 )
             )
     return rows
@@ -250,7 +250,7 @@ def _robot_deliveries(units, organisation_group, notice, rules, common, start):
                     "recipient_key": f"robot:{robot.pk}",
                 },
                 digest=robot.unit_id in over_limit and not notice.urgent,
-                at=_after_quiet_hours(start, rules, notice.urgent),
+                at=after_quiet_hours(start, rules, notice.urgent),
             )
         )
     return rows
@@ -282,6 +282,7 @@ def _units_over_daily_limit(units, rules, common):
             created_at__gte=start,
             digest=False,
         )
+        .order_by()  # the model's ordering would add its columns to the DISTINCT
         .values_list("unit_id", "event")
         .distinct()
     ):
@@ -289,7 +290,7 @@ def _units_over_daily_limit(units, rules, common):
     return {unit_id for unit_id, n in sent.items() if n >= rules.unit_reminders_per_day}
 
 
-def _after_quiet_hours(moment, rules, exempt):
+def after_quiet_hours(moment, rules, exempt):
     """``moment``, or the end of the quiet hours it falls in (22:00–08:00 by default)."""
     local = timezone.localtime(moment)
     if exempt or not rules.is_quiet(local):

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -65,7 +66,10 @@ def notification_list(request):
 def notification_read(request, pk=None):
     mark_read(request.user, pk)
     target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
+    # Only a path of this site: a browser takes `/\evil.example` for another host.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("notify:list")
 

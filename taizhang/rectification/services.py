@@ -704,6 +704,9 @@ def remind_report(measure, *, today):
             gettext_lazy("Periodic report due: %(task)s"), {"task": f"{task.number} {task.title}"}
         ),
         url=task.get_absolute_url(),
+        kind="remind",
+        subject=task,
+        facts=tasks.task_facts(task),
     )
     return True
 

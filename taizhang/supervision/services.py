@@ -13,7 +13,7 @@ import os
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -149,15 +149,22 @@ def _tell(users, task, title, *, kind="task", organisation_group=False):
     )
 
 
+# How much of the task's requirements a message quotes: the gist, the rest is a click away.
+ASKED_CHARS = 120
+
+
 def task_facts(task):
     """The lines a message about a task shows (编号, 督办灯, 办理期限, 牵头单位), labels lazy."""
     lead = task.lead_unit
-    return (
+    facts = [
         (gettext_lazy("Number"), task.number),
         (gettext_lazy("Light"), Light(task.light).label),
         (gettext_lazy("Deadline"), task.deadline.isoformat() if task.deadline else "—"),
         (gettext_lazy("Lead unit"), lead.short_name or lead.name if lead else "—"),
-    )
+    ]
+    if asked := " ".join(task.body.split()):
+        facts.append((gettext_lazy("What is asked"), Truncator(asked).chars(ASKED_CHARS)))
+    return tuple(facts)
 
 
 def _display(value):
@@ -417,6 +424,7 @@ def create_tasks(rows, *, by, organisation, batch_size=500):
             gettext_lazy("To approve: %(count)d tasks registered by import"), {"count": len(tasks)}
         ),
         url=ledger_url(status=Status.DRAFT),
+        kind="task",
     )
     return tasks
 
@@ -989,6 +997,9 @@ def _tell_mentions(task, event, by, parent):
             ),
             body=event.comment[:500],
             url=url,
+            kind="mention",
+            subject=task,
+            facts=task_facts(task),
         )
     author = parent.actor if parent is not None else None
     if (
@@ -1004,6 +1015,9 @@ def _tell_mentions(task, event, by, parent):
             ),
             body=event.comment[:500],
             url=url,
+            kind="reply",
+            subject=task,
+            facts=task_facts(task),
         )
 
 

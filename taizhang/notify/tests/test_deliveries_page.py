@@ -56,7 +56,7 @@ def test_handlers_may_not(client, people):
 
 
 def test_every_delivery_of_the_organisation_with_counts(client, people, sent):
-    client.force_login(people["admin"])
+    client.force_login(people["supervisor"])
     response = client.get(PAGE)
     assert shown(response) == [sent[k].pk for k in ("queued", "given_up", "failed", "sent")]
     counts = {status: n for status, _label, _colour, n in response.context["counts"]}
@@ -70,6 +70,15 @@ def test_every_delivery_of_the_organisation_with_counts(client, people, sent):
     }
     html = response.content.decode()
     assert sent["failed"].message["title"] in html and "很长的正文" not in html
+
+
+def test_the_system_administrator_sees_how_sending_goes_but_not_what_was_said(client, people, sent):
+    """三员分立: the administrator keeps the channels working and sees no business records."""
+    client.force_login(people["admin"])
+    response = client.get(PAGE)
+    assert len(shown(response)) == 4
+    html = response.content.decode()
+    assert not any(d.message["title"] in html for d in sent.values())
 
 
 def test_filters_and_problems_first(client, people, sent):

@@ -56,6 +56,10 @@ def test_unread_only_and_opening_marks_read(client, inbox):
     remind = Notification.objects.get(title="催办：建言献策台账")
     response = client.post(reverse("notify:read", args=[remind.pk]), {"next": remind.url})
     assert response.status_code == 302 and response.url == "/tasks/1/"
+    # Nowhere outside the site, however the address is bent.
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        away = client.post(reverse("notify:read", args=[remind.pk]), {"next": elsewhere})
+        assert away.url == reverse("notify:list")
     assert "催办：建言献策台账" not in titles(client.get(INBOX, {"unread": "1"}))
     assert len(titles(client.get(INBOX, {"unread": "1"}))) == 3
     assert titles(client.get(INBOX, {"unread": "1", "kind": "remind"})) == []

@@ -353,3 +353,56 @@ def test_the_organisations_own_group_hears_only_what_is_meant_for_the_whole_offi
         f"robot:{office.pk}",
     )
     assert "升级督办：请批示" in str(fake.received[0])
+
+
+def test_a_unit_with_two_robots_counts_each_reminder_once(wecom, fake_robot, org, units):
+    OrganisationSettings.objects.create(organisation=org, unit_reminders_per_day=2)
+    robot_of(org, units["tzb"], fake_robot("dingtalk"))
+    for n in range(3):
+        tell_unit(units["tzb"], title=f"催办{n}", kind="remind")
+    waiting = robot_deliveries().filter(digest=True).values_list("message__title", flat=True)
+    assert sorted(waiting) == ["催办2", "催办2"]  # the third, in both groups
+
+
+def test_a_robot_switched_off_while_a_message_waited_does_not_post_it(wecom, units, people):
+    fake, robot = wecom
+    tell_unit(units["tzb"], title="催办：等候中")
+    robot.is_active = False
+    robot.save()
+    assert sending.send_due(now=NOW)["given_up"] == 1
+    assert fake.received == []
+    assert Notification.objects.get(recipient=people["tzb"]).title == "催办：等候中"
+
+
+def test_the_organisations_group_falls_back_to_its_supervisors(fake_robot, org, people):
+    fake = fake_robot("wecom")
+    at(fake, NOW)
+    robot_of(org, None, fake)
+    fake.fail_next(1, status=400)
+    notify([people["leader"]], title="升级督办：请批示", organisation_group=True)
+    assert sending.send_due(now=NOW)["given_up"] == 1
+    assert robot_deliveries().get().fell_back
+    assert Notification.objects.get(recipient=people["supervisor"]).title == "升级督办：请批示"
+
+
+def test_a_retry_that_would_fall_in_the_quiet_hours_waits_for_the_morning(wecom, units):
+    fake, _robot = wecom
+    evening = timezone.make_aware(datetime.datetime(2026, 12, 2, 21, 59, 30))
+    at(fake, evening)
+    fake.fail_next(1, status=502)
+    tell_unit(units["tzb"])
+    assert sending.send_due(now=evening)["failed"] == 1
+    morning = timezone.make_aware(datetime.datetime(2026, 12, 3, 8, 0))
+    assert robot_deliveries().get().next_attempt_at == morning
+
+
+def test_a_message_that_waits_after_the_days_digest_goes_in_the_next(by_mail, org):
+    Preference.objects.filter(user=by_mail).update(digest=True, sms=False)
+    notify([by_mail], title="上午的")
+    assert digests.fold(org.pk, NOW.date(), now=NOW) == 1
+    notify([by_mail], title="下午的")
+    assert digests.fold(org.pk, NOW.date(), now=NOW) == 0
+    late = Delivery.objects.get(message__title="下午的", channel=ChannelKind.EMAIL)
+    assert (late.status, late.digest) == ("queued", True)  # still waiting, not lost
+    tomorrow = NOW + datetime.timedelta(days=1)
+    assert digests.fold(org.pk, tomorrow.date(), now=tomorrow) == 1

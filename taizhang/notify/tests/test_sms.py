@@ -101,7 +101,11 @@ def test_the_text_is_in_the_readers_language():
     )
 
 
-def test_the_file_backend_appends_a_json_line_per_message_to_the_days_file(settings, tmp_path):
+def test_the_file_backend_appends_a_json_line_per_message_to_the_days_file(
+    settings, tmp_path, monkeypatch
+):
+    noon = timezone.make_aware(datetime.datetime(2026, 12, 2, 12, 0))
+    monkeypatch.setattr(timezone, "now", lambda: noon)  # both on one day, whenever it runs
     settings.VAR_DIR = tmp_path
     settings.TAIZHANG_SMS_BACKEND = "taizhang.notify.sms.FileBackend"
     answer = sms.send_sms("138 1234 5678", MESSAGE)
