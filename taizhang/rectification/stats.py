@@ -225,7 +225,7 @@ def by_month(plan, user=None, today=None):
         .order_by()
     )
     months = {_as_date(m) for m in [*verified, *done] if m is not None}
-    start = min(months, default=plan.created_at.date())
+    start = min(months, default=timezone.localdate(plan.created_at))
     # Up to the last month anything was done (the rates stand still after it), or this one.
     end = max(months, default=today)
     verified = {_as_date(k): v for k, v in verified.items() if k is not None}

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -376,11 +377,12 @@ def _attachment_rows(task, reports, completions):
             r = report_of[a.progress_report_id]
             source = _("Progress report of %(unit)s, %(day)s") % {
                 "unit": r.unit,
-                "day": r.created_at.date().isoformat(),
+                "day": timezone.localdate(r.created_at).isoformat(),
             }
         elif a.completion_report_id in completion_of:
             e = completion_of[a.completion_report_id]
-            source = _("Completion report, %(day)s") % {"day": e.created_at.date().isoformat()}
+            day = timezone.localdate(e.created_at).isoformat()  # the office's day, not UTC's
+            source = _("Completion report, %(day)s") % {"day": day}
         else:
             source = _("Task file")
         a.preview_kind = previews.kind(a)
