@@ -78,7 +78,7 @@ def send_due(now=None, limit=None, seconds=None):
     stop_at = now + datetime.timedelta(seconds=seconds) if seconds else None
     counts = {"sent": 0, "held": 0, "failed": 0, "given_up": 0, "more": False}
     counts["given_up"] += give_up_interrupted(now)
-    done, down = 0, {}
+    done, down, rules = 0, {}, {}
     while limit is None or done < limit:
         size = BATCH if limit is None else min(BATCH, limit - done)
         rows = list(due(now).order_by("next_attempt_at", "pk").values_list("pk", "robot_id")[:size])
@@ -95,7 +95,7 @@ def send_due(now=None, limit=None, seconds=None):
                 )
                 counts["held"] += 1
                 continue
-            outcome = send_one(pk, now)
+            outcome = send_one(pk, now, rules)
             if outcome:
                 counts[outcome] += 1
             if outcome == "failed" and robot_id:
@@ -122,15 +122,15 @@ def _claim(pk, now):
     )
 
 
-def send_one(pk, now):
+def send_one(pk, now, rules=None):
     """Claim one delivery and send it; returns its outcome, None when another worker has it
-    (or gave it up meanwhile)."""
+    (or gave it up meanwhile). ``rules``: the organisations' settings read so far in a run."""
     now = _moment(now)
     if not _claim(pk, now):
         return None
     delivery = Delivery.objects.select_related("robot", "user", "unit").get(pk=pk)
     if delivery.robot_id:
-        if not _still_used(delivery.robot):
+        if not _still_used(delivery.robot, {} if rules is None else rules):
             with translation.override(delivery.language or settings.LANGUAGE_CODE):
                 reason = _("The group robot was switched off before the message went out.")
             return "given_up" if give_up(delivery, reason) else None
@@ -147,9 +147,14 @@ def send_one(pk, now):
     return record(delivery, answer, now)
 
 
-def _still_used(robot):
-    """An administrator may have switched the robot, or its platform, off since it was queued."""
-    return robot.is_active and OrganisationSettings.of(robot.organisation_id).uses(robot.kind)
+def _still_used(robot, rules):
+    """An administrator may have switched the robot, or its platform, off since it was queued
+    (the organisation's settings read once a run: a change shows from the next)."""
+    if not robot.is_active:
+        return False
+    if robot.organisation_id not in rules:
+        rules[robot.organisation_id] = OrganisationSettings.of(robot.organisation_id)
+    return rules[robot.organisation_id].uses(robot.kind)
 
 
 def _outside_quiet_hours(delivery, moment):
