@@ -11,32 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from taizhang.notify.models import Channel, Notification, OrganisationSettings
 
 pytestmark = [pytest.mark.browser]
 
 SECRET = "SEC7c1f0e5a9d2b4c6e8f0a1b3c5d7e9f1a"
-
-
-@pytest.fixture
-def steps(live_server, page, output_path):
-    taken = []
-
-    class Steps:
-        def login(self, username):
-            page.context.clear_cookies()
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            expect(page.locator(".navbar")).to_contain_text("我的待办")
-
-        def shot(self, name):
-            taken.append(name)
-            page.screenshot(path=f"{output_path}/{len(taken):02d}-{name}.png", full_page=True)
-
-    return Steps()
 
 
 def test_a_reminder_reaches_the_units_group_and_its_handler(
