@@ -5,7 +5,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,7 +14,7 @@ from taizhang.supervision.filters import UnitCodeFilter
 from taizhang.utils.filters import StyledFilterSet
 
 from .choices import Channel, Light, Rating, ReplyClass, Status, UnitPart
-from .models import Suggestion, SuggestionUnit
+from .models import Outcome, Suggestion, SuggestionUnit
 
 
 class SuggestionFilterSet(StyledFilterSet):
@@ -47,6 +47,14 @@ class SuggestionFilterSet(StyledFilterSet):
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
 
+    # The reports' funnel (reports/modules.py): replied, and turned into results (成果转化).
+    replied = django_filters.BooleanFilter(
+        field_name="replied_at", lookup_expr="isnull", exclude=True, label=_("Replied")
+    )
+    converted = django_filters.BooleanFilter(
+        method="filter_converted", label=_("Turned into results")
+    )
+
     class Meta:
         model = Suggestion
         fields = [
@@ -61,6 +69,8 @@ class SuggestionFilterSet(StyledFilterSet):
             "rating",
             "light",
             "adopted",
+            "replied",
+            "converted",
         ]
 
     def __init__(self, *args, user=None, **kwargs):
@@ -92,3 +102,9 @@ class SuggestionFilterSet(StyledFilterSet):
         if value is None:
             return queryset
         return queryset.filter(adopted_at__isnull=not value)
+
+    def filter_converted(self, queryset, name, value):
+        if value is None:
+            return queryset
+        outcomes = Outcome.objects.filter(suggestion=OuterRef("pk"))
+        return queryset.filter(Exists(outcomes) if value else ~Exists(outcomes))

@@ -16,7 +16,9 @@ from drf_spectacular.utils import extend_schema_field
 from taizhang import search
 from taizhang.org.models import Unit
 from taizhang.utils.filters import StyledFilterSet
+from taizhang.utils.workdays import working_days_before
 
+from . import history
 from .choices import Light, Priority, SourceKind, Status, UnitRole
 from .indexing import KIND
 from .models import Task, TaskUnit
@@ -104,6 +106,21 @@ class TaskFilterSet(StyledFilterSet):
     )
     deadline = django_filters.DateFromToRangeFilter(label=_("Deadline"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    # The reports' lists (history.py): what was open or overdue on a day, what was closed in a
+    # period and whether on time, which sources, what waits for a signature since N working days.
+    source = django_filters.MultipleChoiceFilter(
+        field_name="source_kind", choices=SourceKind.choices, label=_("Sources"), distinct=False
+    )
+    open_on = django_filters.DateFilter(method="filter_open_on", label=_("Open on"))
+    overdue_on = django_filters.DateFilter(method="filter_overdue_on", label=_("Overdue on"))
+    closed = django_filters.DateFromToRangeFilter(method="filter_closed", label=_("Closed"))
+    on_time = django_filters.BooleanFilter(method="filter_on_time", label=_("Closed on time"))
+    assigned = django_filters.DateFromToRangeFilter(
+        field_name="assigned_at__date", label=_("Assigned")
+    )
+    unsigned_days = django_filters.NumberFilter(
+        method="filter_unsigned_days", label=_("Not signed for after working days"), min_value=0
+    )
     # The order, here so that the page, its export and the API list the same way (ordering.py).
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES,
@@ -178,10 +195,41 @@ class TaskFilterSet(StyledFilterSet):
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_unit
 
+    def filter_open_on(self, queryset, name, day):
+        return queryset.filter(history.open_on(day)) if day else queryset
+
+    def filter_overdue_on(self, queryset, name, day):
+        return queryset.filter(history.overdue_on(day)) if day else queryset
+
+    def filter_closed(self, queryset, name, value):
+        if not value or value.start is value.stop is None:
+            return queryset
+        return queryset.filter(history.closed_between(value.start, value.stop))
+
+    def filter_on_time(self, queryset, name, value):
+        if value is None:
+            return queryset
+        on_time = history.closed_on_time()
+        if value:
+            return queryset.filter(on_time)
+        return queryset.filter(status=Status.CLOSED).exclude(on_time)
+
+    def filter_unsigned_days(self, queryset, name, days):
+        if days is None:
+            return queryset
+        return queryset.filter(history.unsigned_since(working_days_ago(int(days))))
+
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(light=Light.RED) if value else queryset.exclude(light=Light.RED)
+
+
+def working_days_ago(days):
+    """The start of the office's day ``days`` working days before today: what was assigned
+    before it has waited at least that long."""
+    day = working_days_before(timezone.localdate(), days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def ledger_filter(user, data):

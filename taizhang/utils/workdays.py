@@ -72,6 +72,23 @@ def add_working_days(start: datetime.date, count: int) -> datetime.date:
     return start + datetime.timedelta(days=low)
 
 
+def working_days_before(end: datetime.date, count: int) -> datetime.date:
+    """The latest date from which ``count`` working days have passed by ``end``: what was
+    assigned before it has waited at least ``count`` working days (未签收 after N days)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    if count == 0:
+        return end
+    low, high = count, 2 * count + 30  # calendar days back, as in add_working_days
+    while low < high:
+        middle = (low + high) // 2
+        if working_days_between(end - datetime.timedelta(days=middle), end) >= count:
+            high = middle
+        else:
+            low = middle + 1
+    return end - datetime.timedelta(days=low)
+
+
 def deadline_is_past(day):
     """A deadline before today: whoever enters it must change or confirm it (the task form,
     文件解析's accept, the import)."""
