@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "taizhang.talent",
     "taizhang.rectification",
     "taizhang.appraisal",
+    "taizhang.reports",
     "taizhang.api",
     "taizhang.demo",
 ]

@@ -4,11 +4,25 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from taizhang.org import account_views
+from taizhang.reports import views as report_views
 from taizhang.utils import views as system_views
 
 handler404 = "taizhang.api.exceptions.api_aware_not_found"
 
 urlpatterns = [
+    # A task's 督办单 and 催办单 as Word files (reports/documents.py), beside its HTML sheets.
+    path(
+        "tasks/<int:pk>/duban.docx",
+        report_views.task_sheet_docx,
+        {"sheet": "duban"},
+        name="duban_docx",
+    ),
+    path(
+        "tasks/<int:pk>/cuiban.docx",
+        report_views.task_sheet_docx,
+        {"sheet": "cuiban"},
+        name="cuiban_docx",
+    ),
     path("", include("taizhang.supervision.urls")),
     path("documents/", include("taizhang.documents.urls")),
     path("suggestions/", include("taizhang.suggestions.urls")),
@@ -16,6 +30,7 @@ urlpatterns = [
     path("talent/", include("taizhang.talent.urls")),
     path("rectification/", include("taizhang.rectification.urls")),
     path("appraisal/", include("taizhang.appraisal.urls")),
+    path("reports/", include("taizhang.reports.urls")),
     path("notifications/", include("taizhang.notify.urls")),
     path("system/", include("taizhang.utils.urls")),
     path("audit/", include("taizhang.audit.urls")),

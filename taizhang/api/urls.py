@@ -7,6 +7,7 @@ from . import (
     meetings,
     notifications,
     rectification,
+    reports,
     suggestions,
     talent,
     views,
@@ -33,6 +34,9 @@ urlpatterns = [
         notifications.DeliveryList.as_view(),
         name="notification-deliveries",
     ),
+    # 统计: the figures the reports' pages show.
+    path("reports/overview", reports.Overview.as_view(), name="reports-overview"),
+    path("reports/year-summary", reports.YearSummary.as_view(), name="reports-year-summary"),
     path("talent/people", talent.PersonList.as_view(), name="talent-people"),
     path("talent/people/export.xlsx", talent.PersonExport.as_view(), name="talent-export"),
     path("talent/people/<int:pk>", talent.PersonDetail.as_view(), name="talent-person"),

@@ -4,6 +4,8 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.utils.templatetags.figures import pct
+
 from ..choices import MeasureKind, Progress, Seriousness
 from ..models import Plan, Problem
 
@@ -17,19 +19,8 @@ OTHER_CHANGES = {
 }
 
 
-@register.filter
-def pct(rate):
-    """A rate (0–1) as a percentage to one decimal where it needs one (89.1%, 50%), honestly
-    rounded: never 100% while something is left, never 0% once something is done; a dash
-    when nothing is counted."""
-    if rate is None:
-        return "—"
-    value = round(rate * 100, 1)
-    if value == 100 and rate < 1:
-        value = 99.9
-    elif value == 0 and rate > 0:
-        value = 0.1
-    return f"{value:.1f}".removesuffix(".0") + "%"
+# One rounding of rates for every page that shows them.
+register.filter("pct", pct)
 
 
 @register.filter

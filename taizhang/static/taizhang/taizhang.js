@@ -72,6 +72,14 @@ const TzCharts = {
       // ECharts describes the chart to screen readers (aria-label) unless the option says not to.
       // data-chart-drawn marks the end of the first drawing (animation included): for tests.
       chart.on("finished", () => element.setAttribute("data-chart-drawn", ""));
+      // A segment whose data names a list of this site ({value, url}) opens it: every figure
+      // of the reports leads to the rows it counts.
+      chart.on("click", (event) => {
+        const url = event.data && event.data.url;
+        if (typeof url === "string" && url.startsWith("/") && !url.startsWith("//")) {
+          window.location.assign(url);
+        }
+      });
       chart.setOption({ aria: { enabled: true }, ...TzCharts.withinCsp(option) });
       TzCharts.drawn.add(chart);
     });

@@ -12,6 +12,7 @@ from taizhang.demo.accounts import demo_password, demo_user
 from taizhang.demo.appraisal import delete_appraisals, load_appraisal
 from taizhang.demo.meetings import delete_meetings, load_meetings
 from taizhang.demo.rectification import delete_rectification, load_rectification
+from taizhang.demo.reports import delete_reports, load_reports
 from taizhang.demo.suggestions import load_suggestions
 from taizhang.demo.talent import load_talent
 from taizhang.demo.tasks import CITY_SOURCE, CITY_TASKS, FEDERATION_SOURCE, FEDERATION_TASKS
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             load_rectification(city, federation)
             # Last: its indicators read every other demo's tasks, suggestions and meetings.
             ledger = load_appraisal(city, federation)
+            # After everything it reports on.
+            load_reports(federation)
         result = refresh_lights.call()
         refresh_suggestions.call()
         self.stdout.write(
@@ -95,6 +98,7 @@ class Command(BaseCommand):
     def _delete(self, codes):
         orgs = Organisation.objects.filter(code__in=codes)
         with transaction.atomic():
+            delete_reports(orgs)  # they hold users
             delete_appraisals(orgs)  # they hold units and users
             delete_meetings(orgs)  # they hold their tasks
             delete_rectification(orgs)  # so do the measures

@@ -1,0 +1,283 @@
+"""The overview (督办总览) of an organisation and a unit's own view, computed in SQL from the
+ledger's history (supervision/history.py): each figure in a constant number of queries
+however many tasks, and each with the address of the list that counts it (links.py).
+
+"Open" and "overdue" stand on the period's last day (or today while it runs: ``as_of``);
+"closed" and the on-time rate count the tasks closed within the period. The lights are
+today's (a light is not kept in the history); a past period shows what was overdue then.
+"""
+
+import datetime
+import statistics
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from taizhang.org.models import Unit
+from taizhang.supervision import history
+from taizhang.supervision.choices import Light, SourceKind, Status, UnitRole
+from taizhang.supervision.filters import working_days_ago
+from taizhang.supervision.models import Task, TaskUnit
+from taizhang.utils.workdays import add_working_days
+
+from . import links
+
+LIST_LENGTH = 10  # the overdue and the longest-open lists
+TREND_MONTHS = 12
+LIGHTS = (Light.RED, Light.YELLOW, Light.BLUE, Light.GREEN)
+
+
+def rate(part, whole):
+    return round(part / whole, 4) if whole else None
+
+
+def _counts(day, start, end, task=""):
+    """The headline aggregates, for tasks (``task=""``) or a unit's parts (``"task__"``)."""
+    closed = history.closed_between(start, end, task)
+    return {
+        "open": Count("pk", filter=history.open_on(day, task)),
+        "overdue": Count("pk", filter=history.overdue_on(day, task)),
+        "closed": Count("pk", filter=closed),
+        "closed_on_time": Count("pk", filter=closed & history.closed_on_time(task)),
+    }
+
+
+def _period_filters(period):
+    return {"closed_after": period.start.isoformat(), "closed_before": period.end.isoformat()}
+
+
+def headline(tasks, period):
+    """Open and overdue on ``as_of``, closed and closed on time in the period: one query."""
+    day = period.as_of
+    figures = tasks.aggregate(**_counts(day, period.start, period.end))
+    figures["on_time_rate"] = rate(figures["closed_on_time"], figures["closed"])
+    closed = _period_filters(period)
+    figures["links"] = {
+        "open": links.ledger(open_on=day.isoformat()),
+        "overdue": links.ledger(overdue_on=day.isoformat()),
+        "closed": links.ledger(**closed),
+        "closed_on_time": links.ledger(**closed, on_time="true"),
+    }
+    return figures
+
+
+def by_unit(tasks, period, organisation_id):
+    """Each lead unit's (牵头单位) figures and today's lights, ranked by red then yellow:
+    two queries. A unit counts the tasks it leads, as ``?unit=&unit_role=lead`` lists them."""
+    day, now = period.as_of, period.as_of == timezone.localdate()
+    parts = TaskUnit.objects.filter(role=UnitRole.LEAD, task__in=tasks)
+    lights = {
+        light: Count("pk", filter=Q(task__light=light, task__status__in=Status.open_states()))
+        for light in LIGHTS
+    }
+    rows = parts.values("unit").annotate(
+        **_counts(day, period.start, period.end, "task__"), **lights
+    )
+    units = Unit.objects.filter(organisation_id=organisation_id).in_bulk(
+        [row["unit"] for row in rows]
+    )
+    found = []
+    closed = _period_filters(period)
+    for row in rows.order_by():
+        unit = units[row.pop("unit")]
+        mine = {"unit": unit.code, "unit_role": UnitRole.LEAD}
+        row["on_time_rate"] = rate(row["closed_on_time"], row["closed"])
+        row["lights"] = {light: row.pop(light) for light in LIGHTS}
+        row["links"] = {
+            "open": links.ledger(**mine, open_on=day.isoformat()),
+            "overdue": links.ledger(**mine, overdue_on=day.isoformat()),
+            "closed": links.ledger(**mine, **closed),
+            "closed_on_time": links.ledger(**mine, **closed, on_time="true"),
+            **{f"light_{light}": links.ledger(**mine, light=light) for light in LIGHTS},
+        }
+        found.append({"unit": unit, "now": now, **row})
+    found.sort(
+        key=lambda r: (
+            (
+                -r["lights"][Light.RED],
+                -r["lights"][Light.YELLOW],
+                -r["overdue"],
+                -r["open"],
+                r["unit"].code,
+            )
+            if now
+            else (-r["overdue"], -r["open"], r["unit"].code)
+        )
+    )
+    return found
+
+
+def trend(tasks, period):
+    """Tasks closed, and closed on time, in each of the months up to the period's end (at
+    least the last twelve): one query."""
+    months = list(period.months())
+    first = months[0]
+    while len(months) < TREND_MONTHS:
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+        months.insert(0, first)
+    rows = {
+        timezone.localtime(row["month"]).date()
+        if isinstance(row["month"], datetime.datetime)
+        else row["month"]: row
+        for row in tasks.filter(history.closed_between(first, period.end))
+        .annotate(month=TruncMonth("closed_at"))
+        .order_by()
+        .values("month")
+        .annotate(closed=Count("pk"), on_time=Count("pk", filter=history.closed_on_time()))
+    }
+    found = []
+    for start in months:
+        row = rows.get(start, {"closed": 0, "on_time": 0})
+        end = min(_month_end(start), period.end)
+        span = {"closed_after": start.isoformat(), "closed_before": end.isoformat()}
+        found.append(
+            {
+                "month": start,
+                "closed": row["closed"],
+                "on_time": row["on_time"],
+                "on_time_rate": rate(row["on_time"], row["closed"]),
+                "links": {
+                    "closed": links.ledger(**span),
+                    "on_time": links.ledger(**span, on_time="true"),
+                },
+            }
+        )
+    return found
+
+
+def _month_end(first):
+    following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def by_source(tasks, period):
+    """Open on ``as_of`` and closed in the period, by where the task came from: one query."""
+    day = period.as_of
+    closed = history.closed_between(period.start, period.end)
+    rows = {
+        row["source_kind"]: row
+        for row in tasks.order_by()
+        .values("source_kind")
+        .annotate(
+            open=Count("pk", filter=history.open_on(day)),
+            closed=Count("pk", filter=closed),
+        )
+    }
+    found = []
+    for kind, label in SourceKind.choices:
+        row = rows.get(kind, {"open": 0, "closed": 0})
+        found.append(
+            {
+                "source": kind,
+                "label": label,
+                "open": row["open"],
+                "closed": row["closed"],
+                "links": {
+                    "open": links.ledger(source=kind, open_on=day.isoformat()),
+                    "closed": links.ledger(source=kind, **_period_filters(period)),
+                },
+            }
+        )
+    return found
+
+
+def _lead_name():
+    return Subquery(
+        TaskUnit.objects.filter(task=OuterRef("pk"), role=UnitRole.LEAD)
+        .order_by("pk")
+        .values("unit__name")[:1]
+    )
+
+
+def overdue_list(tasks, period):
+    """The longest overdue on ``as_of``, with their days overdue: one query."""
+    day = period.as_of
+    rows = (
+        tasks.filter(history.overdue_on(day))
+        .annotate(lead_name=_lead_name())
+        .order_by("deadline", "number")
+        .only("pk", "number", "title", "deadline", "light", "status")[:LIST_LENGTH]
+    )
+    return [{"task": t, "days": (day - t.deadline).days} for t in rows]
+
+
+def longest_open(tasks, period):
+    """The open tasks assigned longest ago, with the days since: one query."""
+    day = period.as_of
+    rows = (
+        tasks.filter(history.open_on(day))
+        .annotate(lead_name=_lead_name())
+        .order_by("assigned_at", "number")
+        .only("pk", "number", "title", "deadline", "assigned_at", "light", "status")[:LIST_LENGTH]
+    )
+    return [{"task": t, "days": (day - timezone.localdate(t.assigned_at)).days} for t in rows]
+
+
+def unsigned(tasks, working_days):
+    """Running tasks that a unit has not signed for after ``working_days`` (today): one query."""
+    count = tasks.filter(history.unsigned_since(working_days_ago(working_days))).count()
+    return {"count": count, "days": working_days, "link": links.ledger(unsigned_days=working_days)}
+
+
+def organisation_overview(user, period, settings):
+    """Everything of the leader's and the supervisor's overview except the other modules'
+    parts (modules.py): eight queries."""
+    tasks = Task.objects.visible_to(user)
+    return {
+        "headline": headline(tasks, period),
+        "units": by_unit(tasks, period, user.organisation_id),
+        "trend": trend(tasks, period),
+        "sources": by_source(tasks, period),
+        "overdue": overdue_list(tasks, period),
+        "longest": longest_open(tasks, period),
+        "unsigned": unsigned(tasks, settings.unsigned_working_days),
+    }
+
+
+def unit_view(user, unit, period, units):
+    """A unit's own view: its tasks (any part) by state, those due in the next ten working
+    days, and its on-time rate as lead against the median of the organisation's lead units
+    (``units``: ``by_unit``'s rows)."""
+    today = timezone.localdate()
+    mine = Task.objects.visible_to(user).filter(
+        pk__in=TaskUnit.objects.filter(unit=unit).values("task_id")
+    )
+    states = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
+    by_state = [
+        {
+            "status": value,
+            "label": label,
+            "count": states.get(value, 0),
+            "link": links.ledger(unit=unit.code, status=value),
+        }
+        for value, label in Status.choices
+        if states.get(value)
+    ]
+    horizon = add_working_days(today, 10)
+    due = mine.filter(status__in=Status.open_states(), deadline__gte=today, deadline__lte=horizon)
+    due_rows = list(
+        due.order_by("deadline", "number").only(
+            "pk", "number", "title", "deadline", "light", "status"
+        )[:50]
+    )
+    rates = [row["on_time_rate"] for row in units if row["on_time_rate"] is not None]
+    own = next((row for row in units if row["unit"].pk == unit.pk), None)
+    return {
+        "unit": unit,
+        "by_state": by_state,
+        "total": sum(states.values()),
+        "total_link": links.ledger(unit=unit.code),
+        "due": due_rows,
+        "due_count": due.count(),
+        "due_link": links.ledger(
+            unit=unit.code,
+            status=links.running_states(),
+            deadline_after=today.isoformat(),
+            deadline_before=horizon.isoformat(),
+        ),
+        "horizon": horizon,
+        "on_time_rate": own["on_time_rate"] if own else None,
+        "own": own,
+        "median_rate": round(statistics.median(rates), 4) if rates else None,
+    }

@@ -1,0 +1,125 @@
+"""The overview's figures on empty, partial and past periods, read from the history: what was
+open and overdue on the period's last day, what was closed within it and whether on time; and
+every figure's link lands on a ledger list of as many tasks."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from taizhang.reports import overview, periods
+from taizhang.reports.models import ReportSettings
+from taizhang.supervision.models import Task
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def figures(user, period):
+    return overview.headline(Task.objects.visible_to(user), period)
+
+
+def test_an_empty_ledger_counts_nothing_and_has_no_rate(people):
+    found = figures(people["leader"], periods.parse("2022-11"))
+    assert [found[k] for k in ("open", "overdue", "closed", "closed_on_time")] == [0, 0, 0, 0]
+    assert found["on_time_rate"] is None
+
+
+def test_a_past_month_reads_as_it_stood_at_its_end(history, people):
+    found = figures(people["leader"], periods.parse("2022-11"))
+    # Open on 11-30: the one closed late (in December) and the one assigned on 11-20.
+    assert found["open"] == 2
+    assert found["overdue"] == 1  # closed late: due 11-15, still open on 11-30
+    assert found["closed"] == 1 and found["closed_on_time"] == 1
+    assert found["on_time_rate"] == 1
+
+
+def test_a_custom_period_reads_the_day_it_ends(history, people):
+    found = figures(people["leader"], periods.parse("", "2022-11-01", "2022-11-03"))
+    # On 11-03 the cancelled one (cancelled 11-05) was open and overdue (due 11-01).
+    assert found["open"] == 3
+    assert found["overdue"] == 1
+    assert found["closed"] == 0 and found["on_time_rate"] is None
+
+
+def test_a_year_counts_closing_late_against_the_rate(history, people):
+    found = figures(people["leader"], periods.parse("2022"))
+    assert found["closed"] == 2 and found["closed_on_time"] == 1
+    assert found["on_time_rate"] == 0.5
+    assert found["open"] == 2  # running and later, on 12-31
+
+
+def test_by_lead_unit_ranks_and_adds_up(history, people, units, org):
+    rows = overview.by_unit(
+        Task.objects.visible_to(people["leader"]), periods.parse("2022"), org.pk
+    )
+    by_code = {row["unit"].code: row for row in rows}
+    assert set(by_code) == {"tzb", "gzw"}
+    assert by_code["tzb"]["closed"] == 2 and by_code["tzb"]["open"] == 1
+    assert by_code["gzw"]["open"] == 1 and by_code["gzw"]["closed"] == 0
+
+
+def test_the_trend_has_twelve_months_and_counts_each_closing_once(history, people):
+    months = overview.trend(Task.objects.visible_to(people["leader"]), periods.parse("2022-12"))
+    assert len(months) == 12
+    assert months[0]["month"] == D(2022, 1, 1) and months[-1]["month"] == D(2022, 12, 1)
+    by_month = {m["month"].month: (m["closed"], m["on_time"]) for m in months}
+    assert by_month[11] == (1, 1) and by_month[12] == (1, 0)
+    assert sum(m["closed"] for m in months) == 2
+
+
+def _listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["page"].paginator.count
+
+
+@pytest.mark.parametrize("period", ["2022-11", "2022", "2022-11-01..2022-11-03"])
+def test_every_link_lands_on_a_list_as_long_as_its_figure(client, history, people, org, period):
+    client.force_login(people["leader"])
+    chosen = periods.parse(period)
+    tasks = Task.objects.visible_to(people["leader"])
+    head = overview.headline(tasks, chosen)
+    for name, url in head["links"].items():
+        assert _listed(client, url) == head[name], name
+    for row in overview.by_unit(tasks, chosen, org.pk):
+        for name in ("open", "overdue", "closed", "closed_on_time"):
+            assert _listed(client, row["links"][name]) == row[name], (row["unit"].code, name)
+    for row in overview.by_source(tasks, chosen):
+        for name in ("open", "closed"):
+            assert _listed(client, row["links"][name]) == row[name], (row["source"], name)
+    for month in overview.trend(tasks, chosen):
+        assert _listed(client, month["links"]["closed"]) == month["closed"]
+        assert _listed(client, month["links"]["on_time"]) == month["on_time"]
+
+
+def test_unsigned_counts_what_waits_for_a_signature(make_task, people, client):
+    waiting = make_task("assigned")
+    make_task("signed")
+    Task.objects.filter(pk=waiting.pk).update(
+        assigned_at=waiting.assigned_at - datetime.timedelta(days=30)
+    )
+    found = overview.unsigned(Task.objects.visible_to(people["leader"]), 2)
+    assert found["count"] == 1
+    client.force_login(people["leader"])
+    assert _listed(client, found["link"]) == 1
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_overview_reads_in_queries_constant_in_the_tasks(client, make_task, people, units):
+    client.force_login(people["leader"])
+    ReportSettings.of(people["leader"].organisation_id)
+    make_task("in_progress")
+    make_task("closed")
+    few = _queries(client, "/reports/?period=2022")
+    for _ in range(6):
+        make_task("in_progress", lead_unit=units["gzw"], responsible_units=[units["tzb"]])
+        make_task("closed")
+    assert _queries(client, "/reports/?period=2022") == few
+    assert _queries(client, "/reports/") == _queries(client, "/reports/")
