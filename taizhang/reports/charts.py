@@ -2,6 +2,7 @@
 counts (``{"value", "url"}``): taizhang.js opens it on a click."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from taizhang.supervision.choices import Light
 
@@ -61,7 +62,7 @@ def on_time_trend(months):
         ],
         "series": [
             {
-                "name": str(_("Closed")),
+                "name": str(pgettext("tasks", "Closed")),
                 "type": "bar",
                 "data": [{"value": m["closed"], "url": m["links"]["closed"]} for m in months],
             },
@@ -96,7 +97,10 @@ def by_source(sources):
                 "type": "bar",
                 "data": [{"value": s[key], "url": s["links"][key]} for s in sources],
             }
-            for key, label in (("open", _("Open")), ("closed", _("Closed in the period")))
+            for key, label in (
+                ("open", pgettext("tasks", "Open")),
+                ("closed", _("Closed in the period")),
+            )
         ],
     }
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("bulletins/<int:pk>.docx", views.bulletin_docx, name="bulletin_docx"),
     path("year-summary/", views.year_summary_page, name="year_summary"),
     path("year-summary.docx", views.year_summary_docx, name="year_summary_docx"),
+    path("files/", views.report_file, name="file"),
     path("settings/", views.settings_page, name="settings"),
 ]

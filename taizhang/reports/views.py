@@ -24,6 +24,7 @@ from . import (
     burden,
     charts,
     documents,
+    jobs,
     modules,
     overview,
     periods,
@@ -104,7 +105,8 @@ def unit_page(request):
     if not user.sees_whole_organisation:
         units = units.filter(pk__in=user.unit_ids())
     code = request.GET.get("unit")
-    unit = units.filter(code=code).first() if code else units.first()
+    # Another's unit is not offered: a handler who names one reads their own.
+    unit = (units.filter(code=code).first() if code else None) or units.first()
     if unit is None:
         raise Http404
     period, error = _period(request)
@@ -266,6 +268,7 @@ def bulletin_detail(request, pk):
         if can_edit and bulletin.kind == Kind.BRIEFING
         else [],
         "events": bulletin.events.select_related("actor"),
+        "pdf": jobs.soffice() is not None,
     }
     return render(request, "reports/bulletin_detail.html", context)
 
@@ -345,6 +348,7 @@ def year_summary_page(request):
         "missing": [f for f in figures if f.value is None],
         "can_write": rules.writes(user),
         "years": range(timezone.localdate().year, timezone.localdate().year - 8, -1),
+        "pdf": jobs.soffice() is not None,
     }
     return render(request, "reports/year_summary.html", context)
 
@@ -368,6 +372,29 @@ def year_summary_docx(request):
     )
     audit.record_printout(request, f"年度工作总结 {record.year}")
     return docx_response(content, f"{user.organisation.name}{record.year}年度工作总结.docx")
+
+
+@login_required
+@require_POST
+def report_file(request):
+    """A report's Word or PDF file made in the background: the job's page follows it."""
+    user = request.user
+    file_format = request.POST.get("format")
+    if file_format not in jobs.FORMATS:
+        raise Http404
+    if request.POST.get("bulletin"):
+        bulletin = _visible_bulletin(request, request.POST["bulletin"])
+        job = jobs.start_bulletin(user, bulletin, file_format=file_format)
+    else:
+        if not rules.sees_overview(user):
+            raise PermissionDenied
+        job = jobs.start_year_summary(
+            user,
+            _summary_year(request),
+            file_format=file_format,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+    return redirect("system:file-job", job.pk)
 
 
 @login_required

@@ -53,7 +53,7 @@ def start_import(user, upload, *, name="", options=None):
 
 
 @contextmanager
-def _as_requester(run):
+def as_requester(run):
     """The audit log names the person who asked, not the worker (there is no request)."""
     token = audit_context.bind(request=SimpleNamespace(user=run.job.requested_by))
     try:
@@ -64,7 +64,7 @@ def _as_requester(run):
 
 @task
 def export_ledger_file(job_id):
-    with filejobs.running(job_id) as run, _as_requester(run):
+    with filejobs.running(job_id) as run, as_requester(run):
         filterset = ledger_filter(run.job.requested_by, QueryDict(run.job.params.get("query", "")))
         tasks = filterset.qs
         count = tasks.count()
@@ -80,7 +80,7 @@ def export_ledger_file(job_id):
 @task
 def import_ledger_file(job_id):
     """The same matching as the page's import: rows the ledger has are updated or skipped."""
-    with filejobs.running(job_id) as run, _as_requester(run):
+    with filejobs.running(job_id) as run, as_requester(run):
         with run.job.file.open("rb") as upload:
             data = upload.read()
         options = run.job.params.get("options", {})
