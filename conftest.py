@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: a small organisation with a unit tree and people
-in every role, and a helper that walks a task to a given state through the services."""
+in every role, a helper that walks a task to a given state through the services, and the
+steps of a browser walk."""
 
 import datetime
 import os
@@ -7,6 +8,7 @@ import shutil
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from taizhang.notify.tests.fake_robots import FakeRobot
 from taizhang.org.choices import Role
@@ -166,3 +168,25 @@ def fake_robot():
     yield start
     for robot in robots:
         robot.stop()
+
+
+@pytest.fixture
+def steps(live_server, page, output_path):
+    """A browser walk's steps: sign in as someone (cookies cleared first), and a screenshot
+    per step, numbered, under the test's output folder."""
+    taken = []
+
+    class Steps:
+        def login(self, username):
+            page.context.clear_cookies()
+            page.goto(f"{live_server.url}/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            page.click("button[type=submit]")
+            expect(page.locator(".navbar")).to_contain_text("我的待办")
+
+        def shot(self, name):
+            taken.append(name)
+            page.screenshot(path=f"{output_path}/{len(taken):02d}-{name}.png", full_page=True)
+
+    return Steps()

@@ -1,6 +1,7 @@
 """The demo's appraisals: the federation's 2022 ledger of 220 document and meeting tasks, its
 2022 department appraisal (ten of twelve at B or above, from the ledger), the staff assessment
-with eight commended, and the city's appraisal of its SOEs still in scoring."""
+with eight commended, and the city's appraisal of its SOEs still in scoring; and the year-end
+summary of 2022 computed from all of them, which states seed 000's figures."""
 
 import datetime
 from decimal import Decimal
@@ -48,6 +49,7 @@ def test_the_demo_appraisals(client):
     _staff_assessment()
     _a_department_reads_its_points(client, cycle)
     _the_citys_appraisal_is_in_scoring()
+    _the_year_end_summary_states_the_seeds_figures(client)
 
 
 def _ledger_of_2022():
@@ -138,3 +140,81 @@ def _the_citys_appraisal_is_in_scoring():
     assert rules.missing_manual_scores(cycle)  # 市委领导评价 is the leader's to give
     assert rules.can(leader, Action.SCORE, cycle)
     assert rules.why_not(User.objects.get(username="city-duban"), Action.PUBLICISE, cycle)
+
+
+# Seed 000: 全年完成文件、会议督办220项；编发了22期工作简报；13个方面46个重点问题，
+# 已完成89%，整改措施完成94%；尚有5个问题、5项措施正在推进；12个部门中有10个部门获得
+# B级以上评价；8人获评优秀；组织10次专家经济会商会.
+SEED_FIGURES = {
+    "supervised_items": 220,
+    "briefings": 22,
+    "rectification_aspects": 13,
+    "rectification_problems": 46,
+    "rectification_problems_rate": 89,
+    "rectification_measures_rate": 94,
+    "rectification_open_problems": 5,
+    "rectification_open_measures": 5,
+    "departments_appraised": 12,
+    "departments_grade_b_or_above": 10,
+    "staff_commended": 8,
+    "consultation_meetings": 10,
+}
+# The figures that count the rows of the list they link to.
+COUNTED = (
+    "supervised_items",
+    "briefings",
+    "rectification_problems",
+    "rectification_open_problems",
+    "rectification_open_measures",
+    "consultation_meetings",
+)
+
+
+def _listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return (
+        response.context["page"].paginator.count
+        if "page" in response.context
+        else (response.context["count"])
+    )
+
+
+def _the_year_end_summary_states_the_seeds_figures(client):
+    import io
+    import re
+
+    import docx
+
+    client.force_login(User.objects.get(username="lingdao"))
+    body = client.get("/api/reports/year-summary?year=2022").json()
+    assert body["organisation"] == "中国机械工业联合会总部"
+    figures = {f["key"]: f for f in body["figures"]}
+    assert {key: figures[key]["value"] for key in SEED_FIGURES} == SEED_FIGURES
+    for key in COUNTED:
+        assert _listed(client, figures[key]["source"]) == SEED_FIGURES[key], key
+    assert [d["date"] for d in figures["rectification_open_problems"]["details"]]  # with dates
+    # The Word draft says them in its text, and lists their sources in the appendix.
+    response = client.get("/reports/year-summary.docx?year=2022")
+    document = docx.Document(io.BytesIO(response.content))
+    # Each figure carries its footnote's number ("220[1]项"), which the appendix explains.
+    text = re.sub(r"\[\d+\]", "", "".join(p.text for p in document.paragraphs))
+    for phrase in (
+        "完成文件、会议督办220项",
+        "编发了22期工作简报",
+        "13个方面46个重点问题",
+        "问题已完成89%",
+        "整改措施已完成94%",
+        "尚有5个问题、5项措施",
+        "12个部门中有10个部门获得B级以上评价",
+        "8人获评年度优秀员工",
+        "组织10次专家经济会商会",
+    ):
+        assert phrase in text, phrase
+    appendix = [c.text for row in document.tables[-1].rows for c in row.cells]
+    assert any(figures["supervised_items"]["source"] in cell for cell in appendix)
+    # And a 督办通报 of last month, issued and archived, for the leader to download.
+    notices = client.get("/reports/bulletins/?kind=notice&status=issued")
+    assert notices.context["count"] == 1
+    notice = notices.context["bulletins"][0]
+    assert client.get(f"/reports/bulletins/{notice.pk}.docx").status_code == 200

@@ -1,13 +1,9 @@
-"""Fixtures of the supervision tests: small files of each kind the task page previews, and the
-steps of a browser walk."""
+"""Fixtures of the supervision tests: small files of each kind the task page previews."""
 
 import base64
 import io
 
 import pytest
-from playwright.sync_api import expect
-
-from conftest import PASSWORD
 
 # A 1×1 PNG.
 PNG = base64.b64decode(
@@ -33,25 +29,3 @@ def docx_bytes():
 @pytest.fixture
 def png_bytes():
     return PNG
-
-
-@pytest.fixture
-def steps(live_server, page, output_path):
-    """A browser walk's steps: sign in as someone (cookies cleared first), and a screenshot
-    per step, numbered, under the test's output folder."""
-    taken = []
-
-    class Steps:
-        def login(self, username):
-            page.context.clear_cookies()
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            expect(page.locator(".navbar")).to_contain_text("我的待办")
-
-        def shot(self, name):
-            taken.append(name)
-            page.screenshot(path=f"{output_path}/{len(taken):02d}-{name}.png", full_page=True)
-
-    return Steps()
