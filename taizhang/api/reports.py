@@ -78,7 +78,7 @@ class YearSummary(APIView):
     def get(self, request):
         _require_overview(request.user)
         value = request.query_params.get("year", "")
-        if not value.isdigit() or not periods.FIRST_YEAR <= int(value) <= periods.LAST_YEAR:
+        if not value.isdecimal() or not periods.FIRST_YEAR <= int(value) <= periods.LAST_YEAR:
             raise serializers.ValidationError(
                 {
                     "year": _("A year between %(first)d and %(last)d, please.")

@@ -17,8 +17,8 @@ from taizhang.supervision.excel_jobs import as_requester
 from taizhang.utils import filejobs
 from taizhang.utils.errors import NotAllowed, WorkflowError
 
-from . import documents, rules, services
-from .models import Bulletin, ReportSettings
+from . import rules, services
+from .models import Bulletin
 
 REPORT_FILE = "reports.file"
 FORMATS = ("docx", "pdf")
@@ -57,18 +57,9 @@ def _word(user, params):
     if params["what"] == "year-summary":
         if not rules.sees_overview(user):
             raise NotAllowed(_("The year-end summary is for the office and the leaders."))
-        record = services.year_summary(user, int(params["year"]))
-        figures = services.summary_figures(record, user)
-        content = documents.year_summary_document(
-            user.organisation.name,
-            record.year,
-            record.template,
-            figures,
-            ReportSettings.of(user.organisation_id).issuer_name,
-            frozen_at=record.frozen_at,
-            base_url=params.get("base_url", ""),
+        return services.year_summary_file(
+            user, int(params["year"]), base_url=params.get("base_url", "")
         )
-        return content, f"{user.organisation.name}{record.year}年度工作总结.docx"
     bulletin = Bulletin.objects.visible_to(user).filter(pk=params.get("id")).first()
     if bulletin is None:
         raise WorkflowError(_("The bulletin is gone, or not yours to read."))

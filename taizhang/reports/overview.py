@@ -71,15 +71,17 @@ def by_unit(tasks, period, organisation_id):
         light: Count("pk", filter=Q(task__light=light, task__status__in=Status.open_states()))
         for light in LIGHTS
     }
-    rows = parts.values("unit").annotate(
-        **_counts(day, period.start, period.end, "task__"), **lights
+    rows = list(
+        parts.values("unit")
+        .annotate(**_counts(day, period.start, period.end, "task__"), **lights)
+        .order_by()
     )
     units = Unit.objects.filter(organisation_id=organisation_id).in_bulk(
         [row["unit"] for row in rows]
     )
     found = []
     closed = _period_filters(period)
-    for row in rows.order_by():
+    for row in rows:
         unit = units[row.pop("unit")]
         mine = {"unit": unit.code, "unit_role": UnitRole.LEAD}
         row["on_time_rate"] = rate(row["closed_on_time"], row["closed"])

@@ -17,7 +17,7 @@ from taizhang.utils.errors import NotAllowed, WorkflowError
 from taizhang.utils.models import Counter
 from taizhang.utils.services import bump, field_limit, lock, optional_text, require, text
 
-from . import briefing_items, documents, notices, summary, year
+from . import briefing_items, documents, notices, periods, summary, year
 from .choices import Action, Kind
 from .models import Bulletin, BulletinEvent, ReportSettings, YearSummary
 from .workflow import LIFECYCLE
@@ -64,8 +64,8 @@ def _values(kind, data):
     end = _day(data.get("period_end"), _("To"))
     if kind == Kind.NOTICE and not (start and end):
         raise WorkflowError(_("A notice reports on a period: give its first and last day."))
-    if start and end and end < start:
-        raise WorkflowError(_("The period ends before it starts."))
+    if start and end:
+        periods.custom(start, end)  # the period's own rules: in order, within the years, ≤ 10 years
     values["period_start"], values["period_end"] = start, end
     return values
 
@@ -84,6 +84,11 @@ def create_bulletin(*, by, kind, year, **data):
         year = int(year)
     except (TypeError, ValueError):
         raise WorkflowError(_("A year, please.")) from None
+    if not periods.FIRST_YEAR <= year <= periods.LAST_YEAR:
+        raise WorkflowError(
+            _("The year must be between %(first)d and %(last)d.")
+            % {"first": periods.FIRST_YEAR, "last": periods.LAST_YEAR}
+        )
     bulletin = Bulletin(organisation_id=by.organisation_id, kind=kind, year=year, created_by=by)
     for name, value in _values(kind, data).items():
         setattr(bulletin, name, value)
@@ -211,6 +216,21 @@ def summary_figures(record, user):
     if record.is_frozen:
         return [year.Figure(**f) for f in record.frozen_figures]
     return year.year_figures(user, record.year)
+
+
+def year_summary_file(user, year_value, *, base_url=""):
+    """The year-end summary's Word file and its name, its figures live or as frozen."""
+    record = year_summary(user, year_value)
+    content = documents.year_summary_document(
+        user.organisation.name,
+        record.year,
+        record.template,
+        summary_figures(record, user),
+        ReportSettings.of(user.organisation_id).issuer_name,
+        frozen_at=record.frozen_at,
+        base_url=base_url,
+    )
+    return content, f"{user.organisation.name}{record.year}年度工作总结.docx"
 
 
 @transaction.atomic

@@ -54,12 +54,21 @@ def docx_response(content, name):
 
 
 def _period(request):
+    """The period asked for; this month, with the reason said, when it is not one."""
     try:
         return periods.parse(
             request.GET.get("period"), request.GET.get("from"), request.GET.get("to")
-        ), None
+        )
     except WorkflowError as exc:
-        return periods.parse(""), exc.message
+        messages.error(request, exc.message)
+        return periods.parse("")
+
+
+def _previous(period):
+    try:
+        return period.previous()
+    except WorkflowError:  # before the first year a period may have
+        return None
 
 
 @login_required
@@ -69,16 +78,14 @@ def overview_page(request):
         if rules.sees_unit_view(user):
             return redirect("reports:unit")
         raise PermissionDenied
-    period, error = _period(request)
-    if error:
-        messages.error(request, error)
+    period = _period(request)
     settings = ReportSettings.of(user.organisation_id)
     figures = overview.organisation_overview(user, period, settings)
     funnel = modules.suggestion_funnel(user, period)
     context = {
         "period": period,
         "shortcuts": periods.shortcuts(),
-        "previous": period.previous(),
+        "previous": _previous(period),
         "figures": figures,
         "funnel": funnel,
         "funnel_labels": FUNNEL_LABELS,
@@ -109,9 +116,7 @@ def unit_page(request):
     unit = (units.filter(code=code).first() if code else None) or units.first()
     if unit is None:
         raise Http404
-    period, error = _period(request)
-    if error:
-        messages.error(request, error)
+    period = _period(request)
     tasks = Task.objects.visible_to(user)
     rows = overview.by_unit(tasks, period, user.organisation_id)
     context = {
@@ -130,9 +135,7 @@ def burden_page(request):
     user = request.user
     if not rules.sees_overview(user):
         raise PermissionDenied
-    period, error = _period(request)
-    if error:
-        messages.error(request, error)
+    period = _period(request)
     settings = ReportSettings.of(user.organisation_id)
     context = {
         "period": period,
@@ -247,7 +250,9 @@ def bulletin_detail(request, pk):
     user = request.user
     if request.method == "POST":
         data = {name: request.POST.get(name, "") for name in FIELDS}
-        if bulletin.kind == Kind.BRIEFING:
+        if bulletin.kind == Kind.BRIEFING and (
+            "item-0-kind" in request.POST or request.POST.getlist("add")
+        ):
             data["items"] = _items_from(request.POST)
         try:
             services.edit_bulletin(bulletin, by=user, version=request.POST.get("version"), **data)
@@ -358,20 +363,12 @@ def year_summary_docx(request):
     user = request.user
     if not rules.sees_overview(user):
         raise PermissionDenied
-    record = services.year_summary(user, _summary_year(request))
-    figures = services.summary_figures(record, user)
-    issuer = ReportSettings.of(user.organisation_id).issuer_name
-    content = documents.year_summary_document(
-        user.organisation.name,
-        record.year,
-        record.template,
-        figures,
-        issuer,
-        frozen_at=record.frozen_at,
-        base_url=request.build_absolute_uri("/").rstrip("/"),
+    year_value = _summary_year(request)
+    content, name = services.year_summary_file(
+        user, year_value, base_url=request.build_absolute_uri("/").rstrip("/")
     )
-    audit.record_printout(request, f"年度工作总结 {record.year}")
-    return docx_response(content, f"{user.organisation.name}{record.year}年度工作总结.docx")
+    audit.record_printout(request, f"年度工作总结 {year_value}")
+    return docx_response(content, name)
 
 
 @login_required

@@ -119,7 +119,10 @@ class TaskFilterSet(StyledFilterSet):
         field_name="assigned_at__date", label=_("Assigned")
     )
     unsigned_days = django_filters.NumberFilter(
-        method="filter_unsigned_days", label=_("Not signed for after working days"), min_value=0
+        method="filter_unsigned_days",
+        label=_("Not signed for after working days"),
+        min_value=0,
+        max_value=366,
     )
     # The order, here so that the page, its export and the API list the same way (ordering.py).
     sort = django_filters.ChoiceFilter(

@@ -140,3 +140,40 @@ def test_the_summary_text_says_which_figure_is_missing(people):
     assert all(
         summary.figure_text(f).startswith("[") or "【" in summary.figure_text(f) for f in missing
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/?period=2000",
+        "/reports/?period=2000-Q1",
+        "/reports/?period=nonsense",
+        "/tasks/?unsigned_days=1000000000",
+    ],
+)
+def test_strange_periods_and_counts_are_answered_not_crashed(people, client, url):
+    client.force_login(people["leader"])
+    assert client.get(url).status_code == 200
+
+
+def test_the_api_refuses_a_year_that_is_a_digit_but_not_a_number(people):
+    response = api(people["leader"]).get("/api/reports/year-summary?year=²")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("year", "start", "end"),
+    [("2022", "1999-01-01", "1999-12-31"), ("2022", "2010-01-01", "2022-12-31"), ("99999", "", "")],
+)
+def test_a_notice_out_of_the_periods_bounds_is_refused_when_saved(people, year, start, end):
+    with pytest.raises(WorkflowError):
+        services.create_bulletin(
+            by=people["supervisor"],
+            kind=Kind.NOTICE if start else Kind.BRIEFING,
+            year=year,
+            title="通报",
+            body="正文",
+            period_start=start,
+            period_end=end,
+        )
+    assert not Bulletin.objects.exists()
