@@ -116,8 +116,9 @@ class Overview(APIView):
         except WorkflowError as exc:
             raise serializers.ValidationError({"period": exc.message}) from None
         tasks = Task.objects.visible_to(request.user)
+        figures = overview.ledger_figures(tasks, period, request.user.organisation_id)
         body = {
-            **overview.headline(tasks, period),
+            **figures["headline"],
             "period": {
                 "key": period.key,
                 "kind": period.kind,
@@ -125,6 +126,6 @@ class Overview(APIView):
                 "end": period.end,
                 "as_of": period.as_of,
             },
-            "by_unit": overview.by_unit(tasks, period, request.user.organisation_id),
+            "by_unit": figures["units"],
         }
         return Response(OverviewSerializer(body).data)

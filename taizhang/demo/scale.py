@@ -244,16 +244,21 @@ class Builder:
             progress_percent=percent,
             latest_progress=rng.choice(PROGRESS) if percent else "",
             assigned_at=None if status in (Status.DRAFT, Status.APPROVED) else at,
+            # Closed within its span, and not after today.
             closed_at=(
-                at + datetime.timedelta(days=span)
-                if status in (Status.CLOSED, Status.CANCELLED)
+                min(at + datetime.timedelta(days=span), timezone.now())
+                if status == Status.CLOSED
                 else None
             ),
+            # The CANCEL event's moment (_history).
+            cancelled_at=at + datetime.timedelta(days=1) if status == Status.CANCELLED else None,
             created_by=self.supervisor,
             created_at=at,
             updated_at=at,
         )
         task.light = compute_light(task, today)
+        task.scale_units = self._pick_units()  # written with the history (_history)
+        task.lead = task.scale_units[0][0]
         return task
 
     def chunk(self, size):
@@ -302,7 +307,7 @@ class Builder:
     def _history(self, task):
         """The task's units and the timeline that led to its state."""
         self._event(task, Action.CREATE, self.supervisor, 0, to_status=Status.DRAFT)
-        units = self._pick_units()
+        units = task.scale_units
         running = task.status not in (Status.DRAFT, Status.APPROVED, Status.CANCELLED)
         signed = running and task.status != Status.ASSIGNED
         at = task.created_at + datetime.timedelta(days=1)
@@ -327,6 +332,7 @@ class Builder:
                 Status.CANCELLED,
                 comment="工作调整",
             )
+            self.events[-1].created_at = task.cancelled_at
             return
         if task.status != Status.DRAFT:
             self._event(task, Action.APPROVE, self.leader, 0, Status.DRAFT, Status.APPROVED)

@@ -2,14 +2,23 @@
 counts it, with the filters that list understands, so that clicking a number shows as many
 rows as it says."""
 
-from django.urls import reverse
+import functools
+
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 
 from taizhang.supervision.choices import Status
 
 
+@functools.lru_cache(maxsize=64)
+def _reverse(name, args, prefix):
+    return reverse(name, args=args)
+
+
 def _url(name, args=None, **filters):
-    base = reverse(name, args=args)
+    # An overview links hundreds of figures to a few lists: each list's address is looked
+    # up once (per script prefix, which reverse() reads).
+    base = _reverse(name, tuple(args) if args else None, get_script_prefix())
     filters = {k: v for k, v in filters.items() if v not in (None, "", [], ())}
     return f"{base}?{urlencode(filters, doseq=True)}" if filters else base
 

@@ -15,8 +15,8 @@ LIST_ROWS = 500  # rows of each attached list at most; the ledger lists the rest
 def notice_facts(user, start, end, settings):
     period = periods.custom(start, end)
     tasks = Task.objects.visible_to(user)
-    head = overview.headline(tasks, period)
-    units = overview.by_unit(tasks, period, user.organisation_id)
+    figures = overview.ledger_figures(tasks, period, user.organisation_id)
+    head, units = figures["headline"], figures["units"]
     praised = [
         {"unit": row["unit"].name, "closed": row["closed"], "on_time_rate": row["on_time_rate"]}
         for row in units

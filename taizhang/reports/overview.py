@@ -10,8 +10,7 @@ today's (a light is not kept in the history); a past period shows what was overd
 import datetime
 import statistics
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from taizhang.org.models import Unit
@@ -19,6 +18,7 @@ from taizhang.supervision import history
 from taizhang.supervision.choices import Light, SourceKind, Status, UnitRole
 from taizhang.supervision.filters import working_days_ago
 from taizhang.supervision.models import Task, TaskUnit
+from taizhang.utils.db import day_end
 from taizhang.utils.workdays import add_working_days
 
 from . import links
@@ -32,25 +32,54 @@ def rate(part, whole):
     return round(part / whole, 4) if whole else None
 
 
-def _counts(day, start, end, task=""):
-    """The headline aggregates, for tasks (``task=""``) or a unit's parts (``"task__"``)."""
-    closed = history.closed_between(start, end, task)
-    return {
-        "open": Count("pk", filter=history.open_on(day, task)),
-        "overdue": Count("pk", filter=history.overdue_on(day, task)),
-        "closed": Count("pk", filter=closed),
-        "closed_on_time": Count("pk", filter=closed & history.closed_on_time(task)),
-    }
+FIGURES = ("open", "overdue", "closed", "closed_on_time")
 
 
 def _period_filters(period):
     return {"closed_after": period.start.isoformat(), "closed_before": period.end.isoformat()}
 
 
-def headline(tasks, period):
-    """Open and overdue on ``as_of``, closed and closed on time in the period: one query."""
+def _grouped(tasks, period):
+    """Open and overdue on ``as_of``, closed and closed on time in the period, and today's
+    lights, by lead unit and source: one query, read from an index (task_figures). Every
+    task has one lead unit, so these rows add up to the organisation's figures as well as
+    the units'."""
     day = period.as_of
-    figures = tasks.aggregate(**_counts(day, period.start, period.end))
+    closed = history.closed_between(period.start, period.end)
+    counts = {
+        "open": Count("pk", filter=history.open_on(day)),
+        "overdue": Count("pk", filter=history.overdue_on(day)),
+        "closed": Count("pk", filter=closed),
+        "closed_on_time": Count("pk", filter=closed & history.closed_on_time()),
+    }
+    running = Q(status__in=Status.open_states())
+    lights = {light: Count("pk", filter=running & Q(light=light)) for light in LIGHTS}
+    return list(
+        tasks.filter(lead__isnull=False)
+        .values("lead", "source_kind")
+        .annotate(**counts, **lights)
+        .order_by()
+    )
+
+
+def _summed(rows, keys):
+    return {key: sum(row[key] for row in rows) for key in keys}
+
+
+def ledger_figures(tasks, period, organisation_id):
+    """The headline (open, overdue, closed, on time), the same by lead unit (with today's
+    lights, ranked) and by source, from one query (``_grouped``) and the units' names."""
+    rows = _grouped(tasks, period)
+    return {
+        "headline": _headline(rows, period),
+        "units": _by_unit(rows, period, organisation_id),
+        "sources": _by_source(rows, period),
+    }
+
+
+def _headline(rows, period):
+    day = period.as_of
+    figures = _summed(rows, FIGURES)
     figures["on_time_rate"] = rate(figures["closed_on_time"], figures["closed"])
     closed = _period_filters(period)
     figures["links"] = {
@@ -62,30 +91,22 @@ def headline(tasks, period):
     return figures
 
 
-def by_unit(tasks, period, organisation_id):
-    """Each lead unit's (牵头单位) figures and today's lights, ranked by red then yellow:
-    two queries. A unit counts the tasks it leads, as ``?unit=&unit_role=lead`` lists them."""
+def _by_unit(rows, period, organisation_id):
+    """Each lead unit's (牵头单位) figures and today's lights, ranked by red then yellow. A
+    unit counts the tasks it leads, as ``?unit=&unit_role=lead`` lists them."""
     day, now = period.as_of, period.as_of == timezone.localdate()
-    parts = TaskUnit.objects.filter(role=UnitRole.LEAD, task__in=tasks)
-    lights = {
-        light: Count("pk", filter=Q(task__light=light, task__status__in=Status.open_states()))
-        for light in LIGHTS
-    }
-    rows = list(
-        parts.values("unit")
-        .annotate(**_counts(day, period.start, period.end, "task__"), **lights)
-        .order_by()
-    )
-    units = Unit.objects.filter(organisation_id=organisation_id).in_bulk(
-        [row["unit"] for row in rows]
-    )
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(row["lead"], []).append(row)
+    units = Unit.objects.filter(organisation_id=organisation_id).in_bulk(list(grouped))
     found = []
     closed = _period_filters(period)
-    for row in rows:
-        unit = units[row.pop("unit")]
+    for unit_id, parts in grouped.items():
+        unit = units[unit_id]
+        row = _summed(parts, FIGURES)
         mine = {"unit": unit.code, "unit_role": UnitRole.LEAD}
         row["on_time_rate"] = rate(row["closed_on_time"], row["closed"])
-        row["lights"] = {light: row.pop(light) for light in LIGHTS}
+        row["lights"] = _summed(parts, LIGHTS)
         row["links"] = {
             "open": links.ledger(**mine, open_on=day.isoformat()),
             "overdue": links.ledger(**mine, overdue_on=day.isoformat()),
@@ -110,6 +131,26 @@ def by_unit(tasks, period, organisation_id):
     return found
 
 
+def _by_source(rows, period):
+    """Open on ``as_of`` and closed in the period, by where the task came from."""
+    day = period.as_of
+    found = []
+    for kind, label in SourceKind.choices:
+        row = _summed([r for r in rows if r["source_kind"] == kind], ("open", "closed"))
+        found.append(
+            {
+                "source": kind,
+                "label": label,
+                **row,
+                "links": {
+                    "open": links.ledger(source=kind, open_on=day.isoformat()),
+                    "closed": links.ledger(source=kind, **_period_filters(period)),
+                },
+            }
+        )
+    return found
+
+
 def trend(tasks, period):
     """Tasks closed, and closed on time, in each of the months up to the period's end (at
     least the last twelve): one query."""
@@ -118,27 +159,31 @@ def trend(tasks, period):
     while len(months) < TREND_MONTHS:
         first = (first - datetime.timedelta(days=1)).replace(day=1)
         months.insert(0, first)
+    spans = [(start, min(_month_end(start), period.end)) for start in months]
+    # Each closing's month, from the months' bounds (the database's own comparisons).
+    month = Case(
+        *(When(closed_at__lt=day_end(end), then=Value(i)) for i, (_, end) in enumerate(spans)),
+        output_field=IntegerField(),
+    )
     rows = {
-        timezone.localtime(row["month"]).date()
-        if isinstance(row["month"], datetime.datetime)
-        else row["month"]: row
+        row["month"]: row
         for row in tasks.filter(history.closed_between(first, period.end))
-        .annotate(month=TruncMonth("closed_at"))
+        .annotate(month=month)
         .order_by()
         .values("month")
         .annotate(closed=Count("pk"), on_time=Count("pk", filter=history.closed_on_time()))
     }
     found = []
-    for start in months:
-        row = rows.get(start, {"closed": 0, "on_time": 0})
-        end = min(_month_end(start), period.end)
+    for i, (start, end) in enumerate(spans):
+        row = rows.get(i, {"closed": 0, "on_time": 0})
+        closed, on_time = row["closed"], row["on_time"]
         span = {"closed_after": start.isoformat(), "closed_before": end.isoformat()}
         found.append(
             {
                 "month": start,
-                "closed": row["closed"],
-                "on_time": row["on_time"],
-                "on_time_rate": rate(row["on_time"], row["closed"]),
+                "closed": closed,
+                "on_time": on_time,
+                "on_time_rate": rate(on_time, closed),
                 "links": {
                     "closed": links.ledger(**span),
                     "on_time": links.ledger(**span, on_time="true"),
@@ -151,37 +196,6 @@ def trend(tasks, period):
 def _month_end(first):
     following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     return following - datetime.timedelta(days=1)
-
-
-def by_source(tasks, period):
-    """Open on ``as_of`` and closed in the period, by where the task came from: one query."""
-    day = period.as_of
-    closed = history.closed_between(period.start, period.end)
-    rows = {
-        row["source_kind"]: row
-        for row in tasks.order_by()
-        .values("source_kind")
-        .annotate(
-            open=Count("pk", filter=history.open_on(day)),
-            closed=Count("pk", filter=closed),
-        )
-    }
-    found = []
-    for kind, label in SourceKind.choices:
-        row = rows.get(kind, {"open": 0, "closed": 0})
-        found.append(
-            {
-                "source": kind,
-                "label": label,
-                "open": row["open"],
-                "closed": row["closed"],
-                "links": {
-                    "open": links.ledger(source=kind, open_on=day.isoformat()),
-                    "closed": links.ledger(source=kind, **_period_filters(period)),
-                },
-            }
-        )
-    return found
 
 
 def _lead_name():
@@ -227,10 +241,8 @@ def organisation_overview(user, period, settings):
     parts (modules.py): eight queries."""
     tasks = Task.objects.visible_to(user)
     return {
-        "headline": headline(tasks, period),
-        "units": by_unit(tasks, period, user.organisation_id),
+        **ledger_figures(tasks, period, user.organisation_id),
         "trend": trend(tasks, period),
-        "sources": by_source(tasks, period),
         "overdue": overdue_list(tasks, period),
         "longest": longest_open(tasks, period),
         "unsigned": unsigned(tasks, settings.unsigned_working_days),

@@ -117,8 +117,10 @@ def unit_page(request):
     if unit is None:
         raise Http404
     period = _period(request)
-    tasks = Task.objects.visible_to(user)
-    rows = overview.by_unit(tasks, period, user.organisation_id)
+    # The median is the organisation's, whatever part of the ledger the reader sees: it
+    # names no task and no other unit.
+    tasks = Task.objects.filter(organisation_id=user.organisation_id)
+    rows = overview.ledger_figures(tasks, period, user.organisation_id)["units"]
     context = {
         "period": period,
         "shortcuts": periods.shortcuts(),

@@ -207,7 +207,11 @@ class TaskFilterSet(StyledFilterSet):
     def filter_closed(self, queryset, name, value):
         if not value or value.start is value.stop is None:
             return queryset
-        return queryset.filter(history.closed_between(value.start, value.stop))
+        # The range field gives the first and the last moment of the days: the days.
+        start, stop = (
+            timezone.localtime(v).date() if v else None for v in (value.start, value.stop)
+        )
+        return queryset.filter(history.closed_between(start, stop))
 
     def filter_on_time(self, queryset, name, value):
         if value is None:

@@ -87,6 +87,11 @@ class TaskQuerySet(models.QuerySet):
         )
 
 
+# Assigned and neither closed nor cancelled: open today (history.open_on), and the condition of
+# the indexes that read the open tasks alone.
+OPEN = models.Q(assigned_at__isnull=False, closed_at__isnull=True, cancelled_at__isnull=True)
+
+
 class Task(models.Model):
     """督办事项: one line of the supervision ledger."""
 
@@ -102,6 +107,17 @@ class Task(models.Model):
     source_ref = models.CharField(_("source reference"), max_length=300, blank=True)
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority, default=Priority.NORMAL
+    )
+    # The lead part's unit (the TaskUnit with role LEAD), kept on the task by the services
+    # that set its units, so that the figures by lead unit read one table, not a join.
+    lead = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("lead unit"),
     )
     parent = models.ForeignKey(
         "self",
@@ -126,6 +142,7 @@ class Task(models.Model):
     latest_progress = models.TextField(_("latest progress"), blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
@@ -162,6 +179,36 @@ class Task(models.Model):
             ),
             # The columns' sorts (by number; by status in the lifecycle's order; by light).
             models.Index(fields=["organisation", "number"], name="task_number_order"),
+            # The reports (reports/overview.py): the figures by lead unit and source read from
+            # this index alone; the open tasks by deadline (overdue) and by age (longest open)
+            # without reading the finished ones; the closings of a span.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "lead",
+                    "source_kind",
+                    "assigned_at",
+                    "closed_at",
+                    "cancelled_at",
+                    "deadline",
+                    "status",
+                    "light",
+                ],
+                name="task_figures",
+            ),
+            models.Index(
+                fields=["organisation", "deadline", "number"],
+                condition=OPEN,
+                name="task_open_by_deadline",
+            ),
+            models.Index(
+                fields=["organisation", "assigned_at", "number"],
+                condition=OPEN,
+                name="task_open_by_assignment",
+            ),
+            models.Index(
+                fields=["organisation", "closed_at", "status", "deadline"], name="task_closings"
+            ),
             models.Index(
                 models.F("organisation"),
                 StatusRank(),

@@ -342,6 +342,7 @@ def _draft(
     _check_parent(organisation, parent)
     task = Task(
         organisation=organisation,
+        lead=units["lead_unit"],
         title=_title(title),
         body=clean_text(body),
         source_kind=source_kind,
@@ -481,11 +482,12 @@ def update_task(task, *, by, version, **data):
         unit_data = {**current, **unit_data}
         _check_units(task.organisation, unit_data)
         _set_units(task, unit_data)
+        task.lead = unit_data["lead_unit"]
         before, after = _unit_summary(current), _unit_summary(unit_data)
         changes.update({f: [before[f], after[f]] for f in UNIT_FIELDS if before[f] != after[f]})
     if not changes:
         return task
-    _save(task, *[f for f in EDITABLE_FIELDS if f in changes])
+    _save(task, *[f for f in EDITABLE_FIELDS if f in changes], *(["lead"] if unit_data else []))
     _event(task, Action.EDIT, by, changes=changes)
     return task
 
@@ -699,7 +701,8 @@ def cancel_task(task, *, by, comment="", version=None):
     task = _lock(task, version)
     _require(by, Action.CANCEL, task)
     comment = _require_text(comment, _("Give the reason for cancelling the task."))
-    _move(task, Action.CANCEL, by, comment)
+    task.cancelled_at = timezone.now()
+    _move(task, Action.CANCEL, by, comment, extra_fields=["cancelled_at"])
     _tell(handlers_of(task.units_in(*UnitRole.acting())), task, gettext_lazy("Cancelled"))
     return task
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -17,6 +18,8 @@ class UtilsConfig(AppConfig):
             checks,  # noqa: F401 (registers the deployment checks)
             filejobs,  # noqa: F401 (its receiver ends the jobs a dead worker left)
         )
+        from .db import sqlite_functions
 
+        connection_created.connect(sqlite_functions, dispatch_uid="utils-sqlite-functions")
         # Once per migrate (sent for this app only): statistics for the planner.
         post_migrate.connect(_refresh_statistics, sender=self, dispatch_uid="utils-analyze")

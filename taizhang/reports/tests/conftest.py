@@ -65,7 +65,9 @@ def history(make_task, units, people):
         ),
         "draft": make_task("draft"),
     }
+    cancelled = moment(D(2022, 11, 5))
     TaskEvent.objects.filter(task=found["cancelled"], action=Action.CANCEL).update(
-        created_at=moment(D(2022, 11, 5))
+        created_at=cancelled
     )
+    Task.objects.filter(pk=found["cancelled"].pk).update(cancelled_at=cancelled)
     return found

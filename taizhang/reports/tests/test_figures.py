@@ -7,17 +7,23 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from taizhang.reports import overview, periods
 from taizhang.reports.models import ReportSettings
+from taizhang.supervision.choices import Light
 from taizhang.supervision.models import Task
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
+def ledger(user, period):
+    return overview.ledger_figures(Task.objects.visible_to(user), period, user.organisation_id)
+
+
 def figures(user, period):
-    return overview.headline(Task.objects.visible_to(user), period)
+    return ledger(user, period)["headline"]
 
 
 def test_an_empty_ledger_counts_nothing_and_has_no_rate(people):
@@ -51,9 +57,7 @@ def test_a_year_counts_closing_late_against_the_rate(history, people):
 
 
 def test_by_lead_unit_ranks_and_adds_up(history, people, units, org):
-    rows = overview.by_unit(
-        Task.objects.visible_to(people["leader"]), periods.parse("2022"), org.pk
-    )
+    rows = ledger(people["leader"], periods.parse("2022"))["units"]
     by_code = {row["unit"].code: row for row in rows}
     assert set(by_code) == {"tzb", "gzw"}
     assert by_code["tzb"]["closed"] == 2 and by_code["tzb"]["open"] == 1
@@ -80,18 +84,57 @@ def test_every_link_lands_on_a_list_as_long_as_its_figure(client, history, peopl
     client.force_login(people["leader"])
     chosen = periods.parse(period)
     tasks = Task.objects.visible_to(people["leader"])
-    head = overview.headline(tasks, chosen)
+    found = ledger(people["leader"], chosen)
+    head = found["headline"]
     for name, url in head["links"].items():
         assert _listed(client, url) == head[name], name
-    for row in overview.by_unit(tasks, chosen, org.pk):
+    for row in found["units"]:
         for name in ("open", "overdue", "closed", "closed_on_time"):
             assert _listed(client, row["links"][name]) == row[name], (row["unit"].code, name)
-    for row in overview.by_source(tasks, chosen):
+    for row in found["sources"]:
         for name in ("open", "closed"):
             assert _listed(client, row["links"][name]) == row[name], (row["source"], name)
     for month in overview.trend(tasks, chosen):
         assert _listed(client, month["links"]["closed"]) == month["closed"]
         assert _listed(client, month["links"]["on_time"]) == month["on_time"]
+
+
+def test_this_month_counts_what_is_open_now_and_lists_as_many(client, make_task, people):
+    """The running period reads the open tasks as they are (history.open_on's shortcut for
+    today): each figure equals its list."""
+    make_task("in_progress", deadline=timezone.localdate() + datetime.timedelta(days=5))
+    late = make_task("in_progress")
+    # Past its deadline, and lit red as the daily job would light it.
+    Task.objects.filter(pk=late.pk).update(
+        deadline=timezone.localdate() - D.resolution, light=Light.RED
+    )
+    make_task("closed")
+    make_task("cancelled")
+    make_task("draft")
+    chosen = periods.parse(None)
+    found = ledger(people["leader"], chosen)
+    head = found["headline"]
+    assert (head["open"], head["overdue"], head["closed"]) == (2, 1, 1)
+    client.force_login(people["leader"])
+    for name, url in head["links"].items():
+        assert _listed(client, url) == head[name], name
+    (row,) = found["units"]
+    assert row["now"] and row["lights"]["red"] == 1
+
+
+@pytest.mark.parametrize(("hour", "minute", "on_time"), [(23, 59, True), (0, 1, False)])
+def test_on_time_is_by_the_end_of_the_deadline_day_in_the_office(
+    make_task, people, hour, minute, on_time
+):
+    """23:59 in Beijing on the deadline day is on time, though it is 15:59 UTC; a minute past
+    midnight the next day is late."""
+    task = make_task("closed")
+    due = D(2022, 11, 15)
+    day = due if on_time else due + D.resolution
+    closed = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+    Task.objects.filter(pk=task.pk).update(deadline=due, closed_at=closed)
+    found = figures(people["leader"], periods.parse("2022-11"))
+    assert (found["closed"], found["closed_on_time"]) == (1, 1 if on_time else 0)
 
 
 def test_unsigned_counts_what_waits_for_a_signature(make_task, people, client):

@@ -187,6 +187,30 @@ def test_stale_version_is_refused(make_task, people):
     assert Task.objects.get(pk=task.pk).title == "新标题"
 
 
+def test_a_cancelled_task_keeps_when_it_was_cancelled(make_task, people):
+    task = make_task("in_progress")
+    before = timezone.now()
+    services.cancel_task(task, by=people["leader"], comment="工作调整，不再督办。")
+    task = Task.objects.get(pk=task.pk)
+    assert task.status == Status.CANCELLED and task.closed_at is None
+    assert before <= task.cancelled_at <= timezone.now()
+    event = task.events.get(action=Action.CANCEL)
+    assert abs(task.cancelled_at - event.created_at) < datetime.timedelta(seconds=1)
+
+
+def test_the_task_keeps_its_lead_unit_when_the_lead_changes(make_task, people, units):
+    task = make_task("draft")
+    assert task.lead == units["tzb"]
+    services.update_task(
+        task,
+        by=people["supervisor"],
+        version=task.version,
+        lead_unit=units["steel"],
+    )
+    task = Task.objects.with_units().get(pk=task.pk)
+    assert task.lead == task.lead_unit == units["steel"]
+
+
 def test_edit_records_field_and_unit_changes(make_task, people, units):
     task = make_task("draft")
     services.update_task(

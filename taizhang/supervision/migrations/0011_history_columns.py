@@ -1,0 +1,97 @@
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
+
+
+def fill(apps, schema_editor):
+    """A cancelled task's moment is its CANCEL event's (the history read it from there); a
+    task's lead unit is its lead part's."""
+    Task = apps.get_model("supervision", "Task")
+    TaskEvent = apps.get_model("supervision", "TaskEvent")
+    TaskUnit = apps.get_model("supervision", "TaskUnit")
+    cancel = TaskEvent.objects.filter(task=OuterRef("pk"), action="cancel").order_by("-created_at")
+    Task.objects.filter(status="cancelled").update(
+        cancelled_at=Subquery(cancel.values("created_at")[:1])
+    )
+    lead = TaskUnit.objects.filter(task=OuterRef("pk"), role="lead")
+    Task.objects.update(lead=Subquery(lead.values("unit_id")[:1]))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("org", "0005_user_language"),
+        ("supervision", "0010_escalation"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="task",
+            name="cancelled_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="cancelled at"),
+        ),
+        migrations.AddField(
+            model_name="task",
+            name="lead",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.unit",
+                verbose_name="lead unit",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(
+                fields=[
+                    "organisation",
+                    "lead",
+                    "source_kind",
+                    "assigned_at",
+                    "closed_at",
+                    "cancelled_at",
+                    "deadline",
+                    "status",
+                    "light",
+                ],
+                name="task_figures",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(
+                condition=models.Q(
+                    ("assigned_at__isnull", False),
+                    ("cancelled_at__isnull", True),
+                    ("closed_at__isnull", True),
+                ),
+                fields=["organisation", "deadline", "number"],
+                name="task_open_by_deadline",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(
+                condition=models.Q(
+                    ("assigned_at__isnull", False),
+                    ("cancelled_at__isnull", True),
+                    ("closed_at__isnull", True),
+                ),
+                fields=["organisation", "assigned_at", "number"],
+                name="task_open_by_assignment",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(
+                fields=["organisation", "closed_at", "status", "deadline"], name="task_closings"
+            ),
+        ),
+        # Last: on PostgreSQL the filled foreign keys leave trigger events an index would
+        # have to wait for.
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
