@@ -8,13 +8,15 @@ Each figure is one grouped query over the organisation's units, whatever their n
 
 import statistics
 
-from django.db.models import Count, F, Q
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, StringAgg, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Unit
-from taizhang.supervision.choices import Action
-from taizhang.supervision.models import ProgressReport, Task, TaskUnit, UnitReminder
+from taizhang.supervision.choices import Action, UnitRole
+from taizhang.supervision.models import ProgressReport, Task, TaskEvent, TaskUnit, UnitReminder
+from taizhang.utils.db import day_end, day_start
 from taizhang.utils.workdays import working_days_between
 
 from . import links
@@ -34,45 +36,41 @@ def _by_unit(queryset, field="unit"):
 
 def unit_burden(user, period, settings):
     """A row per unit of the organisation, the flagged first: its figures, each against the
-    threshold that applies, with the list behind it where there is one. Seven queries."""
-    start, end = period.start, period.end  # days of the office's time zone
+    threshold that applies, with the list behind it where there is one. Seven queries.
+
+    A unit is asked for work where it acts (lead, responsible, cooperating); a supervising
+    part asks nothing of it."""
+    # The period's first and last moments in the office's days, compared as bounds.
+    since, until = day_start(period.start), day_end(period.end)
     tasks = Task.objects.visible_to(user)
-    parts = TaskUnit.objects.filter(task__in=tasks)
+    parts = TaskUnit.objects.filter(task__in=tasks, role__in=UnitRole.acting())
     months = max(1, len(list(period.months())))
-    assigned = _by_unit(
-        parts.filter(task__assigned_at__date__gte=start, task__assigned_at__date__lte=end)
-    )
+    assigned = _by_unit(parts.filter(task__assigned_at__gte=since, task__assigned_at__lt=until))
+    # The visible tasks' rows of the period, read from the time index (``task__in`` would
+    # have the planner read every task's instead).
+    of_tasks = Exists(tasks.filter(pk=OuterRef("task_id")))
     reports = _by_unit(
-        ProgressReport.objects.filter(
-            task__in=tasks, created_at__date__gte=start, created_at__date__lte=end
-        )
+        ProgressReport.objects.filter(of_tasks, created_at__gte=since, created_at__lt=until)
     )
-    # 催办: the daily digests, and those sent by hand on a task the unit has a part in.
+    # 催办: the daily digests, and those sent by hand (each names the unit it reminds).
     reminders = _by_unit(
         UnitReminder.objects.filter(
             unit__organisation_id=user.organisation_id, day__gte=period.start, day__lte=period.end
         )
     )
-    by_hand = dict(
-        parts.filter(
-            task__events__action=Action.REMIND,
-            task__events__created_at__date__gte=start,
-            task__events__created_at__date__lte=end,
+    by_hand = _by_unit(
+        TaskEvent.objects.filter(
+            of_tasks, action=Action.REMIND, created_at__gte=since, created_at__lt=until
         )
-        .order_by()
-        .values_list("unit")
-        .annotate(n=Count("task__events"))
     )
     # 多头填报: two registrations of one task (the same title) for the same unit, one
     # of them assigned in the period.
     twice = {}
-    for unit_id, title, ids in _duplicates(parts, start, end):
+    for unit_id, title, ids in _duplicates(parts, since, until):
         twice.setdefault(unit_id, []).append({"title": title, "ids": ids})
     signed = {}
     for unit_id, assigned_at, signed_at in (
-        parts.filter(
-            signed_at__date__gte=start, signed_at__date__lte=end, task__assigned_at__isnull=False
-        )
+        parts.filter(signed_at__gte=since, signed_at__lt=until, task__assigned_at__isnull=False)
         .order_by()
         .values_list("unit", "task__assigned_at", "signed_at")
     ):
@@ -133,30 +131,25 @@ def unit_burden(user, period, settings):
     return {"rows": rows, "months": months, "settings": settings}
 
 
-def _duplicates(parts, start, end):
-    """(unit, title, [task ids]) for each title a unit has twice among its running or
-    recent tasks, one of them assigned in the period: one query."""
+def _duplicates(parts, since, until):
+    """(unit, title, [task ids]) for each title a unit has twice among its tasks alive in
+    the period (assigned before it ended, not closed nor cancelled before it began), one of
+    them assigned in the period: one query."""
+    alive = (
+        parts.filter(task__assigned_at__lt=until)
+        .exclude(task__closed_at__lt=since)
+        .exclude(task__cancelled_at__lt=since)
+    )
     groups = (
-        parts.filter(task__assigned_at__date__lte=end)
-        .exclude(task__closed_at__date__lt=start)
-        .order_by()
+        alive.order_by()
         .values("unit", title=F("task__title"))
         .annotate(
             n=Count("pk"),
-            recent=Count("pk", filter=Q(task__assigned_at__date__gte=start)),
+            recent=Count("pk", filter=Q(task__assigned_at__gte=since)),
+            ids=StringAgg(Cast("task_id", CharField()), Value(",")),
         )
         .filter(n__gt=1, recent__gt=0)
     )
-    found = []
-    keys = [(g["unit"], g["title"]) for g in groups]
-    if not keys:
-        return found
-    ids = {}
-    wanted = Q()
-    for unit_id, title in keys:
-        wanted |= Q(unit_id=unit_id, task__title=title)
-    for unit_id, title, task_id in (
-        parts.filter(wanted).order_by("task_id").values_list("unit", "task__title", "task_id")
-    ):
-        ids.setdefault((unit_id, title), []).append(task_id)
-    return [(unit_id, title, ids[(unit_id, title)]) for unit_id, title in keys]
+    return sorted(
+        (g["unit"], g["title"], sorted(int(i) for i in g["ids"].split(","))) for g in groups
+    )

@@ -337,6 +337,8 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["-created_at", "-id"]
+        # The reports of a span (the burden meter), whatever the task.
+        indexes = [models.Index(fields=["created_at"], name="progress_by_time")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(percent__lte=100), name="progress_percent_at_most_100"
@@ -421,6 +423,8 @@ class TaskEvent(LifecycleEvent):
     class Meta(LifecycleEvent.Meta):
         verbose_name = _("task event")
         verbose_name_plural = _("task events")
+        # The reminders (催办) of a span (the burden meter).
+        indexes = [models.Index(fields=["action", "created_at"], name="taskevent_action_time")]
 
     def __str__(self):
         return f"{self.task_id} {self.action}"

@@ -67,6 +67,8 @@ def test_the_burden_meter_flags_a_unit_asked_too_much(make_task, people, units, 
             lead_unit=units["gzw"],
             responsible_units=[units["tzb"]],
         )
+    # 催办 by hand reminds the unit it names, not every unit of the task.
+    tasks.remind_task(first, by=people["supervisor"], units=[units["gzw"]], message="请加快进度。")
     period = periods.parse(timezone.localdate().strftime("%Y-%m"))
     meter = burden.unit_burden(
         people["leader"], period, ReportSettings.of(people["leader"].organisation_id)
@@ -76,6 +78,9 @@ def test_the_burden_meter_flags_a_unit_asked_too_much(make_task, people, units, 
     assert rows["gzw"]["duplicates"] == 1 and "duplicates" in rows["gzw"]["flags"]
     assert rows["gzw"]["twice"][0]["title"] == "开展国企统战工作调研"
     assert rows["tzb"]["sign_days"] == 0  # signed the day it was assigned
+    assert rows["gzw"]["reminders"] == 1 and rows["tzb"]["reminders"] == 0
+    # A supervising part (督办单位) is asked for nothing: the office has no row.
+    assert "office" not in rows
     assert meter["rows"][0]["flags"]  # the flagged first
     # Its links list what they count.
     client.force_login(people["leader"])
