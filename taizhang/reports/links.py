@@ -15,12 +15,23 @@ def _reverse(name, args, prefix):
     return reverse(name, args=args)
 
 
+@functools.lru_cache(maxsize=4096)
+def _pair(key, value):
+    return urlencode({key: value})
+
+
 def _url(name, args=None, **filters):
-    # An overview links hundreds of figures to a few lists: each list's address is looked
-    # up once (per script prefix, which reverse() reads).
+    # An overview links hundreds of figures to a few lists with a few filters each: each
+    # list's address is looked up once (per script prefix, which reverse() reads), and each
+    # filter's ``key=value`` encoded once.
     base = _reverse(name, tuple(args) if args else None, get_script_prefix())
-    filters = {k: v for k, v in filters.items() if v not in (None, "", [], ())}
-    return f"{base}?{urlencode(filters, doseq=True)}" if filters else base
+    pairs = [
+        _pair(key, str(item))
+        for key, value in filters.items()
+        if value not in (None, "", [], ())
+        for item in (value if isinstance(value, list | tuple) else [value])
+    ]
+    return f"{base}?{'&'.join(pairs)}" if pairs else base
 
 
 def ledger(**filters):

@@ -17,7 +17,7 @@ from taizhang.org.models import Unit
 from taizhang.supervision import history
 from taizhang.supervision.choices import Light, SourceKind, Status, UnitRole
 from taizhang.supervision.filters import working_days_ago
-from taizhang.supervision.models import Task, TaskUnit
+from taizhang.supervision.models import OPEN, Task, TaskUnit
 from taizhang.utils.db import day_end
 from taizhang.utils.workdays import add_working_days
 
@@ -43,8 +43,10 @@ def _grouped(tasks, period):
     """Open and overdue on ``as_of``, closed and closed on time in the period, and today's
     lights, by lead unit and source: one query, read from an index (task_figures). Every
     task has one lead unit, so these rows add up to the organisation's figures as well as
-    the units'."""
+    the units'. The running period reads less (``_grouped_now``)."""
     day = period.as_of
+    if day == timezone.localdate():
+        return _grouped_now(tasks, period)
     closed = history.closed_between(period.start, period.end)
     counts = {
         "open": Count("pk", filter=history.open_on(day)),
@@ -60,6 +62,40 @@ def _grouped(tasks, period):
         .annotate(**counts, **lights)
         .order_by()
     )
+
+
+def _grouped_now(tasks, period):
+    """``_grouped`` as of today, in two smaller reads: the open tasks, which are today's
+    running ones, and the closings of the period (task_closings)."""
+    day = period.as_of
+    key = ("lead", "source_kind")
+    rows = {}
+    running = (
+        # OPEN is history.open_on(today) but for its ``assigned_at`` before the end of today,
+        # which holds of every assigned task; with it the planner would read the tasks by
+        # their assignment instead of task_figures alone.
+        tasks.filter(OPEN, lead__isnull=False)
+        .values(*key)
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=day)),
+            **{light: Count("pk", filter=Q(light=light)) for light in LIGHTS},
+        )
+        .order_by()
+    )
+    for row in running:
+        rows[row["lead"], row["source_kind"]] = {**row, "closed": 0, "closed_on_time": 0}
+    closings = (
+        tasks.filter(history.closed_between(period.start, period.end), lead__isnull=False)
+        .values(*key)
+        .annotate(closed=Count("pk"), closed_on_time=Count("pk", filter=history.closed_on_time()))
+        .order_by()
+    )
+    idle = {"open": 0, "overdue": 0, **dict.fromkeys(LIGHTS, 0)}
+    for row in closings:
+        found = rows.setdefault((row["lead"], row["source_kind"]), {**row, **idle})
+        found.update(closed=row["closed"], closed_on_time=row["closed_on_time"])
+    return list(rows.values())
 
 
 def _summed(rows, keys):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from taizhang.utils.db import DayEnd, day_end, day_start
 
-from .choices import Status, UnitRole
+from .choices import Light, Status, UnitRole
 from .models import TaskUnit
 
 
@@ -62,8 +62,13 @@ def closed_on_time(task=""):
 
 def unsigned_since(moment):
     """Running tasks with an acting unit that has not signed for them (未签收), assigned before
-    ``moment``. The unsigned parts are few and indexed (task_unit_unsigned): read from them."""
-    waiting = TaskUnit.objects.filter(role__in=UnitRole.acting(), signed_at__isnull=True)
+    ``moment``. Read from the unsigned parts of running tasks, which are few and indexed
+    (task_unit_unsigned_by_light: a part carries its task's light, none unless it runs)."""
+    waiting = TaskUnit.objects.filter(
+        signed_at__isnull=True,
+        light__in=[light for light in Light if light != Light.NONE],
+        role__in=UnitRole.acting(),
+    )
     return Q(
         status__in=Status.open_states(), assigned_at__lt=moment, pk__in=waiting.values("task_id")
     )

@@ -180,8 +180,9 @@ class Task(models.Model):
             # The columns' sorts (by number; by status in the lifecycle's order; by light).
             models.Index(fields=["organisation", "number"], name="task_number_order"),
             # The reports (reports/overview.py): the figures by lead unit and source read from
-            # this index alone; the open tasks by deadline (overdue) and by age (longest open)
-            # without reading the finished ones; the closings of a span.
+            # an index alone; the open tasks by deadline
+            # (overdue) and by age (longest open) without reading the finished ones; the
+            # closings of a span.
             models.Index(
                 fields=[
                     "organisation",
@@ -207,7 +208,8 @@ class Task(models.Model):
                 name="task_open_by_assignment",
             ),
             models.Index(
-                fields=["organisation", "closed_at", "status", "deadline"], name="task_closings"
+                fields=["organisation", "closed_at", "status", "deadline", "lead", "source_kind"],
+                name="task_closings",
             ),
             models.Index(
                 models.F("organisation"),
@@ -308,6 +310,13 @@ class TaskUnit(models.Model):
                 fields=["unit", "role", "task"],
                 condition=models.Q(signed_at__isnull=True),
                 name="task_unit_unsigned",
+            ),
+            # 未签收 of running tasks (a part carries its task's light, none unless it runs):
+            # the reports' count reads the running tasks' parts alone.
+            models.Index(
+                fields=["light", "role", "task"],
+                condition=models.Q(signed_at__isnull=True),
+                name="task_unit_unsigned_by_light",
             ),
         ]
         constraints = [

@@ -88,7 +88,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="task",
             index=models.Index(
-                fields=["organisation", "closed_at", "status", "deadline"], name="task_closings"
+                fields=["organisation", "closed_at", "status", "deadline", "lead", "source_kind"],
+                name="task_closings",
             ),
         ),
         # Last: on PostgreSQL the filled foreign keys leave trigger events an index would
