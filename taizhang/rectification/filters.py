@@ -91,7 +91,22 @@ class PlanFilterSet(_ScopedFilterSet):
         return queryset.none()
 
 
-class ProblemFilterSet(_ScopedFilterSet):
+class _PlansOfAYear(django_filters.FilterSet):
+    """The plans of one kind whose feedback (反馈) came in a year: what the year-end summary's
+    figures add up over several plans (reports/year.py), so that their links list as many."""
+
+    plan_kind = django_filters.ChoiceFilter(
+        field_name="plan__kind", choices=PlanKind.choices, label=_("Kind of plan")
+    )
+    feedback_year = django_filters.NumberFilter(
+        field_name="plan__feedback_on__year",
+        min_value=2000,
+        max_value=2100,
+        label=_("Feedback in the year"),
+    )
+
+
+class ProblemFilterSet(_PlansOfAYear, _ScopedFilterSet):
     q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
     plan = django_filters.ModelChoiceFilter(
         queryset=Plan.objects.none(),
@@ -139,6 +154,8 @@ class ProblemFilterSet(_ScopedFilterSet):
             "lead_unit",
             "repeat",
             "done_month",
+            "plan_kind",
+            "feedback_year",
         ]
 
     def __init__(self, data=None, queryset=None, **kwargs):
@@ -166,7 +183,7 @@ class ProblemFilterSet(_ScopedFilterSet):
         ).distinct()
 
 
-class MeasureFilterSet(_ScopedFilterSet):
+class MeasureFilterSet(_PlansOfAYear, _ScopedFilterSet):
     q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
     plan = django_filters.ModelChoiceFilter(
         queryset=Plan.objects.none(),
@@ -211,7 +228,18 @@ class MeasureFilterSet(_ScopedFilterSet):
 
     class Meta:
         model = Measure
-        fields = ["q", "plan", "aspect", "problem", "kind", "state", "unit", "month"]
+        fields = [
+            "q",
+            "plan",
+            "aspect",
+            "problem",
+            "kind",
+            "state",
+            "unit",
+            "month",
+            "plan_kind",
+            "feedback_year",
+        ]
 
     def filter_keyword(self, queryset, name, value):
         return _keyword(queryset, ["task__title", "task__body", "task__number"], value)

@@ -146,33 +146,35 @@ def rectification_figures(user, year):
             }
             for m in figures["open_measures"]
         ]
+    # One plan: its lists; several: the lists of the year's inspection plans.
     one = plans[0].pk if len(plans) == 1 else None
-    plan_link = links.rectification_plan(one) if one else links.rectification_problems()
+    year_plans = {} if one else {"plan_kind": PlanKind.INSPECTION, "feedback_year": year}
+    plan_link = links.rectification_plan(one) if one else links.rectification_problems(**year_plans)
     values = {
         "rectification_aspects": (totals["aspects_total"], plan_link, []),
         "rectification_problems": (
             totals["problems_total"],
-            links.rectification_problems(plan=one),
+            links.rectification_problems(plan=one, **year_plans),
             [],
         ),
         "rectification_problems_rate": (
             percent(stats.rate(totals["problems_done"], totals["problems_total"])),
-            links.rectification_problems(plan=one, done="true"),
+            links.rectification_problems(plan=one, **year_plans, done="true"),
             [],
         ),
         "rectification_measures_rate": (
             percent(stats.rate(totals["measures_done"], totals["measures_total"])),
-            links.rectification_measures(plan=one, state="done"),
+            links.rectification_measures(plan=one, **year_plans, state="done"),
             [],
         ),
         "rectification_open_problems": (
             totals["problems_total"] - totals["problems_done"],
-            links.rectification_problems(plan=one, done="false"),
+            links.rectification_problems(plan=one, **year_plans, done="false"),
             open_problems,
         ),
         "rectification_open_measures": (
             totals["measures_total"] - totals["measures_done"],
-            links.rectification_measures(plan=one, state="open"),
+            links.rectification_measures(plan=one, **year_plans, state="open"),
             open_measures,
         ),
     }

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from taizhang.rectification.tests.conftest import make_plan  # noqa: F401 (the plans' fixture)
 from taizhang.supervision.choices import Action
 from taizhang.supervision.models import Task, TaskEvent
 

@@ -166,3 +166,23 @@ def test_the_overview_reads_in_queries_constant_in_the_tasks(client, make_task, 
         make_task("closed")
     assert _queries(client, "/reports/?period=2022") == few
     assert _queries(client, "/reports/") == _queries(client, "/reports/")
+
+
+def test_rectification_over_two_plans_of_a_year_links_to_lists_as_long(make_plan, people, client):
+    """Two inspection plans with feedback in the same year: the summary adds them up, and
+    each figure's list is the year's plans' rows, not one plan's nor every plan's."""
+    from taizhang.rectification.models import Plan
+    from taizhang.reports import year
+
+    first = make_plan("巡视反馈问题整改方案（一）", kind="inspection")
+    make_plan("巡视反馈问题整改方案（二）", kind="inspection")
+    make_plan("巡察反馈问题整改方案", kind="circuit")  # another kind: not counted
+    chosen = first.feedback_on.year
+    assert Plan.objects.filter(kind="inspection", feedback_on__year=chosen).count() == 2
+    figures = {f.key: f for f in year.rectification_figures(people["leader"], chosen)}
+    client.force_login(people["leader"])
+    problems = figures["rectification_problems"]
+    assert problems.value == 6
+    assert _listed(client, problems.source) == 6
+    open_measures = figures["rectification_open_measures"]
+    assert open_measures.value == 8 and _listed(client, open_measures.source) == 8
