@@ -87,14 +87,14 @@ def _notice_sections(doc, facts):
     else:
         doc.paragraph(_("No unit reached the organisation's rule for criticism in this period."))
     doc.paragraph(_("III. Overdue tasks"), font="黑体")
-    _task_table(doc, facts["overdue"], overdue=True)
+    _task_table(doc, facts["overdue"], overdue=True, total=facts["overdue_count"])
     doc.paragraph(_("IV. Tasks closed"), font="黑体")
-    _task_table(doc, facts["closed"], overdue=False)
+    _task_table(doc, facts["closed"], overdue=False, total=facts["closed_count"])
     if facts.get("more"):
         doc.paragraph(facts["more"])
 
 
-def _task_table(doc, rows, overdue):
+def _task_table(doc, rows, overdue, total):
     if not rows:
         doc.paragraph(_("None."))
         return
@@ -114,6 +114,11 @@ def _task_table(doc, rows, overdue):
             for r in rows
         ]
     doc.table(headers, body)
+    if total > len(rows):  # a notice attaches so many rows at most (notices.LIST_ROWS)
+        doc.paragraph(
+            _("The first %(shown)d of %(total)d are listed; the ledger lists them all.")
+            % {"shown": len(rows), "total": total}
+        )
 
 
 def _percent(fraction):

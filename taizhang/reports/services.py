@@ -6,14 +6,14 @@ import datetime
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.notify.services import notify
 from taizhang.org.choices import Role
 from taizhang.org.models import User
-from taizhang.utils.errors import NotAllowed, WorkflowError
+from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
 from taizhang.utils.models import Counter
 from taizhang.utils.services import bump, field_limit, lock, optional_text, require, text
 
@@ -245,8 +245,15 @@ def save_summary(record, *, by, template, version=None):
     record.template = template
     if record.pk:
         bump(record, "template")
-    else:
-        record.save()
+        return record
+    # The first save: another may have saved the year's summary since this one was read.
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise Conflict(
+            _("Someone saved this year's summary meanwhile: reload it and edit again.")
+        ) from None
     return record
 
 
@@ -258,6 +265,13 @@ def freeze_summary(record, *, by, version=None, frozen=True):
         record = save_summary(record, by=by, template=record.template)
         version = record.version
     record = lock(YearSummary.objects.all(), record.pk, version)
+    if frozen == record.is_frozen:
+        # Freezing again would move the figures it states without anyone choosing to.
+        raise WorkflowError(
+            _("The figures are frozen already; unfreeze them first.")
+            if frozen
+            else _("The figures are not frozen.")
+        )
     if frozen:
         record.frozen_figures = [f.__dict__ for f in year.year_figures(by, record.year)]
         record.frozen_at, record.frozen_by = timezone.now(), by

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from taizhang.reports import services, summary
 from taizhang.reports.choices import Kind
 from taizhang.reports.models import Bulletin
-from taizhang.utils.errors import WorkflowError
+from taizhang.utils.errors import Conflict, WorkflowError
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +124,24 @@ def test_frozen_figures_stay_until_unfrozen(people, make_task, client):
     assert Task.objects.filter(closed_at__year=2022).count() == 1
     again = {f.key: f.value for f in services.summary_figures(record, people["supervisor"])}
     assert again == frozen and frozen["supervised_items"] == 0
+    # Freezing again would move the frozen figures: refused, they stay.
+    with pytest.raises(WorkflowError, match="数据已冻结"):
+        services.freeze_summary(record, by=people["supervisor"], version=record.version)
     record = services.freeze_summary(
         record, by=people["supervisor"], version=record.version, frozen=False
     )
     live = {f.key: f.value for f in services.summary_figures(record, people["supervisor"])}
     assert live["supervised_items"] == 1
+
+
+def test_a_first_save_made_meanwhile_by_another_is_not_overwritten(people):
+    mine = services.year_summary(people["supervisor"], 2022)
+    theirs = services.year_summary(people["supervisor"], 2022)
+    services.save_summary(theirs, by=people["supervisor"], template=theirs.template + "（改）")
+    with pytest.raises(Conflict):
+        services.save_summary(mine, by=people["supervisor"], template=mine.template)
+    saved = services.year_summary(people["supervisor"], 2022)
+    assert saved.template.endswith("（改）")
 
 
 def test_the_summary_text_says_which_figure_is_missing(people):

@@ -81,6 +81,18 @@ def test_a_notice_is_in_the_official_layout(people, history):
     assert history["closed_on_time"].number in cells and history["closed_late"].number in cells
 
 
+def test_a_notice_longer_than_its_lists_says_so(people, history, make_task, monkeypatch):
+    from taizhang.reports import notices
+    from taizhang.reports.tests.conftest import D, dated
+
+    dated(make_task("closed"), assigned=D(2022, 10, 8), closed=D(2022, 11, 20))
+    monkeypatch.setattr(notices, "LIST_ROWS", 1)
+    document = _read(services.bulletin_file(_notice(people), people["supervisor"]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "以上列出前1项，共2项，台账列有全部事项。" in text  # the closed: one of two
+    assert "共1项" not in text  # the overdue list is whole
+
+
 def test_issuing_numbers_archives_and_never_regenerates(people, history, client, make_task):
     first = services.issue_bulletin(_notice(people), by=people["supervisor"])
     second = services.issue_bulletin(_notice(people), by=people["supervisor"])
