@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.org.models import Unit
+from taizhang.supervision import history
 from taizhang.supervision.choices import Action, UnitRole
+from taizhang.supervision.filters import ACTING
 from taizhang.supervision.models import ProgressReport, Task, TaskEvent, TaskUnit, UnitReminder
 from taizhang.utils.db import day_end, day_start
 from taizhang.utils.workdays import working_days_between
@@ -45,7 +47,7 @@ def unit_burden(user, period, settings):
     tasks = Task.objects.visible_to(user)
     parts = TaskUnit.objects.filter(task__in=tasks, role__in=UnitRole.acting())
     months = max(1, len(list(period.months())))
-    assigned = _by_unit(parts.filter(task__assigned_at__gte=since, task__assigned_at__lt=until))
+    assigned = _by_unit(parts.filter(history.assigned_between(period.start, period.end, "task__")))
     # The visible tasks' rows of the period, read from the time index (``task__in`` would
     # have the planner read every task's instead).
     of_tasks = Exists(tasks.filter(pk=OuterRef("task_id")))
@@ -116,6 +118,7 @@ def unit_burden(user, period, settings):
                 "links": {
                     "assigned": links.ledger(
                         unit=unit.code,
+                        unit_role=ACTING,
                         assigned_after=period.start.isoformat(),
                         assigned_before=period.end.isoformat(),
                     ),

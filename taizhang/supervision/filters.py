@@ -78,6 +78,14 @@ class IdsFilter(django_filters.Filter):
         return qs.filter(pk__in=value) if value else qs
 
 
+ACTING = "acting"
+
+
+def _days(value):
+    """A date range field's first and last moments (or None), as the days they fall on."""
+    return tuple(timezone.localtime(v).date() if v else None for v in (value.start, value.stop))
+
+
 class TaskFilterSet(StyledFilterSet):
     id = IdsFilter(label=_("Chosen tasks"))
     q = django_filters.CharFilter(method="filter_keyword", label=_("Keyword"))
@@ -87,8 +95,12 @@ class TaskFilterSet(StyledFilterSet):
         method="filter_unit",
         label=_("Unit"),
     )
+    # ACTING: any part that asks work of the unit (what the burden meter counts).
     unit_role = django_filters.ChoiceFilter(
-        choices=UnitRole.choices, method="filter_noop", label=_("Unit's part"), empty_label=_("All")
+        choices=[*UnitRole.choices, (ACTING, _("Lead, responsible or cooperating"))],
+        method="filter_noop",
+        label=_("Unit's part"),
+        empty_label=_("All"),
     )
     # distinct=False: a task has one status and one light, and the DISTINCT django-filter adds
     # by default turns the page's count into a scan of a subquery as wide as the task.
@@ -115,9 +127,7 @@ class TaskFilterSet(StyledFilterSet):
     overdue_on = django_filters.DateFilter(method="filter_overdue_on", label=_("Overdue on"))
     closed = django_filters.DateFromToRangeFilter(method="filter_closed", label=_("Closed"))
     on_time = django_filters.BooleanFilter(method="filter_on_time", label=_("Closed on time"))
-    assigned = django_filters.DateFromToRangeFilter(
-        field_name="assigned_at__date", label=_("Assigned")
-    )
+    assigned = django_filters.DateFromToRangeFilter(method="filter_assigned", label=_("Assigned"))
     unsigned_days = django_filters.NumberFilter(
         method="filter_unsigned_days",
         label=_("Not signed for after working days"),
@@ -191,7 +201,9 @@ class TaskFilterSet(StyledFilterSet):
             return queryset
         parts = TaskUnit.objects.filter(unit=unit)
         role = self.form.cleaned_data.get("unit_role")
-        if role:
+        if role == ACTING:
+            parts = parts.filter(role__in=UnitRole.acting())
+        elif role:
             parts = parts.filter(role=role)
         return queryset.filter(pk__in=parts.values("task_id"))
 
@@ -207,11 +219,12 @@ class TaskFilterSet(StyledFilterSet):
     def filter_closed(self, queryset, name, value):
         if not value or value.start is value.stop is None:
             return queryset
-        # The range field gives the first and the last moment of the days: the days.
-        start, stop = (
-            timezone.localtime(v).date() if v else None for v in (value.start, value.stop)
-        )
-        return queryset.filter(history.closed_between(start, stop))
+        return queryset.filter(history.closed_between(*_days(value)))
+
+    def filter_assigned(self, queryset, name, value):
+        if not value or value.start is value.stop is None:
+            return queryset
+        return queryset.filter(history.assigned_between(*_days(value)))
 
     def filter_on_time(self, queryset, name, value):
         if value is None:

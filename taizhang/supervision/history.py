@@ -55,6 +55,16 @@ def closed_between(start, end, task=""):
     return condition
 
 
+def assigned_between(start, end, task=""):
+    """Assigned (交办) between the two days, both included."""
+    condition = _q(task, assigned_at__isnull=False)
+    if start:
+        condition &= _q(task, assigned_at__gte=day_start(start))
+    if end:
+        condition &= _q(task, assigned_at__lt=day_end(end))
+    return condition
+
+
 def closed_on_time(task=""):
     """Closed by the end of its deadline day (按期办结)."""
     return _q(task, status=Status.CLOSED, closed_at__lt=DayEnd(F(f"{task}deadline")))

@@ -88,6 +88,18 @@ def test_the_burden_meter_flags_a_unit_asked_too_much(make_task, people, units, 
     assert listed == 2
     assigned = client.get(rows["tzb"]["links"]["assigned"]).context["page"].paginator.count
     assert assigned == rows["tzb"]["assigned"] == TaskUnit.objects.filter(unit=units["tzb"]).count()
+    # A unit supervising one task and cooperating in another is counted, and listed, once.
+    make_task("assigned", title="丙", cooperating_units=[units["office"]], supervising_units=[])
+    make_task("assigned", title="丁")  # 市委办公室 supervises
+    meter = burden.unit_burden(
+        people["leader"], period, ReportSettings.of(people["leader"].organisation_id)
+    )
+    office = next(row for row in meter["rows"] if row["unit"].code == "office")
+    assert office["assigned"] == 1
+    assert client.get(office["links"]["assigned"]).context["page"].paginator.count == 1
+    # The list says which filters the meter put on it, and keeps them while others change.
+    listed = client.get(office["links"]["assigned"]).content.decode()
+    assert "交办日期自" in listed and 'name="assigned_after"' in listed
     page = client.get("/reports/burden/")
     assert page.status_code == 200 and "burden-gzw" in page.content.decode()
 
