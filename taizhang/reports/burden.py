@@ -10,6 +10,7 @@ import statistics
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, StringAgg, Value
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,8 @@ from taizhang.supervision.models import ProgressReport, Task, TaskEvent, TaskUni
 from taizhang.utils.db import day_end, day_start
 from taizhang.utils.workdays import working_days_between
 
-from . import links
+from . import links, periods
+from .models import ReportSettings
 
 FIGURES = {
     "assigned": _("Tasks assigned"),
@@ -36,33 +38,43 @@ def _by_unit(queryset, field="unit"):
     return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
 
 
-def unit_burden(user, period, settings):
-    """A row per unit of the organisation, the flagged first: its figures, each against the
-    threshold that applies, with the list behind it where there is one. Seven queries.
+def unit_burden(user, period, settings, units=None):
+    """A row per unit of the organisation (or of ``units``, ids), the flagged first: its
+    figures, each against the threshold that applies, with the list behind it where there is
+    one. Seven queries.
 
     A unit is asked for work where it acts (lead, responsible, cooperating); a supervising
     part asks nothing of it."""
     # The period's first and last moments in the office's days, compared as bounds.
     since, until = day_start(period.start), day_end(period.end)
     tasks = Task.objects.visible_to(user)
+    chosen = Unit.objects.filter(organisation_id=user.organisation_id)
+    if units is not None:
+        chosen = chosen.filter(pk__in=units)
     parts = TaskUnit.objects.filter(task__in=tasks, role__in=UnitRole.acting())
+    if units is not None:
+        parts = parts.filter(unit__in=units)
     months = max(1, len(list(period.months())))
     assigned = _by_unit(parts.filter(history.assigned_between(period.start, period.end, "task__")))
     # The visible tasks' rows of the period, read from the time index (``task__in`` would
     # have the planner read every task's instead).
     of_tasks = Exists(tasks.filter(pk=OuterRef("task_id")))
     reports = _by_unit(
-        ProgressReport.objects.filter(of_tasks, created_at__gte=since, created_at__lt=until)
+        ProgressReport.objects.filter(
+            of_tasks, unit__in=chosen, created_at__gte=since, created_at__lt=until
+        )
     )
     # 催办: the daily digests, and those sent by hand (each names the unit it reminds).
     reminders = _by_unit(
-        UnitReminder.objects.filter(
-            unit__organisation_id=user.organisation_id, day__gte=period.start, day__lte=period.end
-        )
+        UnitReminder.objects.filter(unit__in=chosen, day__gte=period.start, day__lte=period.end)
     )
     by_hand = _by_unit(
         TaskEvent.objects.filter(
-            of_tasks, action=Action.REMIND, created_at__gte=since, created_at__lt=until
+            of_tasks,
+            action=Action.REMIND,
+            unit__in=chosen,
+            created_at__gte=since,
+            created_at__lt=until,
         )
     )
     # 多头填报: two registrations of one task (the same title) for the same unit, one
@@ -78,9 +90,8 @@ def unit_burden(user, period, settings):
     ):
         days = working_days_between(timezone.localdate(assigned_at), timezone.localdate(signed_at))
         signed.setdefault(unit_id, []).append(max(days, 0))
-    units = Unit.objects.filter(organisation_id=user.organisation_id).order_by("sort_order", "code")
     rows = []
-    for unit in units:
+    for unit in chosen.order_by("sort_order", "code"):
         pk = unit.pk
         count = {
             "assigned": assigned.get(pk, 0),
@@ -156,3 +167,31 @@ def _duplicates(parts, since, until):
     return sorted(
         (g["unit"], g["title"], sorted(int(i) for i in g["ids"].split(","))) for g in groups
     )
+
+
+def before_assigning(task, user):
+    """减负 at the moment of 交办: the task's acting units over a threshold this month, each
+    with what it is over (supervision/hints.py shows them above the assign button)."""
+    settings = ReportSettings.of(user.organisation_id)
+    units = [tu.unit_id for tu in task.task_units.all() if tu.role in UnitRole.acting()]
+    meter = unit_burden(user, periods.parse(None), settings, units=units)
+    page = reverse("reports:burden")
+    return [
+        (row["unit"], [_over(flag, row, settings) for flag in row["flags"]], page)
+        for row in meter["rows"]
+        if row["flags"]
+    ]
+
+
+def _over(flag, row, settings):
+    value, limit = {
+        "reports": (row["per_month"]["reports"], settings.burden_reports_per_month),
+        "reminders": (row["per_month"]["reminders"], settings.burden_reminders_per_month),
+        "duplicates": (row["duplicates"], 0),
+        "sign_days": (row["sign_days"], settings.unsigned_working_days),
+    }[flag]
+    return _("%(figure)s %(value)s, above %(limit)s") % {
+        "figure": FIGURES[flag],
+        "value": value,
+        "limit": limit,
+    }

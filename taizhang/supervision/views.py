@@ -26,7 +26,7 @@ from taizhang.utils.errors import WorkflowError
 from taizhang.utils.htmx import is_htmx
 from taizhang.utils.paging import IdsFirstPaginator, ids_first
 
-from . import excel, excel_jobs, other_work, previews, rules, services, sources
+from . import excel, excel_jobs, hints, other_work, previews, rules, services, sources
 from .choices import Action, ExtensionStatus, Light, Status, UnitRole
 from .filters import chosen_ids, filter_errors, find_tasks, ledger_filter, ledger_url
 from .forms import ActionForm, CommentForm, TaskForm, parent_label
@@ -185,9 +185,10 @@ def task_detail(request, pk):
     task = _get_task(request, pk)
     user = request.user
     events = task.events.select_related("actor", "unit")
+    actions = rules.available_actions(user, task)
     context = {
         "task": task,
-        "actions": rules.available_actions(user, task),
+        "actions": actions,
         "action_form": ActionForm(initial={"version": task.version}),
         "comment_form": CommentForm(),
         "can_edit": rules.can_edit(user, task),
@@ -208,6 +209,12 @@ def task_detail(request, pk):
         "children": Task.objects.visible_to(user, probe=True).filter(parent=task),
         "task_units": sorted(task.task_units.all(), key=lambda tu: UNIT_ROLE_ORDER[tu.role]),
         "source_links": sources.links_for(task, user),
+        # 减负: before 交办, what the task's units are already asked (other apps' hints).
+        "assign_hints": (
+            hints.before_assigning(task, user)
+            if any(action == Action.ASSIGN for action, _verb in actions)
+            else []
+        ),
         "instruction_requested": rules.instruction_requested(task),
         **_deliveries_card(task, user),
     }

@@ -132,3 +132,21 @@ def test_pdf_without_libreoffice_fails_saying_why(
     job = FileJob.objects.get()
     assert job.status == FileJob.Status.FAILED and "LibreOffice" in job.error
     assert not job.file
+
+
+def test_the_supervisor_sees_the_burden_before_assigning(make_task, people, client):
+    """减负 at 交办: the task page of an approved task names its units already over a
+    threshold this month; once assigned, or for a unit within the thresholds, nothing."""
+    ReportSettings.objects.create(
+        organisation=people["supervisor"].organisation, burden_reports_per_month=2
+    )
+    busy = make_task("in_progress", title="甲")  # its first progress report, and three more
+    for _ in range(3):
+        tasks.report_progress(busy, by=people["tzb"], percent=50, text="推进中。")
+    waiting = make_task("approved", title="乙")  # 统战部 leads, 国资委 responsible
+    client.force_login(people["supervisor"])
+    page = client.get(waiting.get_absolute_url())
+    hints = page.context["assign_hints"]
+    assert [(unit.code, over) for unit, over, _link in hints] == [("tzb", ["报送进展 4.0，超过 2"])]
+    assert 'data-testid="assign-hints"' in page.content.decode()
+    assert client.get(busy.get_absolute_url()).context["assign_hints"] == []
