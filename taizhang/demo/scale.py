@@ -178,6 +178,10 @@ def _historical_times():
             f.auto_now, f.auto_now_add = now, now_add
 
 
+def _by_now(start, moment):
+    return max(start, min(moment, timezone.now()))
+
+
 class Builder:
     """Builds one organisation's tasks, chunk by chunk."""
 
@@ -244,14 +248,14 @@ class Builder:
             progress_percent=percent,
             latest_progress=rng.choice(PROGRESS) if percent else "",
             assigned_at=None if status in (Status.DRAFT, Status.APPROVED) else at,
-            # Closed within its span, and not after today.
-            closed_at=(
-                min(at + datetime.timedelta(days=span), timezone.now())
-                if status == Status.CLOSED
-                else None
-            ),
-            # The CANCEL event's moment (_history).
-            cancelled_at=at + datetime.timedelta(days=1) if status == Status.CANCELLED else None,
+            # Closed within its span, cancelled the next day (the CANCEL event's moment,
+            # _history): never later than now, nor before it was registered.
+            closed_at=_by_now(at, at + datetime.timedelta(days=span))
+            if status == Status.CLOSED
+            else None,
+            cancelled_at=_by_now(at, at + datetime.timedelta(days=1))
+            if status == Status.CANCELLED
+            else None,
             created_by=self.supervisor,
             created_at=at,
             updated_at=at,

@@ -56,12 +56,7 @@ def _grouped(tasks, period):
     }
     running = Q(status__in=Status.open_states())
     lights = {light: Count("pk", filter=running & Q(light=light)) for light in LIGHTS}
-    return list(
-        tasks.filter(lead__isnull=False)
-        .values("lead", "source_kind")
-        .annotate(**counts, **lights)
-        .order_by()
-    )
+    return list(tasks.values("lead", "source_kind").annotate(**counts, **lights).order_by())
 
 
 def _grouped_now(tasks, period):
@@ -74,7 +69,7 @@ def _grouped_now(tasks, period):
         # OPEN is history.open_on(today) but for its ``assigned_at`` before the end of today,
         # which holds of every assigned task; with it the planner would read the tasks by
         # their assignment instead of task_figures alone.
-        tasks.filter(OPEN, lead__isnull=False)
+        tasks.filter(OPEN)
         .values(*key)
         .annotate(
             open=Count("pk"),
@@ -86,7 +81,7 @@ def _grouped_now(tasks, period):
     for row in running:
         rows[row["lead"], row["source_kind"]] = {**row, "closed": 0, "closed_on_time": 0}
     closings = (
-        tasks.filter(history.closed_between(period.start, period.end), lead__isnull=False)
+        tasks.filter(history.closed_between(period.start, period.end))
         .values(*key)
         .annotate(closed=Count("pk"), closed_on_time=Count("pk", filter=history.closed_on_time()))
         .order_by()
@@ -133,7 +128,10 @@ def _by_unit(rows, period, organisation_id):
     day, now = period.as_of, period.as_of == timezone.localdate()
     grouped = {}
     for row in rows:
-        grouped.setdefault(row["lead"], []).append(row)
+        # A unit with nothing open, closed or lit in the period has no line (as the running
+        # period's reads leave it out); nor has a task without a lead unit.
+        if row["lead"] is not None and any(row[key] for key in (*FIGURES, *LIGHTS)):
+            grouped.setdefault(row["lead"], []).append(row)
     units = Unit.objects.filter(organisation_id=organisation_id).in_bulk(list(grouped))
     found = []
     closed = _period_filters(period)
@@ -274,7 +272,7 @@ def unsigned(tasks, working_days):
 
 def organisation_overview(user, period, settings):
     """Everything of the leader's and the supervisor's overview except the other modules'
-    parts (modules.py): eight queries."""
+    parts (modules.py): eight queries (nine for the running period)."""
     tasks = Task.objects.visible_to(user)
     return {
         **ledger_figures(tasks, period, user.organisation_id),

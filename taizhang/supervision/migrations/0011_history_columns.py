@@ -2,6 +2,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 
 def fill(apps, schema_editor):
@@ -11,8 +12,9 @@ def fill(apps, schema_editor):
     TaskEvent = apps.get_model("supervision", "TaskEvent")
     TaskUnit = apps.get_model("supervision", "TaskUnit")
     cancel = TaskEvent.objects.filter(task=OuterRef("pk"), action="cancel").order_by("-created_at")
+    # Without its event (none such is known), the last change of the task.
     Task.objects.filter(status="cancelled").update(
-        cancelled_at=Subquery(cancel.values("created_at")[:1])
+        cancelled_at=Coalesce(Subquery(cancel.values("created_at")[:1]), "updated_at")
     )
     lead = TaskUnit.objects.filter(task=OuterRef("pk"), role="lead")
     Task.objects.update(lead=Subquery(lead.values("unit_id")[:1]))
@@ -44,6 +46,8 @@ class Migration(migrations.Migration):
                 verbose_name="lead unit",
             ),
         ),
+        # Before the indexes: the fill then does not maintain them row by row.
+        migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="task",
             index=models.Index(
@@ -92,7 +96,4 @@ class Migration(migrations.Migration):
                 name="task_closings",
             ),
         ),
-        # Last: on PostgreSQL the filled foreign keys leave trigger events an index would
-        # have to wait for.
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
