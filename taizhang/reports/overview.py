@@ -99,7 +99,8 @@ def _summed(rows, keys):
 
 def ledger_figures(tasks, period, organisation_id):
     """The headline (open, overdue, closed, on time), the same by lead unit (with today's
-    lights, ranked) and by source, from one query (``_grouped``) and the units' names."""
+    lights, ranked) and by source, from one grouped read (``_grouped``; two for the running
+    period) and the units' names."""
     rows = _grouped(tasks, period)
     return {
         "headline": _headline(rows, period),

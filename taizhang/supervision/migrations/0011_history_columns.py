@@ -1,8 +1,27 @@
+import importlib
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
+
+# The light copies' triggers (0004): on SQLite, removing ``lead`` (a foreign key) rebuilds the
+# task table, which the triggers name; they are dropped before and made again after.
+_LIGHTS = importlib.import_module("taizhang.supervision.migrations.0004_ledger_indexes")
+
+
+def _drop_light_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for sql in _LIGHTS.SQLITE_REVERSE:
+            schema_editor.execute(sql)
+
+
+def _make_light_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for sql in _LIGHTS.SQLITE:
+            schema_editor.execute(sql)
+        schema_editor.execute(_LIGHTS.COPY)
 
 
 def fill(apps, schema_editor):
@@ -33,6 +52,7 @@ class Migration(migrations.Migration):
             name="cancelled_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="cancelled at"),
         ),
+        migrations.RunPython(migrations.RunPython.noop, _make_light_triggers),
         migrations.AddField(
             model_name="task",
             name="lead",
@@ -46,6 +66,7 @@ class Migration(migrations.Migration):
                 verbose_name="lead unit",
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, _drop_light_triggers),
         # Before the indexes: the fill then does not maintain them row by row.
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
