@@ -43,6 +43,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def today():
+    """The office's date when the test starts: read per test, not at import, so that a
+    suite running across midnight (Beijing) does not compare with yesterday."""
+    return timezone.localdate()
+
+
+@pytest.fixture
 def org(db):
     return Organisation.objects.create(code="city", name="XX市")
 

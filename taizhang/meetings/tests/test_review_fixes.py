@@ -17,7 +17,6 @@ from taizhang.supervision.models import Task
 from taizhang.utils.errors import Conflict, NotAllowed, WorkflowError
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def _office_meeting(people, units, **extra):
@@ -27,7 +26,7 @@ def _office_meeting(people, units, **extra):
         by=office,
         kind="office",
         title="主任办公会",
-        date=TODAY,
+        date=timezone.localdate(),
         invited_units=["gzw", "czj"],
         **extra,
     )
@@ -121,8 +120,8 @@ def test_one_person_unit_or_guest_at_a_time(make_meeting, people):
     assert account.user == people["steel"]
 
 
-def test_attendance_waits_for_the_meetings_day(make_meeting, people):
-    meeting = make_meeting("notified", date=TODAY + datetime.timedelta(days=2))
+def test_attendance_waits_for_the_meetings_day(make_meeting, people, today):
+    meeting = make_meeting("notified", date=today + datetime.timedelta(days=2))
     with pytest.raises(NotAllowed, match=str(meeting.date)):
         services.record_attendance(meeting, by=people["supervisor"], unit="gzw", status="present")
 
@@ -165,7 +164,9 @@ def test_a_new_reading_replaces_the_waiting_proposals(make_meeting, people):
     assert proposed.count() == len(second)
 
 
-def test_a_decisions_units_and_deadline_are_checked_against_what_it_has(make_meeting, people):
+def test_a_decisions_units_and_deadline_are_checked_against_what_it_has(
+    make_meeting, people, today
+):
     meeting = make_meeting("minutes_drafted")
     office = people["supervisor"]
     decision = meeting.decisions.get(title="建立建言献策工作室")  # led by 国资委
@@ -175,7 +176,7 @@ def test_a_decisions_units_and_deadline_are_checked_against_what_it_has(make_mee
         services.update_decision(
             decision,
             by=office,
-            deadline=TODAY + datetime.timedelta(days=9),
+            deadline=today + datetime.timedelta(days=9),
             deadline_working_days=5,
         )
     services.update_decision(decision, by=office, deadline_working_days=15)
@@ -183,9 +184,9 @@ def test_a_decisions_units_and_deadline_are_checked_against_what_it_has(make_mee
     assert (decision.deadline, decision.deadline_working_days) == (None, 15)
 
 
-def test_minutes_recorded_after_the_fact_are_numbered_in_their_year(people, units):
+def test_minutes_recorded_after_the_fact_are_numbered_in_their_year(people, units, today):
     office = people["supervisor"]
-    day = datetime.date(TODAY.year - 1, 12, 10)
+    day = datetime.date(today.year - 1, 12, 10)
     meeting = services.create_meeting(
         by=office, kind="consultation", title="会商会", date=day, invited_units=["gzw"]
     )
@@ -195,7 +196,7 @@ def test_minutes_recorded_after_the_fact_are_numbered_in_their_year(people, unit
         services.issue(meeting, by=office, issued_on=day - datetime.timedelta(days=1))
     services.issue(meeting, by=office, issued_on=day + datetime.timedelta(days=5))
     meeting = Meeting.objects.get(pk=meeting.pk)
-    assert (meeting.minutes_year, meeting.minutes_seq) == (TODAY.year - 1, 1)
+    assert (meeting.minutes_year, meeting.minutes_seq) == (today.year - 1, 1)
     assert timezone.localdate(meeting.issued_at) == day + datetime.timedelta(days=5)
     assert meeting.status == Status.CLOSED  # nothing to follow
     assert not Task.objects.exists()

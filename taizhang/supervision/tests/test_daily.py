@@ -17,7 +17,6 @@ from taizhang.supervision.jobs import refresh_lights
 from taizhang.supervision.models import Task, TaskEvent, UnitReminder
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def _running(make_task, deadline, count=1, percent=40, **units):
@@ -45,16 +44,16 @@ def _written():
     return (Notification.objects.count(), UnitReminder.objects.count(), TaskEvent.objects.count())
 
 
-def test_the_job_works_in_batches_and_relights_every_running_task(make_task):
-    late = _running(make_task, TODAY - datetime.timedelta(days=2), count=5)
+def test_the_job_works_in_batches_and_relights_every_running_task(make_task, today):
+    late = _running(make_task, today - datetime.timedelta(days=2), count=5)
     result = refresh_lights.call(batch_size=2)
     assert result["tasks"] == 5 and result["changed"] == 5
     assert set(Task.objects.filter(pk__in=late).values_list("light", flat=True)) == {Light.RED}
     assert _light_events(late).count() == 5
 
 
-def test_a_crash_loses_one_batch_and_a_rerun_finishes_the_day(make_task, monkeypatch):
-    late = _running(make_task, TODAY - datetime.timedelta(days=2), count=4)
+def test_a_crash_loses_one_batch_and_a_rerun_finishes_the_day(make_task, monkeypatch, today):
+    late = _running(make_task, today - datetime.timedelta(days=2), count=4)
     relight, calls = jobs.relight, []
 
     def crash_on_the_second(tasks, today):
@@ -82,8 +81,8 @@ def _queries(**options):
     return len(captured)
 
 
-def test_queries_per_batch_are_constant(make_task):
-    deadline = TODAY - datetime.timedelta(days=2)
+def test_queries_per_batch_are_constant(make_task, today):
+    deadline = today - datetime.timedelta(days=2)
 
     def stale():
         Task.objects.update(light=Light.GREEN)
@@ -107,18 +106,18 @@ def test_queries_per_batch_are_constant(make_task):
     assert _queries(batch_size=8) == four_in_one  # as many tasks in one batch: same queries
 
 
-def test_one_digest_per_unit_and_day_to_the_handlers_of_the_chased_units(make_task, people):
-    red = _running(make_task, TODAY - datetime.timedelta(days=2), count=3)
-    blue = _running(make_task, TODAY + datetime.timedelta(days=1), percent=95)
+def test_one_digest_per_unit_and_day_to_the_handlers_of_the_chased_units(make_task, people, today):
+    red = _running(make_task, today - datetime.timedelta(days=2), count=3)
+    blue = _running(make_task, today + datetime.timedelta(days=1), percent=95)
     result = refresh_lights.call()
     # 统战部 leads, 国资委 is responsible; 财政局 only cooperates and is not chased.
     assert result["reminded"] == 2 and result["notifications"] == 2
-    digest = UnitReminder.objects.get(unit__code="tzb", day=TODAY)
+    digest = UnitReminder.objects.get(unit__code="tzb", day=today)
     assert (digest.red, digest.yellow, digest.blue) == (3, 0, 1)
     assert sorted(digest.tasks["red"]) == sorted(red) and digest.tasks["blue"] == blue
     [note] = _digests_to(people["tzb"])
     assert "3 项超期" in note.title and "1 项即将到期" in note.title
-    assert TODAY.isoformat() in note.title
+    assert today.isoformat() in note.title
     numbers = Task.objects.filter(pk__in=red + blue).values_list("number", flat=True)
     assert all(n in note.body for n in numbers)
     assert _digests_to(people["gzw"]).count() == 1
@@ -134,21 +133,21 @@ def test_one_digest_per_unit_and_day_to_the_handlers_of_the_chased_units(make_ta
     written = _written()
     assert refresh_lights.call()["reminded"] == 0
     assert _written() == written
-    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
     assert refresh_lights.call(day=tomorrow)["reminded"] == 2
     assert UnitReminder.objects.filter(unit__code="tzb").count() == 2
     assert _light_events().count() == 4  # the first day's changes only
 
 
-def test_a_digest_names_the_first_tasks_and_counts_the_rest(make_task, people):
-    _running(make_task, TODAY - datetime.timedelta(days=2), count=jobs.LISTED + 2)
+def test_a_digest_names_the_first_tasks_and_counts_the_rest(make_task, people, today):
+    _running(make_task, today - datetime.timedelta(days=2), count=jobs.LISTED + 2)
     refresh_lights.call()
     [note] = _digests_to(people["tzb"])
     assert len(note.body.split()) >= jobs.LISTED and "另有 2 项" in note.body
 
 
-def test_the_timeline_records_light_changes_not_days(make_task):
-    deadline = TODAY + datetime.timedelta(days=20)
+def test_the_timeline_records_light_changes_not_days(make_task, today):
+    deadline = today + datetime.timedelta(days=20)
     [pk] = _running(make_task, deadline, percent=95)
     days = [deadline - datetime.timedelta(days=n) for n in (25, 24, 1, 0)]
     days += [deadline + datetime.timedelta(days=n) for n in (1, 2, 9)]
@@ -166,11 +165,11 @@ def test_the_timeline_records_light_changes_not_days(make_task):
     assert UnitReminder.objects.filter(unit__code="tzb").count() == 5  # each blue or red day
 
 
-def test_finished_and_cooperating_only_tasks_are_not_in_the_digest(make_task, units):
-    make_task("closed", deadline=TODAY - datetime.timedelta(days=3))
+def test_finished_and_cooperating_only_tasks_are_not_in_the_digest(make_task, units, today):
+    make_task("closed", deadline=today - datetime.timedelta(days=3))
     _running(
         make_task,
-        TODAY - datetime.timedelta(days=2),
+        today - datetime.timedelta(days=2),
         lead_unit=units["gzw"],
         responsible_units=[],
         cooperating_units=[units["tzb"]],
