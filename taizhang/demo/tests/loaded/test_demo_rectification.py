@@ -4,7 +4,6 @@ open problems each with a committed date and five open measures each with a dead
 audit items all closed, one a repeat of the inspection's finding; the city's open plan."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from taizhang.org.models import User
@@ -17,8 +16,7 @@ from taizhang.supervision.choices import Status as TaskStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_the_federations_year_in_rectification(client):
-    call_command("demo")
+def test_the_federations_year_in_rectification(client, demo):
     today = timezone.localdate()
     inspection = Plan.objects.get(organisation__code="jxl", kind="inspection")
     figures = stats.plan_figures(inspection)

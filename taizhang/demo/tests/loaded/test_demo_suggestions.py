@@ -2,7 +2,6 @@
 services, and the federation's batch from its field research."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from taizhang.demo.management.commands.demo import DEMO_PASSWORD
@@ -16,8 +15,7 @@ from taizhang.supervision.choices import SourceKind
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_suggestions(client, capsys):
-    call_command("demo")
+def test_the_demo_suggestions(client, demo):
     for username, unit in (("jy1", "xxgt"), ("jy2", "xxky")):
         user = User.objects.get(username=username)
         assert user.role == Role.SUBMITTER and user.check_password(DEMO_PASSWORD)
@@ -63,19 +61,11 @@ def test_the_demo_suggestions(client, capsys):
     assert federation.filter(suggestion_units__unit__code="gjhzb").exists()
 
     # The anonymous one's claim code is printed once and opens it.
-    out = capsys.readouterr().out
-    code = out.split("claim code ", 1)[1].split(" ", 1)[0]
+    code = demo.split("claim code ", 1)[1].split(" ", 1)[0]
     assert services.claimed(code).anonymous
 
-    # --reset takes the suggestions away first (merged ones hold their targets) and loads anew.
-    count = Suggestion.objects.count()
-    call_command("demo", "--reset")
-    assert Suggestion.objects.count() == count
-    assert User.objects.filter(username="jy1").count() == 1
 
-
-def test_the_demo_dates_tell_one_story():
-    call_command("demo")
+def test_the_demo_dates_tell_one_story(demo):
     city = Suggestion.objects.filter(organisation__code="xxs")
     replied = [s for s in city if s.replied_at]
     for s in replied:

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from taizhang.demo.talent import load_talent
 from taizhang.org.models import Organisation, User
@@ -8,8 +7,7 @@ from taizhang.talent.models import Keeper, Person, SensitiveAccess
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_fills_the_citys_pool_with_keepers_and_paths():
-    call_command("demo")
+def test_the_demo_fills_the_citys_pool_with_keepers_and_paths(demo):
     city = Organisation.objects.get(code="xxs")
     people = Person.objects.filter(organisation=city).with_stage()
     assert people.count() >= 8
@@ -17,12 +15,10 @@ def test_the_demo_fills_the_citys_pool_with_keepers_and_paths():
     assert set(people.values_list("unit__code", flat=True)) >= {"xxgt", "xxky"}
     assert set(Keeper.objects.values_list("user__username", flat=True)) == {"tzb", "city-duban"}
     assert SensitiveAccess.objects.exists()
-    call_command("demo", "--reset")  # profiles, events and the log go with the organisation
-    assert Person.objects.filter(organisation__code="xxs").count() == people.count()
 
 
-def test_submitter_accounts_are_linked_when_they_exist():
-    call_command("demo")  # the suggestions demo makes jy1 and jy2 before the pool is filled
+def test_submitter_accounts_are_linked_when_they_exist(demo):
+    # The suggestions demo makes jy1 and jy2 before the pool is filled.
     city = Organisation.objects.get(code="xxs")
     linked = Person.objects.filter(organisation=city, account__isnull=False)
     assert {(p.account.username, p.name, p.unit.code) for p in linked} == {

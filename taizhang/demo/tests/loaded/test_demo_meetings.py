@@ -3,7 +3,6 @@ its minutes issued with the three decisions as live tasks, the exchange events w
 guests, the next meeting waiting to be held; the federation's ten consultations of 2022."""
 
 import pytest
-from django.core.management import call_command
 
 from taizhang.meetings import rules
 from taizhang.meetings.choices import Action, Attendance, MeetingKind, Status
@@ -15,8 +14,7 @@ from taizhang.supervision.choices import Status as TaskStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_meetings(client):
-    call_command("demo")
+def test_the_demo_meetings(client, demo):
     mechanism = Mechanism.objects.get(name="市属国有企业统战工作联席会议")
     assert mechanism.convening_unit.code == "tzb"
     members = {m.unit.code: m for m in mechanism.members.select_related("unit")}

@@ -2,7 +2,6 @@
 each administrator lands on their own page."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from taizhang.demo.management.commands.demo import DEMO_PASSWORD
@@ -11,8 +10,7 @@ from taizhang.org.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_users_are_not_forced_to_change_their_password(client):
-    call_command("demo")
+def test_demo_users_are_not_forced_to_change_their_password(client, demo):
     assert not User.objects.filter(must_change_password=True).exists()
     for username, page in [
         ("admin", "manage:users"),

@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from taizhang.appraisal import rules, stats
@@ -40,9 +39,8 @@ def _closed_in_2022(org_code):
     )
 
 
-def test_the_demo_appraisals(client):
-    """One load of the demo (it takes a while), read as the office, a department and the city."""
-    call_command("demo")
+def test_the_demo_appraisals(client, demo):
+    """The demo read as the office, a department and the city."""
     _ledger_of_2022()
     cycle = _department_appraisal()
     _points_trace_to_their_events(cycle)
