@@ -31,12 +31,13 @@ def test_demo_reloads_with_reset(demo, settings, tmp_path):
     # copy of them, and the next tests still read the originals.
     shutil.copytree(settings.MEDIA_ROOT, tmp_path / "media")
     settings.MEDIA_ROOT = tmp_path / "media"
-    count = Task.objects.count()
+    count, newest = Task.objects.count(), Task.objects.order_by("pk").last().pk
     suggestions = Suggestion.objects.count()
     pool = Person.objects.filter(organisation__code="xxs").count()
     # Parents and sub-tasks, units and sub-units go first; suggestions (merged ones hold
     # their targets), profiles, events and the log go with the organisation.
     call_command("demo", "--reset")
+    assert not Task.objects.filter(pk__lte=newest).exists()  # loaded anew, not kept
     assert Task.objects.count() == count
     assert Suggestion.objects.count() == suggestions
     assert Person.objects.filter(organisation__code="xxs").count() == pool
